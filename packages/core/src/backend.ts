@@ -1,0 +1,94 @@
+import type { Device } from './device';
+import type { ModelHandle } from './model-handle';
+
+/**
+ * What to load. A path may be a model file (`model.onnx`), a folder (a Hugging Face checkpoint with `config.json`, a
+ * TF.js folder with `model.json`) or a TF.js `model.json` file; bytes hold a model file's contents. Everything here
+ * is structured-cloneable so a worker thread can load the same source.
+ */
+export type ModelSource =
+  | string
+  | { readonly path: string; readonly format?: ModelFormat }
+  | { readonly bytes: Uint8Array; readonly format?: ModelFormat; readonly name?: string };
+
+/** Source formats backends understand; a backend detects the format when none is given. */
+export type ModelFormat = 'onnx' | 'hf-checkpoint' | 'tfjs-graph' | 'tfjs-layers' | (string & {});
+
+/** Options every backend's `loadModel` takes; backends extend it with their own (session options, ...). */
+export interface LoadModelOptions {
+  /** The name the handle reports (default: derived from the source). */
+  readonly name?: string;
+  /** A device to place the model on; the backend refuses one it cannot use with `DEVICE_ERROR`. */
+  readonly device?: string;
+  readonly [option: string]: unknown;
+}
+
+/** Why a candidate (runtime, execution provider) was not used. */
+export interface InitAttempt {
+  /** The candidate tried (`cuda`, `node-gpu`, `wasm`, ...). */
+  readonly candidate: string;
+  /** Why it was not used: an InferoxError whose `cause` is the original failure. */
+  readonly cause: unknown;
+}
+
+/** What a backend reports once initialised. */
+export interface BackendInfo {
+  readonly name: string;
+  /** The active runtime or provider (`cpu`, `cuda`, `wasm`, `node`, ...). */
+  readonly runtime: string;
+  readonly devices: readonly Device[];
+  /** Every earlier candidate that was tried and not used, in order. */
+  readonly attempts: readonly InitAttempt[];
+  readonly version?: string;
+}
+
+/**
+ * How to create the same backend elsewhere (a worker thread): the module to import, the factory it exports and
+ * structured-cloneable options.
+ */
+export interface BackendFactorySpec {
+  readonly module: string;
+  readonly factory: string;
+  readonly options: unknown;
+}
+
+/** Options with an AbortSignal, taken last by every async public function. */
+export interface SignalOptions {
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A runtime that loads and runs models (onnxruntime-node, TensorFlow.js, ...). Backends have no side effect on
+ * import; they are created by a factory and handed to the engine.
+ */
+export interface Backend extends AsyncDisposable {
+  /** Stable name used for routing (`onnx`, `tfjs`). */
+  readonly name: string;
+  /** How to recreate this backend in a worker thread, when it supports that. */
+  readonly factorySpec?: BackendFactorySpec;
+
+  /** Whether the backend can be used here (its runtime is installed and initialises). Never throws. */
+  isAvailable(options?: SignalOptions): Promise<boolean>;
+
+  /**
+   * Initialises the runtime once; later calls return the same promise (a failure is kept, with its cause).
+   *
+   * @throws InferoxError `BACKEND_UNAVAILABLE` with every attempt in `details.attempts`.
+   */
+  init(options?: SignalOptions): Promise<BackendInfo>;
+
+  /** The devices this backend can run on (initialises first). */
+  devices(options?: SignalOptions): Promise<readonly Device[]>;
+
+  /**
+   * Loads a model.
+   *
+   * @returns a handle owned by the caller, who must dispose it.
+   * @throws InferoxError `PACKAGE_INVALID` (malformed source, naming the file), `INVALID_INPUT` (bad option,
+   * naming it), `BACKEND_UNAVAILABLE`, `BACKEND_ERROR`, `CANCELLED`.
+   */
+  loadModel(source: ModelSource, options?: LoadModelOptions, context?: SignalOptions): Promise<ModelHandle>;
+
+  /** Disposes every model this backend loaded and releases the runtime. Idempotent. */
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,208 @@
+import { ErrorCode } from './error-codes';
+import { InferoxError } from './inferox-error';
+
+/** Every element type a {@link Tensor} can hold. */
+export const DTYPES = [
+  'bool',
+  'uint8',
+  'int8',
+  'uint16',
+  'int16',
+  'uint32',
+  'int32',
+  'int64',
+  'uint64',
+  'float16',
+  'bfloat16',
+  'float32',
+  'float64',
+  'string',
+] as const;
+
+/** A tensor element type. */
+export type DType = (typeof DTYPES)[number];
+
+/**
+ * The array that holds a tensor's elements, per dtype. float16 and bfloat16 hold raw IEEE bits (use
+ * {@link float16BitsToNumber} / {@link bfloat16BitsToNumber} to read them); bool holds 0/1 bytes.
+ */
+export interface DTypeArrayMap {
+  bool: Uint8Array;
+  uint8: Uint8Array;
+  int8: Int8Array;
+  uint16: Uint16Array;
+  int16: Int16Array;
+  uint32: Uint32Array;
+  int32: Int32Array;
+  int64: BigInt64Array;
+  uint64: BigUint64Array;
+  float16: Uint16Array;
+  bfloat16: Uint16Array;
+  float32: Float32Array;
+  float64: Float64Array;
+  string: string[];
+}
+
+/** The data array type for dtype `D`. */
+export type DataFor<D extends DType> = DTypeArrayMap[D];
+
+/** Any numeric typed array a tensor can hold. */
+export type NumericArray = Exclude<DTypeArrayMap[DType], string[]>;
+
+/** Static facts about a dtype. */
+export interface DTypeInfo {
+  readonly dtype: DType;
+  /** Bytes per element; 0 for `string` (variable length). */
+  readonly byteSize: number;
+  readonly isFloat: boolean;
+  readonly isInt: boolean;
+  readonly isSigned: boolean;
+  /** The Open Inference Protocol v2 datatype name (`FP32`, `INT64`, `BYTES`, ...). */
+  readonly v2: string;
+  /** Smallest and largest value an integer dtype holds (bigint for 64-bit). */
+  readonly min?: number | bigint;
+  readonly max?: number | bigint;
+}
+
+type ArrayCtor = { new (length: number): NumericArray; readonly BYTES_PER_ELEMENT: number };
+
+const INFO: Readonly<Record<DType, DTypeInfo & { ctor?: ArrayCtor }>> = {
+  bool: { dtype: 'bool', byteSize: 1, isFloat: false, isInt: false, isSigned: false, v2: 'BOOL', ctor: Uint8Array },
+  uint8: { dtype: 'uint8', byteSize: 1, isFloat: false, isInt: true, isSigned: false, v2: 'UINT8', min: 0, max: 255, ctor: Uint8Array },
+  int8: { dtype: 'int8', byteSize: 1, isFloat: false, isInt: true, isSigned: true, v2: 'INT8', min: -128, max: 127, ctor: Int8Array },
+  uint16: { dtype: 'uint16', byteSize: 2, isFloat: false, isInt: true, isSigned: false, v2: 'UINT16', min: 0, max: 65535, ctor: Uint16Array },
+  int16: { dtype: 'int16', byteSize: 2, isFloat: false, isInt: true, isSigned: true, v2: 'INT16', min: -32768, max: 32767, ctor: Int16Array },
+  uint32: { dtype: 'uint32', byteSize: 4, isFloat: false, isInt: true, isSigned: false, v2: 'UINT32', min: 0, max: 4294967295, ctor: Uint32Array },
+  int32: { dtype: 'int32', byteSize: 4, isFloat: false, isInt: true, isSigned: true, v2: 'INT32', min: -2147483648, max: 2147483647, ctor: Int32Array },
+  int64: { dtype: 'int64', byteSize: 8, isFloat: false, isInt: true, isSigned: true, v2: 'INT64', min: -(2n ** 63n), max: 2n ** 63n - 1n, ctor: BigInt64Array as unknown as ArrayCtor },
+  uint64: { dtype: 'uint64', byteSize: 8, isFloat: false, isInt: true, isSigned: false, v2: 'UINT64', min: 0n, max: 2n ** 64n - 1n, ctor: BigUint64Array as unknown as ArrayCtor },
+  float16: { dtype: 'float16', byteSize: 2, isFloat: true, isInt: false, isSigned: true, v2: 'FP16', ctor: Uint16Array },
+  bfloat16: { dtype: 'bfloat16', byteSize: 2, isFloat: true, isInt: false, isSigned: true, v2: 'BF16', ctor: Uint16Array },
+  float32: { dtype: 'float32', byteSize: 4, isFloat: true, isInt: false, isSigned: true, v2: 'FP32', ctor: Float32Array },
+  float64: { dtype: 'float64', byteSize: 8, isFloat: true, isInt: false, isSigned: true, v2: 'FP64', ctor: Float64Array },
+  string: { dtype: 'string', byteSize: 0, isFloat: false, isInt: false, isSigned: false, v2: 'BYTES' },
+};
+
+/** @returns whether `value` names a {@link DType}. */
+export function isDType(value: unknown): value is DType {
+  return typeof value === 'string' && Object.hasOwn(INFO, value);
+}
+
+/**
+ * Facts about `dtype`.
+ *
+ * @throws InferoxError `INVALID_INPUT` when `dtype` is not a DType.
+ */
+export function dtypeInfo(dtype: DType): DTypeInfo {
+  if (!isDType(dtype)) {
+    throw new InferoxError(ErrorCode.INVALID_INPUT, `unknown dtype ${JSON.stringify(dtype)}; expected one of ${DTYPES.join(', ')}`, {
+      details: { dtype },
+    });
+  }
+  const { ctor: _ctor, ...info } = INFO[dtype];
+  return info;
+}
+
+/** Bytes per element of `dtype` (0 for `string`). */
+export const byteSizeOf = (dtype: DType): number => dtypeInfo(dtype).byteSize;
+/** Whether `dtype` is a floating-point type (float16, bfloat16, float32, float64). */
+export const isFloat = (dtype: DType): boolean => dtypeInfo(dtype).isFloat;
+/** Whether `dtype` is an integer type (bool excluded). */
+export const isInt = (dtype: DType): boolean => dtypeInfo(dtype).isInt;
+/** Whether `dtype` holds negative values. */
+export const isSigned = (dtype: DType): boolean => dtypeInfo(dtype).isSigned;
+
+/** Allocates a zero-filled data array of `length` elements for `dtype` (empty strings for `string`). */
+export function allocData<D extends DType>(dtype: D, length: number): DataFor<D> {
+  const info = INFO[dtype];
+  if (!info) dtypeInfo(dtype);
+  if (dtype === 'string') return new Array<string>(length).fill('') as DataFor<D>;
+  return new info.ctor!(length) as DataFor<D>;
+}
+
+/** @returns whether `data` is the exact array type that `dtype` requires. */
+export function isDataFor<D extends DType>(dtype: D, data: unknown): data is DataFor<D> {
+  if (dtype === 'string') return Array.isArray(data) && data.every((s) => typeof s === 'string');
+  const ctor = INFO[dtype]?.ctor;
+  return ctor !== undefined && data instanceof (ctor as unknown as new () => unknown) && (data as object).constructor === ctor;
+}
+
+/** The name of the array type `dtype` requires, for messages. */
+export function dataTypeName(dtype: DType): string {
+  return dtype === 'string' ? 'string[]' : (INFO[dtype]?.ctor?.name ?? 'unknown');
+}
+
+const V2_TO_DTYPE: Readonly<Record<string, DType>> = Object.fromEntries(DTYPES.map((d) => [INFO[d].v2, d]));
+
+/**
+ * The dtype of an Open Inference Protocol v2 datatype name (`FP32` → `float32`).
+ *
+ * @throws InferoxError `INVALID_INPUT` naming the datatype when it is unknown.
+ */
+export function dtypeFromV2(datatype: string): DType {
+  const dtype = V2_TO_DTYPE[datatype];
+  if (!dtype) {
+    throw new InferoxError(ErrorCode.INVALID_INPUT, `unknown v2 datatype ${JSON.stringify(datatype)}; expected one of ${Object.keys(V2_TO_DTYPE).join(', ')}`, {
+      details: { datatype },
+    });
+  }
+  return dtype;
+}
+
+/** The Open Inference Protocol v2 datatype name of `dtype`. */
+export const dtypeToV2 = (dtype: DType): string => dtypeInfo(dtype).v2;
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** Decodes IEEE 754 half-precision bits to a number. */
+export function float16BitsToNumber(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 0x1f) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}
+
+/** Encodes a number as IEEE 754 half-precision bits, rounding to nearest even. */
+export function numberToFloat16Bits(value: number): number {
+  f32[0] = value;
+  const x = u32[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exponent = (x >>> 23) & 0xff;
+  let mantissa = x & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0);
+  let e = exponent - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mantissa |= 0x800000;
+    const shift = 14 - e;
+    let half = mantissa >> shift;
+    const rem = mantissa & ((1 << shift) - 1);
+    const halfway = 1 << (shift - 1);
+    if (rem > halfway || (rem === halfway && half & 1)) half += 1;
+    return sign | half;
+  }
+  let half = (e << 10) | (mantissa >> 13);
+  const rem = mantissa & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half += 1;
+  e = half >> 10;
+  return sign | half;
+}
+
+/** Decodes bfloat16 bits (the top 16 bits of a float32) to a number. */
+export function bfloat16BitsToNumber(bits: number): number {
+  u32[0] = (bits & 0xffff) << 16;
+  return f32[0]!;
+}
+
+/** Encodes a number as bfloat16 bits, rounding to nearest even (NaN stays NaN). */
+export function numberToBfloat16Bits(value: number): number {
+  f32[0] = value;
+  const x = u32[0]!;
+  if (Number.isNaN(value)) return ((x >>> 16) | 0x40) & 0xffff;
+  const rounded = x + 0x7fff + ((x >>> 16) & 1);
+  return (rounded >>> 16) & 0xffff;
+}

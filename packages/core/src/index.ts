@@ -1,0 +1,39 @@
+/**
+ * @packageDocumentation
+ * The type-erased {@link Tensor}, {@link DType}, {@link Device}, the {@link Backend} and {@link ModelHandle}
+ * contracts every backend implements, the {@link InferoxError} type and a safetensors codec. Depends on nothing.
+ */
+export { ErrorCode, isErrorCode } from './error-codes';
+export { InferoxError, isInferoxError, toInferoxError } from './inferox-error';
+export type { InferoxErrorOptions } from './inferox-error';
+export { abortError, throwIfAborted } from './abort';
+export { noopLogger } from './logger';
+export type { Logger, LogFields } from './logger';
+export {
+  DTYPES,
+  allocData,
+  bfloat16BitsToNumber,
+  byteSizeOf,
+  dataTypeName,
+  dtypeFromV2,
+  dtypeInfo,
+  dtypeToV2,
+  float16BitsToNumber,
+  isDType,
+  isDataFor,
+  isFloat,
+  isInt,
+  isSigned,
+  numberToBfloat16Bits,
+  numberToFloat16Bits,
+} from './dtype';
+export type { DType, DTypeArrayMap, DTypeInfo, DataFor, NumericArray } from './dtype';
+export { Tensor, isTensorOf } from './tensor';
+export type { ScalarLike, TensorMap, TypedTensor, V2Tensor } from './tensor';
+export { DEVICE_KINDS, formatDevice, parseDevice } from './device';
+export type { Device, DeviceKind } from './device';
+export type { Dim, ModelHandle, ModelSignature, RunOptions, TensorSpec } from './model-handle';
+export type { Backend, BackendFactorySpec, BackendInfo, InitAttempt, LoadModelOptions, ModelFormat, ModelSource, SignalOptions } from './backend';
+export { validateFeeds } from './validate-feeds';
+export { SAFETENSORS_DTYPES, SAFETENSORS_MAX_HEADER_BYTES, parseSafetensors, serializeSafetensors } from './safetensors';
+export type { SafetensorsEntry, SafetensorsFile, SafetensorsInput } from './safetensors';

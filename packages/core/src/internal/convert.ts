@@ -1,0 +1,69 @@
+import { type DType, type DataFor, allocData, dtypeInfo, numberToBfloat16Bits, numberToFloat16Bits } from '../dtype';
+import { ErrorCode } from '../error-codes';
+import { InferoxError } from '../inferox-error';
+
+/** A plain JavaScript value a tensor element may be given as. */
+export type ScalarLike = number | bigint | boolean | string;
+
+function bad(dtype: DType, index: number, value: unknown, why: string): InferoxError {
+  const shown = typeof value === 'bigint' ? `${value}n` : typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return new InferoxError(ErrorCode.INVALID_INPUT, `element ${index} (${shown}) cannot be stored as ${dtype}: ${why}`, {
+    details: { index, value: typeof value === 'bigint' ? value.toString() : value, dtype },
+  });
+}
+
+function toBigInt(dtype: DType, index: number, value: ScalarLike): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'boolean') return value ? 1n : 0n;
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) throw bad(dtype, index, value, 'not an integer');
+    if (!Number.isSafeInteger(value)) throw bad(dtype, index, value, 'beyond 2^53 a number is not exact; pass a bigint');
+    return BigInt(value);
+  }
+  if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return BigInt(value.trim());
+  throw bad(dtype, index, value, 'not an integer');
+}
+
+/**
+ * Converts plain values to the data array of `dtype`, exactly: integers must be integral and in range, 64-bit
+ * integers beyond 2^53 must come as bigint (or decimal strings), bool takes booleans or 0/1. Floats round as IEEE
+ * does (float16/bfloat16 to nearest even).
+ *
+ * @throws InferoxError `INVALID_INPUT` naming the index and value that would lose information.
+ */
+export function fromPlain<D extends DType>(dtype: D, values: readonly ScalarLike[]): DataFor<D> {
+  const info = dtypeInfo(dtype);
+  const out = allocData(dtype, values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (dtype === 'string') {
+      if (typeof v !== 'string') throw bad(dtype, i, v, 'not a string');
+      (out as string[])[i] = v;
+    } else if (dtype === 'bool') {
+      if (v === true || v === 1 || v === 1n) (out as Uint8Array)[i] = 1;
+      else if (v === false || v === 0 || v === 0n) (out as Uint8Array)[i] = 0;
+      else throw bad(dtype, i, v, 'bool takes true/false or 1/0');
+    } else if (dtype === 'int64' || dtype === 'uint64') {
+      const b = toBigInt(dtype, i, v);
+      if (b < (info.min as bigint) || b > (info.max as bigint)) throw bad(dtype, i, v, `out of range [${info.min}, ${info.max}]`);
+      (out as BigInt64Array | BigUint64Array)[i] = b;
+    } else if (info.isInt) {
+      if (typeof v === 'bigint') {
+        if (v < BigInt(info.min as number) || v > BigInt(info.max as number)) throw bad(dtype, i, v, `out of range [${info.min}, ${info.max}]`);
+        (out as Int32Array)[i] = Number(v);
+        continue;
+      }
+      const n = typeof v === 'boolean' ? Number(v) : v;
+      if (typeof n !== 'number' || !Number.isInteger(n)) throw bad(dtype, i, v, 'not an integer');
+      if (n < (info.min as number) || n > (info.max as number)) throw bad(dtype, i, v, `out of range [${info.min}, ${info.max}]`);
+      (out as Int32Array)[i] = n;
+    } else {
+      const n = typeof v === 'bigint' || typeof v === 'boolean' ? Number(v) : v;
+      if (typeof n !== 'number') throw bad(dtype, i, v, 'not a number');
+      if (dtype === 'float16') (out as Uint16Array)[i] = numberToFloat16Bits(n);
+      else if (dtype === 'bfloat16') (out as Uint16Array)[i] = numberToBfloat16Bits(n);
+      else (out as Float32Array)[i] = n;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,180 @@
+import { type DType, byteSizeOf } from './dtype';
+import { ErrorCode } from './error-codes';
+import { InferoxError } from './inferox-error';
+import { checkShape } from './internal/shape';
+
+/** safetensors dtype names and the Inferox dtype each maps to. */
+export const SAFETENSORS_DTYPES: Readonly<Record<string, DType>> = {
+  BOOL: 'bool',
+  U8: 'uint8',
+  I8: 'int8',
+  U16: 'uint16',
+  I16: 'int16',
+  U32: 'uint32',
+  I32: 'int32',
+  U64: 'uint64',
+  I64: 'int64',
+  F16: 'float16',
+  BF16: 'bfloat16',
+  F32: 'float32',
+  F64: 'float64',
+};
+
+/** The largest header the parser accepts (the format's own limit). */
+export const SAFETENSORS_MAX_HEADER_BYTES = 100_000_000;
+
+/** One tensor of a safetensors file: a view of its bytes, never a copy. */
+export interface SafetensorsEntry {
+  readonly name: string;
+  readonly dtype: DType;
+  /** The dtype as written in the file (`F32`, `BF16`, ...). */
+  readonly fileDtype: string;
+  readonly shape: readonly number[];
+  /** Little-endian element bytes; a subarray of the input, possibly unaligned. */
+  readonly bytes: Uint8Array;
+}
+
+/** A parsed safetensors file. */
+export interface SafetensorsFile {
+  /** The `__metadata__` string map (empty when absent). */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Tensors by name, in header order. */
+  readonly tensors: ReadonlyMap<string, SafetensorsEntry>;
+  /** Bytes of header length prefix + header. */
+  readonly headerBytes: number;
+}
+
+function invalid(message: string, source: string | undefined, details: Record<string, unknown> = {}): InferoxError {
+  return new InferoxError(ErrorCode.PACKAGE_INVALID, `${source ? `${source}: ` : ''}invalid safetensors: ${message}`, {
+    details: { ...details, ...(source ? { file: source } : {}) },
+  });
+}
+
+/**
+ * Parses a safetensors file held in memory. Every offset, size and dtype is checked before a view is made, so
+ * malformed bytes never read out of bounds.
+ *
+ * @param bytes - the whole file.
+ * @param source - a file name for messages.
+ * @throws InferoxError `PACKAGE_INVALID` saying what is wrong (header length, JSON, dtype, shape vs bytes,
+ * overlapping or out-of-range offsets).
+ */
+export function parseSafetensors(bytes: Uint8Array, source?: string): SafetensorsFile {
+  if (!(bytes instanceof Uint8Array)) throw invalid('input is not a Uint8Array', source);
+  if (bytes.length < 8) throw invalid(`file is ${bytes.length} bytes, shorter than the 8-byte header length`, source);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getBigUint64(0, true);
+  if (headerLength > BigInt(SAFETENSORS_MAX_HEADER_BYTES)) {
+    throw invalid(`header length ${headerLength} exceeds the ${SAFETENSORS_MAX_HEADER_BYTES}-byte limit`, source);
+  }
+  const n = Number(headerLength);
+  if (8 + n > bytes.length) throw invalid(`header length ${n} runs past the end of the ${bytes.length}-byte file`, source);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+  } catch (error) {
+    throw new InferoxError(ErrorCode.PACKAGE_INVALID, `${source ? `${source}: ` : ''}invalid safetensors: header is not valid UTF-8 JSON`, { cause: error });
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw invalid('header is not a JSON object', source);
+  const dataStart = 8 + n;
+  const dataLength = bytes.length - dataStart;
+  let metadata: Record<string, string> = {};
+  const entries: { name: string; begin: number; end: number; entry: Omit<SafetensorsEntry, 'bytes'> }[] = [];
+  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || Object.values(raw).some((v) => typeof v !== 'string')) {
+        throw invalid('__metadata__ must be an object of strings', source);
+      }
+      metadata = { ...(raw as Record<string, string>) };
+      continue;
+    }
+    const info = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (typeof info !== 'object' || info === null) throw invalid(`tensor ${JSON.stringify(name)} has no dtype/shape/data_offsets`, source, { tensor: name });
+    const dtype = typeof info.dtype === 'string' ? SAFETENSORS_DTYPES[info.dtype] : undefined;
+    if (!dtype) throw invalid(`tensor ${JSON.stringify(name)} has unsupported dtype ${JSON.stringify(info.dtype)}`, source, { tensor: name });
+    if (!Array.isArray(info.shape)) throw invalid(`tensor ${JSON.stringify(name)} has no shape array`, source, { tensor: name });
+    let count: number;
+    try {
+      count = checkShape(info.shape as number[], `tensor ${JSON.stringify(name)} shape`);
+    } catch (error) {
+      throw invalid((error as Error).message, source, { tensor: name });
+    }
+    const offsets = info.data_offsets;
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
+      throw invalid(`tensor ${JSON.stringify(name)} has bad data_offsets ${JSON.stringify(offsets)}`, source, { tensor: name });
+    }
+    const [begin, end] = offsets as [number, number];
+    if (begin > end || end > dataLength) {
+      throw invalid(`tensor ${JSON.stringify(name)} data_offsets [${begin}, ${end}] lie outside the ${dataLength}-byte data section`, source, { tensor: name });
+    }
+    const expected = count * byteSizeOf(dtype);
+    if (end - begin !== expected) {
+      throw invalid(`tensor ${JSON.stringify(name)} is ${info.dtype}[${(info.shape as number[]).join(', ')}] = ${expected} bytes, but its offsets span ${end - begin}`, source, {
+        tensor: name,
+      });
+    }
+    entries.push({ name, begin, end, entry: { name, dtype, fileDtype: info.dtype as string, shape: Object.freeze([...(info.shape as number[])]) } });
+  }
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1]!;
+    const cur = sorted[i]!;
+    if (cur.begin < prev.end) {
+      throw invalid(`tensors ${JSON.stringify(prev.name)} and ${JSON.stringify(cur.name)} overlap`, source, { tensor: cur.name });
+    }
+  }
+  const tensors = new Map<string, SafetensorsEntry>();
+  for (const { name, begin, end, entry } of entries) {
+    tensors.set(name, { ...entry, bytes: bytes.subarray(dataStart + begin, dataStart + end) });
+  }
+  return { metadata, tensors, headerBytes: dataStart };
+}
+
+/** A tensor to write: raw little-endian bytes with dtype and shape. */
+export interface SafetensorsInput {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  /** Little-endian element bytes (a typed array's bytes on any little-endian machine). */
+  readonly bytes: Uint8Array;
+}
+
+const DTYPE_TO_FILE: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(SAFETENSORS_DTYPES).map(([k, v]) => [v, k]));
+
+/**
+ * Writes a safetensors file: header padded with spaces to a multiple of 8, tensors in the given order.
+ *
+ * @throws InferoxError `INVALID_INPUT` for a string dtype or a byte length that does not match dtype × shape.
+ */
+export function serializeSafetensors(tensors: Readonly<Record<string, SafetensorsInput>>, metadata?: Readonly<Record<string, string>>): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (metadata && Object.keys(metadata).length > 0) header.__metadata__ = { ...metadata };
+  let offset = 0;
+  const parts: Uint8Array[] = [];
+  for (const [name, t] of Object.entries(tensors)) {
+    const fileDtype = DTYPE_TO_FILE[t.dtype];
+    if (!fileDtype) throw new InferoxError(ErrorCode.INVALID_INPUT, `tensor ${JSON.stringify(name)}: safetensors cannot hold dtype ${t.dtype}`);
+    const expected = checkShape(t.shape, `tensor ${JSON.stringify(name)} shape`) * byteSizeOf(t.dtype);
+    if (t.bytes.length !== expected) {
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `tensor ${JSON.stringify(name)}: ${t.dtype}[${t.shape.join(', ')}] needs ${expected} bytes, got ${t.bytes.length}`);
+    }
+    header[name] = { dtype: fileDtype, shape: [...t.shape], data_offsets: [offset, offset + expected] };
+    parts.push(t.bytes);
+    offset += expected;
+  }
+  let json = new TextEncoder().encode(JSON.stringify(header));
+  const padded = Math.ceil(json.length / 8) * 8;
+  if (padded !== json.length) {
+    const p = new Uint8Array(padded).fill(0x20);
+    p.set(json);
+    json = p;
+  }
+  const out = new Uint8Array(8 + json.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  let at = 8 + json.length;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

@@ -1,0 +1,293 @@
+import {
+  type DType,
+  type DataFor,
+  allocData,
+  bfloat16BitsToNumber,
+  dataTypeName,
+  dtypeFromV2,
+  dtypeInfo,
+  dtypeToV2,
+  float16BitsToNumber,
+  isDataFor,
+} from './dtype';
+import { ErrorCode } from './error-codes';
+import { InferoxError } from './inferox-error';
+import { type ScalarLike, fromPlain } from './internal/convert';
+import { checkShape, formatShape } from './internal/shape';
+
+export type { ScalarLike } from './internal/convert';
+
+/** A tensor in the Open Inference Protocol v2 JSON form (KServe / Triton). */
+export interface V2Tensor {
+  readonly name: string;
+  /** `BOOL`, `UINT8`, ..., `INT64`, `FP16`, `BF16`, `FP32`, `FP64`, `BYTES`. */
+  readonly datatype: string;
+  readonly shape: readonly number[];
+  /** Flat, row-major. 64-bit integers beyond 2^53 are decimal strings; float16/bfloat16 are decoded numbers. */
+  readonly data: readonly (number | string | boolean)[];
+  readonly parameters?: Readonly<Record<string, unknown>>;
+}
+
+/** Named tensors: a model's feeds or outputs. */
+export type TensorMap = Readonly<Record<string, Tensor>>;
+
+/**
+ * An n-dimensional array of one {@link DType}, row-major. Construction validates the shape, the element count and
+ * the array type; plain arrays are converted exactly (see {@link Tensor.from}). A tensor owns its data array;
+ * `slice`, `split` and `reshape` return views that share it.
+ *
+ * @typeParam D - the element type; `Tensor` alone is the type-erased form.
+ * @example
+ * ```ts
+ * const ids = Tensor.from('int64', [101, 2023, 102], [1, 3]);
+ * ids.data; // BigInt64Array [101n, 2023n, 102n]
+ * ```
+ */
+export class Tensor<D extends DType = DType> implements Disposable {
+  readonly dtype: D;
+  readonly shape: readonly number[];
+  /** Number of elements (the product of `shape`; 1 for a scalar). */
+  readonly size: number;
+  #data: DataFor<D> | undefined;
+
+  /**
+   * @param dtype - the element type.
+   * @param data - the exact array type for `dtype` (taken without copying) or plain values (converted exactly).
+   * @param shape - non-negative integers whose product equals the data length.
+   * @throws InferoxError `INVALID_INPUT` naming the bad dimension, length, array type or element.
+   */
+  constructor(dtype: D, data: DataFor<D> | readonly ScalarLike[], shape: readonly number[]) {
+    dtypeInfo(dtype);
+    const size = checkShape(shape);
+    let array: DataFor<D>;
+    if (isDataFor(dtype, data)) {
+      array = data;
+    } else if (Array.isArray(data)) {
+      array = fromPlain(dtype, data as readonly ScalarLike[]);
+    } else {
+      const given = (data as { constructor?: { name?: string } } | null)?.constructor?.name ?? typeof data;
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `a ${dtype} tensor needs a ${dataTypeName(dtype)} or a plain array, got ${given}`, {
+        details: { dtype, given },
+      });
+    }
+    if (array.length !== size) {
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `shape ${formatShape(shape)} needs ${size} elements, data has ${array.length}`, {
+        details: { shape: [...shape], expected: size, given: array.length },
+      });
+    }
+    this.dtype = dtype;
+    this.shape = Object.freeze([...shape]);
+    this.size = size;
+    this.#data = array;
+  }
+
+  /** Same as the constructor; reads better at call sites. */
+  static from<D extends DType>(dtype: D, data: DataFor<D> | readonly ScalarLike[], shape: readonly number[]): Tensor<D> {
+    return new Tensor(dtype, data, shape);
+  }
+
+  /** A zero-filled tensor (empty strings for `string`). */
+  static zeros<D extends DType>(dtype: D, shape: readonly number[]): Tensor<D> {
+    return new Tensor(dtype, allocData(dtype, checkShape(shape)), shape);
+  }
+
+  /**
+   * Concatenates tensors on dim 0. All must share dtype and every dim but the first.
+   *
+   * @returns a new tensor owning a fresh array.
+   * @throws InferoxError `INVALID_INPUT` for an empty list, a scalar, or a dtype/shape mismatch (naming the index).
+   */
+  static concat<D extends DType>(tensors: readonly Tensor<D>[]): Tensor<D> {
+    const first = tensors[0];
+    if (!first) throw new InferoxError(ErrorCode.INVALID_INPUT, 'concat needs at least one tensor');
+    if (first.shape.length === 0) throw new InferoxError(ErrorCode.INVALID_INPUT, 'concat needs tensors of rank ≥ 1, got a scalar');
+    const inner = first.shape.slice(1);
+    let rows = 0;
+    tensors.forEach((t, i) => {
+      if (t.dtype !== first.dtype) {
+        throw new InferoxError(ErrorCode.INVALID_INPUT, `concat: tensor ${i} is ${t.dtype}, tensor 0 is ${first.dtype}`, { details: { index: i } });
+      }
+      if (t.shape.length !== first.shape.length || t.shape.some((d, k) => k > 0 && d !== first.shape[k])) {
+        throw new InferoxError(
+          ErrorCode.INVALID_INPUT,
+          `concat: tensor ${i} has shape ${formatShape(t.shape)}, which differs from tensor 0 ${formatShape(first.shape)} beyond dim 0`,
+          { details: { index: i } },
+        );
+      }
+      rows += t.shape[0]!;
+    });
+    const out = allocData(first.dtype, tensors.reduce((n, t) => n + t.size, 0));
+    let offset = 0;
+    for (const t of tensors) {
+      const data = t.data;
+      if (Array.isArray(out)) for (let i = 0; i < data.length; i++) out[offset + i] = (data as string[])[i]!;
+      else (out as Uint8Array).set(data as Uint8Array, offset);
+      offset += data.length;
+    }
+    return new Tensor(first.dtype, out, [rows, ...inner]);
+  }
+
+  /**
+   * Rebuilds a tensor from its v2 JSON form, converting `data` exactly.
+   *
+   * @throws InferoxError `INVALID_INPUT` for an unknown datatype, a bad shape, a length mismatch or an inexact value.
+   */
+  static fromJSON(json: V2Tensor): Tensor {
+    if (typeof json !== 'object' || json === null || !Array.isArray(json.data) || !Array.isArray(json.shape)) {
+      throw new InferoxError(ErrorCode.INVALID_INPUT, 'a v2 tensor needs name, datatype, shape (array) and data (array)');
+    }
+    const name = typeof json.name === 'string' ? json.name : '(unnamed)';
+    try {
+      const dtype = dtypeFromV2(json.datatype);
+      return new Tensor(dtype, json.data as readonly ScalarLike[], json.shape);
+    } catch (error) {
+      const e = error as InferoxError;
+      throw new InferoxError(e.code ?? ErrorCode.INVALID_INPUT, `input ${JSON.stringify(name)}: ${e.message}`, { cause: error, details: { name } });
+    }
+  }
+
+  /**
+   * The elements. Ownership stays with the tensor: do not use the array after `dispose()`.
+   *
+   * @throws InferoxError `DISPOSED` after `dispose()`.
+   */
+  get data(): DataFor<D> {
+    if (this.#data === undefined) throw new InferoxError(ErrorCode.DISPOSED, `tensor ${this.describe()} was disposed`);
+    return this.#data;
+  }
+
+  /** Whether `dispose()` was called. */
+  get disposed(): boolean {
+    return this.#data === undefined;
+  }
+
+  /** Rank (number of dims). */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** `float32[2, 3]`, for messages. */
+  describe(): string {
+    return `${this.dtype}${formatShape(this.shape)}`;
+  }
+
+  /**
+   * A view with another shape over the same data; one entry may be -1 (inferred).
+   *
+   * @throws InferoxError `INVALID_INPUT` when the sizes differ or more than one -1 is given.
+   */
+  reshape(shape: readonly number[]): Tensor<D> {
+    const inferred = shape.filter((d) => d === -1).length;
+    if (inferred > 1) throw new InferoxError(ErrorCode.INVALID_INPUT, `reshape to ${formatShape(shape)}: at most one dim may be -1`);
+    let resolved = [...shape];
+    if (inferred === 1) {
+      const known = checkShape(shape.filter((d) => d !== -1));
+      if (known === 0 || this.size % known !== 0) {
+        throw new InferoxError(ErrorCode.INVALID_INPUT, `reshape ${this.describe()} to ${formatShape(shape)}: ${this.size} elements do not divide by ${known}`);
+      }
+      resolved = shape.map((d) => (d === -1 ? this.size / known : d));
+    }
+    if (checkShape(resolved) !== this.size) {
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `reshape ${this.describe()} to ${formatShape(shape)}: element counts differ`);
+    }
+    return new Tensor(this.dtype, this.data, resolved);
+  }
+
+  /**
+   * A copy converted to `dtype`, exactly: a value the target cannot hold (1.5 into int32, 300 into uint8, NaN into
+   * an int) is refused. Floats to narrower floats round.
+   *
+   * @throws InferoxError `INVALID_INPUT` naming the first element that would change.
+   */
+  cast<T extends DType>(dtype: T): Tensor<T> {
+    if ((dtype === 'string') !== (this.dtype === 'string')) {
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `cast ${this.describe()} to ${dtype}: strings only cast to strings`);
+    }
+    return new Tensor(dtype, fromPlain(dtype, this.toArray()), this.shape);
+  }
+
+  /**
+   * A view of rows `[start, end)` on dim 0 (a copy for `string`). Negative indices count from the end.
+   *
+   * @throws InferoxError `INVALID_INPUT` for a scalar.
+   */
+  slice(start: number, end: number = this.shape[0] ?? 0): Tensor<D> {
+    const rows = this.#rows('slice');
+    const clamp = (i: number): number => Math.min(rows, Math.max(0, i < 0 ? rows + i : i));
+    const s = clamp(start);
+    const e = Math.max(s, clamp(end));
+    const stride = rows === 0 ? 0 : this.size / rows;
+    const data = this.data;
+    const part = (Array.isArray(data) ? data.slice(s * stride, e * stride) : (data as Uint8Array).subarray(s * stride, e * stride)) as DataFor<D>;
+    return new Tensor(this.dtype, part, [e - s, ...this.shape.slice(1)]);
+  }
+
+  /**
+   * Splits on dim 0 into parts of the given row counts (views over the same data).
+   *
+   * @throws InferoxError `INVALID_INPUT` when the counts are not non-negative integers summing to `shape[0]`.
+   */
+  split(sizes: readonly number[]): Tensor<D>[] {
+    const rows = this.#rows('split');
+    checkShape(sizes, 'split sizes');
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (total !== rows) {
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `split ${this.describe()} into ${formatShape(sizes)}: sizes sum to ${total}, dim 0 is ${rows}`);
+    }
+    let at = 0;
+    return sizes.map((n) => {
+      const part = this.slice(at, at + n);
+      at += n;
+      return part;
+    });
+  }
+
+  /**
+   * The elements as plain values: numbers (float16/bfloat16 decoded), bigint for 64-bit integers, booleans for
+   * bool, strings for string.
+   */
+  toArray(): ScalarLike[] {
+    const data = this.data;
+    switch (this.dtype) {
+      case 'bool':
+        return Array.from(data as Uint8Array, (v) => v !== 0);
+      case 'float16':
+        return Array.from(data as Uint16Array, float16BitsToNumber);
+      case 'bfloat16':
+        return Array.from(data as Uint16Array, bfloat16BitsToNumber);
+      case 'string':
+        return [...(data as string[])];
+      default:
+        return Array.from(data as ArrayLike<number | bigint>);
+    }
+  }
+
+  /** The v2 JSON form; 64-bit integers beyond 2^53 become decimal strings so no digit is lost. */
+  toJSON(name = ''): V2Tensor {
+    const data = this.toArray().map((v) => (typeof v === 'bigint' ? (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()) : v));
+    return { name, datatype: dtypeToV2(this.dtype), shape: [...this.shape], data };
+  }
+
+  /** Releases the data array. Idempotent; reading `data` afterwards throws `DISPOSED`. */
+  dispose(): void {
+    this.#data = undefined;
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  #rows(op: string): number {
+    const rows = this.shape[0];
+    if (rows === undefined) throw new InferoxError(ErrorCode.INVALID_INPUT, `${op} works on dim 0; ${this.describe()} is a scalar`);
+    return rows;
+  }
+}
+
+/** A tensor whose dtype is known statically. */
+export type TypedTensor<D extends DType> = Tensor<D>;
+
+/** @returns whether `tensor` has dtype `dtype` (narrows its type). */
+export function isTensorOf<D extends DType>(tensor: Tensor, dtype: D): tensor is Tensor<D> {
+  return tensor.dtype === dtype;
+}

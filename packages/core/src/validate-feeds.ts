@@ -1,0 +1,73 @@
+import { ErrorCode } from './error-codes';
+import { InferoxError } from './inferox-error';
+import { formatShape } from './internal/shape';
+import type { ModelSignature } from './model-handle';
+import { Tensor, type TensorMap } from './tensor';
+
+function invalid(message: string, details: Record<string, unknown>): InferoxError {
+  return new InferoxError(ErrorCode.INVALID_INPUT, message, { details });
+}
+
+/**
+ * Checks feeds against a signature: every declared input present, no undeclared one, dtype equal, rank equal and
+ * fixed dims equal (symbolic and unknown dims take any size). Symbolic dims of the same name must agree across
+ * inputs (`batch` is one size for all).
+ *
+ * @throws InferoxError `INVALID_INPUT` naming the input and the expected vs given value.
+ */
+export function validateFeeds(signature: ModelSignature, feeds: TensorMap): void {
+  if (typeof feeds !== 'object' || feeds === null) throw invalid('feeds must be an object of named tensors', { given: String(feeds) });
+  const declared = new Set(signature.inputs.map((s) => s.name));
+  for (const name of Object.keys(feeds)) {
+    if (!declared.has(name)) {
+      throw invalid(`unknown input ${JSON.stringify(name)}; the model takes ${[...declared].map((n) => JSON.stringify(n)).join(', ') || 'no inputs'}`, {
+        input: name,
+        expected: [...declared],
+      });
+    }
+  }
+  const symbols = new Map<string, { size: number; input: string }>();
+  for (const spec of signature.inputs) {
+    const tensor = feeds[spec.name];
+    if (tensor === undefined) throw invalid(`missing input ${JSON.stringify(spec.name)}`, { input: spec.name });
+    if (!(tensor instanceof Tensor)) throw invalid(`input ${JSON.stringify(spec.name)} is not a Tensor`, { input: spec.name });
+    if (tensor.disposed) throw invalid(`input ${JSON.stringify(spec.name)} was disposed`, { input: spec.name });
+    if (tensor.dtype !== spec.dtype) {
+      throw invalid(`input ${JSON.stringify(spec.name)} must be ${spec.dtype}, got ${tensor.dtype}`, {
+        input: spec.name,
+        expected: spec.dtype,
+        given: tensor.dtype,
+      });
+    }
+    if (spec.shape === null) continue;
+    if (tensor.shape.length !== spec.shape.length) {
+      throw invalid(
+        `input ${JSON.stringify(spec.name)} must have rank ${spec.shape.length} ${formatShape(spec.shape)}, got rank ${tensor.shape.length} ${formatShape(tensor.shape)}`,
+        { input: spec.name, expected: spec.shape, given: tensor.shape },
+      );
+    }
+    spec.shape.forEach((dim, i) => {
+      const size = tensor.shape[i]!;
+      if (typeof dim === 'number' && dim >= 0 && dim !== size) {
+        throw invalid(`input ${JSON.stringify(spec.name)} dim ${i} must be ${dim}, got ${size} (shape ${formatShape(tensor.shape)})`, {
+          input: spec.name,
+          dim: i,
+          expected: dim,
+          given: size,
+        });
+      }
+      if (typeof dim === 'string' && dim !== '') {
+        const seen = symbols.get(dim);
+        if (seen && seen.size !== size) {
+          throw invalid(`input ${JSON.stringify(spec.name)} dim ${i} (${dim}) is ${size}, but input ${JSON.stringify(seen.input)} has ${dim} = ${seen.size}`, {
+            input: spec.name,
+            dim: i,
+            expected: seen.size,
+            given: size,
+          });
+        }
+        symbols.set(dim, { size, input: spec.name });
+      }
+    });
+  }
+}
