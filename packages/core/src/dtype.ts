@@ -112,24 +112,33 @@ export const isInt = (dtype: DType): boolean => dtypeInfo(dtype).isInt;
 /** Whether `dtype` holds negative values. */
 export const isSigned = (dtype: DType): boolean => dtypeInfo(dtype).isSigned;
 
-/** Allocates a zero-filled data array of `length` elements for `dtype` (empty strings for `string`). */
+/**
+ * Allocates a zero-filled data array of `length` elements for `dtype` (empty strings for `string`).
+ *
+ * @throws InferoxError `INVALID_INPUT` for an unknown dtype or a length that is not a non-negative integer.
+ */
 export function allocData<D extends DType>(dtype: D, length: number): DataFor<D> {
-  const info = INFO[dtype];
-  if (!info) dtypeInfo(dtype);
+  dtypeInfo(dtype);
+  if (!Number.isSafeInteger(length) || length < 0) {
+    throw new InferoxError(ErrorCode.INVALID_INPUT, `cannot allocate ${String(length)} elements of ${dtype}: need a non-negative integer`, {
+      details: { dtype, length },
+    });
+  }
   if (dtype === 'string') return new Array<string>(length).fill('') as DataFor<D>;
-  return new info.ctor!(length) as DataFor<D>;
+  return new INFO[dtype].ctor!(length) as DataFor<D>;
 }
 
 /** @returns whether `data` is the exact array type that `dtype` requires. */
 export function isDataFor<D extends DType>(dtype: D, data: unknown): data is DataFor<D> {
   if (dtype === 'string') return Array.isArray(data) && data.every((s) => typeof s === 'string');
-  const ctor = INFO[dtype]?.ctor;
+  const ctor = isDType(dtype) ? INFO[dtype].ctor : undefined;
   return ctor !== undefined && data instanceof (ctor as unknown as new () => unknown) && (data as object).constructor === ctor;
 }
 
 /** The name of the array type `dtype` requires, for messages. */
 export function dataTypeName(dtype: DType): string {
-  return dtype === 'string' ? 'string[]' : (INFO[dtype]?.ctor?.name ?? 'unknown');
+  if (!isDType(dtype)) return 'unknown';
+  return dtype === 'string' ? 'string[]' : INFO[dtype].ctor!.name;
 }
 
 const V2_TO_DTYPE: Readonly<Record<string, DType>> = Object.fromEntries(DTYPES.map((d) => [INFO[d].v2, d]));
@@ -140,7 +149,7 @@ const V2_TO_DTYPE: Readonly<Record<string, DType>> = Object.fromEntries(DTYPES.m
  * @throws InferoxError `INVALID_INPUT` naming the datatype when it is unknown.
  */
 export function dtypeFromV2(datatype: string): DType {
-  const dtype = V2_TO_DTYPE[datatype];
+  const dtype = typeof datatype === 'string' && Object.hasOwn(V2_TO_DTYPE, datatype) ? V2_TO_DTYPE[datatype] : undefined;
   if (!dtype) {
     throw new InferoxError(ErrorCode.INVALID_INPUT, `unknown v2 datatype ${JSON.stringify(datatype)}; expected one of ${Object.keys(V2_TO_DTYPE).join(', ')}`, {
       details: { datatype },
@@ -155,7 +164,7 @@ export const dtypeToV2 = (dtype: DType): string => dtypeInfo(dtype).v2;
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
-/** Decodes IEEE 754 half-precision bits to a number. */
+/** Decodes IEEE 754 half-precision bits (the low 16 bits of `bits`) to a number. */
 export function float16BitsToNumber(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exponent = (bits >> 10) & 0x1f;
@@ -165,31 +174,12 @@ export function float16BitsToNumber(bits: number): number {
   return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
-/** Encodes a number as IEEE 754 half-precision bits, rounding to nearest even. */
+/**
+ * Encodes a number as IEEE 754 half-precision bits, rounding to nearest even straight from the float64 value (no
+ * double rounding through float32). Values beyond the largest half round to ±Infinity; NaN becomes a quiet NaN.
+ */
 export function numberToFloat16Bits(value: number): number {
-  f32[0] = value;
-  const x = u32[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exponent = (x >>> 23) & 0xff;
-  let mantissa = x & 0x7fffff;
-  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0);
-  let e = exponent - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mantissa |= 0x800000;
-    const shift = 14 - e;
-    let half = mantissa >> shift;
-    const rem = mantissa & ((1 << shift) - 1);
-    const halfway = 1 << (shift - 1);
-    if (rem > halfway || (rem === halfway && half & 1)) half += 1;
-    return sign | half;
-  }
-  let half = (e << 10) | (mantissa >> 13);
-  const rem = mantissa & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half += 1;
-  e = half >> 10;
-  return sign | half;
+  return encodeMinifloat(value, 5, 10);
 }
 
 /** Decodes bfloat16 bits (the top 16 bits of a float32) to a number. */
@@ -198,11 +188,34 @@ export function bfloat16BitsToNumber(bits: number): number {
   return f32[0]!;
 }
 
-/** Encodes a number as bfloat16 bits, rounding to nearest even (NaN stays NaN). */
+/**
+ * Encodes a number as bfloat16 bits, rounding to nearest even straight from the float64 value (no double rounding
+ * through float32). NaN stays NaN.
+ */
 export function numberToBfloat16Bits(value: number): number {
-  f32[0] = value;
-  const x = u32[0]!;
-  if (Number.isNaN(value)) return ((x >>> 16) | 0x40) & 0xffff;
-  const rounded = x + 0x7fff + ((x >>> 16) & 1);
-  return (rounded >>> 16) & 0xffff;
+  return encodeMinifloat(value, 8, 7);
+}
+
+/** Rounds `value` to an IEEE-style binary float with the given field widths and returns its bits. */
+function encodeMinifloat(value: number, exponentBits: number, mantissaBits: number): number {
+  const signBit = 1 << (exponentBits + mantissaBits);
+  const infinity = ((1 << exponentBits) - 1) << mantissaBits;
+  if (Number.isNaN(value)) return infinity | (1 << (mantissaBits - 1));
+  const sign = value < 0 || Object.is(value, -0) ? signBit : 0;
+  const a = Math.abs(value);
+  if (a === Number.POSITIVE_INFINITY) return sign | infinity;
+  const bias = (1 << (exponentBits - 1)) - 1;
+  const minExponent = 1 - bias;
+  let e = a === 0 ? minExponent : Math.max(minExponent, Math.floor(Math.log2(a)));
+  // Math.log2 may be off by one next to a power of two; fix e so that 2^e <= a < 2^(e+1) (for normals).
+  if (e > minExponent && 2 ** e > a) e -= 1;
+  if (2 ** (e + 1) <= a) e += 1;
+  // Scaling by a power of two is exact, so m carries every bit of a; round it to an integer, ties to even.
+  const m = a * 2 ** (mantissaBits - e);
+  let rounded = Math.floor(m);
+  const rest = m - rounded;
+  if (rest > 0.5 || (rest === 0.5 && rounded % 2 === 1)) rounded += 1;
+  // Subnormals (a < 2^minExponent) have no implicit bit: rounded is the whole field and may carry into the exponent.
+  const bits = a < 2 ** minExponent ? rounded : ((e + bias) << mantissaBits) + (rounded - (1 << mantissaBits));
+  return sign | Math.min(bits, infinity);
 }

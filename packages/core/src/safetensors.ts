@@ -44,9 +44,10 @@ export interface SafetensorsFile {
   readonly headerBytes: number;
 }
 
-function invalid(message: string, source: string | undefined, details: Record<string, unknown> = {}): InferoxError {
+function invalid(message: string, source: string | undefined, details: Record<string, unknown> = {}, cause?: unknown): InferoxError {
   return new InferoxError(ErrorCode.PACKAGE_INVALID, `${source ? `${source}: ` : ''}invalid safetensors: ${message}`, {
     details: { ...details, ...(source ? { file: source } : {}) },
+    cause,
   });
 }
 
@@ -73,7 +74,7 @@ export function parseSafetensors(bytes: Uint8Array, source?: string): Safetensor
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
   } catch (error) {
-    throw new InferoxError(ErrorCode.PACKAGE_INVALID, `${source ? `${source}: ` : ''}invalid safetensors: header is not valid UTF-8 JSON`, { cause: error });
+    throw invalid(`the ${n}-byte header is not valid UTF-8 JSON (${(error as Error).message})`, source, {}, error);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw invalid('header is not a JSON object', source);
   const dataStart = 8 + n;
@@ -90,14 +91,14 @@ export function parseSafetensors(bytes: Uint8Array, source?: string): Safetensor
     }
     const info = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (typeof info !== 'object' || info === null) throw invalid(`tensor ${JSON.stringify(name)} has no dtype/shape/data_offsets`, source, { tensor: name });
-    const dtype = typeof info.dtype === 'string' ? SAFETENSORS_DTYPES[info.dtype] : undefined;
+    const dtype = typeof info.dtype === 'string' && Object.hasOwn(SAFETENSORS_DTYPES, info.dtype) ? SAFETENSORS_DTYPES[info.dtype] : undefined;
     if (!dtype) throw invalid(`tensor ${JSON.stringify(name)} has unsupported dtype ${JSON.stringify(info.dtype)}`, source, { tensor: name });
     if (!Array.isArray(info.shape)) throw invalid(`tensor ${JSON.stringify(name)} has no shape array`, source, { tensor: name });
     let count: number;
     try {
       count = checkShape(info.shape as number[], `tensor ${JSON.stringify(name)} shape`);
     } catch (error) {
-      throw invalid((error as Error).message, source, { tensor: name });
+      throw invalid((error as Error).message, source, { tensor: name }, error);
     }
     const offsets = info.data_offsets;
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
@@ -115,12 +116,17 @@ export function parseSafetensors(bytes: Uint8Array, source?: string): Safetensor
     }
     entries.push({ name, begin, end, entry: { name, dtype, fileDtype: info.dtype as string, shape: Object.freeze([...(info.shape as number[])]) } });
   }
-  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  // Empty tensors occupy no bytes, so they cannot overlap anything.
+  const sorted = entries.filter((e) => e.end > e.begin).sort((a, b) => a.begin - b.begin);
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1]!;
     const cur = sorted[i]!;
     if (cur.begin < prev.end) {
-      throw invalid(`tensors ${JSON.stringify(prev.name)} and ${JSON.stringify(cur.name)} overlap`, source, { tensor: cur.name });
+      throw invalid(
+        `tensors ${JSON.stringify(prev.name)} [${prev.begin}, ${prev.end}] and ${JSON.stringify(cur.name)} [${cur.begin}, ${cur.end}] overlap`,
+        source,
+        { tensor: cur.name },
+      );
     }
   }
   const tensors = new Map<string, SafetensorsEntry>();
@@ -141,21 +147,41 @@ export interface SafetensorsInput {
 const DTYPE_TO_FILE: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(SAFETENSORS_DTYPES).map(([k, v]) => [v, k]));
 
 /**
- * Writes a safetensors file: header padded with spaces to a multiple of 8, tensors in the given order.
+ * Writes a safetensors file: header padded with spaces to a multiple of 8, tensors in the given order (JavaScript
+ * object order: integer-like names first).
  *
- * @throws InferoxError `INVALID_INPUT` for a string dtype or a byte length that does not match dtype × shape.
+ * @param tensors - the tensors by name; their bytes are copied.
+ * @param metadata - the `__metadata__` string map (omitted from the file when empty).
+ * @returns the whole file, owned by the caller.
+ * @throws InferoxError `INVALID_INPUT` for a string dtype, a byte length that does not match dtype × shape, a tensor
+ * named `__metadata__` or a metadata value that is not a string.
  */
 export function serializeSafetensors(tensors: Readonly<Record<string, SafetensorsInput>>, metadata?: Readonly<Record<string, string>>): Uint8Array {
   const header: Record<string, unknown> = {};
-  if (metadata && Object.keys(metadata).length > 0) header.__metadata__ = { ...metadata };
+  if (metadata && Object.keys(metadata).length > 0) {
+    for (const [key, value] of Object.entries(metadata)) {
+      if (typeof value !== 'string') {
+        throw new InferoxError(ErrorCode.INVALID_INPUT, `safetensors metadata ${JSON.stringify(key)} must be a string, got ${typeof value}`, { details: { key } });
+      }
+    }
+    header.__metadata__ = { ...metadata };
+  }
   let offset = 0;
   const parts: Uint8Array[] = [];
   for (const [name, t] of Object.entries(tensors)) {
-    const fileDtype = DTYPE_TO_FILE[t.dtype];
-    if (!fileDtype) throw new InferoxError(ErrorCode.INVALID_INPUT, `tensor ${JSON.stringify(name)}: safetensors cannot hold dtype ${t.dtype}`);
+    if (name === '__metadata__') throw new InferoxError(ErrorCode.INVALID_INPUT, 'a safetensors tensor cannot be named "__metadata__"', { details: { tensor: name } });
+    const fileDtype = typeof t.dtype === 'string' && Object.hasOwn(DTYPE_TO_FILE, t.dtype) ? DTYPE_TO_FILE[t.dtype] : undefined;
+    if (!fileDtype) {
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `tensor ${JSON.stringify(name)}: safetensors cannot hold dtype ${String(t.dtype)}`, {
+        details: { tensor: name, dtype: t.dtype },
+      });
+    }
     const expected = checkShape(t.shape, `tensor ${JSON.stringify(name)} shape`) * byteSizeOf(t.dtype);
-    if (t.bytes.length !== expected) {
-      throw new InferoxError(ErrorCode.INVALID_INPUT, `tensor ${JSON.stringify(name)}: ${t.dtype}[${t.shape.join(', ')}] needs ${expected} bytes, got ${t.bytes.length}`);
+    if (!(t.bytes instanceof Uint8Array) || t.bytes.length !== expected) {
+      const given = t.bytes instanceof Uint8Array ? `${t.bytes.length} bytes` : 'no Uint8Array';
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `tensor ${JSON.stringify(name)}: ${t.dtype}[${t.shape.join(', ')}] needs ${expected} bytes, got ${given}`, {
+        details: { tensor: name, expected },
+      });
     }
     header[name] = { dtype: fileDtype, shape: [...t.shape], data_offsets: [offset, offset + expected] };
     parts.push(t.bytes);

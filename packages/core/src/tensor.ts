@@ -9,10 +9,11 @@ import {
   dtypeToV2,
   float16BitsToNumber,
   isDataFor,
+  isFloat,
 } from './dtype';
 import { ErrorCode } from './error-codes';
-import { InferoxError } from './inferox-error';
-import { type ScalarLike, fromPlain } from './internal/convert';
+import { InferoxError, toInferoxError } from './inferox-error';
+import { type ScalarLike, fromPlain, readFloat } from './internal/convert';
 import { checkShape, formatShape } from './internal/shape';
 
 export type { ScalarLike } from './internal/convert';
@@ -23,18 +24,30 @@ export interface V2Tensor {
   /** `BOOL`, `UINT8`, ..., `INT64`, `FP16`, `BF16`, `FP32`, `FP64`, `BYTES`. */
   readonly datatype: string;
   readonly shape: readonly number[];
-  /** Flat, row-major. 64-bit integers beyond 2^53 are decimal strings; float16/bfloat16 are decoded numbers. */
+  /**
+   * Flat, row-major. 64-bit integers beyond 2^53 are decimal strings; float16/bfloat16 are decoded numbers; non-finite
+   * floats are `"NaN"`, `"Infinity"`, `"-Infinity"`.
+   */
   readonly data: readonly (number | string | boolean)[];
+  /** Extra v2 parameters; ignored by {@link Tensor.fromJSON}. */
   readonly parameters?: Readonly<Record<string, unknown>>;
 }
+
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Named tensors: a model's feeds or outputs. */
 export type TensorMap = Readonly<Record<string, Tensor>>;
 
 /**
  * An n-dimensional array of one {@link DType}, row-major. Construction validates the shape, the element count and
- * the array type; plain arrays are converted exactly (see {@link Tensor.from}). A tensor owns its data array;
- * `slice`, `split` and `reshape` return views that share it.
+ * the array type; plain arrays are converted exactly (see {@link Tensor.from}).
+ *
+ * Ownership: a tensor built from a typed array takes that array without copying (do not mutate it afterwards);
+ * `slice`, `split` and `reshape` return views that share the array; `cast`, `concat`, `zeros` and plain-array
+ * construction allocate a fresh one. `dispose()` drops this tensor's reference only (JavaScript owns the memory), so
+ * views stay readable; after it, `data` throws `DISPOSED`. Whoever receives a tensor from a function owns it unless
+ * that function's docs say otherwise.
  *
  * @typeParam D - the element type; `Tensor` alone is the type-erased form.
  * @example
@@ -134,15 +147,15 @@ export class Tensor<D extends DType = DType> implements Disposable {
    */
   static fromJSON(json: V2Tensor): Tensor {
     if (typeof json !== 'object' || json === null || !Array.isArray(json.data) || !Array.isArray(json.shape)) {
-      throw new InferoxError(ErrorCode.INVALID_INPUT, 'a v2 tensor needs name, datatype, shape (array) and data (array)');
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `a v2 tensor needs name, datatype, shape (array) and data (array), got ${describeJson(json)}`);
     }
     const name = typeof json.name === 'string' ? json.name : '(unnamed)';
     try {
       const dtype = dtypeFromV2(json.datatype);
       return new Tensor(dtype, json.data as readonly ScalarLike[], json.shape);
     } catch (error) {
-      const e = error as InferoxError;
-      throw new InferoxError(e.code ?? ErrorCode.INVALID_INPUT, `input ${JSON.stringify(name)}: ${e.message}`, { cause: error, details: { name } });
+      const e = toInferoxError(error, ErrorCode.INVALID_INPUT);
+      throw new InferoxError(e.code, `input ${JSON.stringify(name)}: ${e.message}`, { cause: error, details: { ...e.details, name } });
     }
   }
 
@@ -195,24 +208,50 @@ export class Tensor<D extends DType = DType> implements Disposable {
 
   /**
    * A copy converted to `dtype`, exactly: a value the target cannot hold (1.5 into int32, 300 into uint8, NaN into
-   * an int) is refused. Floats to narrower floats round.
+   * an int, 2049 into float16, 2^53+1 into float64) is refused. Only float-to-float casts round (float64 to float32,
+   * float32 to float16, ...), as IEEE does.
    *
-   * @throws InferoxError `INVALID_INPUT` naming the first element that would change.
+   * @returns a new tensor owning a fresh array (the caller owns it; this tensor is unchanged).
+   * @throws InferoxError `INVALID_INPUT` naming the first element that would change, or for a string/non-string cast.
    */
   cast<T extends DType>(dtype: T): Tensor<T> {
+    dtypeInfo(dtype);
     if ((dtype === 'string') !== (this.dtype === 'string')) {
-      throw new InferoxError(ErrorCode.INVALID_INPUT, `cast ${this.describe()} to ${dtype}: strings only cast to strings`);
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `cast ${this.describe()} to ${dtype}: strings only cast to strings`, {
+        details: { from: this.dtype, to: dtype },
+      });
     }
-    return new Tensor(dtype, fromPlain(dtype, this.toArray()), this.shape);
+    const values = this.toArray();
+    const out = fromPlain(dtype, values);
+    if (isFloat(dtype) && !isFloat(this.dtype) && dtype !== 'string') {
+      for (let i = 0; i < values.length; i++) {
+        const source = values[i] as number | bigint | boolean;
+        const stored = readFloat(dtype, out as Float32Array, i);
+        const exact = typeof source === 'bigint' ? Number.isFinite(stored) && BigInt(stored) === source : stored === Number(source);
+        if (!exact) {
+          throw new InferoxError(ErrorCode.INVALID_INPUT, `cast ${this.describe()} to ${dtype}: element ${i} (${String(source)}) would become ${stored}`, {
+            details: { index: i, value: String(source), from: this.dtype, to: dtype },
+          });
+        }
+      }
+    }
+    return new Tensor(dtype, out, this.shape);
   }
 
   /**
-   * A view of rows `[start, end)` on dim 0 (a copy for `string`). Negative indices count from the end.
+   * A view of rows `[start, end)` on dim 0 (a copy for `string`). Negative indices count from the end; indices past
+   * either end are clamped, as `Array.prototype.slice` does.
    *
-   * @throws InferoxError `INVALID_INPUT` for a scalar.
+   * @returns a view sharing this tensor's array: disposing either does not free the other's view.
+   * @throws InferoxError `INVALID_INPUT` for a scalar or a non-integer index; `DISPOSED` after `dispose()`.
    */
   slice(start: number, end: number = this.shape[0] ?? 0): Tensor<D> {
     const rows = this.#rows('slice');
+    if (!Number.isInteger(start) || !Number.isInteger(end)) {
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `slice ${this.describe()}: start and end must be integers, got ${String(start)} and ${String(end)}`, {
+        details: { start, end },
+      });
+    }
     const clamp = (i: number): number => Math.min(rows, Math.max(0, i < 0 ? rows + i : i));
     const s = clamp(start);
     const e = Math.max(s, clamp(end));
@@ -262,9 +301,19 @@ export class Tensor<D extends DType = DType> implements Disposable {
     }
   }
 
-  /** The v2 JSON form; 64-bit integers beyond 2^53 become decimal strings so no digit is lost. */
+  /**
+   * The v2 JSON form. 64-bit integers beyond 2^53 become decimal strings so no digit is lost; non-finite floats
+   * become `"NaN"`, `"Infinity"`, `"-Infinity"` (JSON has no literal for them); {@link Tensor.fromJSON} reads both back.
+   *
+   * @param name - the tensor's name in the v2 form. @defaultValue `''`
+   * @throws InferoxError `DISPOSED` after `dispose()`.
+   */
   toJSON(name = ''): V2Tensor {
-    const data = this.toArray().map((v) => (typeof v === 'bigint' ? (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()) : v));
+    const data = this.toArray().map((v) => {
+      if (typeof v === 'bigint') return v >= MIN_SAFE && v <= MAX_SAFE ? Number(v) : v.toString();
+      if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+      return v;
+    });
     return { name, datatype: dtypeToV2(this.dtype), shape: [...this.shape], data };
   }
 
@@ -282,6 +331,11 @@ export class Tensor<D extends DType = DType> implements Disposable {
     if (rows === undefined) throw new InferoxError(ErrorCode.INVALID_INPUT, `${op} works on dim 0; ${this.describe()} is a scalar`);
     return rows;
   }
+}
+
+function describeJson(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return String(value);
+  return `an object with keys ${Object.keys(value).join(', ') || '(none)'}`;
 }
 
 /** A tensor whose dtype is known statically. */

@@ -8,12 +8,24 @@ function invalid(message: string, details: Record<string, unknown>): InferoxErro
   return new InferoxError(ErrorCode.INVALID_INPUT, message, { details });
 }
 
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+}
+
 /**
  * Checks feeds against a signature: every declared input present, no undeclared one, dtype equal, rank equal and
  * fixed dims equal (symbolic and unknown dims take any size). Symbolic dims of the same name must agree across
  * inputs (`batch` is one size for all).
  *
+ * @param signature - the model's declared inputs (outputs are ignored).
+ * @param feeds - the tensors to check; they are not modified.
  * @throws InferoxError `INVALID_INPUT` naming the input and the expected vs given value.
+ * @example
+ * ```ts
+ * validateFeeds(handle.signature, { input_ids: Tensor.from('int64', [101, 102], [1, 2]) });
+ * ```
  */
 export function validateFeeds(signature: ModelSignature, feeds: TensorMap): void {
   if (typeof feeds !== 'object' || feeds === null) throw invalid('feeds must be an object of named tensors', { given: String(feeds) });
@@ -28,9 +40,18 @@ export function validateFeeds(signature: ModelSignature, feeds: TensorMap): void
   }
   const symbols = new Map<string, { size: number; input: string }>();
   for (const spec of signature.inputs) {
-    const tensor = feeds[spec.name];
-    if (tensor === undefined) throw invalid(`missing input ${JSON.stringify(spec.name)}`, { input: spec.name });
-    if (!(tensor instanceof Tensor)) throw invalid(`input ${JSON.stringify(spec.name)} is not a Tensor`, { input: spec.name });
+    const tensor = Object.hasOwn(feeds, spec.name) ? feeds[spec.name] : undefined;
+    if (tensor === undefined) {
+      const wanted = `${spec.dtype}${spec.shape === null ? '' : formatShape(spec.shape)}`;
+      throw invalid(`missing input ${JSON.stringify(spec.name)} (expected ${wanted}); given ${Object.keys(feeds).map((n) => JSON.stringify(n)).join(', ') || 'no inputs'}`, {
+        input: spec.name,
+        expected: wanted,
+        given: Object.keys(feeds),
+      });
+    }
+    if (!(tensor instanceof Tensor)) {
+      throw invalid(`input ${JSON.stringify(spec.name)} must be a Tensor, got ${describeValue(tensor)}`, { input: spec.name, given: describeValue(tensor) });
+    }
     if (tensor.disposed) throw invalid(`input ${JSON.stringify(spec.name)} was disposed`, { input: spec.name });
     if (tensor.dtype !== spec.dtype) {
       throw invalid(`input ${JSON.stringify(spec.name)} must be ${spec.dtype}, got ${tensor.dtype}`, {

@@ -1,4 +1,13 @@
-import { type DType, type DataFor, allocData, dtypeInfo, numberToBfloat16Bits, numberToFloat16Bits } from '../dtype';
+import {
+  type DType,
+  type DataFor,
+  allocData,
+  bfloat16BitsToNumber,
+  dtypeInfo,
+  float16BitsToNumber,
+  numberToBfloat16Bits,
+  numberToFloat16Bits,
+} from '../dtype';
 import { ErrorCode } from '../error-codes';
 import { InferoxError } from '../inferox-error';
 
@@ -24,10 +33,29 @@ function toBigInt(dtype: DType, index: number, value: ScalarLike): bigint {
   throw bad(dtype, index, value, 'not an integer');
 }
 
+const NON_FINITE: Readonly<Record<string, number>> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY };
+
+/** A float element from a plain value; JSON's spellings of non-finite floats (`"NaN"`, `"-Infinity"`) are accepted. */
+function toFloat(dtype: DType, index: number, value: ScalarLike): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint' || typeof value === 'boolean') return Number(value);
+  if (typeof value === 'string' && Object.hasOwn(NON_FINITE, value)) return NON_FINITE[value]!;
+  throw bad(dtype, index, value, 'not a number');
+}
+
+/** The number element `index` of a float data array holds (float16/bfloat16 decoded). */
+export function readFloat(dtype: DType, data: ArrayLike<number>, index: number): number {
+  const raw = data[index]!;
+  if (dtype === 'float16') return float16BitsToNumber(raw);
+  if (dtype === 'bfloat16') return bfloat16BitsToNumber(raw);
+  return raw;
+}
+
 /**
  * Converts plain values to the data array of `dtype`, exactly: integers must be integral and in range, 64-bit
- * integers beyond 2^53 must come as bigint (or decimal strings), bool takes booleans or 0/1. Floats round as IEEE
- * does (float16/bfloat16 to nearest even).
+ * integers beyond 2^53 must come as bigint (or decimal strings), bool takes booleans or 0/1. Numbers into floats round
+ * as IEEE does (float16/bfloat16 to nearest even); a bigint must be exact in the float type; `"NaN"`, `"Infinity"`
+ * and `"-Infinity"` are accepted for floats (the JSON form of non-finite values).
  *
  * @throws InferoxError `INVALID_INPUT` naming the index and value that would lose information.
  */
@@ -58,11 +86,14 @@ export function fromPlain<D extends DType>(dtype: D, values: readonly ScalarLike
       if (n < (info.min as number) || n > (info.max as number)) throw bad(dtype, i, v, `out of range [${info.min}, ${info.max}]`);
       (out as Int32Array)[i] = n;
     } else {
-      const n = typeof v === 'bigint' || typeof v === 'boolean' ? Number(v) : v;
-      if (typeof n !== 'number') throw bad(dtype, i, v, 'not a number');
+      const n = toFloat(dtype, i, v);
       if (dtype === 'float16') (out as Uint16Array)[i] = numberToFloat16Bits(n);
       else if (dtype === 'bfloat16') (out as Uint16Array)[i] = numberToBfloat16Bits(n);
       else (out as Float32Array)[i] = n;
+      if (typeof v === 'bigint') {
+        const stored = readFloat(dtype, out as Float32Array, i);
+        if (!Number.isFinite(stored) || BigInt(stored) !== v) throw bad(dtype, i, v, `the nearest ${dtype} is ${stored}`);
+      }
     }
   }
   return out;
