@@ -1,0 +1,104 @@
+import { expect } from 'vitest';
+import { Tensor } from '../tensor';
+import type { ConformanceContext } from './conformance-options';
+import { expectInferoxError } from './expect-inferox-error';
+import { maxAbsDiff } from './max-abs-diff';
+
+/** One check of the conformance suite; rejects with an assertion error when the backend breaks the contract. */
+export type ConformanceCheck = (context: ConformanceContext) => Promise<void>;
+
+/**
+ * The checks {@link describeBackendConformance} runs, one per contract clause. Exported so a backend's own tests can
+ * run one in isolation, and so the suite itself can be shown to fail on a broken backend.
+ */
+export const conformanceChecks = {
+  /** `isAvailable()` is true, `init()` is memoised (same promise) and reports the backend; `devices()` is non-empty. */
+  async initialisesOnce({ backend }: ConformanceContext): Promise<void> {
+    expect(await backend.isAvailable()).toBe(true);
+    const first = backend.init();
+    expect(backend.init(), 'init() must return the same promise every time').toBe(first);
+    const info = await first;
+    expect(info.name).toBe(backend.name);
+    expect(typeof info.runtime).toBe('string');
+    expect((await backend.devices()).length).toBeGreaterThan(0);
+  },
+
+  /** The handle names its backend, is not disposed, declares the feeds' inputs and the expected outputs. */
+  async describesModel({ backend, handle, options }: ConformanceContext): Promise<void> {
+    expect(handle.backend).toBe(backend.name);
+    expect(handle.disposed).toBe(false);
+    expect(typeof handle.name).toBe('string');
+    expect(handle.signature.inputs.length).toBeGreaterThan(0);
+    expect(handle.signature.outputs.length).toBeGreaterThan(0);
+    expect(handle.memoryBytes).toBeGreaterThan(0);
+    const feeds = options.feeds();
+    expect(handle.signature.inputs.map((s) => s.name).sort()).toEqual(Object.keys(feeds).sort());
+    for (const name of Object.keys(options.expected)) expect(handle.signature.outputs.map((s) => s.name)).toContain(name);
+  },
+
+  /** `run` returns every declared output as a Tensor of the expected shape and values, and leaves the feeds alone. */
+  async producesExpectedOutputs({ handle, options }: ConformanceContext): Promise<void> {
+    const feeds = options.feeds();
+    const outputs = await handle.run(feeds);
+    expect(Object.keys(outputs).sort()).toEqual(handle.signature.outputs.map((s) => s.name).sort());
+    for (const [name, want] of Object.entries(options.expected)) {
+      const got = outputs[name]!;
+      expect(got).toBeInstanceOf(Tensor);
+      expect(got.shape).toEqual(want.shape);
+      if (want.values) {
+        const diff = maxAbsDiff(Array.from(got.toArray(), Number), want.values);
+        expect(diff, `max abs diff of ${name}`).toBeLessThanOrEqual(want.tolerance ?? 1e-4);
+      }
+    }
+    for (const t of Object.values(feeds)) expect(t.disposed).toBe(false);
+  },
+
+  /** `run` with `outputs` returns exactly those; an unknown output name is `INVALID_INPUT` naming it. */
+  async selectsOutputs({ handle, options }: ConformanceContext): Promise<void> {
+    const name = Object.keys(options.expected)[0]!;
+    const outputs = await handle.run(options.feeds(), { outputs: [name] });
+    expect(Object.keys(outputs)).toEqual([name]);
+    await expectInferoxError(handle.run(options.feeds(), { outputs: ['no_such_output'] }), 'INVALID_INPUT', 'no_such_output');
+  },
+
+  /** A missing, extra, wrong-dtype or wrong-rank feed is `INVALID_INPUT` naming the input. */
+  async rejectsBadFeeds({ handle, options }: ConformanceContext): Promise<void> {
+    const [first, ...rest] = Object.entries(options.feeds());
+    const [missing, tensor] = first!;
+    await expectInferoxError(handle.run(Object.fromEntries(rest)), 'INVALID_INPUT', missing);
+    await expectInferoxError(handle.run({ ...options.feeds(), bogus_input: tensor }), 'INVALID_INPUT', 'bogus_input');
+    const wrong = tensor.dtype === 'float64' ? Tensor.zeros('float32', tensor.shape) : Tensor.zeros('float64', tensor.shape);
+    await expectInferoxError(handle.run({ ...options.feeds(), [missing]: wrong }), 'INVALID_INPUT', missing, tensor.dtype);
+    const spec = handle.signature.inputs.find((s) => s.name === missing);
+    if (spec?.shape) {
+      const deeper = Tensor.zeros(tensor.dtype, [1, ...tensor.shape]);
+      await expectInferoxError(handle.run({ ...options.feeds(), [missing]: deeper }), 'INVALID_INPUT', missing);
+    }
+  },
+
+  /** `run` with an already aborted signal is `CANCELLED` with the signal's reason as cause. */
+  async rejectsAbortedRun({ handle, options }: ConformanceContext): Promise<void> {
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    controller.abort(reason);
+    const error = await expectInferoxError(handle.run(options.feeds(), { signal: controller.signal }), 'CANCELLED');
+    expect(error.cause).toBe(reason);
+  },
+
+  /** `loadModel` with an already aborted signal is `CANCELLED`. */
+  async rejectsAbortedLoad({ backend, options }: ConformanceContext): Promise<void> {
+    const controller = new AbortController();
+    controller.abort(new Error('caller gave up'));
+    await expectInferoxError(backend.loadModel(options.source, options.loadOptions, { signal: controller.signal }), 'CANCELLED');
+  },
+
+  /** `dispose()` is idempotent and marks the handle; `run` afterwards is `DISPOSED`. */
+  async disposesModel({ backend, options }: ConformanceContext): Promise<void> {
+    const own = await backend.loadModel(options.source, options.loadOptions);
+    expect(typeof own[Symbol.asyncDispose]).toBe('function');
+    await own.dispose();
+    await own.dispose();
+    expect(own.disposed).toBe(true);
+    await expectInferoxError(own.run(options.feeds()), 'DISPOSED');
+  },
+} as const satisfies Record<string, ConformanceCheck>;
