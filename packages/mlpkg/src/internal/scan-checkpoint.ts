@@ -1,0 +1,213 @@
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import { ErrorCode, InferoxError, type TensorSpec } from '@inferox/core';
+import { z } from 'zod';
+import { onnxGraphInfo } from './onnx-graph-info';
+import { pathProblem } from './package-path';
+import { ProtobufError } from './protobuf-fields';
+import { readJsonFile } from './read-json-file';
+import { readSafetensorsTotals } from './safetensors-header';
+
+/** ONNX files larger than this are not parsed for a signature (external data is then found by name). */
+const MAX_ONNX_PARSE_BYTES = 1024 * 1024 * 1024;
+
+/** Tokenizer files copied to tokenizer/ when present. */
+export const TOKENIZER_FILES = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'vocab.txt',
+  'vocab.json',
+  'merges.txt',
+  'special_tokens_map.json',
+  'added_tokens.json',
+  'spiece.model',
+  'sentencepiece.bpe.model',
+];
+
+const configSchema = z.looseObject({
+  model_type: z.string().min(1, 'model_type is empty'),
+  architectures: z.array(z.string()).optional(),
+});
+
+/** A file to copy: absolute source path → package-relative destination. */
+export interface Copy {
+  readonly from: string;
+  readonly to: string;
+}
+
+type Signature = { inputs: TensorSpec[]; outputs: TensorSpec[] } | null;
+
+/** What pack found in a Hugging Face checkpoint folder. */
+export interface CheckpointPlan {
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly modelType: string;
+  readonly architectures: string[];
+  readonly copies: Copy[];
+  readonly weights?: { files: string[]; parameters: number; dataBytes: number; dtype: string | null };
+  readonly onnx?: { path: string; files: string[]; signature: Signature; bytes: number };
+  readonly tfjs?: { path: string; files: string[]; format: string; bytes: number };
+  readonly tokenizer?: string[];
+}
+
+function invalid(message: string, path: string): InferoxError {
+  return new InferoxError(ErrorCode.PACKAGE_INVALID, message, { details: { path } });
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves a file name read from a source manifest, refusing names that break the path rules or leave `root`. */
+async function sourceFile(root: string, base: string, name: string, from: string): Promise<string> {
+  const problem = pathProblem(name);
+  if (problem) throw invalid(`${from} names ${JSON.stringify(name)}: ${problem}`, name);
+  const absolute = join(base, ...name.split('/'));
+  let real: string;
+  try {
+    await lstat(absolute);
+    real = await realpath(absolute);
+  } catch (error) {
+    throw new InferoxError(ErrorCode.PACKAGE_INVALID, `${from} names ${name}, which is missing`, { cause: error, details: { path: name } });
+  }
+  if (!real.startsWith(root + sep)) throw invalid(`${from} names ${name}, which resolves outside ${root}`, name);
+  if (!(await stat(real)).isFile()) throw invalid(`${from} names ${name}, which is not a file`, name);
+  return absolute;
+}
+
+async function scanWeights(root: string, copies: Copy[]): Promise<CheckpointPlan['weights']> {
+  let shards: string[];
+  if (await isFile(join(root, 'model.safetensors'))) {
+    shards = ['model.safetensors'];
+  } else if (await isFile(join(root, 'model.safetensors.index.json'))) {
+    const index = await readJsonFile(join(root, 'model.safetensors.index.json'), 'model.safetensors.index.json');
+    const parsed = z.looseObject({ weight_map: z.record(z.string(), z.string()) }).safeParse(index);
+    if (!parsed.success) throw invalid('model.safetensors.index.json has no weight_map of tensor → file names', 'model.safetensors.index.json');
+    shards = [...new Set(Object.values(parsed.data.weight_map))].sort();
+    copies.push({ from: join(root, 'model.safetensors.index.json'), to: 'weights/model.safetensors.index.json' });
+  } else {
+    return undefined;
+  }
+  let parameters = 0;
+  let dataBytes = 0;
+  let dtype: string | null = null;
+  for (const shard of shards) {
+    const from = await sourceFile(root, root, shard, 'the safetensors index');
+    const totals = await readSafetensorsTotals(from, shard);
+    parameters += totals.parameters;
+    dataBytes += totals.dataBytes;
+    dtype ??= totals.dtype;
+    copies.push({ from, to: `weights/${shard}` });
+  }
+  copies.push({ from: join(root, 'config.json'), to: 'weights/config.json' });
+  return { files: copies.filter((c) => c.to.startsWith('weights/')).map((c) => c.to).sort(), parameters, dataBytes, dtype };
+}
+
+async function scanOnnx(root: string, copies: Copy[]): Promise<CheckpointPlan['onnx']> {
+  const dirs = ['onnx', ''];
+  for (const dir of dirs) {
+    const model = join(root, dir, 'model.onnx');
+    if (!(await isFile(model))) continue;
+    const label = dir ? `${dir}/model.onnx` : 'model.onnx';
+    const size = (await stat(model)).size;
+    let signature: Signature = null;
+    let external: string[];
+    if (size <= MAX_ONNX_PARSE_BYTES) {
+      try {
+        const info = onnxGraphInfo(await readFile(model));
+        signature = info.signature;
+        external = info.externalData;
+      } catch (error) {
+        if (!(error instanceof ProtobufError)) throw error;
+        throw new InferoxError(ErrorCode.PACKAGE_INVALID, `${label} is not a valid ONNX model: ${error.message}`, { cause: error, details: { path: label } });
+      }
+    } else {
+      external = [];
+      for (const name of ['model.onnx_data', 'model.onnx.data']) if (await isFile(join(root, dir, name))) external.push(name);
+    }
+    const files = ['backends/onnx/model.onnx'];
+    copies.push({ from: model, to: 'backends/onnx/model.onnx' });
+    let bytes = size;
+    for (const name of external) {
+      const from = await sourceFile(root, join(root, dir), name, label);
+      bytes += (await stat(from)).size;
+      copies.push({ from, to: `backends/onnx/${name}` });
+      files.push(`backends/onnx/${name}`);
+    }
+    return { path: 'backends/onnx/model.onnx', files, signature, bytes };
+  }
+  return undefined;
+}
+
+async function scanTfjs(root: string, copies: Copy[]): Promise<CheckpointPlan['tfjs']> {
+  for (const dir of ['tfjs', '']) {
+    const modelJson = join(root, dir, 'model.json');
+    if (!(await isFile(modelJson))) continue;
+    const label = dir ? `${dir}/model.json` : 'model.json';
+    const raw = await readJsonFile(modelJson, label);
+    const parsed = z
+      .looseObject({ format: z.string().optional(), weightsManifest: z.array(z.looseObject({ paths: z.array(z.string()) })).optional() })
+      .safeParse(raw);
+    if (!parsed.success) throw invalid(`${label} is not a TF.js model.json (format, weightsManifest[].paths)`, label);
+    const format = parsed.data.format === 'layers-model' ? 'tfjs-layers' : 'tfjs-graph';
+    const files = ['backends/tfjs/model.json'];
+    copies.push({ from: modelJson, to: 'backends/tfjs/model.json' });
+    let bytes = 0;
+    for (const name of new Set((parsed.data.weightsManifest ?? []).flatMap((group) => group.paths))) {
+      const from = await sourceFile(root, join(root, dir), name, label);
+      bytes += (await stat(from)).size;
+      copies.push({ from, to: `backends/tfjs/${name}` });
+      files.push(`backends/tfjs/${name}`);
+    }
+    return { path: 'backends/tfjs', files, format, bytes };
+  }
+  return undefined;
+}
+
+/**
+ * Scans a Hugging Face checkpoint folder: config.json (required), safetensors (single or index + shards), an
+ * ONNX graph (`onnx/model.onnx` or `model.onnx`, with its external data), a TF.js model (`tfjs/model.json` or
+ * `model.json`, with its shards) and tokenizer files.
+ *
+ * @throws InferoxError `PACKAGE_INVALID` naming the file that is missing or malformed.
+ */
+export async function scanCheckpoint(sourceDir: string): Promise<CheckpointPlan> {
+  let root: string;
+  try {
+    root = await realpath(resolve(sourceDir));
+  } catch (error) {
+    throw new InferoxError(ErrorCode.PACKAGE_INVALID, `checkpoint folder ${sourceDir} does not exist`, { cause: error, details: { path: sourceDir } });
+  }
+  const rawConfig = await readJsonFile(join(root, 'config.json'), `${sourceDir}/config.json`);
+  const config = configSchema.safeParse(rawConfig);
+  if (!config.success) {
+    throw invalid(`${sourceDir}/config.json has no model_type: ${config.error.issues.map((i) => i.message).join('; ')}`, 'config.json');
+  }
+  const copies: Copy[] = [];
+  const weights = await scanWeights(root, copies);
+  const onnx = await scanOnnx(root, copies);
+  const tfjs = await scanTfjs(root, copies);
+  if (!weights && !onnx && !tfjs) {
+    throw invalid(`checkpoint ${sourceDir} has no model.safetensors, safetensors index, model.onnx or model.json`, sourceDir);
+  }
+  const tokenizer: string[] = [];
+  for (const name of TOKENIZER_FILES) {
+    if (await isFile(join(root, name))) {
+      copies.push({ from: join(root, name), to: `tokenizer/${name}` });
+      tokenizer.push(`tokenizer/${name}`);
+    }
+  }
+  return {
+    config: config.data,
+    modelType: config.data.model_type,
+    architectures: config.data.architectures ?? [],
+    copies,
+    ...(weights ? { weights } : {}),
+    ...(onnx ? { onnx } : {}),
+    ...(tfjs ? { tfjs } : {}),
+    ...(tokenizer.length > 0 ? { tokenizer } : {}),
+  };
+}

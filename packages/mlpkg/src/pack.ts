@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ErrorCode, InferoxError, noopLogger, throwIfAborted, type Logger, type SignalOptions } from '@inferox/core';
+import { MLPKG_FORMAT_VERSION } from './format-version';
+import { buildModelInfo } from './internal/build-model-info';
+import { guardAbort } from './internal/guard-abort';
+import { METADATA_FILE, MODEL_INFO_FILE } from './internal/read-package';
+import { scanCheckpoint } from './internal/scan-checkpoint';
+import { sha256File } from './internal/sha256-file';
+import { ProblemList } from './internal/problems';
+import { walkPackage } from './internal/walk-package';
+import type { PackageMetadata } from './package-metadata';
+import type { VerifiedPackage } from './verify';
+
+/** A step of {@link pack}, reported to `onProgress`. */
+export type PackProgress =
+  | { readonly kind: 'temp-created'; readonly tempDir: string }
+  | { readonly kind: 'file-copied'; readonly path: string }
+  | { readonly kind: 'renamed'; readonly dir: string };
+
+/** Options for {@link pack}. */
+export interface PackOptions extends SignalOptions {
+  /** The package name. @defaultValue the source folder's name */
+  readonly name?: string;
+  /** The package version. @defaultValue `'1.0.0'` */
+  readonly version?: string;
+  /** Replace an existing package at `outDir` (only a folder holding metadata.json, or an empty one). @defaultValue false */
+  readonly overwrite?: boolean;
+  /** Where the checkpoint came from, recorded in metadata.json. @defaultValue all null */
+  readonly source?: { readonly repo_id?: string | null; readonly revision?: string | null; readonly commit?: string | null };
+  /** The creation time recorded. @defaultValue now */
+  readonly createdAt?: Date;
+  readonly logger?: Logger;
+  /** Called after each step and awaited, so a caller can observe (or hold) a pack in progress. */
+  readonly onProgress?: (event: PackProgress) => void | Promise<void>;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Refuses an existing outDir unless `overwrite` and it is a package or empty. */
+async function checkOutDir(outDir: string, overwrite: boolean): Promise<void> {
+  if (!(await exists(outDir))) return;
+  if (!overwrite) {
+    throw new InferoxError(ErrorCode.INVALID_INPUT, `outDir ${outDir} already exists; pass overwrite: true to replace it`, { details: { outDir } });
+  }
+  const isDir = (await stat(outDir)).isDirectory();
+  const entries = isDir ? await readdir(outDir) : [];
+  if (!isDir || (entries.length > 0 && !entries.includes(METADATA_FILE))) {
+    throw new InferoxError(ErrorCode.INVALID_INPUT, `outDir ${outDir} exists and is not a package (no ${METADATA_FILE}); refusing to replace it`, {
+      details: { outDir },
+    });
+  }
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/**
+ * Packs a Hugging Face checkpoint folder (config.json, safetensors, optional `onnx/model.onnx` or `model.onnx`,
+ * optional TF.js `model.json`, tokenizer files) into a package at `outDir`. Everything is written into a temporary
+ * sibling folder that is renamed to `outDir` at the end, so an interrupted pack leaves no package at `outDir`.
+ *
+ * @param sourceDir - the checkpoint folder.
+ * @param outDir - the package folder to create.
+ * @returns the package's manifests.
+ * @throws InferoxError `PACKAGE_INVALID` (malformed checkpoint, naming the file), `INVALID_INPUT` (`outDir`
+ * exists without `overwrite`), `CANCELLED`.
+ * @example
+ * ```ts
+ * await pack('./tiny-bert-hf', './tiny-bert.mlpkg', { name: 'tiny-bert', version: '1.0.0' });
+ * ```
+ */
+export async function pack(sourceDir: string, outDir: string, options: PackOptions = {}): Promise<VerifiedPackage> {
+  const { signal, logger = noopLogger } = options;
+  const target = resolve(outDir);
+  return guardAbort(
+    async () => {
+      throwIfAborted(signal, 'pack');
+      const plan = await scanCheckpoint(sourceDir);
+      await checkOutDir(target, options.overwrite ?? false);
+      await mkdir(dirname(target), { recursive: true });
+      const tempDir = join(dirname(target), `.${basename(target)}.partial-${randomBytes(6).toString('hex')}`);
+      await mkdir(tempDir);
+      try {
+        await options.onProgress?.({ kind: 'temp-created', tempDir });
+        for (const copy of plan.copies) {
+          throwIfAborted(signal, 'pack');
+          const to = join(tempDir, ...copy.to.split('/'));
+          await mkdir(dirname(to), { recursive: true });
+          await copyFile(copy.from, to);
+          await options.onProgress?.({ kind: 'file-copied', path: copy.to });
+        }
+        const modelInfo = buildModelInfo(plan);
+        await writeFile(join(tempDir, MODEL_INFO_FILE), json(modelInfo));
+        const files: PackageMetadata['files'] = [];
+        for (const file of await walkPackage(tempDir, new ProblemList(), signal)) {
+          throwIfAborted(signal, 'pack');
+          const { size, sha256 } = await sha256File(file.absolute, signal);
+          files.push({ path: file.path, size, sha256 });
+        }
+        files.sort((a, b) => (a.path < b.path ? -1 : 1));
+        const metadata: PackageMetadata = {
+          format: 'inferox-mlpkg',
+          format_version: MLPKG_FORMAT_VERSION,
+          name: options.name ?? basename(resolve(sourceDir)),
+          version: options.version ?? '1.0.0',
+          source: {
+            repo_id: options.source?.repo_id ?? null,
+            revision: options.source?.revision ?? null,
+            commit: options.source?.commit ?? null,
+          },
+          created_at: (options.createdAt ?? new Date()).toISOString(),
+          files,
+        };
+        await writeFile(join(tempDir, METADATA_FILE), json(metadata));
+        throwIfAborted(signal, 'pack');
+        await checkOutDir(target, options.overwrite ?? false);
+        await replace(tempDir, target);
+        logger.info('packed model package', { sourceDir, outDir: target, files: files.length });
+        await options.onProgress?.({ kind: 'renamed', dir: target });
+        return { dir: target, metadata, modelInfo };
+      } finally {
+        await rm(tempDir, { recursive: true, force: true });
+      }
+    },
+    signal,
+    `pack ${sourceDir}`,
+  );
+}
+
+/** Moves `tempDir` to `target`, moving an existing `target` aside first and deleting it afterwards. */
+async function replace(tempDir: string, target: string): Promise<void> {
+  if (!(await exists(target))) {
+    await rename(tempDir, target);
+    return;
+  }
+  const old = `${tempDir}.old`;
+  await rename(target, old);
+  try {
+    await rename(tempDir, target);
+  } catch (error) {
+    await rename(old, target);
+    throw error;
+  }
+  await rm(old, { recursive: true, force: true });
+}
