@@ -1,1 +1,14 @@
-export {};
+/**
+ * @packageDocumentation
+ * onnxruntime-node behind the Inferox {@link Backend} contract: `.onnx` files (with external data), ONNX bytes, and
+ * Hugging Face checkpoints (`bert`, `inferox-mlp`) written as ONNX graphs in memory by a small protobuf writer.
+ * Depends on `@inferox/core` and `onnxruntime-node` only; importing it has no side effect.
+ */
+export { createOnnxBackend } from './create-onnx-backend';
+export type { OnnxBackend, OnnxBackendOptions, OnnxLoadModelOptions, OnnxSessionOptions } from './create-onnx-backend';
+export { exportOnnx } from './export-onnx';
+export type { ExportOnnxOptions } from './export-onnx';
+export { OnnxGraphBuilder } from './onnx-graph-builder';
+export type { OnnxAttribute, OnnxGraphBuilderOptions, OnnxModelWithExternalData, OnnxNodeOptions } from './onnx-graph-builder';
+export { architectureRegistry } from './architecture-registry';
+export type { Architecture, ArchitectureInput, CheckpointWeights } from './architecture';
