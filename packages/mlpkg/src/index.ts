@@ -18,3 +18,6 @@ export { verify } from './verify';
 export type { VerifiedPackage } from './verify';
 export { open } from './open-package';
 export type { OpenOptions, OpenedPackage } from './open-package';
+export { selectLoadSpec } from './select-load-spec';
+export { loadIntoEngine } from './load-into-engine';
+export type { BackendChoice, EngineLoader, EngineReplicaSpec, LoadIntoEngineOptions } from './load-into-engine';
