@@ -1,0 +1,493 @@
+import {
+  ErrorCode,
+  InferoxError,
+  type Logger,
+  Tensor,
+  type TensorMap,
+  abortError,
+  toInferoxError,
+} from '@inferox/core';
+import type { AloneReason } from '../batching-options';
+import type { BatchInfo, CloseOptions, ScheduledResult, Scheduler, SchedulerOptions, SchedulerStats, SubmitOptions } from '../scheduler';
+import { type Priority, priorityRank } from '../priority';
+import { type ComposedBatch, batchKey, composeBatch, splitOutputs } from './batch-compose';
+import { PoolArbiter, arbiterOf } from './pool-arbiter';
+import type { Candidate, PoolClient } from './pool-client';
+import { RequestQueue } from './request-queue';
+import { type ResolvedBatching, type ResolvedOptions, resolveOptions } from './resolve-options';
+
+/** setTimeout's longest delay; longer waits re-arm. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+type Timer = ReturnType<typeof setTimeout>;
+
+interface Entry {
+  readonly seq: number;
+  readonly rank: number;
+  readonly feeds: TensorMap;
+  readonly cost: number;
+  readonly enqueuedAt: number;
+  readonly key: string | undefined;
+  /** When the deadline or timeout strikes, and as which code. */
+  readonly expiresAt: number;
+  readonly expiryCode: ErrorCode;
+  readonly resolve: (result: ScheduledResult) => void;
+  readonly reject: (error: unknown) => void;
+  readonly signal: AbortSignal | undefined;
+  state: 'queued' | 'running' | 'settled';
+  timer: Timer | undefined;
+  onAbort: (() => void) | undefined;
+  execution: Execution | undefined;
+}
+
+interface Execution {
+  readonly members: readonly Entry[];
+  readonly cost: number;
+  readonly executor: number;
+  readonly controller: AbortController;
+  readonly startedAt: number;
+  readonly alone: AloneReason | undefined;
+}
+
+interface Plan {
+  readonly members: readonly Entry[];
+  readonly executor: number;
+  readonly alone: AloneReason | undefined;
+}
+
+/** The {@link Scheduler} implementation; also a client of its admission pool. */
+export class SchedulerCore implements Scheduler, PoolClient {
+  readonly #options: ResolvedOptions;
+  readonly #batching: ResolvedBatching | undefined;
+  readonly #logger: Logger;
+  readonly #onBatch: ((info: BatchInfo) => void) | undefined;
+  readonly #arbiter: PoolArbiter;
+  readonly #queue = new RequestQueue<Entry>();
+  /** Runs in flight per executor. */
+  readonly #slots: number[];
+  readonly #executions = new Set<Execution>();
+  #running = 0;
+  #plan: Plan | undefined;
+  #batchTimer: { at: number; handle: Timer } | undefined;
+  #closing = false;
+  #closed: Promise<void> | undefined;
+  #onIdle: (() => void) | undefined;
+  #drainTimer: Timer | undefined;
+  #closeSignal: { signal: AbortSignal; listener: () => void } | undefined;
+  readonly #stats = {
+    submitted: 0,
+    completed: 0,
+    rejected: 0,
+    failed: {} as Partial<Record<ErrorCode, number>>,
+    batches: {} as Record<number, number>,
+    alone: {} as Partial<Record<AloneReason, number>>,
+  };
+
+  constructor(options: SchedulerOptions) {
+    this.#options = resolveOptions(options);
+    this.#batching = this.#options.batching;
+    this.#logger = this.#options.logger;
+    this.#onBatch = options.onBatch;
+    this.#arbiter = options.pool === undefined ? new PoolArbiter(Number.POSITIVE_INFINITY) : arbiterOf(options.pool);
+    this.#slots = this.#options.executors.map(() => 0);
+    this.#arbiter.attach(this);
+  }
+
+  get queued(): number {
+    return this.#queue.size;
+  }
+
+  get running(): number {
+    return this.#running;
+  }
+
+  stats(): SchedulerStats {
+    const s = this.#stats;
+    return {
+      name: this.#options.name,
+      submitted: s.submitted,
+      completed: s.completed,
+      failed: { ...s.failed },
+      rejected: s.rejected,
+      queued: this.#queue.size,
+      running: this.#running,
+      executing: this.#executions.size,
+      batches: { ...s.batches },
+      alone: { ...s.alone },
+      closed: this.#closing,
+    };
+  }
+
+  submit(feeds: TensorMap, options: SubmitOptions = {}): Promise<ScheduledResult> {
+    this.#stats.submitted++;
+    let resolve!: (result: ScheduledResult) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<ScheduledResult>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    try {
+      const entry = this.#admit(feeds, options, resolve, reject);
+      this.#queue.add(entry);
+      this.#armExpiry(entry);
+      if (entry.signal) {
+        const signal = entry.signal;
+        entry.onAbort = () => this.#fail(entry, abortError(signal, `request to ${JSON.stringify(this.#options.name)}`));
+        signal.addEventListener('abort', entry.onAbort, { once: true });
+      }
+      this.#arbiter.dispatch();
+    } catch (error) {
+      this.#stats.rejected++;
+      this.#countFailure(error);
+      reject(error);
+    }
+    return promise;
+  }
+
+  close(options: CloseOptions = {}): Promise<void> {
+    if (this.#closed) return this.#closed;
+    const { drain = true, timeoutMs = 30_000, signal } = options;
+    if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
+      return Promise.reject(this.#invalid(`close timeoutMs must be a number ≥ 0, got ${String(timeoutMs)}`, { timeoutMs }));
+    }
+    this.#closing = true;
+    this.#closed = new Promise<void>((resolve) => {
+      this.#onIdle = resolve;
+    });
+    const name = JSON.stringify(this.#options.name);
+    if (!drain) {
+      this.#rejectQueued(new InferoxError(ErrorCode.SHUT_DOWN, `scheduler ${name} closed without draining; the request was still queued`));
+    } else {
+      const abandon = (why: string): void => this.#abandon(new InferoxError(ErrorCode.SHUT_DOWN, `scheduler ${name} closed: ${why}`));
+      if (signal?.aborted) abandon('the close signal aborted the drain');
+      else {
+        if (signal) {
+          const listener = (): void => abandon('the close signal aborted the drain');
+          signal.addEventListener('abort', listener, { once: true });
+          this.#closeSignal = { signal, listener };
+        }
+        if (timeoutMs !== Number.POSITIVE_INFINITY) {
+          this.#drainTimer = setTimeout(() => {
+            this.#drainTimer = undefined;
+            abandon(`the drain did not finish within ${timeoutMs} ms`);
+          }, Math.min(timeoutMs, MAX_TIMER_MS));
+        }
+      }
+    }
+    // Batches waiting to fill go now.
+    this.#arbiter.dispatch();
+    this.#checkIdle();
+    return this.#closed;
+  }
+
+  candidate(free: number): Candidate | undefined {
+    this.#plan = undefined;
+    if (this.#queue.size === 0) {
+      this.#clearBatchTimer();
+      return undefined;
+    }
+    const executor = this.#freeExecutor();
+    if (executor < 0) return undefined;
+    const leader = this.#queue.find((e) => e.cost <= free);
+    if (!leader) return undefined;
+    const plan = this.#batching ? this.#planBatch(this.#batching, leader, free, executor) : { members: [leader], executor, alone: 'batching-off' as const };
+    if (!plan) return undefined;
+    this.#plan = plan;
+    return { rank: leader.rank, seq: leader.seq };
+  }
+
+  start(): void {
+    const plan = this.#plan!;
+    this.#plan = undefined;
+    const { members, executor, alone } = plan;
+    const cost = members.reduce((sum, m) => sum + m.cost, 0);
+    this.#arbiter.reserve(cost);
+    const execution: Execution = { members, cost, executor, controller: new AbortController(), startedAt: Date.now(), alone };
+    for (const m of members) {
+      this.#queue.delete(m);
+      m.state = 'running';
+      m.execution = execution;
+    }
+    this.#slots[executor]!++;
+    this.#running += members.length;
+    this.#executions.add(execution);
+    const size = members.length;
+    this.#stats.batches[size] = (this.#stats.batches[size] ?? 0) + 1;
+    if (alone) this.#stats.alone[alone] = (this.#stats.alone[alone] ?? 0) + 1;
+    this.#logger.debug('scheduler dispatch', { scheduler: this.#options.name, size, executor, alone });
+    if (this.#onBatch) {
+      try {
+        this.#onBatch(alone ? { size, alone, executor } : { size, executor });
+      } catch (error) {
+        this.#logger.warn('scheduler onBatch callback threw', { scheduler: this.#options.name, error });
+      }
+    }
+
+    let batch: ComposedBatch | undefined;
+    let run: Promise<Record<string, Tensor>>;
+    try {
+      const feeds = size === 1 ? members[0]!.feeds : (batch = composeBatch(members.map((m) => m.feeds), this.#batching?.padding)).feeds;
+      run = this.#options.executors[executor]!(feeds, { signal: execution.controller.signal });
+    } catch (error) {
+      run = Promise.reject(error);
+    }
+    Promise.resolve(run).then(
+      (outputs) => this.#finish(execution, batch, outputs, undefined),
+      (error: unknown) => this.#finish(execution, batch, undefined, error ?? new Error('executor rejected without a reason')),
+    );
+  }
+
+  #admit(feeds: TensorMap, options: SubmitOptions, resolve: Entry['resolve'], reject: Entry['reject']): Entry {
+    const name = JSON.stringify(this.#options.name);
+    if (this.#closing) throw new InferoxError(ErrorCode.SHUT_DOWN, `scheduler ${name} is closed; no request is accepted`);
+    if (typeof options !== 'object' || options === null) throw this.#invalid('submit options must be an object', {});
+    const { priority = 'normal' as Priority, cost = 1, deadline, timeoutMs, signal } = options;
+    const rank = priorityRank(priority);
+    if (typeof cost !== 'number' || Number.isNaN(cost) || cost < 0 || cost === Number.POSITIVE_INFINITY) {
+      throw this.#invalid(`cost must be a finite number ≥ 0, got ${String(cost)}`, { cost });
+    }
+    if (deadline !== undefined && (typeof deadline !== 'number' || Number.isNaN(deadline))) {
+      throw this.#invalid(`deadline must be epoch milliseconds, got ${String(deadline)}`, { deadline });
+    }
+    if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs <= 0)) {
+      throw this.#invalid(`timeoutMs must be a number > 0, got ${String(timeoutMs)}`, { timeoutMs });
+    }
+    if (typeof feeds !== 'object' || feeds === null) throw this.#invalid(`feeds must be an object of tensors, got ${String(feeds)}`, {});
+    for (const [input, tensor] of Object.entries(feeds)) {
+      if (!(tensor instanceof Tensor)) throw this.#invalid(`feed ${JSON.stringify(input)} is not a Tensor`, { input });
+    }
+    if (signal?.aborted) throw abortError(signal, `request to ${name}`);
+    const now = Date.now();
+    if (deadline !== undefined && deadline <= now) {
+      throw new InferoxError(ErrorCode.DEADLINE_EXCEEDED, `request to ${name} arrived after its deadline (${new Date(deadline).toISOString()})`, {
+        details: { deadline, now },
+      });
+    }
+    const capacity = this.#arbiter.capacity;
+    if (cost > capacity) {
+      throw new InferoxError(ErrorCode.OUT_OF_MEMORY, `request to ${name} costs ${cost}, more than the admission pool's whole capacity of ${capacity}`, {
+        details: { cost, capacity },
+      });
+    }
+    const limit = this.#options.maxQueueSize;
+    if (this.#queue.size >= limit) {
+      throw new InferoxError(ErrorCode.QUEUE_FULL, `queue of ${name} is full: ${limit} requests wait (maxQueueSize ${limit})`, {
+        details: { maxQueueSize: limit },
+      });
+    }
+    const timeoutAt = timeoutMs === undefined ? Number.POSITIVE_INFINITY : now + timeoutMs;
+    const deadlineAt = deadline ?? Number.POSITIVE_INFINITY;
+    return {
+      seq: this.#arbiter.nextSeq(),
+      rank,
+      feeds,
+      cost,
+      enqueuedAt: now,
+      key: this.#batching ? batchKey(feeds, this.#batching.padding) : undefined,
+      expiresAt: Math.min(timeoutAt, deadlineAt),
+      expiryCode: deadlineAt <= timeoutAt ? ErrorCode.DEADLINE_EXCEEDED : ErrorCode.TIMEOUT,
+      resolve,
+      reject,
+      signal,
+      state: 'queued',
+      timer: undefined,
+      onAbort: undefined,
+      execution: undefined,
+    };
+  }
+
+  #invalid(message: string, details: Record<string, unknown>): InferoxError {
+    return new InferoxError(ErrorCode.INVALID_INPUT, `scheduler ${JSON.stringify(this.#options.name)}: ${message}`, { details });
+  }
+
+  #armExpiry(entry: Entry): void {
+    if (entry.expiresAt === Number.POSITIVE_INFINITY) return;
+    const delay = Math.min(Math.max(0, entry.expiresAt - Date.now()), MAX_TIMER_MS);
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      if (Date.now() < entry.expiresAt) this.#armExpiry(entry);
+      else this.#fail(entry, this.#expiryError(entry));
+    }, delay);
+  }
+
+  #expiryError(entry: Entry): InferoxError {
+    const name = JSON.stringify(this.#options.name);
+    const where = entry.state === 'queued' ? 'while queued' : 'while running';
+    if (entry.expiryCode === ErrorCode.DEADLINE_EXCEEDED) {
+      return new InferoxError(ErrorCode.DEADLINE_EXCEEDED, `request to ${name} missed its deadline (${new Date(entry.expiresAt).toISOString()}) ${where}`, {
+        details: { deadline: entry.expiresAt },
+      });
+    }
+    const timeoutMs = entry.expiresAt - entry.enqueuedAt;
+    return new InferoxError(ErrorCode.TIMEOUT, `request to ${name} timed out after ${timeoutMs} ms ${where}`, { details: { timeoutMs } });
+  }
+
+  /** Answers a request with an error now, wherever it is. */
+  #fail(entry: Entry, error: InferoxError): void {
+    if (entry.state === 'queued') {
+      this.#queue.delete(entry);
+      this.#settle(entry, undefined, error);
+      // A new head may be ready (its batch delay over) and the close may be done.
+      this.#arbiter.dispatch();
+      this.#checkIdle();
+    } else if (entry.state === 'running') {
+      this.#settle(entry, undefined, error);
+      const execution = entry.execution!;
+      if (execution.members.every((m) => m.state === 'settled')) execution.controller.abort(error);
+    }
+  }
+
+  #settle(entry: Entry, result: ScheduledResult | undefined, error: unknown): void {
+    entry.state = 'settled';
+    if (entry.timer !== undefined) clearTimeout(entry.timer);
+    entry.timer = undefined;
+    if (entry.onAbort) entry.signal!.removeEventListener('abort', entry.onAbort);
+    entry.onAbort = undefined;
+    if (result) {
+      this.#stats.completed++;
+      entry.resolve(result);
+    } else {
+      this.#countFailure(error);
+      entry.reject(error);
+    }
+  }
+
+  #countFailure(error: unknown): void {
+    const code = (error as InferoxError).code ?? ErrorCode.INTERNAL;
+    this.#stats.failed[code] = (this.#stats.failed[code] ?? 0) + 1;
+  }
+
+  #finish(execution: Execution, batch: ComposedBatch | undefined, outputs: Record<string, Tensor> | undefined, error: unknown): void {
+    const { members } = execution;
+    const now = Date.now();
+    this.#executions.delete(execution);
+    this.#slots[execution.executor]!--;
+    this.#running -= members.length;
+    if (batch) for (const tensor of Object.values(batch.feeds)) tensor.dispose();
+    const name = JSON.stringify(this.#options.name);
+    let parts: Record<string, Tensor>[] | undefined;
+    if (error === undefined && (typeof outputs !== 'object' || outputs === null)) {
+      error = new InferoxError(ErrorCode.BACKEND_ERROR, `executor ${execution.executor} of ${name} returned ${String(outputs)} instead of named tensors`);
+      outputs = undefined;
+    } else if (outputs) {
+      try {
+        parts = batch ? splitOutputs(outputs, batch, `run of ${name}`) : [outputs];
+      } catch (splitError) {
+        error = splitError;
+      }
+    }
+    if (parts === undefined) {
+      const failure = toInferoxError(error, ErrorCode.BACKEND_ERROR, `run of ${name} on executor ${execution.executor}`);
+      this.#logger.debug('scheduler run failed', { scheduler: this.#options.name, size: members.length, code: failure.code });
+      for (const m of members) if (m.state === 'running') this.#settle(m, undefined, failure);
+      if (outputs) for (const tensor of Object.values(outputs)) if (tensor instanceof Tensor) tensor.dispose();
+    } else {
+      const computeMs = now - execution.startedAt;
+      members.forEach((m, i) => {
+        const own = parts[i]!;
+        if (m.state !== 'running') {
+          for (const tensor of Object.values(own)) tensor.dispose();
+          return;
+        }
+        const result: ScheduledResult = {
+          outputs: own,
+          queueMs: execution.startedAt - m.enqueuedAt,
+          computeMs,
+          batchSize: members.length,
+          executor: execution.executor,
+          ...(execution.alone ? { alone: execution.alone } : {}),
+        };
+        this.#settle(m, result, undefined);
+      });
+    }
+    this.#arbiter.release(execution.cost);
+    this.#checkIdle();
+  }
+
+  #freeExecutor(): number {
+    let best = -1;
+    for (let i = 0; i < this.#slots.length; i++) {
+      const used = this.#slots[i]!;
+      if (used < this.#options.maxConcurrent && (best < 0 || used < this.#slots[best]!)) best = i;
+    }
+    return best;
+  }
+
+  #planBatch(batching: ResolvedBatching, leader: Entry, free: number, executor: number): Plan | undefined {
+    const { maxBatchSize, maxQueueDelayMs, preferred } = batching;
+    if (maxBatchSize === 1) return { members: [leader], executor, alone: 'batching-off' };
+    if (leader.key === undefined) return { members: [leader], executor, alone: 'shape-mismatch' };
+    const members = [leader];
+    let room = free - leader.cost;
+    let sawOther = false;
+    let sawCompatible = false;
+    for (const e of this.#queue) {
+      if (members.length >= maxBatchSize) break;
+      if (e === leader) continue;
+      sawOther = true;
+      if (e.key !== leader.key) continue;
+      sawCompatible = true;
+      if (e.cost <= room) {
+        members.push(e);
+        room -= e.cost;
+      }
+    }
+    const waitUntil = leader.enqueuedAt + maxQueueDelayMs;
+    const waited = Date.now() >= waitUntil;
+    let size = members.length;
+    if (!waited && !this.#closing && size < maxBatchSize) {
+      const reached = preferred.filter((p) => p <= size).pop();
+      if (reached === undefined) {
+        this.#armBatchTimer(waitUntil);
+        return undefined;
+      }
+      size = reached;
+    }
+    this.#clearBatchTimer();
+    if (size > 1) return { members: members.slice(0, size), executor, alone: undefined };
+    const alone: AloneReason = sawCompatible ? 'no-capacity' : sawOther ? 'shape-mismatch' : waited && maxQueueDelayMs > 0 ? 'delay-expired' : 'queue-empty';
+    return { members: [leader], executor, alone };
+  }
+
+  #armBatchTimer(at: number): void {
+    if (this.#batchTimer?.at === at) return;
+    this.#clearBatchTimer();
+    const handle = setTimeout(() => {
+      this.#batchTimer = undefined;
+      this.#arbiter.dispatch();
+    }, Math.max(0, at - Date.now()));
+    this.#batchTimer = { at, handle };
+  }
+
+  #clearBatchTimer(): void {
+    if (this.#batchTimer) clearTimeout(this.#batchTimer.handle);
+    this.#batchTimer = undefined;
+  }
+
+  #rejectQueued(error: InferoxError): void {
+    for (const entry of [...this.#queue]) {
+      this.#queue.delete(entry);
+      this.#settle(entry, undefined, error);
+    }
+  }
+
+  /** Ends a drain: rejects what waits and answers what runs, aborting the runs. */
+  #abandon(error: InferoxError): void {
+    this.#rejectQueued(error);
+    for (const execution of [...this.#executions]) for (const m of execution.members) this.#fail(m, error);
+    this.#checkIdle();
+  }
+
+  #checkIdle(): void {
+    if (!this.#closing || this.#onIdle === undefined || this.#queue.size > 0 || this.#executions.size > 0) return;
+    if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
+    this.#drainTimer = undefined;
+    this.#clearBatchTimer();
+    if (this.#closeSignal) this.#closeSignal.signal.removeEventListener('abort', this.#closeSignal.listener);
+    this.#closeSignal = undefined;
+    this.#arbiter.detach(this);
+    const onIdle = this.#onIdle;
+    this.#onIdle = undefined;
+    onIdle();
+  }
+}
