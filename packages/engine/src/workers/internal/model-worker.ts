@@ -1,0 +1,209 @@
+import { Worker } from 'node:worker_threads';
+import { ErrorCode, InferoxError, type Tensor, type TensorMap, abortError } from '@inferox/core';
+import { decodeError } from './error-wire';
+import { postWithTransfer } from './post-message';
+import type { FromWorker, LoadedModelInfo, ToWorker, WorkerLoadSpec } from './protocol';
+import { decodeTensors, encodeTensors } from './tensor-wire';
+import type { WorkerEntry } from './worker-entry';
+
+/** How long `close()` waits for the worker to dispose its model before terminating it anyway. */
+const DEFAULT_CLOSE_GRACE_MS = 2000;
+
+interface PendingRun {
+  readonly resolve: (outputs: Record<string, Tensor>) => void;
+  readonly reject: (error: unknown) => void;
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: () => void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** Options of {@link ModelWorker.run}. */
+export interface ModelWorkerRunOptions {
+  readonly signal?: AbortSignal;
+  /** Move the feeds' buffers instead of copying them; the feeds are disposed. */
+  readonly transferFeeds?: boolean;
+  /** A run still unanswered after this many ms is a hang: the worker is terminated. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * One worker thread holding one loaded model. It fails its own in-flight runs when it dies (crash, exit, hang) and
+ * then reports the death once through `onDeath`; replacing it is the owner's job.
+ */
+export class ModelWorker {
+  /** Settles once the model is loaded in the worker (or failed to load, or the worker died first). */
+  readonly ready: Promise<LoadedModelInfo>;
+  /** Resolves once the thread has exited (for whatever reason). */
+  readonly exited: Promise<void>;
+  #worker: Worker;
+  #model: string;
+  #pending = new Map<number, PendingRun>();
+  #nextId = 1;
+  #state: 'loading' | 'ready' | 'dead' | 'closing' = 'loading';
+  #onDeath: (cause: InferoxError) => void;
+  #closed: (() => void) | undefined;
+  #closeGraceMs: number;
+  #rejectReady: (error: unknown) => void;
+
+  /**
+   * @param entry - how to start the worker ({@link resolveWorkerEntry}).
+   * @param spec - what it loads.
+   * @param model - the model's name, for messages.
+   * @param onDeath - called once when the worker dies on its own or hangs (not after `close()`).
+   * @param closeGraceMs - how long `close()` lets the worker dispose its model before terminating it.
+   */
+  constructor(entry: WorkerEntry, spec: WorkerLoadSpec, model: string, onDeath: (cause: InferoxError) => void, closeGraceMs = DEFAULT_CLOSE_GRACE_MS) {
+    this.#model = model;
+    this.#closeGraceMs = closeGraceMs;
+    this.#onDeath = onDeath;
+    let resolveReady!: (info: LoadedModelInfo) => void;
+    let rejectReady!: (error: unknown) => void;
+    this.ready = new Promise<LoadedModelInfo>((resolve, reject) => {
+      resolveReady = resolve;
+      rejectReady = reject;
+    });
+    this.#rejectReady = rejectReady;
+    this.#worker = new Worker(entry.filename, { eval: entry.eval, execArgv: [...entry.execArgv], workerData: spec });
+    this.exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
+
+    this.#worker.on('message', (message: FromWorker) => {
+      switch (message.type) {
+        case 'ready':
+          this.#state = 'ready';
+          resolveReady(message.model);
+          break;
+        case 'load-error':
+          this.#state = 'dead';
+          this.#rejectReady(decodeError(message.error));
+          void this.#worker.terminate();
+          break;
+        case 'result':
+          this.#settle(message.id, (run) => {
+            const outputs = decodeTensors(message.outputs);
+            if (run.signal?.aborted) {
+              for (const t of Object.values(outputs)) t.dispose();
+              run.reject(abortError(run.signal, `run of ${this.#model}`));
+            } else {
+              run.resolve(outputs);
+            }
+          });
+          break;
+        case 'run-error':
+          this.#settle(message.id, (run) => run.reject(decodeError(message.error)));
+          break;
+        case 'closed':
+          this.#closed?.();
+          break;
+      }
+    });
+    this.#worker.on('error', (error) => this.#die(error));
+    this.#worker.on('exit', (code) => this.#die(new Error(`the worker thread exited with code ${code}`)));
+  }
+
+  /** Whether the worker can still take runs (loading or ready). */
+  get alive(): boolean {
+    return this.#state === 'loading' || this.#state === 'ready';
+  }
+
+  /** Whether the model is loaded and runs are sent at once. */
+  get loaded(): boolean {
+    return this.#state === 'ready';
+  }
+
+  /** How many runs are waiting for this worker's answer. */
+  get inFlight(): number {
+    return this.#pending.size;
+  }
+
+  /**
+   * Sends a run to the worker (call after `ready`).
+   *
+   * @returns the outputs, owned by the caller. Aborting `signal` while the run is in the worker asks the worker to
+   * cancel; the promise still settles only when the worker answers (then with `CANCELLED`, outputs discarded).
+   */
+  run(feeds: TensorMap, options: ModelWorkerRunOptions = {}): Promise<Record<string, Tensor>> {
+    if (!this.alive) return Promise.reject(new InferoxError(ErrorCode.BACKEND_ERROR, `the worker of model ${this.#model} is not running`));
+    const id = this.#nextId++;
+    const encoded = encodeTensors(feeds, options.transferFeeds === true);
+    return new Promise((resolve, reject) => {
+      const { signal } = options;
+      const onAbort = (): void => this.#post({ type: 'cancel', id });
+      const run: PendingRun = { resolve, reject, signal, onAbort, timer: undefined };
+      if (options.timeoutMs !== undefined) {
+        run.timer = setTimeout(() => this.#hang(id, options.timeoutMs!), options.timeoutMs);
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#pending.set(id, run);
+      this.#post({ type: 'run', id, feeds: encoded.tensors }, encoded.transfer);
+      if (options.transferFeeds) for (const t of Object.values(feeds)) t.dispose();
+    });
+  }
+
+  /**
+   * Stops the worker: in-flight runs fail with `DISPOSED`, the worker disposes its model (for up to `closeGraceMs`), then the
+   * thread is terminated. Resolves once the thread has exited. Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.#state === 'loading' || this.#state === 'ready') {
+      if (this.#state === 'loading') this.#rejectReady(new InferoxError(ErrorCode.DISPOSED, `model ${this.#model} was disposed while its worker was loading it`));
+      this.#state = 'closing';
+      this.#failAll(new InferoxError(ErrorCode.DISPOSED, `model ${this.#model} was disposed while this run was in its worker`));
+      const closed = new Promise<void>((resolve) => (this.#closed = resolve));
+      let grace: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<void>((resolve) => (grace = setTimeout(resolve, this.#closeGraceMs)));
+      this.#post({ type: 'close' });
+      await Promise.race([closed, timedOut, this.exited]);
+      clearTimeout(grace);
+    }
+    await this.#worker.terminate();
+    await this.exited;
+  }
+
+  #post(message: ToWorker, transfer: readonly ArrayBuffer[] = []): void {
+    postWithTransfer(this.#worker, message, transfer);
+  }
+
+  #settle(id: number, action: (run: PendingRun) => void): void {
+    const run = this.#pending.get(id);
+    if (!run) return;
+    this.#pending.delete(id);
+    clearTimeout(run.timer);
+    run.signal?.removeEventListener('abort', run.onAbort);
+    try {
+      action(run);
+    } catch (error) {
+      run.reject(error);
+    }
+  }
+
+  #failAll(error: InferoxError): void {
+    for (const id of [...this.#pending.keys()]) this.#settle(id, (run) => run.reject(error));
+  }
+
+  #hang(id: number, timeoutMs: number): void {
+    const cause = new InferoxError(ErrorCode.TIMEOUT, `run ${id} of model ${this.#model} took longer than runTimeoutMs (${timeoutMs} ms)`, {
+      details: { runTimeoutMs: timeoutMs },
+    });
+    this.#kill(cause);
+    void this.#worker.terminate();
+  }
+
+  #die(cause: unknown): void {
+    if (this.#state === 'loading') {
+      this.#state = 'dead';
+      this.#rejectReady(
+        new InferoxError(ErrorCode.BACKEND_ERROR, `the worker loading model ${this.#model} died: ${(cause as Error).message}`, { cause }),
+      );
+      return;
+    }
+    if (this.#state === 'ready') this.#kill(cause);
+  }
+
+  #kill(cause: unknown): void {
+    this.#state = 'dead';
+    const message = (cause as Error).message;
+    const error = new InferoxError(ErrorCode.BACKEND_ERROR, `the worker of model ${this.#model} failed while running: ${message}`, { cause });
+    this.#failAll(error);
+    this.#onDeath(error);
+  }
+}

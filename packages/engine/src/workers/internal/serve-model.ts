@@ -1,0 +1,102 @@
+import { type Backend, ErrorCode, InferoxError, type ModelHandle, type Tensor, toInferoxError } from '@inferox/core';
+import { describeSource } from './describe-source';
+import { encodeError } from './error-wire';
+import { postWithTransfer } from './post-message';
+import type { FromWorker, PortLike, ToWorker, WorkerLoadSpec } from './protocol';
+import { decodeTensors, encodeTensors } from './tensor-wire';
+
+type Factory = (options: unknown) => Backend | Promise<Backend>;
+
+async function loadBackend(spec: WorkerLoadSpec): Promise<Backend> {
+  const { module, factory } = spec.backend;
+  let exports: Record<string, unknown>;
+  try {
+    exports = (await import(module)) as Record<string, unknown>;
+  } catch (error) {
+    throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `cannot import backend module ${JSON.stringify(module)} in a worker: ${(error as Error).message}`, {
+      cause: error,
+      details: { module },
+    });
+  }
+  const create = exports[factory];
+  if (typeof create !== 'function') {
+    throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `backend module ${JSON.stringify(module)} exports no function ${JSON.stringify(factory)}`, {
+      details: { module, factory },
+    });
+  }
+  try {
+    return await (create as Factory)(spec.backend.options);
+  } catch (error) {
+    throw toInferoxError(error, ErrorCode.BACKEND_UNAVAILABLE, `${factory} of ${JSON.stringify(module)}`);
+  }
+}
+
+/**
+ * The worker side of a worker instance: loads the model described by `spec`, answers `ready` (or `load-error`),
+ * then serves `run`, `cancel` and `close` messages on `port` until closed. Never rejects: every failure is
+ * answered as a message.
+ *
+ * Output tensors are moved (transferred) to the main thread; feeds and outputs are disposed here once sent.
+ *
+ * @param port - `parentPort` in a worker; one end of a `MessageChannel` in tests.
+ * @returns a promise that settles once the model is closed (or failed to load).
+ */
+export async function serveModel(port: PortLike, spec: WorkerLoadSpec): Promise<void> {
+  const post = (message: FromWorker, transfer: readonly ArrayBuffer[] = []): void => postWithTransfer(port, message, transfer);
+  let backend: Backend | undefined;
+  let handle: ModelHandle;
+  try {
+    backend = await loadBackend(spec);
+    handle = await backend.loadModel(spec.source, spec.options);
+  } catch (error) {
+    await backend?.dispose().catch(() => undefined);
+    post({ type: 'load-error', error: encodeError(error, ErrorCode.BACKEND_ERROR) });
+    return;
+  }
+  const loaded = backend;
+  const model = describeSource(spec.source, spec.options);
+  const controllers = new Map<number, AbortController>();
+  let closed!: () => void;
+  const done = new Promise<void>((resolve) => (closed = resolve));
+
+  const run = async (id: number, message: Extract<ToWorker, { type: 'run' }>): Promise<void> => {
+    const controller = new AbortController();
+    controllers.set(id, controller);
+    let feeds: Record<string, Tensor> = {};
+    let outputs: Record<string, Tensor> = {};
+    try {
+      feeds = decodeTensors(message.feeds);
+      outputs = await handle.run(feeds, { signal: controller.signal });
+      const encoded = encodeTensors(outputs, true);
+      post({ type: 'result', id, outputs: encoded.tensors }, encoded.transfer);
+    } catch (error) {
+      post({ type: 'run-error', id, error: encodeError(error, ErrorCode.BACKEND_ERROR) });
+    } finally {
+      controllers.delete(id);
+      for (const t of [...Object.values(feeds), ...Object.values(outputs)]) t.dispose();
+    }
+  };
+
+  const close = async (): Promise<void> => {
+    port.off('message', onMessage);
+    for (const controller of controllers.values()) controller.abort(new InferoxError(ErrorCode.DISPOSED, `model ${model} is closing`));
+    await handle.dispose().catch(() => undefined);
+    await loaded.dispose().catch(() => undefined);
+    post({ type: 'closed' });
+    closed();
+  };
+
+  const onMessage = (raw: unknown): void => {
+    const message = raw as ToWorker;
+    if (message.type === 'run') void run(message.id, message);
+    else if (message.type === 'cancel') controllers.get(message.id)?.abort();
+    else if (message.type === 'close') void close();
+  };
+
+  port.on('message', onMessage);
+  post({
+    type: 'ready',
+    model: { signature: handle.signature, metadata: { ...handle.metadata }, memoryBytes: handle.memoryBytes, device: { ...handle.device } },
+  });
+  return done;
+}

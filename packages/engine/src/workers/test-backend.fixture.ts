@@ -1,0 +1,98 @@
+/* v8 ignore file -- @preserve test support: mostly runs inside worker threads, where coverage is not collected */
+/**
+ * A backend for the worker tests, loaded by real worker threads. Its model echoes every feed except `mode`, adds a
+ * `thread` output (the worker's threadId), and obeys the string feed `mode`:
+ * `echo` (default), `exit` (process.exit(7): the worker thread ends), `uncaught` (an uncaught exception), `hang`
+ * (a synchronous endless loop), `throw` (an InferoxError INVALID_INPUT), `throw-plain` (a plain Error),
+ * `wait-abort` (settles only when its signal aborts).
+ */
+import { existsSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
+import { type Backend, type BackendInfo, ErrorCode, InferoxError, type ModelHandle, type ModelSource, Tensor, type TensorMap, abortError } from '@inferox/core';
+
+/** Options of {@link createTestBackend}. */
+export interface TestBackendOptions {
+  /** Make the factory itself throw. */
+  readonly failFactory?: boolean;
+  /** Make `loadModel` throw PACKAGE_INVALID while this file exists. */
+  readonly failLoadIfExists?: string;
+  /** Make `loadModel` end the worker thread with this exit code. */
+  readonly exitOnLoad?: number;
+}
+
+function createModel(source: ModelSource): ModelHandle {
+  let disposed = false;
+  const handle: ModelHandle = {
+    name: typeof source === 'string' ? source : 'test',
+    backend: 'test',
+    device: { kind: 'cpu' },
+    signature: { inputs: [{ name: 'x', dtype: 'float32', shape: null }], outputs: [{ name: 'x', dtype: 'float32', shape: null }] },
+    metadata: { thread: String(threadId) },
+    memoryBytes: 1234,
+    get disposed() {
+      return disposed;
+    },
+    async run(feeds: TensorMap, options = {}) {
+      if (disposed) throw new InferoxError(ErrorCode.DISPOSED, 'test model was disposed');
+      const mode = feeds.mode ? String(feeds.mode.data[0]) : 'echo';
+      const out: Record<string, Tensor> = {};
+      for (const [name, t] of Object.entries(feeds)) {
+        if (name !== 'mode') out[name] = new Tensor(t.dtype, (Array.isArray(t.data) ? [...t.data] : t.data.slice()) as never, t.shape);
+      }
+      out.thread = Tensor.from('int32', [threadId], [1]);
+      switch (mode) {
+        case 'exit':
+          process.exit(7);
+          break;
+        case 'uncaught':
+          setImmediate(() => {
+            throw new Error('uncaught boom in the test model');
+          });
+          return new Promise(() => undefined);
+        case 'hang':
+          for (;;) {
+            // a synchronous endless loop: only terminate() ends it
+          }
+        case 'throw':
+          throw new InferoxError(ErrorCode.INVALID_INPUT, 'input "x" is not acceptable to the test model', { details: { input: 'x', reason: 'told to' } });
+        case 'throw-plain':
+          throw new Error('plain failure in the test model');
+        case 'wait-abort': {
+          const signal = options.signal!;
+          return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(abortError(signal, 'test run')), { once: true }));
+        }
+      }
+      return out;
+    },
+    async dispose() {
+      disposed = true;
+    },
+    async [Symbol.asyncDispose]() {
+      disposed = true;
+    },
+  };
+  return handle;
+}
+
+/** Creates the test backend (see the file comment). */
+export async function createTestBackend(options: TestBackendOptions = {}): Promise<Backend> {
+  if (options.failFactory) throw new Error('the test backend factory was told to fail');
+  const info: BackendInfo = { name: 'test', runtime: 'js', devices: [{ kind: 'cpu' }], attempts: [] };
+  return {
+    name: 'test',
+    isAvailable: async () => true,
+    init: async () => info,
+    devices: async () => info.devices,
+    async loadModel(source) {
+      if (options.exitOnLoad !== undefined) process.exit(options.exitOnLoad);
+      if (options.failLoadIfExists !== undefined && existsSync(options.failLoadIfExists)) {
+        throw new InferoxError(ErrorCode.PACKAGE_INVALID, `test model ${JSON.stringify(source)} refused to load: ${options.failLoadIfExists} exists`, {
+          details: { file: options.failLoadIfExists },
+        });
+      }
+      return createModel(source);
+    },
+    dispose: async () => undefined,
+    [Symbol.asyncDispose]: async () => undefined,
+  };
+}
