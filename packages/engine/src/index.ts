@@ -1,1 +1,40 @@
-export {};
+/**
+ * @packageDocumentation
+ * One engine, many backends: a model registry with replicas on several backends, routing with fallback, a
+ * scheduler per replica (priorities, bounded queues, admission, deadlines, cancellation, dynamic batching,
+ * worker-thread instances), a memory budget with LRU eviction, hot swap, sessions, metrics and a clean shutdown.
+ * Depends on `@inferox/core` only: backends are handed in, never imported.
+ */
+export { createEngine } from './engine';
+export type { CloseOptions, Engine, EngineOptions, RegisterOptions } from './engine';
+export { parseEngineConfig } from './engine-config';
+export type { EngineConfig, FallbackCode, ResolvedEngineConfig } from './engine-config';
+export { parseModelSpec } from './model-spec';
+export type { BatchingSpec, InstancesSpec, ModelSpec, ReplicaSpec } from './model-spec';
+export type { InferOptions } from './infer-options';
+export type { FallbackReport, InferResult, StreamItem } from './infer-result';
+export type { ModelInfo, ModelState, ReplicaInfo } from './model-info';
+export type { BackendStatus, EngineStats } from './engine-stats';
+export type { ReplicaView, RoutingPolicy, RoutingRequest } from './routing-policy';
+export { createSessionKey } from './session-key';
+export type { SessionKey } from './session-key';
+export type { EngineSession } from './engine-session';
+export { ALONE_REASONS, PRIORITIES, createAdmissionPool, createScheduler, priorityRank } from './scheduler';
+export type {
+  AdmissionPool,
+  AloneReason,
+  BatchInfo,
+  BatchingOptions,
+  CloseOptions as SchedulerCloseOptions,
+  Executor,
+  ExecutorContext,
+  PaddingOptions,
+  Priority,
+  ScheduledResult,
+  Scheduler,
+  SchedulerOptions,
+  SchedulerStats,
+  SubmitOptions,
+} from './scheduler';
+export { createWorkerInstance } from './workers';
+export type { WorkerInstance, WorkerInstanceOptions, WorkerModelSpec, WorkerRunContext } from './workers';

@@ -1,0 +1,754 @@
+import {
+  type Backend,
+  ErrorCode,
+  InferoxError,
+  type LoadModelOptions,
+  type Logger,
+  type ModelHandle,
+  type ModelSource,
+  type SignalOptions,
+  type TensorMap,
+  formatDevice,
+  noopLogger,
+  throwIfAborted,
+  toInferoxError,
+  validateFeeds,
+} from '@inferox/core';
+import type { Registry } from 'prom-client';
+import { type EngineConfig, type ResolvedEngineConfig, parseEngineConfig } from './engine-config';
+import { type EngineSession, createEngineSession } from './engine-session';
+import type { EngineStats } from './engine-stats';
+import type { InferOptions } from './infer-options';
+import type { FallbackReport, InferResult, StreamItem } from './infer-result';
+import type { ModelInfo, ModelState } from './model-info';
+import { type ModelSpec, parseModelSpec } from './model-spec';
+import { BackendRegistry, raceSignal } from './internal/backend-registry';
+import { EngineMetrics } from './internal/engine-metrics';
+import { estimateSourceBytes } from './internal/estimate-memory';
+import { streamResults } from './internal/infer-stream';
+import { parseModelName } from './internal/model-name';
+import { Replica, type ReplicaInit, type Run } from './internal/replica';
+import { type AdmissionPool, type BatchInfo, createAdmissionPool } from './scheduler';
+import { type WorkerInstance, createWorkerInstance } from './workers';
+
+/** Options of {@link createEngine}. */
+export interface EngineOptions {
+  /** The backends the engine may use. The engine owns them: `close()` disposes them. */
+  readonly backends: readonly Backend[];
+  readonly config?: EngineConfig;
+  /** @defaultValue `noopLogger` */
+  readonly logger?: Logger;
+}
+
+/** Options of `engine.close()`. */
+export interface CloseOptions {
+  /** Let queued and running requests finish (within `timeoutMs`); `false` rejects queued ones at once. @defaultValue true */
+  readonly drain?: boolean;
+  /** How long draining may take; what is left is rejected with `SHUT_DOWN`. @defaultValue config `closeTimeoutMs` */
+  readonly timeoutMs?: number;
+}
+
+/** Options of `engine.register()`. */
+export interface RegisterOptions extends SignalOptions {
+  /** @defaultValue the newest version (replaced), or 1 */
+  readonly version?: number;
+}
+
+/**
+ * Serves models from several backends: a registry of models and their replicas, routing with fallback, one
+ * scheduler per replica, a memory budget with LRU eviction, hot swap, sessions, metrics and a clean shutdown.
+ * Names may carry a version: `bert@2` (default: the newest).
+ */
+export interface Engine extends AsyncDisposable {
+  /**
+   * Loads a model (one replica per backend) and returns its info; loading an existing name (or `name@version`)
+   * hot-swaps it: requests in flight finish on the old replicas, new ones go to the new, and the old ones are
+   * disposed when their last request settles.
+   *
+   * @throws InferoxError `INVALID_INPUT` (naming the spec field), `BACKEND_UNAVAILABLE`, `OUT_OF_MEMORY`,
+   * `PACKAGE_INVALID`, `BACKEND_ERROR`, `CANCELLED`, `SHUT_DOWN`.
+   */
+  load(name: string, spec: ModelSpec, options?: SignalOptions): Promise<ModelInfo>;
+  /**
+   * Serves a handle built by the caller; the engine takes ownership (disposes it on unload, swap or close).
+   *
+   * @throws InferoxError `INVALID_INPUT`, `OUT_OF_MEMORY` (the caller keeps ownership then), `SHUT_DOWN`.
+   */
+  register(name: string, handle: ModelHandle, options?: RegisterOptions): Promise<ModelInfo>;
+  /**
+   * Stops routing to `name` (every version) or `name@version`, lets its requests finish, then disposes it.
+   *
+   * @throws InferoxError `MODEL_NOT_FOUND`, `SHUT_DOWN`.
+   */
+  unload(name: string, options?: SignalOptions): Promise<void>;
+  /** Every model version, by name then version. */
+  list(): ModelInfo[];
+  /** @throws InferoxError `MODEL_NOT_FOUND` listing the models that exist. */
+  info(name: string): ModelInfo;
+  /**
+   * Runs one request. Feeds are validated against the signature before anything is queued.
+   *
+   * @returns outputs owned by the caller, where it ran, and whether it fell back.
+   * @throws InferoxError `MODEL_NOT_FOUND`, `INVALID_INPUT`, `BACKEND_UNAVAILABLE`, `BACKEND_ERROR`,
+   * `QUEUE_FULL`, `OUT_OF_MEMORY`, `TIMEOUT`, `DEADLINE_EXCEEDED`, `CANCELLED`, `SHUT_DOWN`.
+   */
+  infer(name: string, feeds: TensorMap, options?: InferOptions): Promise<InferResult>;
+  /** Runs each feeds map as its own request; results keep input order and one failure does not fail the rest. */
+  inferBatch(name: string, feedsList: readonly TensorMap[], options?: InferOptions): Promise<PromiseSettledResult<InferResult>[]>;
+  /**
+   * Starts every request on the first iteration and yields each as it settles, with its index. Breaking out of the
+   * loop cancels the requests that have not started.
+   */
+  inferStream(name: string, feedsList: readonly TensorMap[], options?: InferOptions): AsyncIterable<StreamItem>;
+  /**
+   * A session on `name` with typed, isolated state and request defaults.
+   *
+   * @throws InferoxError `MODEL_NOT_FOUND`, `SHUT_DOWN`.
+   */
+  session(name: string, defaults?: InferOptions): EngineSession;
+  stats(): EngineStats;
+  /** The engine's own prom-client registry (never the global one). */
+  readonly metrics: Registry;
+  readonly closed: boolean;
+  /**
+   * New requests get `SHUT_DOWN` at once; queued and running ones finish within `timeoutMs` (the rest get
+   * `SHUT_DOWN`); then every model, worker and backend is disposed. Safe to call twice (same promise).
+   */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+interface VersionEntry {
+  readonly name: string;
+  readonly version: number;
+  readonly spec?: ModelSpec;
+  state: ModelState;
+  replicas: Replica[];
+  lastUsed: number;
+  loading?: Promise<void>;
+  removed: boolean;
+}
+
+interface Target {
+  readonly backend: string;
+  readonly source: ModelSource;
+  readonly options: LoadModelOptions;
+}
+
+const label = (entry: { name: string; version: number }): string => `${entry.name}@${entry.version}`;
+
+class EngineImpl implements Engine {
+  readonly #config: ResolvedEngineConfig;
+  readonly #logger: Logger;
+  readonly #registry: BackendRegistry;
+  readonly #pool?: AdmissionPool;
+  readonly #metrics: EngineMetrics;
+  readonly #models = new Map<string, Map<number, VersionEntry>>();
+  /** Memory charged per replica (or per pending load token). */
+  readonly #charges = new Map<object, number>();
+  readonly #background = new Set<Promise<unknown>>();
+  readonly #lifetime = new AbortController();
+  #closing?: Promise<void>;
+  #sessions = 0;
+  readonly #counts = { succeeded: 0, failed: {} as Record<string, number>, fallbacks: 0, evictions: 0, sizes: {} as Record<string, number>, alone: {} as Record<string, number> };
+
+  constructor(options: EngineOptions) {
+    if (typeof options !== 'object' || options === null || !Array.isArray(options.backends)) {
+      throw new InferoxError(ErrorCode.INVALID_INPUT, 'createEngine needs { backends: Backend[] }', { details: { field: 'backends' } });
+    }
+    options.backends.forEach((b, i) => {
+      if (typeof b?.name !== 'string' || typeof b.loadModel !== 'function') {
+        throw new InferoxError(ErrorCode.INVALID_INPUT, `backends[${i}] is not a Backend (needs name and loadModel)`, { details: { field: `backends[${i}]` } });
+      }
+    });
+    this.#config = parseEngineConfig(options.config);
+    this.#logger = options.logger ?? noopLogger;
+    this.#registry = new BackendRegistry(options.backends, this.#config.backendPriority);
+    if (this.#config.admissionCapacity !== undefined) this.#pool = createAdmissionPool({ capacity: this.#config.admissionCapacity });
+    this.#metrics = new EngineMetrics({
+      replicas: () => this.#liveReplicas().map((r) => ({ model: r.model, version: r.version, backend: r.backend, queued: r.scheduler.queued, running: r.scheduler.running, memoryBytes: r.memoryBytes })),
+      heldBytes: () => this.#held(),
+      budgetBytes: () => this.#config.maxMemoryBytes ?? null,
+    });
+  }
+
+  get metrics(): Registry {
+    return this.#metrics.registry;
+  }
+
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  // ---------------------------------------------------------------- registry
+
+  #checkOpen(): void {
+    if (this.#closing) throw new InferoxError(ErrorCode.SHUT_DOWN, 'the engine is closed');
+  }
+
+  #names(): string[] {
+    return [...this.#models.entries()].flatMap(([name, versions]) => (versions.size > 1 ? [...versions.keys()].map((v) => `${name}@${v}`) : [name]));
+  }
+
+  #notFound(text: string, known?: Map<number, VersionEntry>): InferoxError {
+    const message = known
+      ? `model ${JSON.stringify(text)} is not loaded; it has versions ${[...known.keys()].sort((a, b) => a - b).join(', ')}`
+      : `model ${JSON.stringify(text)} is not loaded; the engine has ${this.#names().map((n) => JSON.stringify(n)).join(', ') || 'no models'}`;
+    return new InferoxError(ErrorCode.MODEL_NOT_FOUND, message, { details: { model: text, models: this.#names() } });
+  }
+
+  #resolve(name: string, version?: number): VersionEntry {
+    const versions = this.#models.get(name);
+    if (!versions || versions.size === 0) throw this.#notFound(name);
+    const wanted = version ?? Math.max(...versions.keys());
+    const entry = versions.get(wanted);
+    if (!entry) throw this.#notFound(`${name}@${wanted}`, versions);
+    return entry;
+  }
+
+  #newest(name: string): number | undefined {
+    const versions = this.#models.get(name);
+    return versions && versions.size > 0 ? Math.max(...versions.keys()) : undefined;
+  }
+
+  #liveReplicas(): Replica[] {
+    return [...this.#models.values()].flatMap((versions) => [...versions.values()].flatMap((e) => e.replicas));
+  }
+
+  #track<T>(promise: Promise<T>): Promise<T> {
+    const settled = promise.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#background.add(settled);
+    void settled.then(() => this.#background.delete(settled));
+    return promise;
+  }
+
+  #install(entry: VersionEntry): void {
+    let versions = this.#models.get(entry.name);
+    if (!versions) {
+      versions = new Map();
+      this.#models.set(entry.name, versions);
+    }
+    const old = versions.get(entry.version);
+    versions.set(entry.version, entry);
+    if (old) {
+      this.#logger.info('model swapped', { model: label(entry) });
+      void this.#retireEntry(old, { drain: true });
+    }
+  }
+
+  #retireEntry(entry: VersionEntry, options: { drain: boolean; timeoutMs?: number }): Promise<void> {
+    entry.removed = true;
+    const replicas = entry.replicas;
+    return this.#track(
+      Promise.all(
+        replicas.map(async (r) => {
+          await r.retire(options);
+          this.#charges.delete(r);
+        }),
+      ).then(() => undefined),
+    );
+  }
+
+  // ---------------------------------------------------------------- memory
+
+  #held(): number {
+    let sum = 0;
+    for (const bytes of this.#charges.values()) sum += bytes;
+    return sum;
+  }
+
+  #holders(): string {
+    const rows = [...this.#models.values()].flatMap((versions) =>
+      [...versions.values()]
+        .filter((e) => e.replicas.length > 0)
+        .map((e) => `${label(e)} ${e.replicas.reduce((n, r) => n + (this.#charges.get(r) ?? 0), 0)} B${e.replicas.every((r) => r.idle) ? '' : ' (busy)'}`),
+    );
+    return rows.join(', ') || 'nothing';
+  }
+
+  /**
+   * Charges `bytes` to `owner`, evicting idle models least-recently-used first to make room (never `forEntry`, never
+   * one with requests). Synchronous, so two loads cannot both take the same room.
+   *
+   * @returns the evictions under way (await them before loading, so the memory is really freed).
+   * @throws InferoxError `OUT_OF_MEMORY` saying what is needed and what is held.
+   */
+  #reserve(owner: object, bytes: number, forEntry: VersionEntry, what: string): Promise<void>[] {
+    const limit = this.#config.maxMemoryBytes;
+    const evictions: Promise<void>[] = [];
+    if (limit !== undefined) {
+      while (this.#held() + bytes > limit) {
+        const victim = [...this.#models.values()]
+          .flatMap((versions) => [...versions.values()])
+          .filter((e) => e !== forEntry && e.state === 'ready' && e.replicas.length > 0 && e.replicas.every((r) => r.idle))
+          .sort((a, b) => a.lastUsed - b.lastUsed)[0];
+        if (!victim) {
+          throw new InferoxError(
+            ErrorCode.OUT_OF_MEMORY,
+            `${what} needs ${bytes} bytes; the budget is ${limit} bytes and ${this.#held()} are held by ${this.#holders()}; nothing idle can be evicted`,
+            { details: { needed: bytes, budget: limit, held: this.#held() } },
+          );
+        }
+        evictions.push(this.#evict(victim));
+      }
+    }
+    this.#charges.set(owner, bytes);
+    return evictions;
+  }
+
+  #evict(entry: VersionEntry): Promise<void> {
+    this.#logger.info('model evicted', { model: label(entry) });
+    this.#metrics.evictions.inc({ model: entry.name });
+    this.#counts.evictions += 1;
+    const replicas = entry.replicas;
+    for (const r of replicas) this.#charges.delete(r);
+    entry.replicas = [];
+    if (entry.spec) {
+      entry.state = 'evicted';
+    } else {
+      // A registered handle cannot be reloaded: eviction removes it.
+      entry.removed = true;
+      const versions = this.#models.get(entry.name)!;
+      versions.delete(entry.version);
+      if (versions.size === 0) this.#models.delete(entry.name);
+    }
+    return this.#track(Promise.all(replicas.map((r) => r.retire({ drain: true }))).then(() => undefined));
+  }
+
+  // ---------------------------------------------------------------- loading
+
+  async load(nameText: string, specInput: ModelSpec, options: SignalOptions = {}): Promise<ModelInfo> {
+    this.#checkOpen();
+    const { name, version: named } = parseModelName(nameText);
+    const spec = parseModelSpec(specInput);
+    if (named !== undefined && spec.version !== undefined && named !== spec.version) {
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `spec.version ${spec.version} contradicts the name ${JSON.stringify(nameText)}`, { details: { field: 'spec.version' } });
+    }
+    throwIfAborted(options.signal, `load of ${name}`);
+    const version = named ?? spec.version ?? this.#newest(name) ?? 1;
+    const entry: VersionEntry = { name, version, spec, state: spec.lazy ? 'lazy' : 'loading', replicas: [], lastUsed: Date.now(), removed: false };
+    if (!spec.lazy) {
+      const signal = options.signal ? AbortSignal.any([options.signal, this.#lifetime.signal]) : this.#lifetime.signal;
+      await this.#track(this.#materialize(entry, signal));
+    } else {
+      // Fail fast on backends the engine does not have.
+      for (const t of spec.replicas?.map((r) => r.backend) ?? spec.backends ?? []) this.#registry.get(t);
+    }
+    this.#checkOpen();
+    this.#install(entry);
+    this.#logger.info('model loaded', { model: label(entry), state: entry.state, backends: entry.replicas.map((r) => r.backend) });
+    return this.#info(entry);
+  }
+
+  async #targets(spec: ModelSpec, signal: AbortSignal): Promise<Target[]> {
+    if (spec.replicas) {
+      for (const r of spec.replicas) this.#registry.get(r.backend);
+      return spec.replicas.map((r) => ({ backend: r.backend, source: (r.source ?? spec.source)!, options: { ...spec.options, ...r.options } }));
+    }
+    for (const b of spec.backends ?? []) this.#registry.get(b);
+    const names = spec.backends ?? [await this.#registry.pickDefault({ signal })];
+    return names.map((backend) => ({ backend, source: spec.source!, options: { ...spec.options } }));
+  }
+
+  /** Loads every replica of `entry` (all or nothing) and marks it ready. */
+  async #materialize(entry: VersionEntry, signal: AbortSignal): Promise<void> {
+    const targets = await this.#targets(entry.spec!, signal);
+    const loaded: Replica[] = [];
+    try {
+      for (const target of targets) loaded.push(await this.#loadReplica(entry, target, signal));
+      if (this.#closing) throw new InferoxError(ErrorCode.SHUT_DOWN, `the engine closed while ${label(entry)} was loading`);
+    } catch (error) {
+      await Promise.all(loaded.map((r) => r.retire({ drain: false }).then(() => this.#charges.delete(r))));
+      throw error;
+    }
+    entry.replicas = loaded;
+    entry.state = 'ready';
+    entry.lastUsed = Date.now();
+  }
+
+  async #loadReplica(entry: VersionEntry, target: Target, signal: AbortSignal): Promise<Replica> {
+    const spec = entry.spec!;
+    const backend = this.#registry.get(target.backend);
+    await this.#registry.init(target.backend, { signal });
+    const instances = spec.instances ?? { count: 1, mode: 'inline' as const };
+    const estimate = await estimateSourceBytes(target.source);
+    const what = `loading ${label(entry)} on ${target.backend}`;
+    const token = {};
+    try {
+      await Promise.all(this.#reserve(token, estimate * (instances.mode === 'worker' ? instances.count : 1), entry, what));
+      throwIfAborted(signal, what);
+      const parts = instances.mode === 'worker' ? await this.#loadWorkers(backend, target, instances.count, estimate, signal) : await this.#loadInline(backend, target, instances.count, estimate, signal);
+      const replica = new Replica({
+        ...parts,
+        model: entry.name,
+        version: entry.version,
+        backend: target.backend,
+        logger: this.#logger,
+        ...(spec.batching ? { batching: spec.batching } : {}),
+        ...((spec.maxQueueSize ?? this.#config.maxQueueSize) === undefined ? {} : { maxQueueSize: spec.maxQueueSize ?? this.#config.maxQueueSize }),
+        ...((spec.maxConcurrent ?? this.#config.maxConcurrent) === undefined ? {} : { maxConcurrent: spec.maxConcurrent ?? this.#config.maxConcurrent }),
+        ...(this.#pool ? { pool: this.#pool } : {}),
+        onBatch: this.#onBatch(entry.name, target.backend),
+      });
+      this.#charges.delete(token);
+      try {
+        await Promise.all(this.#reserve(replica, replica.memoryBytes, entry, what));
+      } catch (error) {
+        await replica.retire({ drain: false });
+        throw error;
+      }
+      return replica;
+    } finally {
+      this.#charges.delete(token);
+    }
+  }
+
+  async #loadInline(backend: Backend, target: Target, count: number, estimate: number, signal: AbortSignal): Promise<Omit<ReplicaInit, 'model' | 'version' | 'backend' | 'logger'>> {
+    const handle = await backend.loadModel(target.source, target.options, { signal });
+    const run: Run = (feeds, context) => handle.run(feeds, { signal: context.signal });
+    return {
+      device: formatDevice(handle.device),
+      signature: handle.signature,
+      metadata: handle.metadata,
+      memoryBytes: handle.memoryBytes > 0 ? handle.memoryBytes : estimate,
+      mode: 'inline',
+      runs: Array.from({ length: count }, () => run),
+      lost: () => handle.disposed,
+      release: () => handle.dispose(),
+    };
+  }
+
+  async #loadWorkers(backend: Backend, target: Target, count: number, estimate: number, signal: AbortSignal): Promise<Omit<ReplicaInit, 'model' | 'version' | 'backend' | 'logger'>> {
+    const factory = backend.factorySpec;
+    if (!factory) {
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `spec.instances.mode: backend ${JSON.stringify(backend.name)} cannot run worker instances (it has no factorySpec)`, {
+        details: { field: 'spec.instances.mode', backend: backend.name },
+      });
+    }
+    const workers: WorkerInstance[] = [];
+    try {
+      for (let i = 0; i < count; i++) {
+        throwIfAborted(signal, `loading worker instance ${i} on ${backend.name}`);
+        workers.push(await createWorkerInstance({ backend: factory, source: target.source, options: target.options }, { runTimeoutMs: this.#config.workerRunTimeoutMs, logger: this.#logger, signal }));
+      }
+    } catch (error) {
+      await Promise.allSettled(workers.map((w) => w.dispose()));
+      throw error;
+    }
+    const first = workers[0]!;
+    return {
+      device: formatDevice(first.device),
+      signature: first.signature,
+      metadata: first.metadata,
+      memoryBytes: workers.reduce((n, w) => n + (w.memoryBytes > 0 ? w.memoryBytes : estimate), 0),
+      mode: 'worker',
+      runs: workers.map((w): Run => (feeds, context) => w.run(feeds, { signal: context.signal })),
+      lost: () => false,
+      release: async () => {
+        await Promise.all(workers.map((w) => w.dispose()));
+      },
+    };
+  }
+
+  #onBatch(model: string, backend: string): (event: BatchInfo) => void {
+    return ({ size, alone }) => {
+      this.#metrics.batchSize.observe({ model, backend }, size);
+      this.#counts.sizes[size] = (this.#counts.sizes[size] ?? 0) + 1;
+      if (alone) {
+        const reason = alone;
+        this.#metrics.alone.inc({ model, backend, reason });
+        this.#counts.alone[reason] = (this.#counts.alone[reason] ?? 0) + 1;
+      }
+    };
+  }
+
+  async register(nameText: string, handle: ModelHandle, options: RegisterOptions = {}): Promise<ModelInfo> {
+    this.#checkOpen();
+    const { name, version: named } = parseModelName(nameText);
+    if (typeof handle?.run !== 'function' || typeof handle.signature !== 'object' || handle.signature === null) {
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `register ${JSON.stringify(nameText)}: handle is not a ModelHandle`, { details: { field: 'handle' } });
+    }
+    if (handle.disposed) throw new InferoxError(ErrorCode.INVALID_INPUT, `register ${JSON.stringify(nameText)}: the handle was disposed`, { details: { field: 'handle' } });
+    throwIfAborted(options.signal, `register of ${name}`);
+    const version = named ?? options.version ?? this.#newest(name) ?? 1;
+    const entry: VersionEntry = { name, version, state: 'ready', replicas: [], lastUsed: Date.now(), removed: false };
+    const memoryBytes = handle.memoryBytes > 0 ? handle.memoryBytes : 0;
+    const token = {};
+    await Promise.all(this.#reserve(token, memoryBytes, entry, `registering ${label(entry)}`));
+    this.#charges.delete(token);
+    this.#checkOpen();
+    const run: Run = (feeds, context) => handle.run(feeds, { signal: context.signal });
+    const replica = new Replica({
+      model: name,
+      version,
+      backend: handle.backend,
+      device: formatDevice(handle.device),
+      signature: handle.signature,
+      metadata: handle.metadata,
+      memoryBytes,
+      mode: 'inline',
+      runs: [run],
+      lost: () => handle.disposed,
+      release: () => handle.dispose(),
+      logger: this.#logger,
+      ...(this.#config.maxQueueSize === undefined ? {} : { maxQueueSize: this.#config.maxQueueSize }),
+      ...(this.#config.maxConcurrent === undefined ? {} : { maxConcurrent: this.#config.maxConcurrent }),
+      ...(this.#pool ? { pool: this.#pool } : {}),
+      onBatch: this.#onBatch(name, handle.backend),
+    });
+    this.#charges.set(replica, memoryBytes);
+    entry.replicas = [replica];
+    this.#install(entry);
+    return this.#info(entry);
+  }
+
+  async unload(nameText: string, options: SignalOptions = {}): Promise<void> {
+    this.#checkOpen();
+    const { name, version } = parseModelName(nameText);
+    const versions = this.#models.get(name);
+    if (!versions) throw this.#notFound(name);
+    const one = version === undefined ? undefined : versions.get(version);
+    if (version !== undefined && !one) throw this.#notFound(nameText, versions);
+    const entries = one ? [one] : [...versions.values()];
+    for (const e of entries) versions.delete(e.version);
+    if (versions.size === 0) this.#models.delete(name);
+    const done = Promise.all(entries.map((e) => this.#retireEntry(e, { drain: true })));
+    await raceSignal(done, options.signal, `unload of ${nameText}`);
+    this.#logger.info('model unloaded', { model: nameText });
+  }
+
+  /** Loads a lazy or evicted version on demand (one load shared by every request waiting for it). */
+  async #ensureReady(entry: VersionEntry, signal: AbortSignal | undefined): Promise<void> {
+    if (!entry.loading) {
+      const prior = entry.state;
+      entry.state = 'loading';
+      entry.loading = this.#track(
+        this.#materialize(entry, this.#lifetime.signal).then(
+          () => {
+            entry.loading = undefined;
+            if (entry.removed) void this.#retireEntry(entry, { drain: true });
+          },
+          (error: unknown) => {
+            entry.loading = undefined;
+            entry.state = prior;
+            throw error;
+          },
+        ),
+      );
+    }
+    await raceSignal(entry.loading, signal, `request to ${label(entry)}`);
+  }
+
+  info(nameText: string): ModelInfo {
+    const { name, version } = parseModelName(nameText);
+    return this.#info(this.#resolve(name, version));
+  }
+
+  list(): ModelInfo[] {
+    return [...this.#models.keys()]
+      .sort()
+      .flatMap((name) => [...this.#models.get(name)!.values()].sort((a, b) => a.version - b.version).map((e) => this.#info(e)));
+  }
+
+  #info(entry: VersionEntry): ModelInfo {
+    const first = entry.replicas[0];
+    const versions = this.#models.get(entry.name);
+    return {
+      name: entry.name,
+      version: entry.version,
+      versions: versions ? [...versions.keys()].sort((a, b) => a - b) : [entry.version],
+      state: entry.state,
+      signature: first?.signature ?? null,
+      metadata: first?.metadata ?? {},
+      replicas: entry.replicas.map((r) => r.info()),
+      memoryBytes: entry.replicas.reduce((n, r) => n + r.memoryBytes, 0),
+      lastUsedAt: entry.lastUsed,
+    };
+  }
+
+  // ---------------------------------------------------------------- inference
+
+  async infer(name: string, feeds: TensorMap, options: InferOptions = {}): Promise<InferResult> {
+    const served = { backend: 'none' };
+    const model = typeof name === 'string' ? name : String(name);
+    try {
+      const result = await this.#infer(name, feeds, options, served);
+      this.#counts.succeeded += 1;
+      this.#metrics.requests.inc({ model, backend: result.backend, outcome: 'success' });
+      return result;
+    } catch (error) {
+      const e = toInferoxError(error, ErrorCode.INTERNAL, `request to ${model}`);
+      this.#counts.failed[e.code] = (this.#counts.failed[e.code] ?? 0) + 1;
+      this.#metrics.requests.inc({ model, backend: served.backend, outcome: e.code });
+      throw e;
+    }
+  }
+
+  async #infer(nameText: string, feeds: TensorMap, options: InferOptions, served: { backend: string }): Promise<InferResult> {
+    const started = performance.now();
+    this.#checkOpen();
+    const { name, version } = parseModelName(nameText);
+    throwIfAborted(options.signal, `request to ${nameText}`);
+    let entry = this.#resolve(name, version);
+    for (let attempt = 0; entry.state !== 'ready'; attempt++) {
+      if (attempt > 8) throw new InferoxError(ErrorCode.INTERNAL, `${label(entry)} kept changing while it loaded`);
+      await this.#ensureReady(entry, options.signal);
+      this.#checkOpen();
+      entry = this.#resolve(name, version);
+    }
+    entry.lastUsed = Date.now();
+    const order = this.#route(entry, options);
+    validateFeeds((order.find((r) => r.usable) ?? order[0]!).signature, feeds);
+    const timeoutMs = options.timeoutMs ?? this.#config.defaultTimeoutMs;
+    const fallback = this.#config.fallback;
+    let fellBack: FallbackReport | undefined;
+    let last: InferoxError | undefined;
+    for (let i = 0; i < order.length && (i === 0 || fallback); i++) {
+      const replica = order[i]!;
+      if (last) {
+        this.#counts.fallbacks += 1;
+        this.#metrics.fallbacks.inc({ model: name, from: order[i - 1]!.backend, to: replica.backend, reason: last.code });
+      }
+      this.#checkOpen();
+      served.backend = replica.backend;
+      try {
+        if (!replica.usable) {
+          throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `backend ${JSON.stringify(replica.backend)} of ${label(entry)} is unavailable`, { details: { backend: replica.backend } });
+        }
+        const remaining = timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started);
+        if (remaining !== undefined && remaining <= 0) throw new InferoxError(ErrorCode.TIMEOUT, `request to ${label(entry)} timed out after ${timeoutMs} ms`);
+        const r = await replica.submit(feeds, { ...options, ...(remaining === undefined ? {} : { timeoutMs: remaining }) });
+        entry.lastUsed = Date.now();
+        this.#metrics.queueSeconds.observe({ model: name, backend: replica.backend }, r.queueMs / 1000);
+        this.#metrics.computeSeconds.observe({ model: name, backend: replica.backend }, r.computeMs / 1000);
+        return {
+          outputs: r.outputs,
+          backend: replica.backend,
+          device: replica.device,
+          model: name,
+          version: entry.version,
+          ...(fellBack ? { fellBack } : {}),
+          timings: { queueMs: r.queueMs, computeMs: r.computeMs },
+          batchSize: r.batchSize,
+        };
+      } catch (error) {
+        const e = toInferoxError(error, ErrorCode.BACKEND_ERROR, `${replica.backend} run of ${label(entry)}`);
+        if (!(this.#config.fallbackOn as readonly string[]).includes(e.code) || options.signal?.aborted) throw e;
+        this.#logger.warn('replica failed; trying another', { model: label(entry), backend: replica.backend, code: e.code, error: e.message });
+        fellBack ??= { from: replica.backend, reason: e.code, message: e.message };
+        last = e;
+      }
+    }
+    throw last!;
+  }
+
+  /** The replicas to try, the chosen one first, then the others by backend priority. */
+  #route(entry: VersionEntry, options: InferOptions): Replica[] {
+    const live = entry.replicas.filter((r) => r.state === 'live');
+    if (live.length === 0) throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `${label(entry)} has no live replica`, { details: { model: entry.name } });
+    const byRank = [...live].sort((a, b) => this.#registry.rank(a.backend) - this.#registry.rank(b.backend));
+    const requested = options.backend ?? options.metadata?.backend;
+    let chosen: Replica | undefined;
+    if (requested !== undefined && requested !== 'auto') {
+      chosen = byRank.find((r) => r.backend === requested);
+      if (!chosen) {
+        if (!this.#registry.has(requested)) throw this.#registry.unknown(requested);
+        throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `${label(entry)} has no replica on backend ${JSON.stringify(requested)}; it runs on ${byRank.map((r) => r.backend).join(', ')}`, {
+          details: { backend: requested, replicas: byRank.map((r) => r.backend) },
+        });
+      }
+    } else {
+      const policy = this.#config.routing;
+      const usable = byRank.filter((r) => r.usable);
+      if (policy === 'least-loaded') {
+        chosen = [...usable].sort((a, b) => a.scheduler.queued + a.scheduler.running - (b.scheduler.queued + b.scheduler.running))[0];
+      } else if (typeof policy === 'function' && usable.length > 0) {
+        const views = usable.map((r) => ({ backend: r.backend, queued: r.scheduler.queued, running: r.scheduler.running, priority: this.#registry.rank(r.backend) }));
+        const pick = policy(views, { model: entry.name, version: entry.version, metadata: options.metadata ?? {} });
+        chosen = usable.find((r) => r.backend === pick);
+      }
+      chosen ??= byRank[0]!;
+    }
+    return [chosen, ...byRank.filter((r) => r !== chosen)];
+  }
+
+  async inferBatch(name: string, feedsList: readonly TensorMap[], options: InferOptions = {}): Promise<PromiseSettledResult<InferResult>[]> {
+    if (!Array.isArray(feedsList)) throw new InferoxError(ErrorCode.INVALID_INPUT, 'inferBatch needs an array of feeds', { details: { field: 'feedsList' } });
+    return Promise.allSettled(feedsList.map((feeds) => this.infer(name, feeds, options)));
+  }
+
+  inferStream(name: string, feedsList: readonly TensorMap[], options: InferOptions = {}): AsyncIterable<StreamItem> {
+    if (!Array.isArray(feedsList)) throw new InferoxError(ErrorCode.INVALID_INPUT, 'inferStream needs an array of feeds', { details: { field: 'feedsList' } });
+    return streamResults(feedsList.length, (index, signal) => this.infer(name, feedsList[index]!, { ...options, signal }), options.signal);
+  }
+
+  session(nameText: string, defaults: InferOptions = {}): EngineSession {
+    this.#checkOpen();
+    const { name, version } = parseModelName(nameText);
+    this.#resolve(name, version);
+    this.#sessions += 1;
+    return createEngineSession(`session-${this.#sessions}`, nameText, (n, f, o) => this.infer(n, f, o), defaults);
+  }
+
+  stats(): EngineStats {
+    const replicas = this.#liveReplicas();
+    return {
+      closed: this.closed,
+      models: this.list(),
+      backends: this.#registry.statuses(),
+      memory: { budgetBytes: this.#config.maxMemoryBytes ?? null, heldBytes: this.#held() },
+      requests: {
+        succeeded: this.#counts.succeeded,
+        failed: { ...this.#counts.failed },
+        fallbacks: this.#counts.fallbacks,
+        inFlight: replicas.reduce((n, r) => n + r.scheduler.running, 0),
+        queued: replicas.reduce((n, r) => n + r.scheduler.queued, 0),
+      },
+      evictions: this.#counts.evictions,
+      batches: { sizes: { ...this.#counts.sizes }, alone: { ...this.#counts.alone } },
+    };
+  }
+
+  // ---------------------------------------------------------------- shutdown
+
+  close(options: CloseOptions = {}): Promise<void> {
+    this.#closing ??= this.#close(options);
+    return this.#closing;
+  }
+
+  async #close(options: CloseOptions): Promise<void> {
+    const drain = options.drain ?? true;
+    const timeoutMs = options.timeoutMs ?? this.#config.closeTimeoutMs;
+    this.#logger.info('engine closing', { drain, timeoutMs });
+    this.#lifetime.abort(new InferoxError(ErrorCode.SHUT_DOWN, 'the engine is closing'));
+    const entries = [...this.#models.values()].flatMap((versions) => [...versions.values()]);
+    this.#models.clear();
+    await Promise.all(entries.map((e) => this.#retireEntry(e, { drain, timeoutMs })));
+    while (this.#background.size > 0) await Promise.all([...this.#background]);
+    await this.#registry.dispose();
+    this.#logger.info('engine closed');
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Creates an engine over the given backends.
+ *
+ * @throws InferoxError `INVALID_INPUT` naming the bad config field or backend.
+ * @example
+ * ```ts
+ * const engine = createEngine({ backends: [createOnnxBackend(), createTfjsBackend({ runtime: 'wasm' })] });
+ * await engine.load('bert', { source: 'models/bert', backends: ['onnx', 'tfjs'] });
+ * const { outputs, backend } = await engine.infer('bert', feeds, { backend: 'tfjs' });
+ * await engine.close();
+ * ```
+ */
+export function createEngine(options: EngineOptions): Engine {
+  return new EngineImpl(options);
+}
+

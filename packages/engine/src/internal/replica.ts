@@ -1,0 +1,174 @@
+import { ErrorCode, InferoxError, type Logger, type ModelSignature, type Tensor, type TensorMap, toInferoxError } from '@inferox/core';
+import type { InferOptions } from '../infer-options';
+import type { BatchingSpec } from '../model-spec';
+import type { ReplicaInfo } from '../model-info';
+import { type AdmissionPool, type BatchInfo, type Scheduler, createScheduler } from '../scheduler';
+
+/** Runs a model once; what a replica's instances expose. */
+export type Run = (feeds: TensorMap, context: { signal: AbortSignal }) => Promise<Record<string, Tensor>>;
+
+/** What the scheduler answered for one request. */
+export interface ReplicaResult {
+  readonly outputs: Record<string, Tensor>;
+  readonly queueMs: number;
+  readonly computeMs: number;
+  readonly batchSize: number;
+}
+
+/** Everything a replica is built from. */
+export interface ReplicaInit {
+  readonly model: string;
+  readonly version: number;
+  readonly backend: string;
+  readonly device: string;
+  readonly signature: ModelSignature;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly memoryBytes: number;
+  readonly mode: 'inline' | 'worker';
+  /** One per instance (inline instances share a handle). */
+  readonly runs: readonly Run[];
+  /** Whether the resources went away behind the engine's back (a backend disposed its handle). */
+  readonly lost: () => boolean;
+  /** Frees the handle or workers; called once, after the last run returned (inline) or at once (workers). */
+  readonly release: () => Promise<void>;
+  readonly batching?: BatchingSpec;
+  readonly maxQueueSize?: number;
+  readonly maxConcurrent?: number;
+  readonly pool?: AdmissionPool;
+  readonly logger: Logger;
+  readonly onBatch?: (event: BatchInfo) => void;
+}
+
+/**
+ * One model version on one backend: its scheduler, its instances and its life (live → retiring → disposed). It is
+ * disposed only once its scheduler has drained and no run is in progress, so no request ever sees a disposed model.
+ */
+export class Replica {
+  readonly model: string;
+  readonly version: number;
+  readonly backend: string;
+  readonly device: string;
+  readonly signature: ModelSignature;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly memoryBytes: number;
+  readonly mode: 'inline' | 'worker';
+  readonly instanceCount: number;
+  readonly scheduler: Scheduler;
+  state: 'live' | 'retiring' | 'disposed' = 'live';
+  /** Requests submitted and not yet settled. */
+  pending = 0;
+  readonly #init: ReplicaInit;
+  #active = 0;
+  #idle: (() => void)[] = [];
+  #retired?: Promise<void>;
+
+  constructor(init: ReplicaInit) {
+    this.#init = init;
+    this.model = init.model;
+    this.version = init.version;
+    this.backend = init.backend;
+    this.device = init.device;
+    this.signature = init.signature;
+    this.metadata = init.metadata;
+    this.memoryBytes = init.memoryBytes;
+    this.mode = init.mode;
+    this.instanceCount = init.runs.length;
+    this.scheduler = createScheduler({
+      name: `${init.model}@${init.version}/${init.backend}`,
+      executors: init.runs.map((run) => (feeds: TensorMap, context: { signal: AbortSignal }) => this.#run(run, feeds, context)),
+      logger: init.logger,
+      ...(init.maxConcurrent === undefined ? {} : { maxConcurrent: init.maxConcurrent }),
+      ...(init.maxQueueSize === undefined ? {} : { maxQueueSize: init.maxQueueSize }),
+      ...(init.pool ? { pool: init.pool } : {}),
+      ...(init.batching ? { batching: init.batching } : {}),
+      ...(init.onBatch ? { onBatch: init.onBatch } : {}),
+    });
+  }
+
+  /** Whether requests may be routed here: live, and its resources were not taken away. */
+  get usable(): boolean {
+    return this.state === 'live' && !this.#init.lost();
+  }
+
+  /** Idle: nothing queued, running or submitted. */
+  get idle(): boolean {
+    return this.pending === 0 && this.#active === 0;
+  }
+
+  async #run(run: Run, feeds: TensorMap, context: { signal: AbortSignal }): Promise<Record<string, Tensor>> {
+    if (this.state === 'disposed') throw new InferoxError(ErrorCode.INTERNAL, `replica ${this.backend} of ${this.model}@${this.version} ran after dispose`);
+    if (this.#init.lost()) throw this.#lostError();
+    this.#active += 1;
+    try {
+      return await run(feeds, context);
+    } catch (error) {
+      const e = toInferoxError(error, ErrorCode.BACKEND_ERROR, `${this.backend} run of ${this.model}`);
+      throw e.code === ErrorCode.DISPOSED ? this.#lostError(e) : e;
+    } finally {
+      this.#active -= 1;
+      if (this.#active === 0) for (const wake of this.#idle.splice(0)) wake();
+    }
+  }
+
+  #lostError(cause?: unknown): InferoxError {
+    return new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `the ${this.backend} model of ${this.model}@${this.version} was disposed by its backend`, {
+      cause,
+      details: { backend: this.backend, model: this.model },
+    });
+  }
+
+  /** Queues a request on this replica's scheduler. */
+  async submit(feeds: TensorMap, options: InferOptions): Promise<ReplicaResult> {
+    this.pending += 1;
+    try {
+      const { outputs, queueMs, computeMs, batchSize } = await this.scheduler.submit(feeds, {
+        ...(options.priority === undefined ? {} : { priority: options.priority }),
+        ...(options.cost === undefined ? {} : { cost: options.cost }),
+        ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      return { outputs, queueMs, computeMs, batchSize };
+    } finally {
+      this.pending -= 1;
+    }
+  }
+
+  /**
+   * Stops taking requests, lets queued and running ones finish (within `timeoutMs` when given; the rest get
+   * `SHUT_DOWN`), waits for the last run to return, then frees the resources. Idempotent.
+   */
+  retire(options: { drain: boolean; timeoutMs?: number }): Promise<void> {
+    this.#retired ??= this.#retire(options);
+    return this.#retired;
+  }
+
+  async #retire(options: { drain: boolean; timeoutMs?: number }): Promise<void> {
+    this.state = 'retiring';
+    try {
+      await this.scheduler.close(options.timeoutMs === undefined ? { drain: options.drain } : { drain: options.drain, timeoutMs: options.timeoutMs });
+    } catch (error) {
+      this.#init.logger.warn('scheduler close failed', { model: this.model, backend: this.backend, error: String(error) });
+    }
+    // Inline runs cannot be interrupted: wait for them so the handle is never disposed under a run. Workers are
+    // terminated by release(), which fails their runs.
+    if (this.mode === 'inline' && this.#active > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
+    this.state = 'disposed';
+    try {
+      await this.#init.release();
+    } catch (error) {
+      this.#init.logger.warn('replica dispose failed', { model: this.model, backend: this.backend, error: String(error) });
+    }
+  }
+
+  info(): ReplicaInfo {
+    return {
+      backend: this.backend,
+      device: this.device,
+      memoryBytes: this.memoryBytes,
+      instances: { count: this.instanceCount, mode: this.mode },
+      queued: this.scheduler.queued,
+      running: this.scheduler.running,
+    };
+  }
+}

@@ -1,0 +1,101 @@
+import { ErrorCode, InferoxError, type LoadModelOptions, type ModelSource } from '@inferox/core';
+import { z } from 'zod';
+import { parseWith } from './internal/parse-with';
+
+/** One replica of a model: the backend it runs on and, optionally, its own source and load options. */
+export interface ReplicaSpec {
+  readonly backend: string;
+  /** @defaultValue the model's `source` */
+  readonly source?: ModelSource;
+  /** Merged over the model's `options`. */
+  readonly options?: LoadModelOptions;
+}
+
+/** How many copies of a replica serve requests, and where they run. */
+export interface InstancesSpec {
+  /** @defaultValue 1 */
+  readonly count: number;
+  /**
+   * `inline`: `count` executors share one handle on the main thread. `worker`: each instance is a worker thread
+   * that loads the model itself (the backend needs a `factorySpec`). @defaultValue `'inline'`
+   */
+  readonly mode: 'inline' | 'worker';
+}
+
+/** Dynamic batching of queued requests (see the scheduler). */
+export interface BatchingSpec {
+  readonly maxBatchSize: number;
+  readonly maxQueueDelayMs: number;
+  readonly preferredBatchSizes?: readonly number[];
+  /** Sequence inputs padded to the longest in a batch (attention masks extended with zeros). */
+  readonly padding?: { readonly inputs: readonly string[]; readonly value?: number };
+}
+
+/** What `engine.load` loads: the source, the backends to place replicas on, and how to serve them. */
+export interface ModelSpec {
+  /** The default source of every replica. */
+  readonly source?: ModelSource;
+  /** One replica on each of these backends (preference order). @defaultValue the highest-priority available backend */
+  readonly backends?: readonly string[];
+  /** Explicit replicas (instead of `backends`). */
+  readonly replicas?: readonly ReplicaSpec[];
+  /** Load options for every replica. */
+  readonly options?: LoadModelOptions;
+  /** The version slot to load into. @defaultValue the newest version (replaced), or 1 */
+  readonly version?: number;
+  /** Register now, load on the first request. @defaultValue false */
+  readonly lazy?: boolean;
+  readonly instances?: InstancesSpec;
+  readonly batching?: BatchingSpec;
+  /** Per-replica queue bound; a request that finds it full gets `QUEUE_FULL`. */
+  readonly maxQueueSize?: number;
+  /** Per-replica concurrency. */
+  readonly maxConcurrent?: number;
+}
+
+const source = z.union([
+  z.string().min(1),
+  z.strictObject({ path: z.string().min(1), format: z.string().optional() }),
+  z.strictObject({ bytes: z.instanceof(Uint8Array), format: z.string().optional(), name: z.string().optional() }),
+]);
+const options = z.record(z.string(), z.unknown());
+const count = z.number().int().positive();
+
+const schema = z.strictObject({
+  source: source.optional(),
+  backends: z.array(z.string().min(1)).min(1).optional(),
+  replicas: z.array(z.strictObject({ backend: z.string().min(1), source: source.optional(), options: options.optional() })).min(1).optional(),
+  options: options.optional(),
+  version: count.optional(),
+  lazy: z.boolean().optional(),
+  instances: z.strictObject({ count: count.max(64).default(1), mode: z.enum(['inline', 'worker']).default('inline') }).optional(),
+  batching: z
+    .strictObject({
+      maxBatchSize: count,
+      maxQueueDelayMs: z.number().finite().nonnegative(),
+      preferredBatchSizes: z.array(count).optional(),
+      padding: z.strictObject({ inputs: z.array(z.string().min(1)).min(1), value: z.number().finite().optional() }).optional(),
+    })
+    .optional(),
+  maxQueueSize: count.optional(),
+  maxConcurrent: count.optional(),
+});
+
+/**
+ * Validates a model spec.
+ *
+ * @throws InferoxError `INVALID_INPUT` naming the bad field (`spec.instances.count`), or when neither a source nor
+ * a source for every replica is given, or when both `backends` and `replicas` are.
+ */
+export function parseModelSpec(spec: unknown): ModelSpec {
+  const parsed = parseWith(schema, spec, 'spec') as ModelSpec;
+  if (parsed.backends && parsed.replicas) {
+    throw new InferoxError(ErrorCode.INVALID_INPUT, 'spec.replicas: give spec.backends or spec.replicas, not both', { details: { field: 'spec.replicas' } });
+  }
+  const missing = parsed.source === undefined ? (parsed.replicas ?? [undefined]).findIndex((r) => r?.source === undefined) : -1;
+  if (missing >= 0) {
+    const field = parsed.replicas ? `spec.replicas[${missing}].source` : 'spec.source';
+    throw new InferoxError(ErrorCode.INVALID_INPUT, `${field}: a source is required (give spec.source or one per replica)`, { details: { field } });
+  }
+  return parsed;
+}
