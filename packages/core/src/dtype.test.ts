@@ -146,6 +146,11 @@ describe('float16 bits', () => {
     [2051, 0x6802],
     // Just above the tie between 1 and 1 + 2^-10: going through float32 first would round to the tie and then to even.
     [1 + 2 ** -11 + 2 ** -40, 0x3c01],
+    // Just below a power of two, where Math.log2 rounds up to the power itself.
+    [1 - 2 ** -53, 0x3c00],
+    [2048 * (1 - 2 ** -53), 0x6800],
+    [1 - 2 ** -12, 0x3c00],
+    [1 - 2 ** -11, 0x3bff],
   ])('encodes %d as bits %i when rounding to nearest even', (value, bits) => {
     expect(numberToFloat16Bits(value).toString(16)).toBe(bits.toString(16));
   });
@@ -214,6 +219,7 @@ describe('bfloat16 bits', () => {
     [1 + 2 ** -8, 0x3f80],
     [1 + 3 * 2 ** -8, 0x3f82],
     [1 + 2 ** -8 + 2 ** -40, 0x3f81],
+    [2 ** 100 * (1 - 2 ** -53), 0x7180],
   ])('encodes %d as bits %i when rounding to nearest even', (value, bits) => {
     expect(numberToBfloat16Bits(value).toString(16)).toBe(bits.toString(16));
   });

@@ -78,6 +78,7 @@ describe('Tensor', () => {
         Number.NEGATIVE_INFINITY,
       ]);
       expect(Array.from(Tensor.from('uint64', [2n ** 64n - 1n], [1]).data)).toEqual([2n ** 64n - 1n]);
+      expect(Array.from(Tensor.from('int64', [true, false], [2]).data)).toEqual([1n, 0n]);
     });
 
     it('encodes float16 and bfloat16 from numbers when given plain values', () => {
@@ -303,7 +304,8 @@ describe('Tensor', () => {
 
     it('refuses malformed v2 tensors naming the tensor and what is wrong', () => {
       expectInvalid(() => Tensor.fromJSON(null as unknown as V2Tensor), 'null');
-      expectInvalid(() => Tensor.fromJSON({ name: 'x', datatype: 'FP32' } as unknown as V2Tensor), 'name, datatype');
+      expectInvalid(() => Tensor.fromJSON({ name: 'x', datatype: 'FP32' } as unknown as V2Tensor), 'name, datatype', 'keys name, datatype');
+      expectInvalid(() => Tensor.fromJSON({} as unknown as V2Tensor), 'keys (none)');
       expectInvalid(() => Tensor.fromJSON({ name: 'x', datatype: 'FP8', shape: [1], data: [1] }), '"x"', '"FP8"');
       const error = expectInvalid(() => Tensor.fromJSON({ name: 'ids', datatype: 'INT32', shape: [2], data: [1, 1.5] }), '"ids"', 'element 1', '1.5');
       expect(error.details).toMatchObject({ name: 'ids', index: 1 });

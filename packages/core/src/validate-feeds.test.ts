@@ -78,6 +78,7 @@ describe('validateFeeds', () => {
     invalid(feeds({ input_ids: [1, 2] }), '"input_ids"', 'must be a Tensor', 'Array');
     invalid(feeds({ input_ids: null }), '"input_ids"', 'null');
     invalid(feeds({ input_ids: 5 }), '"input_ids"', 'number');
+    invalid(feeds({ input_ids: Object.create(null) }), '"input_ids"', 'got object');
     const gone = Tensor.zeros('int64', [2, 5]);
     gone.dispose();
     invalid(feeds({ input_ids: gone }), '"input_ids"', 'disposed');
