@@ -1,0 +1,78 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InferoxError, throwIfAborted } from '@inferox/core';
+import { downloadFile } from './download-file';
+import type { DownloadFileOptions } from './hub-options';
+import type { RepoRef } from './repo-ref';
+import { repoInfo } from './repo-info';
+import { resolveCacheDir } from './resolve-cache-dir';
+import { COMMIT_SHA, ensureRepoDirs, exists, readRef, storageDir, writeRef } from './internal/cache-layout';
+import { selectPath } from './internal/fnmatch';
+import { isOffline } from './internal/hub-context';
+import { normalizeRepo, repoLabel } from './internal/normalize-repo';
+import { safeSegments } from './internal/safe-path';
+
+/** Options of {@link snapshotDownload}. */
+export interface SnapshotDownloadOptions extends DownloadFileOptions {
+  /** Only files matching one of these patterns (Python `fnmatch`: `*.json`, `onnx/*`, `onnx/`). */
+  readonly allow?: readonly string[];
+  /** Skip files matching any of these patterns. */
+  readonly ignore?: readonly string[];
+  /** Files downloaded at once. @defaultValue `8` */
+  readonly concurrency?: number;
+}
+
+/**
+ * Downloads the files of a repo at a revision (filtered by `allow`/`ignore`) into the cache and returns the
+ * snapshot folder `snapshots/<commit>`. Offline, it returns the cached snapshot of the revision (a branch resolves
+ * through `refs/`).
+ *
+ * @param repo - `'org/name'`, `'datasets/org/name'` or `{ type, name }`.
+ * @param options - revision, patterns, concurrency and every {@link downloadFile} option.
+ * @returns the absolute path of the snapshot folder.
+ * @throws InferoxError `HUB_ERROR` for hub errors, unsafe paths sent by the hub, or a snapshot missing offline;
+ *   `INVALID_INPUT`; `CANCELLED`.
+ * @example
+ * ```ts
+ * const folder = await snapshotDownload('org/tiny-bert', { allow: ['*.json', '*.safetensors'] });
+ * ```
+ */
+export async function snapshotDownload(repo: RepoRef, options: SnapshotDownloadOptions = {}): Promise<string> {
+  const id = normalizeRepo(repo);
+  const label = repoLabel(id);
+  const revision = options.revision ?? 'main';
+  safeSegments(revision, 'revision', 'INVALID_INPUT');
+  const storage = storageDir(resolveCacheDir(options), id);
+  if (isOffline(options)) {
+    const commit = COMMIT_SHA.test(revision) ? revision : await readRef(storage, revision);
+    const folder = commit ? join(storage, 'snapshots', commit) : undefined;
+    if (folder && (await exists(folder))) return folder;
+    throw new InferoxError('HUB_ERROR', `offline: no cached snapshot of hub repo ${label} at revision ${revision} in ${storage}`, {
+      details: { repo: label, revision, storage },
+    });
+  }
+  const info = await repoInfo(id, options);
+  for (const path of info.files) safeSegments(path, `path sent by the hub for repo ${label}`, 'HUB_ERROR');
+  await ensureRepoDirs(storage);
+  if (revision !== info.sha) await writeRef(storage, revision, info.sha);
+  const selected = info.files.filter((path) => selectPath(path, options.allow, options.ignore));
+  const queue = [...selected];
+  const worker = async (): Promise<void> => {
+    for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+      try {
+        throwIfAborted(options.signal, `snapshot download of ${label}`);
+        await downloadFile(id, path, { ...options, revision: info.sha });
+      } catch (error) {
+        queue.length = 0;
+        throw error;
+      }
+    }
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 8, selected.length)) }, worker);
+  const results = await Promise.allSettled(workers);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const folder = join(storage, 'snapshots', info.sha);
+  await mkdir(folder, { recursive: true });
+  return folder;
+}
