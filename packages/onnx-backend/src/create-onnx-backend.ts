@@ -220,6 +220,7 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
       metadata = { format: 'onnx' };
     }
     throwIfAborted(signal, `loading ${label}`);
+    if (memoryBytes === 0) throw new InferoxError(ErrorCode.PACKAGE_INVALID, `${label}: the ONNX model is empty (0 bytes)`, { details: { file: label } });
     let created: Ort.InferenceSession;
     try {
       created = await (typeof target === 'string'
