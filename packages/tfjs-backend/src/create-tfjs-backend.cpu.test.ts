@@ -1,0 +1,3 @@
+import { describeRuntimeAcceptance } from './internal/runtime-acceptance.fixture';
+
+describeRuntimeAcceptance('cpu');
