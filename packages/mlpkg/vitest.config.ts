@@ -13,7 +13,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
-      exclude: ['src/**/*.test.ts'],
+      exclude: ['src/**/*.test.ts', 'src/test-support/**'],
       reporter: ['text-summary'],
       thresholds: { lines: 90, branches: 85 },
     },

@@ -218,7 +218,7 @@ describe('verify', () => {
       'backends.tfjs is not in supported_backends',
       'backends.onnx.default_variant fast is not one of its variants',
       'backends.onnx has two variants with one name',
-      'weights/config.json: is not inside backends/onnx/model.onnx',
+      'weights/config.json: is not inside backends/onnx (in model_info.json backends.onnx variant graph)',
       'backends/onnx/missing.onnx_data: is named in model_info.json backends.onnx variant graph but not listed',
       'tokenizer/vocab.txt: is named in model_info.json tokenizer but not listed',
     ]) {

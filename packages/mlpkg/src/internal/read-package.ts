@@ -102,9 +102,11 @@ function checkModelInfo(info: PackageModelInfo, listed: ReadonlySet<string>, pro
         problems.add(variant.path, `${problem} (in ${MODEL_INFO_FILE} ${where})`);
         continue;
       }
+      // A variant's files lie in its folder: `path` itself, or the folder holding `path` when `path` is one of them.
+      const folder = variant.files.includes(variant.path) ? variant.path.slice(0, Math.max(variant.path.lastIndexOf('/'), 0)) : variant.path;
       for (const file of variant.files) {
         checkFile(file, where);
-        if (!isUnder(file, variant.path)) problems.add(file, `is not inside ${variant.path} (in ${MODEL_INFO_FILE} ${where})`);
+        if (folder !== '' && !isUnder(file, folder)) problems.add(file, `is not inside ${folder} (in ${MODEL_INFO_FILE} ${where})`);
       }
     }
   }
