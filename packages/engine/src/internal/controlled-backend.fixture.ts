@@ -1,0 +1,176 @@
+/**
+ * Test support: a backend whose runs the test controls. Its model takes `x` float32 [batch, 2] and returns
+ * `y = x * factor`. Runs can be held (they wait until released), made to fail with a code, and every run records
+ * whether its handle was disposed at that moment, so tests can prove no disposed model is ever run.
+ */
+import {
+  type Backend,
+  type BackendInfo,
+  type ErrorCode,
+  InferoxError,
+  type LoadModelOptions,
+  type ModelHandle,
+  type ModelSource,
+  type RunOptions,
+  Tensor,
+  type TensorMap,
+  abortError,
+} from '@inferox/core';
+
+/** Options of {@link ControlledBackend}. */
+export interface ControlledBackendOptions {
+  /** @defaultValue `'ctl'` */
+  readonly name?: string;
+  /** `init()` fails with this message. */
+  readonly failInit?: string;
+  /** Memory each handle reports (0 = nothing reported). @defaultValue 1000 */
+  readonly memoryBytes?: number;
+}
+
+/** One run as the backend saw it. */
+export interface RunRecord {
+  readonly model: string;
+  readonly handle: number;
+  readonly rows: number;
+  readonly disposed: boolean;
+}
+
+interface Held {
+  readonly start: () => void;
+}
+
+/** A controllable in-test backend; see the file comment. */
+export class ControlledBackend implements Backend {
+  readonly name: string;
+  readonly runs: RunRecord[] = [];
+  readonly live = new Set<ModelHandle>();
+  loads = 0;
+  initCalls = 0;
+  disposed = false;
+  #held: Held[] = [];
+  #holding = false;
+  #failures: ErrorCode[] = [];
+  #waiters: { count: number; resolve: () => void }[] = [];
+  #init?: Promise<BackendInfo>;
+  #ids = 0;
+  readonly #options: ControlledBackendOptions;
+
+  constructor(options: ControlledBackendOptions = {}) {
+    this.#options = options;
+    this.name = options.name ?? 'ctl';
+  }
+
+  /** Runs started from now on wait until {@link release}. */
+  hold(): void {
+    this.#holding = true;
+  }
+
+  /** Lets `count` held runs go (all by default) and stops holding when all were released. */
+  release(count = Number.POSITIVE_INFINITY): void {
+    const go = this.#held.splice(0, count);
+    if (this.#held.length === 0 && count === Number.POSITIVE_INFINITY) this.#holding = false;
+    for (const h of go) h.start();
+  }
+
+  /** Runs waiting to be released. */
+  get waiting(): number {
+    return this.#held.length;
+  }
+
+  /** Resolves once at least `count` runs are held. */
+  whenWaiting(count: number): Promise<void> {
+    if (this.#held.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ count, resolve }));
+  }
+
+  /** The next runs fail with these codes, one each. */
+  failNext(...codes: ErrorCode[]): void {
+    this.#failures.push(...codes);
+  }
+
+  async isAvailable(): Promise<boolean> {
+    return this.#options.failInit === undefined;
+  }
+
+  init(): Promise<BackendInfo> {
+    this.initCalls += 1;
+    this.#init ??= this.#options.failInit
+      ? Promise.reject(new InferoxError('BACKEND_UNAVAILABLE', this.#options.failInit))
+      : Promise.resolve({ name: this.name, runtime: 'test', devices: [{ kind: 'cpu' }], attempts: [] });
+    return this.#init;
+  }
+
+  async devices(): Promise<readonly { kind: 'cpu' }[]> {
+    return [{ kind: 'cpu' }];
+  }
+
+  async loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<ModelHandle> {
+    await this.init();
+    if (this.disposed) throw new InferoxError('DISPOSED', `backend ${this.name} was disposed`);
+    if (options.fail) throw new InferoxError('PACKAGE_INVALID', `cannot load ${String(source)}`);
+    this.loads += 1;
+    const id = ++this.#ids;
+    const model = typeof source === 'string' ? source : 'path' in source ? source.path : 'bytes';
+    const factor = typeof options.factor === 'number' ? options.factor : 1;
+    const memoryBytes = typeof options.memoryBytes === 'number' ? options.memoryBytes : (this.#options.memoryBytes ?? 1000);
+    let disposed = false;
+    const backend = this;
+    const handle: ModelHandle = {
+      name: options.name ?? model,
+      backend: this.name,
+      device: { kind: 'cpu' },
+      signature: { inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 2] }], outputs: [{ name: 'y', dtype: 'float32', shape: ['batch', 2] }] },
+      metadata: { model, factor: String(factor) },
+      memoryBytes,
+      get disposed() {
+        return disposed;
+      },
+      async run(feeds: TensorMap, runOptions: RunOptions = {}) {
+        const x = feeds.x!;
+        backend.runs.push({ model, handle: id, rows: x.shape[0] ?? 0, disposed });
+        if (disposed) throw new InferoxError('DISPOSED', `model ${model} was disposed`);
+        if (runOptions.signal?.aborted) throw abortError(runOptions.signal, 'run');
+        if (backend.#holding) await backend.#wait();
+        const code = backend.#failures.shift();
+        if (code) throw new InferoxError(code, `injected ${code} on ${backend.name}`);
+        const data = Float32Array.from(x.data as Float32Array, (v) => v * factor);
+        return { y: new Tensor('float32', data, x.shape) };
+      },
+      async dispose() {
+        disposed = true;
+        backend.live.delete(handle);
+      },
+      [Symbol.asyncDispose]() {
+        return handle.dispose();
+      },
+    };
+    this.live.add(handle);
+    return handle;
+  }
+
+  #wait(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#held.push({ start: resolve });
+      for (const w of this.#waiters.filter((x) => this.#held.length >= x.count)) {
+        this.#waiters.splice(this.#waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const h of [...this.live]) await h.dispose();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}
+
+/** Feeds for the controlled model: `x` of `rows` rows `[v, v + 1]`. */
+export function feedsOf(v: number, rows = 1): TensorMap {
+  const data = new Float32Array(rows * 2);
+  for (let i = 0; i < rows; i++) data.set([v, v + 1], i * 2);
+  return { x: new Tensor('float32', data, [rows, 2]) };
+}
