@@ -19,10 +19,18 @@ export interface InferoxErrorOptions {
  * ```
  */
 export class InferoxError extends Error {
+  /** Always `'InferoxError'`. */
   override readonly name = 'InferoxError';
+  /** What kind of failure this is; branch on it, never on the message. */
   readonly code: ErrorCode;
+  /** Structured facts (input name, expected vs given, file, ...); `{}` when none. */
   readonly details: Readonly<Record<string, unknown>>;
 
+  /**
+   * @param code - one of {@link ErrorCode}.
+   * @param message - what was wrong, naming the value, file or input.
+   * @param options - `cause` and `details`.
+   */
   constructor(code: ErrorCode, message: string, options: InferoxErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;

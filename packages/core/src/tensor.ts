@@ -26,7 +26,7 @@ export interface V2Tensor {
   readonly shape: readonly number[];
   /**
    * Flat, row-major. 64-bit integers beyond 2^53 are decimal strings; float16/bfloat16 are decoded numbers; non-finite
-   * floats are `"NaN"`, `"Infinity"`, `"-Infinity"`.
+   * floats are `"NaN"`, `"Infinity"`, `"-Infinity"`. (JSON text has no -0: it comes back as 0.)
    */
   readonly data: readonly (number | string | boolean)[];
   /** Extra v2 parameters; ignored by {@link Tensor.fromJSON}. */
@@ -57,7 +57,9 @@ export type TensorMap = Readonly<Record<string, Tensor>>;
  * ```
  */
 export class Tensor<D extends DType = DType> implements Disposable {
+  /** The element type. */
   readonly dtype: D;
+  /** The dims, outermost first (frozen); `[]` for a scalar. */
   readonly shape: readonly number[];
   /** Number of elements (the product of `shape`; 1 for a scalar). */
   readonly size: number;
@@ -94,12 +96,20 @@ export class Tensor<D extends DType = DType> implements Disposable {
     this.#data = array;
   }
 
-  /** Same as the constructor; reads better at call sites. */
+  /**
+   * Same as the constructor; reads better at call sites.
+   *
+   * @throws InferoxError `INVALID_INPUT` naming the bad dimension, length, array type or element.
+   */
   static from<D extends DType>(dtype: D, data: DataFor<D> | readonly ScalarLike[], shape: readonly number[]): Tensor<D> {
     return new Tensor(dtype, data, shape);
   }
 
-  /** A zero-filled tensor (empty strings for `string`). */
+  /**
+   * A zero-filled tensor (empty strings for `string`), owning a fresh array.
+   *
+   * @throws InferoxError `INVALID_INPUT` for a bad shape or dtype.
+   */
   static zeros<D extends DType>(dtype: D, shape: readonly number[]): Tensor<D> {
     return new Tensor(dtype, allocData(dtype, checkShape(shape)), shape);
   }
@@ -322,6 +332,7 @@ export class Tensor<D extends DType = DType> implements Disposable {
     this.#data = undefined;
   }
 
+  /** Same as {@link Tensor.dispose}, for `using` declarations. */
   [Symbol.dispose](): void {
     this.dispose();
   }
