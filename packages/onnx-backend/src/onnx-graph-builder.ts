@@ -31,6 +31,8 @@ export interface OnnxGraphBuilderOptions {
   readonly producerName?: string;
   /** Key/value pairs written as the model's `metadata_props`. */
   readonly metadata?: Readonly<Record<string, string>>;
+  /** Opsets of other operator domains (`{ 'com.microsoft': 1 }`); a domain a node uses defaults to version 1. */
+  readonly domains?: Readonly<Record<string, number>>;
 }
 
 /** Options of {@link OnnxGraphBuilder.node}. */
@@ -106,6 +108,7 @@ export class OnnxGraphBuilder {
   readonly #name: string;
   readonly #producer: string;
   readonly #metadata: Readonly<Record<string, string>>;
+  readonly #domains: Readonly<Record<string, number>>;
   readonly #inputs: ValueInfo[] = [];
   readonly #outputs: ValueInfo[] = [];
   readonly #initializers = new Map<string, Tensor>();
@@ -130,6 +133,7 @@ export class OnnxGraphBuilder {
     this.#name = options.name ?? 'inferox';
     this.#producer = options.producerName ?? 'inferox';
     this.#metadata = { ...(options.metadata ?? {}) };
+    this.#domains = { ...(options.domains ?? {}) };
   }
 
   /**
@@ -256,6 +260,8 @@ export class OnnxGraphBuilder {
     model.string(2, this.#producer);
     model.message(7, graph);
     model.message(8, new ProtoMessage().string(1, '').varint(2, this.opset));
+    const domains = new Set([...Object.keys(this.#domains), ...this.#nodes.map((n) => n.domain).filter((d) => d !== '')]);
+    for (const domain of domains) model.message(8, new ProtoMessage().string(1, domain).varint(2, this.#domains[domain] ?? 1));
     for (const [key, value] of Object.entries(this.#metadata)) model.message(14, new ProtoMessage().string(1, key).string(2, value));
     if (model.length > 2 ** 31 - 1) {
       throw new InferoxError(ErrorCode.PACKAGE_INVALID, `the ONNX model is ${model.length} bytes, over protobuf's 2 GiB limit; store the weights as external data`);

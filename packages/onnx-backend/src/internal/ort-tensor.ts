@@ -29,11 +29,20 @@ export function isOrtDType(type: string): type is DType {
  * A core tensor as an `ort.Tensor` over the same array (no copy): int64 as BigInt64Array, float16 as raw bits in a
  * Uint16Array, bool as 0/1 bytes, string as string[].
  *
- * @throws InferoxError `INVALID_INPUT` for bfloat16, which onnxruntime-node cannot hold.
+ * @throws InferoxError `INVALID_INPUT` for bfloat16, which onnxruntime-node cannot hold, and for a string holding NUL
+ * (onnxruntime-node passes strings to C++ as NUL-terminated, so it would be cut short).
  */
 export function toOrtTensor(ort: OrtModule, name: string, tensor: Tensor): Ort.Tensor {
   if (!isOrtDType(tensor.dtype)) {
     throw new InferoxError(ErrorCode.INVALID_INPUT, `input ${JSON.stringify(name)} is ${tensor.dtype}, which onnxruntime-node cannot hold`, { details: { input: name } });
+  }
+  if (tensor.dtype === 'string') {
+    const at = (tensor.data as string[]).findIndex((s) => s.includes('\u0000'));
+    if (at >= 0) {
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `input ${JSON.stringify(name)} element ${at} contains a NUL character, which onnxruntime-node would cut the string at`, {
+        details: { input: name, index: at },
+      });
+    }
   }
   return new ort.Tensor(tensor.dtype as 'float32', tensor.data as Float32Array, [...tensor.shape]);
 }
