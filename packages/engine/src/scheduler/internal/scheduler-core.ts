@@ -363,7 +363,6 @@ export class SchedulerCore implements Scheduler, PoolClient {
     this.#executions.delete(execution);
     this.#slots[execution.executor]!--;
     this.#running -= members.length;
-    if (batch) for (const tensor of Object.values(batch.feeds)) tensor.dispose();
     const name = JSON.stringify(this.#options.name);
     let parts: Record<string, Tensor>[] | undefined;
     if (error === undefined && (typeof outputs !== 'object' || outputs === null)) {
@@ -376,6 +375,8 @@ export class SchedulerCore implements Scheduler, PoolClient {
         error = splitError;
       }
     }
+    // After splitting: outputs may alias the batched feeds, and split parts are views that outlive the parent.
+    if (batch) for (const tensor of Object.values(batch.feeds)) tensor.dispose();
     if (parts === undefined) {
       const failure = toInferoxError(error, ErrorCode.BACKEND_ERROR, `run of ${name} on executor ${execution.executor}`);
       this.#logger.debug('scheduler run failed', { scheduler: this.#options.name, size: members.length, code: failure.code });
