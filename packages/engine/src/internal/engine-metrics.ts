@@ -56,14 +56,9 @@ export class EngineMetrics {
         this.set(sources.heldBytes());
       },
     });
-    new Gauge({
-      name: 'inferox_memory_budget_bytes',
-      help: 'The engine memory budget (absent when unlimited).',
-      registers,
-      collect() {
-        const budget = sources.budgetBytes();
-        if (budget !== null) this.set(budget);
-      },
-    });
+    const budget = sources.budgetBytes();
+    if (budget !== null) {
+      new Gauge({ name: 'inferox_memory_budget_bytes', help: 'The engine memory budget (absent when unlimited).', registers }).set(budget);
+    }
   }
 }

@@ -1,0 +1,50 @@
+import { Tensor } from '@inferox/core';
+import { register as globalRegistry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Engine, createEngine } from './engine';
+import { ControlledBackend, feedsOf } from './internal/controlled-backend.fixture';
+
+describe('Engine metrics', () => {
+  let engine: Engine;
+  afterEach(async () => {
+    await engine.close();
+  });
+
+  it('exports requests, durations, gauges, batch sizes and memory in its own registry', async () => {
+    const ctl = new ControlledBackend({ memoryBytes: 321 });
+    engine = createEngine({ backends: [ctl], config: { maxMemoryBytes: 10_000 } });
+    await engine.load('m', { source: 'm', batching: { maxBatchSize: 4, maxQueueDelayMs: 0 } });
+    await engine.infer('m', feedsOf(1));
+    await engine.infer('m', { x: Tensor.zeros('int32', [1, 2]) }).catch(() => undefined);
+    ctl.hold();
+    const running = engine.infer('m', feedsOf(2));
+    await ctl.whenWaiting(1);
+    const queued = engine.infer('m', feedsOf(3));
+    const text = await engine.metrics.metrics();
+    expect(text).toContain('inferox_requests_total{model="m",backend="ctl",outcome="success"} 1');
+    expect(text).toContain('inferox_requests_total{model="m",backend="none",outcome="INVALID_INPUT"} 1');
+    expect(text).toContain('inferox_queue_duration_seconds_count{model="m",backend="ctl"} 1');
+    expect(text).toContain('inferox_compute_duration_seconds_count{model="m",backend="ctl"} 1');
+    expect(text).toContain('inferox_requests_in_flight{model="m",version="1",backend="ctl"} 1');
+    expect(text).toContain('inferox_requests_queued{model="m",version="1",backend="ctl"} 1');
+    expect(text).toContain('inferox_model_memory_bytes{model="m",version="1",backend="ctl"} 321');
+    expect(text).toContain('inferox_memory_held_bytes 321');
+    expect(text).toContain('inferox_memory_budget_bytes 10000');
+    expect(text).toMatch(/inferox_batch_size_count\{model="m",backend="ctl"\} [12]/);
+    expect(text).toMatch(/inferox_batch_alone_total\{model="m",backend="ctl",reason="[a-z-]+"\} [12]/);
+    ctl.release();
+    await Promise.all([running, queued]);
+    const stats = engine.stats();
+    expect(stats.requests).toMatchObject({ succeeded: 3, failed: { INVALID_INPUT: 1 }, inFlight: 0, queued: 0 });
+    expect(Object.values(stats.batches.sizes).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(stats.batches.alone).length).toBeGreaterThan(0);
+    expect(await globalRegistry.metrics()).not.toContain('inferox_');
+  });
+
+  it('omits the budget gauge when there is no budget', async () => {
+    engine = createEngine({ backends: [new ControlledBackend()] });
+    const text = await engine.metrics.metrics();
+    expect(text).not.toMatch(/^inferox_memory_budget_bytes \d/m);
+    expect(text).toContain('inferox_memory_held_bytes 0');
+  });
+});

@@ -1,0 +1,97 @@
+import { type InferoxError, isInferoxError } from '@inferox/core';
+import { describe, expect, it } from 'vitest';
+import { createEngine } from './engine';
+import { ControlledBackend, feedsOf } from './internal/controlled-backend.fixture';
+
+async function settle(promise: Promise<unknown>): Promise<{ ok: true } | { ok: false; error: InferoxError }> {
+  return promise.then(
+    () => ({ ok: true as const }),
+    (error: unknown) => {
+      expect(isInferoxError(error)).toBe(true);
+      return { ok: false as const, error: error as InferoxError };
+    },
+  );
+}
+
+describe('Engine shutdown', () => {
+  it('finishes queued and running requests, refuses new ones with SHUT_DOWN, and disposes everything when draining', async () => {
+    const ctl = new ControlledBackend();
+    const engine = createEngine({ backends: [ctl] });
+    await engine.load('m', { source: 'm' });
+    ctl.hold();
+    const work = Array.from({ length: 5 }, (_, i) => engine.infer('m', feedsOf(i)));
+    await ctl.whenWaiting(1);
+    expect(engine.stats().requests).toMatchObject({ inFlight: 1, queued: 4 });
+    const closing = engine.close({ drain: true, timeoutMs: 60_000 });
+    expect(engine.closed).toBe(true);
+    const late = await settle(engine.infer('m', feedsOf(1)));
+    expect(late.ok === false && late.error.code).toBe('SHUT_DOWN');
+    ctl.release();
+    expect((await Promise.all(work.map(settle))).every((r) => r.ok)).toBe(true);
+    await closing;
+    expect(ctl.live.size).toBe(0);
+    expect(ctl.disposed).toBe(true);
+    expect(engine.close()).toBe(closing);
+    expect(engine.stats().closed).toBe(true);
+    for (const call of [engine.load('x', { source: 'x' }), engine.unload('m'), engine.register('x', {} as never)]) {
+      const r = await settle(call);
+      expect(r.ok === false && r.error.code).toBe('SHUT_DOWN');
+    }
+    expect(() => engine.session('m')).toThrow(/closed/);
+  });
+
+  it('rejects what is left with SHUT_DOWN when the drain times out', async () => {
+    const ctl = new ControlledBackend();
+    const engine = createEngine({ backends: [ctl] });
+    await engine.load('m', { source: 'm' });
+    ctl.hold();
+    const work = Array.from({ length: 3 }, (_, i) => settle(engine.infer('m', feedsOf(i))));
+    await ctl.whenWaiting(1);
+    const closing = engine.close({ timeoutMs: 0 });
+    const results = await Promise.all(work);
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['SHUT_DOWN', 'SHUT_DOWN', 'SHUT_DOWN']);
+    // The running run was answered at once; the handle is disposed only after the backend returns.
+    expect(ctl.live.size).toBe(1);
+    ctl.release();
+    await closing;
+    expect(ctl.live.size).toBe(0);
+    expect(ctl.runs.every((r) => !r.disposed)).toBe(true);
+  });
+
+  it('rejects queued requests at once when not draining', async () => {
+    const ctl = new ControlledBackend();
+    const engine = createEngine({ backends: [ctl] });
+    await engine.load('m', { source: 'm' });
+    ctl.hold();
+    const running = settle(engine.infer('m', feedsOf(1)));
+    await ctl.whenWaiting(1);
+    const queued = settle(engine.infer('m', feedsOf(2)));
+    const closing = engine.close({ drain: false });
+    const q = await queued;
+    expect(q.ok === false && q.error.code).toBe('SHUT_DOWN');
+    ctl.release();
+    expect((await running).ok).toBe(true);
+    await closing;
+  });
+
+  it('fails requests waiting for a lazy load with SHUT_DOWN and disposes the model that loaded', async () => {
+    const ctl = new ControlledBackend();
+    const engine = createEngine({ backends: [ctl] });
+    await engine.load('m', { source: 'm', lazy: true });
+    const waiting = settle(engine.infer('m', feedsOf(1)));
+    await engine[Symbol.asyncDispose]();
+    const r = await waiting;
+    expect(r.ok === false && r.error.code).toBe('SHUT_DOWN');
+    expect(ctl.live.size).toBe(0);
+  });
+
+  it('disposes a model whose load finishes after close began', async () => {
+    const ctl = new ControlledBackend();
+    const engine = createEngine({ backends: [ctl] });
+    const loading = settle(engine.load('m', { source: 'm' }));
+    await engine.close();
+    const r = await loading;
+    expect(r.ok === false && r.error.code).toBe('SHUT_DOWN');
+    expect(ctl.live.size).toBe(0);
+  });
+});
