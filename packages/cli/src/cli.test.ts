@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { maxAbsDiff } from '@inferox/core/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const fixture = resolve(import.meta.dirname, '../../../fixtures/tiny-bert-hf');
+const bin = resolve(import.meta.dirname, 'bin.ts');
+const reference = JSON.parse(readFileSync(join(fixture, 'reference.json'), 'utf8')) as {
+  inputs: Record<string, number[][]>;
+  last_hidden_state: number[][][];
+  pooler_output: number[][];
+};
+const tmp = mkdtempSync(join(tmpdir(), 'inferox-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function writeRequest(name: string, body: unknown): string {
+  const path = join(tmp, name);
+  writeFileSync(path, typeof body === 'string' ? body : JSON.stringify(body));
+  return path;
+}
+
+const request = {
+  inputs: ['input_ids', 'attention_mask', 'token_type_ids'].map((name) => ({ name, datatype: 'INT64', shape: [3, 12], data: reference.inputs[name]!.flat() })),
+};
+
+/** Runs the real CLI as a child process from sources. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', bin, ...args], { cwd: import.meta.dirname, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe.concurrent('inferox (child process)', () => {
+  it.each(['onnx', 'tfjs'])('reproduces reference.json on %s when run on the checkpoint with a v2 request', async (backend) => {
+    const input = writeRequest(`req-${backend}.json`, request);
+    const out = join(tmp, `resp-${backend}.json`);
+    const extra = backend === 'tfjs' ? ['--runtime', 'wasm'] : [];
+    const result = await cli('run', fixture, '--backend', backend, ...extra, '--inputs', input, '--output', out);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const body = JSON.parse(readFileSync(out, 'utf8')) as { model_name: string; outputs: { name: string; datatype: string; shape: number[]; data: number[] }[]; parameters: Record<string, string> };
+    expect(body.model_name).toBe('tiny-bert-hf');
+    expect(body.parameters.backend).toBe(backend);
+    const hidden = body.outputs.find((o) => o.name === 'last_hidden_state')!;
+    expect(hidden.datatype).toBe('FP32');
+    expect(hidden.shape).toEqual([3, 12, 64]);
+    expect(maxAbsDiff(hidden.data, reference.last_hidden_state.flat(2))).toBeLessThanOrEqual(1e-4);
+    const pooled = body.outputs.find((o) => o.name === 'pooler_output')!;
+    expect(maxAbsDiff(pooled.data, reference.pooler_output.flat())).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('exits 1 with one error line naming the problem when the request is not JSON', async () => {
+    const result = await cli('run', fixture, '--inputs', writeRequest('bad.json', '{"inputs": ['));
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^error \[INVALID_INPUT\]: .*bad\.json is not valid JSON/);
+    expect(result.stdout).toBe('');
+  });
+
+  it('exits 2 when the command line is wrong', async () => {
+    const result = await cli('run', fixture);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("required option '--inputs <file|->' not specified");
+  });
+
+  it('packs and verifies a round trip, then refuses a package with a flipped byte naming the file', async () => {
+    const pkg = join(tmp, 'pkg');
+    const packed = await cli('pack', fixture, '-o', pkg);
+    expect(packed.stderr).toBe('');
+    expect(packed.code).toBe(0);
+    expect(packed.stdout).toContain(`→ ${pkg}`);
+    const verified = await cli('verify', pkg);
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toMatch(/^ok: /);
+    const config = join(pkg, 'weights', 'config.json');
+    const bytes = readFileSync(config);
+    bytes[2] = bytes[2]! ^ 1;
+    writeFileSync(config, bytes);
+    const broken = await cli('verify', pkg);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/^error \[PACKAGE_INVALID\]: .*weights\/config\.json/);
+  });
+});
+

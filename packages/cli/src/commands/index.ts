@@ -1,0 +1,65 @@
+import { type Command, Option } from 'commander';
+import type { Action } from '../program';
+import { backendsCommand } from './backends-command';
+import { cachePruneCommand, cacheScanCommand } from './cache-command';
+import { packCommand } from './pack-command';
+import { pullCommand } from './pull-command';
+import { runCommand } from './run-command';
+import { verifyCommand } from './verify-command';
+
+type Wrap = <A extends unknown[]>(action: Action<A>) => (...args: A) => Promise<void>;
+const list = (value: string, previous: string[] = []): string[] => [...previous, value];
+const csv = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** Adds every subcommand to `program`. */
+export function registerCommands(program: Command, wrap: Wrap): void {
+  program
+    .command('run <model>')
+    .description('run one Open Inference Protocol v2 request on a package, checkpoint, .onnx file or TF.js model')
+    .addOption(new Option('--backend <name>', 'backend to run on').choices(['onnx', 'tfjs', 'auto']).default('auto'))
+    .addOption(new Option('--runtime <runtime>', 'tfjs runtime').choices(['auto', 'node-gpu', 'node', 'wasm', 'cpu']))
+    .option('--providers <list>', 'onnx execution providers in preference order, e.g. cuda,cpu', csv)
+    .requiredOption('--inputs <file|->', 'v2 request body: a file, or - for stdin')
+    .option('--output <file>', 'write the v2 response here instead of stdout')
+    .action(wrap((io, model: string, flags: Parameters<typeof runCommand>[2]) => runCommand(io, model, flags)));
+
+  program
+    .command('pack <source>')
+    .description('pack a Hugging Face checkpoint folder (or a hub repo id) into a verified package')
+    .requiredOption('-o, --output <dir>', 'package folder to create')
+    .option('--revision <rev>', 'hub revision (repo ids only)')
+    .option('--name <name>', 'package name')
+    .option('--overwrite', 'replace an existing package')
+    .action(wrap((io, source: string, flags: Parameters<typeof packCommand>[2]) => packCommand(io, source, flags)));
+
+  program
+    .command('verify <dir>')
+    .description('verify every file of a package against its manifest')
+    .action(wrap((io, dir: string) => verifyCommand(io, dir)));
+
+  program
+    .command('pull <repo>')
+    .description('download a hub repo snapshot into the Hugging Face cache')
+    .option('--revision <rev>', 'branch, tag or commit')
+    .option('--include <glob>', 'only files matching (repeatable)', list)
+    .option('--cache-dir <dir>', 'cache folder (default: HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub)')
+    .action(wrap((io, repo: string, flags: Parameters<typeof pullCommand>[2]) => pullCommand(io, repo, flags)));
+
+  const cache = program.command('cache').description('inspect or shrink the Hugging Face cache');
+  cache
+    .command('scan')
+    .option('--cache-dir <dir>', 'cache folder')
+    .action(wrap((io, flags: { cacheDir?: string }) => cacheScanCommand(io, flags)));
+  cache
+    .command('prune')
+    .requiredOption('--max-size <size>', 'shrink to this size (e.g. 10GB)')
+    .option('--cache-dir <dir>', 'cache folder')
+    .action(wrap((io, flags: { maxSize: string; cacheDir?: string }) => cachePruneCommand(io, flags)));
+
+  program
+    .command('backends')
+    .description('list the backends, whether each is available, and why not')
+    .addOption(new Option('--runtime <runtime>', 'tfjs runtime').choices(['auto', 'node-gpu', 'node', 'wasm', 'cpu']))
+    .option('--providers <list>', 'onnx execution providers, e.g. cuda,cpu', csv)
+    .action(wrap((io, flags: { runtime?: string; providers?: string[] }) => backendsCommand(io, flags)));
+}

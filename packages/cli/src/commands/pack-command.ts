@@ -1,0 +1,27 @@
+import { stat } from 'node:fs/promises';
+import { pack } from '@inferox/mlpkg';
+import type { CliIO } from '../cli-io';
+import { formatSize } from '../internal/parse-size';
+
+/** Flags of `inferox pack`. */
+export interface PackFlags {
+  readonly output: string;
+  readonly revision?: string;
+  readonly overwrite?: boolean;
+  readonly name?: string;
+}
+
+/** `inferox pack <dir|repo-id> -o <dir>`: packs a local checkpoint folder, or a hub repo through the cache. */
+export async function packCommand(io: CliIO, source: string, flags: PackFlags): Promise<void> {
+  const local = await stat(source).then((s) => s.isDirectory()).catch(() => false);
+  const options = { ...(flags.overwrite ? { overwrite: true } : {}), ...(flags.name ? { name: flags.name } : {}) };
+  let result;
+  if (local) {
+    result = await pack(source, flags.output, options);
+  } else {
+    const { packFromHub } = await import('@inferox/mlpkg');
+    result = await packFromHub(source, flags.output, { ...options, ...(flags.revision ? { revision: flags.revision } : {}) });
+  }
+  const bytes = result.metadata.files.reduce((n, f) => n + f.size, 0);
+  io.stdout(`packed ${result.metadata.name} → ${flags.output} (${result.metadata.files.length} files, ${formatSize(bytes)})\n`);
+}

@@ -1,0 +1,153 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type TestHub, startTestHub } from '@inferox/hub-cache/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIO } from './cli-io';
+import { runCli } from './program';
+
+const fixture = resolve(import.meta.dirname, '../../../fixtures/tiny-bert-hf');
+const tmp = mkdtempSync(join(tmpdir(), 'inferox-cli-inproc-'));
+let hub: TestHub;
+
+beforeAll(async () => {
+  hub = await startTestHub({
+    repos: [
+      {
+        id: 'acme/tiny-bert',
+        files: {
+          'config.json': readFileSync(join(fixture, 'config.json')),
+          'model.safetensors': readFileSync(join(fixture, 'model.safetensors')),
+          'onnx/model.onnx': readFileSync(join(fixture, 'model.onnx')),
+          'README.md': '# tiny\n',
+        },
+      },
+    ],
+  });
+});
+afterAll(async () => {
+  await hub?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+function io(options: { stdin?: string; tty?: boolean; env?: Record<string, string> } = {}): CliIO & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    stdout: (t) => void out.push(t),
+    stderr: (t) => void err.push(t),
+    readStdin: async () => options.stdin ?? '',
+    isTTY: options.tty ?? false,
+    env: options.env ?? {},
+  };
+}
+
+const requestBody = (data: number[], shape = [1, data.length]): string =>
+  JSON.stringify({ inputs: ['input_ids', 'attention_mask', 'token_type_ids'].map((name, i) => ({ name, datatype: 'INT64', shape, data: i === 1 ? data.map(() => 1) : i === 2 ? data.map(() => 0) : data })) });
+
+describe('runCli', () => {
+  it('reads the request from stdin and selects outputs when given - and an outputs list', async () => {
+    const body = JSON.parse(requestBody([101, 2023, 102]));
+    body.outputs = [{ name: 'pooler_output' }];
+    body.id = 'req-7';
+    const cli = io({ stdin: JSON.stringify(body) });
+    expect(await runCli(['run', join(fixture, 'model.onnx'), '--inputs', '-'], cli)).toBe(0);
+    const response = JSON.parse(cli.out.join(''));
+    expect(response.id).toBe('req-7');
+    expect(response.outputs.map((o: { name: string }) => o.name)).toEqual(['pooler_output']);
+    expect(response.outputs[0].shape).toEqual([1, 64]);
+    expect(response.parameters).toEqual({ backend: 'onnx', device: 'cpu' });
+  });
+
+  it('names the input, the expected and the given dtype when a datatype does not match the model', async () => {
+    const body = JSON.parse(requestBody([101, 102]));
+    body.inputs[0].datatype = 'INT32';
+    const cli = io({ stdin: JSON.stringify(body) });
+    expect(await runCli(['run', fixture, '--backend', 'onnx', '--inputs', '-'], cli)).toBe(1);
+    expect(cli.err.join('')).toMatch(/^error \[INVALID_INPUT\]: .*"input_ids".*int64.*int32/);
+  });
+
+  it('says which backends a model runs on when asked for one that cannot serve it', async () => {
+    const cli = io({ stdin: requestBody([101, 102]) });
+    expect(await runCli(['run', join(fixture, 'model.onnx'), '--backend', 'tfjs', '--inputs', '-'], cli)).toBe(1);
+    expect(cli.err.join('')).toContain('error [BACKEND_UNAVAILABLE]: onnx');
+    expect(cli.err.join('')).toContain('it runs on onnx');
+  });
+
+  it('names an output the model does not have', async () => {
+    const body = JSON.parse(requestBody([101, 102]));
+    body.outputs = [{ name: 'logits' }];
+    const cli = io({ stdin: JSON.stringify(body) });
+    expect(await runCli(['run', join(fixture, 'model.onnx'), '--inputs', '-'], cli)).toBe(1);
+    expect(cli.err.join('')).toContain('no output "logits"');
+  });
+
+  it('reports an unreadable inputs file and a path that is no model', async () => {
+    const cli = io();
+    expect(await runCli(['run', fixture, '--inputs', join(tmp, 'missing.json')], cli)).toBe(1);
+    expect(cli.err.join('')).toContain('cannot read --inputs');
+    const other = io({ stdin: requestBody([1]) });
+    expect(await runCli(['run', tmp, '--inputs', '-'], other)).toBe(1);
+    expect(other.err.join('')).toContain('cannot tell what model');
+  });
+
+  it('exits 2 for an unknown command or a bad choice, and 0 for help', async () => {
+    expect(await runCli(['frobnicate'], io())).toBe(2);
+    expect(await runCli(['run', fixture, '--backend', 'gpu', '--inputs', '-'], io())).toBe(2);
+    const help = io();
+    expect(await runCli(['--help'], help)).toBe(0);
+    expect(help.out.join('')).toContain('Usage: inferox');
+  });
+
+  it('lists both backends and why cuda was not used when asked for cuda first', async () => {
+    const cli = io();
+    expect(await runCli(['backends', '--runtime', 'cpu', '--providers', 'cuda,cpu'], cli)).toBe(0);
+    const text = cli.out.join('');
+    expect(text).toMatch(/^onnx: available, runtime cpu/m);
+    expect(text).toMatch(/^ {2}cuda: not used: /m);
+    expect(text).toMatch(/^tfjs: available, runtime cpu/m);
+  });
+
+  it('pulls a snapshot with include patterns, prints plain lines off a terminal, then scans and prunes the cache', async () => {
+    const cacheDir = join(tmp, 'hf-cache');
+    const env = { HF_ENDPOINT: hub.url };
+    process.env.HF_ENDPOINT = hub.url;
+    try {
+      const pull = io({ env });
+      expect(await runCli(['pull', 'acme/tiny-bert', '--include', '*.json', '--include', 'onnx/*', '--cache-dir', cacheDir], pull)).toBe(0);
+      const folder = pull.out.join('').trim();
+      expect(folder).toContain(join(cacheDir, 'models--acme--tiny-bert', 'snapshots'));
+      expect(readFileSync(join(folder, 'onnx', 'model.onnx')).length).toBe(readFileSync(join(fixture, 'model.onnx')).length);
+      expect(pull.err.join('')).toContain('downloaded onnx/model.onnx');
+      expect(() => readFileSync(join(folder, 'model.safetensors'))).toThrow();
+
+      const tty = io({ env, tty: true });
+      expect(await runCli(['pull', 'acme/tiny-bert', '--include', 'README.md', '--cache-dir', cacheDir], tty)).toBe(0);
+      expect(tty.err.join('')).toContain('README.md [########################] 100%');
+
+      const scan = io();
+      expect(await runCli(['cache', 'scan', '--cache-dir', cacheDir], scan)).toBe(0);
+      expect(scan.out.join('')).toMatch(/model:acme\/tiny-bert\s+1\s+3\s/);
+
+      const prune = io();
+      expect(await runCli(['cache', 'prune', '--max-size', '0', '--cache-dir', cacheDir], prune)).toBe(0);
+      expect(prune.out.join('')).toContain('evicted model:acme/tiny-bert@');
+      const bad = io();
+      expect(await runCli(['cache', 'prune', '--max-size', 'lots', '--cache-dir', cacheDir], bad)).toBe(1);
+      expect(bad.err.join('')).toContain('"lots" is not a size');
+    } finally {
+      delete process.env.HF_ENDPOINT;
+    }
+  });
+
+  it('prints the stack and causes when --verbose is given', async () => {
+    const cli = io({ stdin: '{' });
+    expect(await runCli(['--verbose', 'run', fixture, '--inputs', '-'], cli)).toBe(1);
+    const text = cli.err.join('');
+    expect(text.split('\n').length).toBeGreaterThan(2);
+    expect(text).toContain('caused by: SyntaxError');
+  });
+});
+
