@@ -21,3 +21,5 @@ export type { OpenOptions, OpenedPackage } from './open-package';
 export { selectLoadSpec } from './select-load-spec';
 export { loadIntoEngine } from './load-into-engine';
 export type { BackendChoice, EngineLoader, EngineReplicaSpec, LoadIntoEngineOptions } from './load-into-engine';
+export { PACK_FROM_HUB_FILES, packFromHub } from './pack-from-hub';
+export type { PackFromHubOptions } from './pack-from-hub';

@@ -183,7 +183,7 @@ describe('pack', () => {
     await mkdir(src);
     await writeFile(join(src, 'config.json'), JSON.stringify({ model_type: 'bert' }));
     await writeFile(join(src, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { a: 'missing.safetensors' } }));
-    expect((await rejection(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('names missing.safetensors, which is missing');
+    expect((await rejection(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('names missing.safetensors, which is missing or not a file');
     await writeFile(join(src, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { a: '/etc/passwd' } }));
     expect((await rejection(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('"/etc/passwd": path is absolute');
     await writeFile(join(src, 'model.safetensors.index.json'), JSON.stringify({ weights: [] }));

@@ -1,5 +1,5 @@
-import { lstat, readFile, realpath, stat } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { ErrorCode, InferoxError, type TensorSpec } from '@inferox/core';
 import { z } from 'zod';
 import { onnxGraphInfo } from './onnx-graph-info';
@@ -61,20 +61,16 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
-/** Resolves a file name read from a source manifest, refusing names that break the path rules or leave `root`. */
-async function sourceFile(root: string, base: string, name: string, from: string): Promise<string> {
+/**
+ * Resolves a file name read from a source manifest (safetensors index, ONNX external data, TF.js weightsManifest),
+ * refusing names that break the path rules. The file itself may be a symbolic link (a hub cache snapshot is made of
+ * links into its blob store); it must exist and be a regular file once followed.
+ */
+async function sourceFile(base: string, name: string, from: string): Promise<string> {
   const problem = pathProblem(name);
   if (problem) throw invalid(`${from} names ${JSON.stringify(name)}: ${problem}`, name);
   const absolute = join(base, ...name.split('/'));
-  let real: string;
-  try {
-    await lstat(absolute);
-    real = await realpath(absolute);
-  } catch (error) {
-    throw new InferoxError(ErrorCode.PACKAGE_INVALID, `${from} names ${name}, which is missing`, { cause: error, details: { path: name } });
-  }
-  if (!real.startsWith(root + sep)) throw invalid(`${from} names ${name}, which resolves outside ${root}`, name);
-  if (!(await stat(real)).isFile()) throw invalid(`${from} names ${name}, which is not a file`, name);
+  if (!(await isFile(absolute))) throw invalid(`${from} names ${name}, which is missing or not a file`, name);
   return absolute;
 }
 
@@ -95,7 +91,7 @@ async function scanWeights(root: string, copies: Copy[]): Promise<CheckpointPlan
   let dataBytes = 0;
   let dtype: string | null = null;
   for (const shard of shards) {
-    const from = await sourceFile(root, root, shard, 'the safetensors index');
+    const from = await sourceFile(root, shard, 'the safetensors index');
     const totals = await readSafetensorsTotals(from, shard);
     parameters += totals.parameters;
     dataBytes += totals.dataBytes;
@@ -132,7 +128,7 @@ async function scanOnnx(root: string, copies: Copy[]): Promise<CheckpointPlan['o
     copies.push({ from: model, to: 'backends/onnx/model.onnx' });
     let bytes = size;
     for (const name of external) {
-      const from = await sourceFile(root, join(root, dir), name, label);
+      const from = await sourceFile(join(root, dir), name, label);
       bytes += (await stat(from)).size;
       copies.push({ from, to: `backends/onnx/${name}` });
       files.push(`backends/onnx/${name}`);
@@ -157,7 +153,7 @@ async function scanTfjs(root: string, copies: Copy[]): Promise<CheckpointPlan['t
     copies.push({ from: modelJson, to: 'backends/tfjs/model.json' });
     let bytes = 0;
     for (const name of new Set((parsed.data.weightsManifest ?? []).flatMap((group) => group.paths))) {
-      const from = await sourceFile(root, join(root, dir), name, label);
+      const from = await sourceFile(join(root, dir), name, label);
       bytes += (await stat(from)).size;
       copies.push({ from, to: `backends/tfjs/${name}` });
       files.push(`backends/tfjs/${name}`);
