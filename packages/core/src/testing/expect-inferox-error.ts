@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { isInferoxError } from '../inferox-error';
+import { type InferoxError, isInferoxError } from '../inferox-error';
 
 /**
  * Awaits `promise` and asserts (with vitest `expect`) that it rejects with an InferoxError of `code` whose message
@@ -12,7 +12,7 @@ import { isInferoxError } from '../inferox-error';
  * await expectInferoxError(handle.run({}), 'INVALID_INPUT', 'input_ids');
  * ```
  */
-export async function expectInferoxError(promise: Promise<unknown>, code: string, ...facts: string[]): Promise<Error> {
+export async function expectInferoxError(promise: Promise<unknown>, code: string, ...facts: string[]): Promise<InferoxError> {
   const outcome = await promise.then(
     (value: unknown) => ({ resolved: true as const, value }),
     (error: unknown) => ({ resolved: false as const, error }),
@@ -22,5 +22,5 @@ export async function expectInferoxError(promise: Promise<unknown>, code: string
   expect(isInferoxError(error), `expected an InferoxError ${code}, got ${String(error)}`).toBe(true);
   expect((error as { code: string }).code, `error code (message: ${(error as Error).message})`).toBe(code);
   for (const fact of facts) expect((error as Error).message).toContain(fact);
-  return error as Error;
+  return error as InferoxError;
 }
