@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { DTYPES, type DType, InferoxError, type LogFields, type Logger, Tensor, allocData, isInferoxError } from '@inferox/core';
+import { DTYPES, type DType, type InferoxError, type LogFields, type Logger, Tensor, allocData, isInferoxError } from '@inferox/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WorkerInstance, type WorkerInstanceOptions, type WorkerModelSpec, createWorkerInstance } from './create-worker-instance';
 import type { TestBackendOptions } from './test-backend.fixture';

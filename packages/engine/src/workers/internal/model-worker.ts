@@ -110,11 +110,6 @@ export class ModelWorker {
     return this.#state === 'ready';
   }
 
-  /** How many runs are waiting for this worker's answer. */
-  get inFlight(): number {
-    return this.#pending.size;
-  }
-
   /**
    * Sends a run to the worker (call after `ready`).
    *

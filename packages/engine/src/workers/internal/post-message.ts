@@ -4,9 +4,9 @@ export interface Postable {
 }
 
 /**
- * Posts `message`, moving the buffers in `transfer`. A buffer that cannot be moved (an external buffer from a
- * native addon, for one) makes `postMessage` throw before anything is detached; the message is then posted again
- * as a plain structured clone (a copy).
+ * Posts `message`, moving the buffers in `transfer`. When `postMessage` refuses the transfer list (Node ≥ 21 throws
+ * `DataCloneError` for a buffer marked untransferable, such as native addon memory) it throws before anything is
+ * detached; the message is then posted again as a plain structured clone (a copy).
  */
 export function postWithTransfer(target: Postable, message: unknown, transfer: readonly ArrayBuffer[]): void {
   if (transfer.length > 0) {
