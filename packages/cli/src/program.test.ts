@@ -151,3 +151,21 @@ describe('runCli', () => {
   });
 });
 
+
+describe('runCli pack from the hub', () => {
+  it('packs a hub repo through the cache and records the commit when given a repo id', async () => {
+    process.env.HF_ENDPOINT = hub.url;
+    process.env.HF_HUB_CACHE = join(tmp, 'pack-cache');
+    try {
+      const cli = io();
+      const out = join(tmp, 'from-hub');
+      expect(await runCli(['pack', 'acme/tiny-bert', '-o', out, '--revision', 'main'], cli)).toBe(0);
+      expect(cli.out.join('')).toContain(`→ ${out}`);
+      const metadata = JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8'));
+      expect(metadata.source).toMatchObject({ repo_id: 'acme/tiny-bert', revision: 'main', commit: hub.commitOf('acme/tiny-bert') });
+    } finally {
+      delete process.env.HF_ENDPOINT;
+      delete process.env.HF_HUB_CACHE;
+    }
+  });
+});
