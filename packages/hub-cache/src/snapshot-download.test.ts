@@ -1,0 +1,95 @@
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startTestHub, type TestHub } from '@inferox/hub-cache/testing';
+import { snapshotDownload } from '@inferox/hub-cache';
+
+const files = {
+  'config.json': '{}',
+  'model.safetensors': new Uint8Array(4000).fill(1),
+  'onnx/model.onnx': new Uint8Array(3000).fill(2),
+  'onnx/model_quantized.onnx': new Uint8Array(2000).fill(3),
+  'tf/weights.h5': 'h5',
+  'README.md': '# tiny',
+};
+
+describe('snapshotDownload', () => {
+  let hub: TestHub;
+  let cacheDir: string;
+  const base = () => ({ endpoint: hub.url, cacheDir, token: false as const, retryBaseDelayMs: 1 });
+  const listed = async (folder: string): Promise<string[]> => {
+    const all = await readdir(folder, { recursive: true });
+    const kept: string[] = [];
+    for (const p of all) if ((await stat(join(folder, p))).isFile()) kept.push(p);
+    return kept.sort();
+  };
+
+  beforeEach(async () => {
+    vi.stubEnv('HF_TOKEN', '');
+    vi.stubEnv('HF_HUB_OFFLINE', '');
+    cacheDir = await mkdtemp(join(tmpdir(), 'hub-snapshot-'));
+    hub = await startTestHub({
+      repos: [
+        { id: 'org/tiny', branches: { main: 'c'.repeat(40), dev: 'd'.repeat(40) }, files },
+        { id: 'org/evil', files: { 'ok.txt': 'ok', '../escape.txt': 'gotcha' } },
+        { id: 'org/empty', files: {} },
+      ],
+    });
+  });
+  afterEach(async () => {
+    await hub.close();
+    await rm(cacheDir, { recursive: true, force: true });
+    vi.unstubAllEnvs();
+  });
+
+  it('downloads every file, nested ones included, when no pattern is given', async () => {
+    const folder = await snapshotDownload('org/tiny', base());
+    expect(folder).toBe(join(cacheDir, 'models--org--tiny', 'snapshots', 'c'.repeat(40)));
+    expect(await listed(folder)).toEqual(Object.keys(files).map((p) => p.split('/').join('/')).sort());
+    expect(await readFile(join(folder, 'onnx', 'model.onnx'))).toEqual(Buffer.from(files['onnx/model.onnx']));
+  });
+
+  it('downloads only what allow selects and ignore does not exclude when patterns are given', async () => {
+    const folder = await snapshotDownload('org/tiny', { ...base(), allow: ['*.json', 'onnx/'], ignore: ['*quantized*'] });
+    expect(await listed(folder)).toEqual(['config.json', join('onnx', 'model.onnx')]);
+    const more = await snapshotDownload('org/tiny', { ...base(), allow: ['[Rt]*', 'tf/weights.h?'] });
+    expect(await listed(more)).toEqual(['README.md', 'config.json', join('onnx', 'model.onnx'), join('tf', 'weights.h5')]);
+  });
+
+  it('resolves the branch and serves the snapshot offline by branch name when it was downloaded', async () => {
+    const folder = await snapshotDownload('org/tiny', { ...base(), revision: 'dev', concurrency: 2 });
+    expect(folder.endsWith('d'.repeat(40))).toBe(true);
+    expect(await readFile(join(cacheDir, 'models--org--tiny', 'refs', 'dev'), 'utf8')).toBe('d'.repeat(40));
+    const before = hub.requests.length;
+    expect(await snapshotDownload('org/tiny', { cacheDir, offline: true, revision: 'dev' })).toBe(folder);
+    expect(await snapshotDownload('org/tiny', { cacheDir, offline: true, revision: 'd'.repeat(40) })).toBe(folder);
+    expect(hub.requests.length).toBe(before);
+  });
+
+  it('fails offline naming repo and revision when the snapshot is not cached', async () => {
+    const error = await snapshotDownload('org/tiny', { cacheDir, offline: true, revision: 'dev' }).catch((e: Error & { code?: string }) => e);
+    expect(error.code).toBe('HUB_ERROR');
+    expect(error.message).toMatch(/offline: no cached snapshot of hub repo org\/tiny at revision dev/);
+  });
+
+  it('refuses the whole snapshot and writes nothing outside the cache when the hub sends an escaping path', async () => {
+    const error = await snapshotDownload('org/evil', base()).catch((e: Error & { code?: string }) => e);
+    expect(error.code).toBe('HUB_ERROR');
+    expect(error.message).toContain('"../escape.txt" would escape the cache folder');
+    await expect(stat(join(cacheDir, 'models--org--evil', 'snapshots', 'escape.txt'))).rejects.toThrow();
+    expect(hub.requests.filter((r) => r.path.includes('/resolve/'))).toHaveLength(0);
+  });
+
+  it('creates the empty snapshot folder when the repo has no files', async () => {
+    const folder = await snapshotDownload('org/empty', base());
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('stops and reports the first failure when a file cannot be downloaded', async () => {
+    hub.addFault({ match: { path: 'model.onnx', method: 'HEAD' }, action: { type: 'status', status: 403 } });
+    const error = await snapshotDownload('org/tiny', { ...base(), concurrency: 1 }).catch((e: Error & { code?: string }) => e);
+    expect(error.code).toBe('HUB_ERROR');
+    expect(error.message).toContain('HTTP 403');
+  });
+});
