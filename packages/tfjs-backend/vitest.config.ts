@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    include: ['src/**/*.test.ts', 'src/**/*.fixture.ts'],
+    include: ['src/**/*.test.ts'],
     testTimeout: 30_000,
     coverage: {
       provider: 'v8',

@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectInferoxError } from '@inferox/core/testing';
+import { createTfjsBackend } from '../../create-tfjs-backend';
+import type { TfjsBackend } from '../../tfjs-backend';
+import { mlpInput, tempDir, writeMlpCheckpoint } from '../test-fixtures.fixture';
+
+describe('inferoxMlpArchitecture', () => {
+  let backend: TfjsBackend;
+  let temp: Awaited<ReturnType<typeof tempDir>>;
+
+  beforeAll(async () => {
+    backend = createTfjsBackend({ runtime: 'wasm' });
+    temp = await tempDir();
+  });
+  afterAll(async () => {
+    await backend.dispose();
+    await temp.remove();
+  });
+
+  it('describes its config in metadata and runs a batch of one when loaded', async () => {
+    const mlp = await writeMlpCheckpoint(join(temp.dir, 'ok'), { sizes: [4, 2], act: 'tanh' });
+    const model = await backend.loadModel(mlp.dir);
+    expect(model.metadata).toMatchObject({ architecture: 'inferox-mlp', layer_sizes: '4,2', hidden_act: 'tanh' });
+    expect((await model.run({ input: mlpInput(1, 4) })).logits!.shape).toEqual([1, 2]);
+    await model.dispose();
+  });
+
+  it('rejects with PACKAGE_INVALID naming layer_sizes when it is missing, too short or not positive integers', async () => {
+    for (const [name, layer_sizes] of [
+      ['missing', undefined],
+      ['short', [4]],
+      ['fraction', [4, 2.5]],
+    ] as const) {
+      const mlp = await writeMlpCheckpoint(join(temp.dir, name), { config: { layer_sizes } });
+      await expectInferoxError(backend.loadModel(mlp.dir), 'PACKAGE_INVALID', 'config.json', '"layer_sizes"');
+    }
+  });
+
+  it('rejects with PACKAGE_INVALID naming hidden_act when it is not relu, gelu or tanh', async () => {
+    const mlp = await writeMlpCheckpoint(join(temp.dir, 'swish'), { act: 'swish' });
+    await expectInferoxError(backend.loadModel(mlp.dir), 'PACKAGE_INVALID', '"hidden_act"', 'relu, gelu, tanh', '"swish"');
+  });
+
+  it('rejects with PACKAGE_INVALID naming the tensor when one is missing or has the wrong shape', async () => {
+    const missing = await writeMlpCheckpoint(join(temp.dir, 'no-bias'), { edit: (t) => delete t['layers.2.bias'] });
+    await expectInferoxError(backend.loadModel(missing.dir), 'PACKAGE_INVALID', '"layers.2.bias"');
+    const transposed = await writeMlpCheckpoint(join(temp.dir, 'transposed'), {
+      edit: (t) => {
+        t['layers.0.weight'] = { ...t['layers.0.weight']!, shape: [10, 8] };
+      },
+    });
+    await expectInferoxError(backend.loadModel(transposed.dir), 'PACKAGE_INVALID', '"layers.0.weight"', '[10, 8]', '[8, 10]');
+  });
+});
