@@ -1,6 +1,6 @@
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Backend, type InitAttempt, InferoxError, type LogFields, type Logger, type ModelHandle, Tensor, isInferoxError, parseSafetensors, serializeSafetensors } from '@inferox/core';
+import { type Backend, type InitAttempt, type InferoxError, type LogFields, type Logger, type ModelHandle, Tensor, isInferoxError, parseSafetensors, serializeSafetensors } from '@inferox/core';
 import { maxAbsDiff } from '@inferox/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxBackend } from './create-onnx-backend';
@@ -76,15 +76,15 @@ describe('createOnnxBackend', () => {
       await mkdir(dir);
       await copyFile(join(BERT_DIR, 'config.json'), join(dir, 'config.json'));
       const { tensors } = parseSafetensors(await readFile(join(BERT_DIR, 'model.safetensors')));
-      const shards: [Record<string, { dtype: 'float32'; shape: readonly number[]; bytes: Uint8Array }>, Record<string, { dtype: 'float32'; shape: readonly number[]; bytes: Uint8Array }>] = [{}, {}];
+      const shards: Record<string, { dtype: 'float32'; shape: readonly number[]; bytes: Uint8Array }>[] = [{}, {}];
       const weightMap: Record<string, string> = {};
       [...tensors.values()].forEach((t, i) => {
         const shard = i % 2;
-        shards[shard][t.name] = { dtype: 'float32', shape: t.shape, bytes: t.bytes };
+        shards[shard]![t.name] = { dtype: 'float32', shape: t.shape, bytes: t.bytes };
         weightMap[t.name] = `model-0000${shard + 1}-of-00002.safetensors`;
       });
-      await writeFile(join(dir, 'model-00001-of-00002.safetensors'), serializeSafetensors(shards[0]));
-      await writeFile(join(dir, 'model-00002-of-00002.safetensors'), serializeSafetensors(shards[1]));
+      await writeFile(join(dir, 'model-00001-of-00002.safetensors'), serializeSafetensors(shards[0]!));
+      await writeFile(join(dir, 'model-00002-of-00002.safetensors'), serializeSafetensors(shards[1]!));
       await writeFile(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }));
       await using handle = await backend.loadModel(dir);
       expect(handle.metadata.architecture).toBe('bert');

@@ -1,4 +1,4 @@
-import { type DType, InferoxError, Tensor, type TensorMap, isInferoxError, numberToFloat16Bits } from '@inferox/core';
+import { type DType, type InferoxError, Tensor, type TensorMap, isInferoxError, numberToFloat16Bits } from '@inferox/core';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOnnxBackend } from './create-onnx-backend';

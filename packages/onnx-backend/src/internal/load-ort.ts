@@ -1,5 +1,7 @@
+import type * as Ort from 'onnxruntime-node';
+
 /** The onnxruntime-node module. */
-export type OrtModule = typeof import('onnxruntime-node');
+export type OrtModule = typeof Ort;
 
 let pending: Promise<OrtModule> | undefined;
 

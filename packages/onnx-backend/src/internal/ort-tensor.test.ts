@@ -20,7 +20,7 @@ describe('ort-tensor', () => {
     const tensor = fromOrtTensor('mask', new ort.Tensor('bool', buffer, [3]));
     expect(tensor.dtype).toBe('bool');
     expect(tensor.data.constructor).toBe(Uint8Array);
-    expect(tensor.data.buffer).toBe(buffer.buffer);
+    expect((tensor.data as Uint8Array).buffer).toBe(buffer.buffer);
     expect(tensor.toArray()).toEqual([true, false, true]);
   });
 
