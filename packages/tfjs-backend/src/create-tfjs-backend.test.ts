@@ -94,8 +94,7 @@ describe('createTfjsBackend', () => {
   });
 
   it('describes itself for worker threads with structured-cloneable options only', () => {
-    const lines: string[] = [];
-    const logger: Logger = { debug: () => {}, info: (m) => lines.push(m), warn: () => {}, error: () => {} };
+    const logger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
     const backend = make({ runtime: 'cpu', logger });
     expect(backend.name).toBe('tfjs');
     expect(backend.requestedRuntime).toBe('cpu');
@@ -178,7 +177,7 @@ describe('createTfjsBackend', () => {
     it('rejects with DEVICE_ERROR naming the device when the runtime does not offer it', async () => {
       await expectInferoxError(backend.loadModel(mlpDir, { device: 'cuda' }), 'DEVICE_ERROR', '"cuda"', 'wasm');
       await expectInferoxError(backend.loadModel(mlpDir, { device: 'tpu' }), 'DEVICE_ERROR', 'tpu');
-      await expectInferoxError(backend.loadModel(mlpDir, { device: 3 }), 'DEVICE_ERROR', 'string');
+      await expectInferoxError(backend.loadModel(mlpDir, { device: 3 as unknown as string }), 'DEVICE_ERROR', 'string');
     });
 
     it('rejects with INVALID_INPUT when the source is bytes, the format is foreign or the name is empty', async () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InferoxError } from '@inferox/core';
+import type { InferoxError } from '@inferox/core';
 import { expectInferoxError } from '@inferox/core/testing';
 import { type RuntimeModuleLoader, defaultModuleLoader, selectRuntime } from './runtime-candidates';
 
