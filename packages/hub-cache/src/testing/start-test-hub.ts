@@ -264,6 +264,8 @@ export async function startTestHub(options: TestHubOptions): Promise<TestHub> {
       }
     }
     if (cut) {
+      // The body was shorter than `afterBytes`: flush it, then drop the connection before the response ends.
+      await new Promise<void>((resolve) => res.write(new Uint8Array(0), () => resolve()));
       res.socket?.destroy();
       return;
     }

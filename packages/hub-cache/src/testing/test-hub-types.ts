@@ -49,7 +49,10 @@ export interface TestHubFaultMatch {
 
 /** What a fault does to a matching request. */
 export type TestHubFaultAction =
-  /** Sends the headers and the first `afterBytes` bytes of the body, then destroys the connection. */
+  /**
+   * Sends the headers and the first `afterBytes` bytes of the body, then destroys the connection (a body no longer
+   * than `afterBytes` arrives whole before the connection is dropped).
+   */
   | { readonly type: 'cut'; readonly afterBytes: number }
   /** Serves the body with every byte changed (same length), so its hash no longer matches the etag. */
   | { readonly type: 'corrupt' }
