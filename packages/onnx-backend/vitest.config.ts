@@ -15,7 +15,7 @@ export default defineConfig({
       include: ['src/**/*.ts'],
       exclude: ['src/**/*.test.ts', 'src/**/*.fixture.ts'],
       reporter: ['text-summary'],
-      thresholds: { lines: 90, branches: 85 },
+      thresholds: { lines: 95, branches: 90 },
     },
   },
 });

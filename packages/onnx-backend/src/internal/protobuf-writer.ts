@@ -5,7 +5,6 @@
  */
 
 const WIRE_VARINT = 0;
-const WIRE_FIXED64 = 1;
 const WIRE_LENGTH = 2;
 const WIRE_FIXED32 = 5;
 
@@ -39,15 +38,6 @@ export class ProtoMessage {
     this.#tag(field, WIRE_FIXED32);
     const bytes = new Uint8Array(4);
     new DataView(bytes.buffer).setFloat32(0, value, true);
-    this.#push(bytes);
-    return this;
-  }
-
-  /** A `double` field. */
-  double(field: number, value: number): this {
-    this.#tag(field, WIRE_FIXED64);
-    const bytes = new Uint8Array(8);
-    new DataView(bytes.buffer).setFloat64(0, value, true);
     this.#push(bytes);
     return this;
   }
