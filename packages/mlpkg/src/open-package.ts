@@ -41,7 +41,7 @@ export interface OpenedPackage {
  */
 export async function open(dir: string, options: OpenOptions = {}): Promise<OpenedPackage> {
   const { signal, verify = true } = options;
-  const read = await guardAbort(() => readPackage(dir, verify, signal), signal, `open ${dir}`);
+  const read = await guardAbort(() => readPackage(dir, verify, signal), signal, `open ${dir}`, 'PACKAGE_INVALID');
   const backends: Record<string, BackendLoadSpecs> = {};
   for (const backend of read.modelInfo.supported_backends) {
     const entry = read.modelInfo.backends[backend]!;

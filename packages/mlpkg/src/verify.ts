@@ -28,6 +28,6 @@ export interface VerifiedPackage {
  */
 export async function verify(dir: string, options: SignalOptions = {}): Promise<VerifiedPackage> {
   const { signal } = options;
-  const read = await guardAbort(() => readPackage(dir, true, signal), signal, `verify ${dir}`);
+  const read = await guardAbort(() => readPackage(dir, true, signal), signal, `verify ${dir}`, 'PACKAGE_INVALID');
   return { dir: read.root, metadata: read.metadata, modelInfo: read.modelInfo };
 }
