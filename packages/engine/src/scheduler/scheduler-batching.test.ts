@@ -308,4 +308,49 @@ describe('Scheduler batching', () => {
     expect(held.order).toEqual([['busy'], ['odd'], ['high', 'normal', 'low']]);
     await finish(scheduler, held);
   });
+  it('leaves inputs of equal length unpadded and outputs uncut', async () => {
+    const { held, scheduler } = setup({ maxBatchSize: 2, maxQueueDelayMs: 0, padding: { inputs: ['ids'] } }, { maxConcurrent: 1 });
+    track(scheduler.submit(row('busy', 0)));
+    const a = track(scheduler.submit({ ids: Tensor.from('int32', [1, 2], [1, 2]) }));
+    track(scheduler.submit({ ids: Tensor.from('int32', [3, 4], [1, 2]) }));
+    held.open('busy').resolve();
+    await flushMicrotasks();
+    expect(held.runs[1]!.feeds['ids']!.toArray()).toEqual([1, 2, 3, 4]);
+    held.runs[1]!.resolve({ h: Tensor.from('float32', [1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]) });
+    await flushMicrotasks();
+    expect(a.value!.outputs['h']!.toArray()).toEqual([1, 2, 3, 4]);
+    await finish(scheduler, held);
+  });
+
+  it('fails the batch with BACKEND_ERROR when an output is not a tensor', async () => {
+    const { held, scheduler } = setup({ maxBatchSize: 4, maxQueueDelayMs: 0 });
+    track(scheduler.submit(row('busy', 0)));
+    const members = ['a', 'b'].map((t, i) => track(scheduler.submit(row(t, i))));
+    held.open('busy').resolve();
+    await flushMicrotasks();
+    held.open('a').resolve({ weird: 'text' as unknown as Tensor });
+    await flushMicrotasks();
+    for (const o of members) expect((o.error as Error).message).toContain('output "weird" is string');
+    await finish(scheduler, held);
+  });
+
+  it('answers the remaining requests of a running batch with SHUT_DOWN when the drain times out', async () => {
+    const { held, scheduler } = setup({ maxBatchSize: 4, maxQueueDelayMs: 0 });
+    track(scheduler.submit(row('busy', 0)));
+    const controller = new AbortController();
+    const cancelled = track(scheduler.submit(row('a', 1), { signal: controller.signal }));
+    const kept = track(scheduler.submit(row('b', 2)));
+    held.open('busy').resolve();
+    await flushMicrotasks();
+    controller.abort();
+    const closed = track(scheduler.close({ timeoutMs: 50 }));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(isInferoxError(cancelled.error, 'CANCELLED')).toBe(true);
+    expect(isInferoxError(kept.error, 'SHUT_DOWN')).toBe(true);
+    expect(held.open('a').signal.aborted).toBe(true);
+    held.open('a').resolve();
+    await flushMicrotasks();
+    expect(closed.state).toBe('fulfilled');
+    expect(scheduler.stats()).toMatchObject({ failed: { CANCELLED: 1, SHUT_DOWN: 1 }, completed: 1 });
+  });
 });

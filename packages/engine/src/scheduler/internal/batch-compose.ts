@@ -30,8 +30,7 @@ export function batchKey(feeds: TensorMap, padding: PaddingSpec | undefined): st
 
 /** Rows (dim 0) of batchable feeds. */
 export function rowsOf(feeds: TensorMap): number {
-  const first = Object.values(feeds)[0];
-  return first?.shape[0] ?? 0;
+  return Object.values(feeds)[0]!.shape[0]!;
 }
 
 /** The sequence length of a request: dim 1 of the first padding input it has with rank ≥ 2. */

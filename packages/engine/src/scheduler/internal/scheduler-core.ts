@@ -137,9 +137,10 @@ export class SchedulerCore implements Scheduler, PoolClient {
       }
       this.#arbiter.dispatch();
     } catch (error) {
+      const failure = toInferoxError(error, ErrorCode.INTERNAL);
       this.#stats.rejected++;
-      this.#countFailure(error);
-      reject(error);
+      this.#countFailure(failure);
+      reject(failure);
     }
     return promise;
   }
@@ -337,7 +338,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
     }
   }
 
-  #settle(entry: Entry, result: ScheduledResult | undefined, error: unknown): void {
+  #settle(entry: Entry, result: ScheduledResult | undefined, error: InferoxError | undefined): void {
     entry.state = 'settled';
     if (entry.timer !== undefined) clearTimeout(entry.timer);
     entry.timer = undefined;
@@ -347,13 +348,13 @@ export class SchedulerCore implements Scheduler, PoolClient {
       this.#stats.completed++;
       entry.resolve(result);
     } else {
-      this.#countFailure(error);
+      this.#countFailure(error!);
       entry.reject(error);
     }
   }
 
-  #countFailure(error: unknown): void {
-    const code = (error as InferoxError).code ?? ErrorCode.INTERNAL;
+  #countFailure(error: InferoxError): void {
+    const { code } = error;
     this.#stats.failed[code] = (this.#stats.failed[code] ?? 0) + 1;
   }
 

@@ -1,0 +1,70 @@
+import { Tensor, isInferoxError } from '@inferox/core';
+import { describe, expect, it } from 'vitest';
+import { createAdmissionPool } from './admission-pool';
+import { ControllableExecutors, flushMicrotasks, tagged, track } from './internal/controllable-executor';
+import { PoolArbiter } from './internal/pool-arbiter';
+import { createScheduler } from './scheduler';
+
+describe('AdmissionPool', () => {
+  it('reports capacity, used and free as schedulers reserve and release', async () => {
+    const pool = createAdmissionPool({ capacity: 5 });
+    const held = new ControllableExecutors();
+    const scheduler = createScheduler({ name: 'm', executors: held.create(1), pool, maxConcurrent: 3 });
+    expect([pool.capacity, pool.used, pool.free]).toEqual([5, 0, 5]);
+    track(scheduler.submit(tagged('a'), { cost: 2 }));
+    track(scheduler.submit(tagged('b'), { cost: 0 }));
+    expect([pool.used, pool.free]).toEqual([2, 3]);
+    held.open('a').resolve();
+    held.open('b').resolve();
+    await flushMicrotasks();
+    expect([pool.used, pool.free]).toEqual([0, 5]);
+    await scheduler.close();
+  });
+
+  it('takes Infinity as a capacity without limit', () => {
+    const pool = createAdmissionPool({ capacity: Number.POSITIVE_INFINITY });
+    expect(pool.free).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('refuses with INTERNAL a reservation beyond what is free', () => {
+    const arbiter = new PoolArbiter(3);
+    arbiter.reserve(2);
+    let error: unknown;
+    try {
+      arbiter.reserve(2);
+    } catch (e) {
+      error = e;
+    }
+    expect(isInferoxError(error, 'INTERNAL')).toBe(true);
+    expect((error as Error).message).toContain('reserving 2 with 1 of 3 free');
+  });
+
+  it('starts work submitted from inside an executor in the same dispatch', async () => {
+    const pool = createAdmissionPool({ capacity: 2 });
+    const held = new ControllableExecutors();
+    const inner = createScheduler({ name: 'inner', executors: held.create(1), pool });
+    const innerResult: { state?: string }[] = [];
+    const startedDuringExecutor: number[] = [];
+    const outer = createScheduler({
+      name: 'outer',
+      pool,
+      executors: [
+        async (feeds) => {
+          // Re-entrant: the pool is dispatching this very run; the inner request starts once this start returns.
+          innerResult.push(track(inner.submit(tagged('inner'))));
+          startedDuringExecutor.push(held.runningTags.length);
+          return { ...feeds, n: Tensor.from('int32', [1], [1]) };
+        },
+      ],
+    });
+    const pending = outer.submit(tagged('outer'));
+    expect(startedDuringExecutor).toEqual([0]);
+    expect(held.runningTags).toEqual(['inner']);
+    const result = await pending;
+    expect(result.outputs['n']!.toArray()).toEqual([1]);
+    held.open('inner').resolve();
+    await flushMicrotasks();
+    expect(innerResult[0]!.state).toBe('fulfilled');
+    await Promise.all([outer.close(), inner.close()]);
+  });
+});
