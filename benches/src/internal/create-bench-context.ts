@@ -1,0 +1,38 @@
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { exportOnnx } from '@inferox/onnx-backend';
+import { generateBertCheckpoint } from '../../../tools/src/generate-bert-checkpoint';
+import type { BenchProfile, BertSizeName } from '../bench-profile';
+import type { BenchContext, PreparedModel } from '../scenario';
+
+const FIXTURE = resolve(import.meta.dirname, '../../../fixtures/tiny-bert-hf');
+
+/** A bench context whose models are written under `workDir` (tiny is the fixture, the others generated). */
+export function createBenchContext(options: { profile: BenchProfile; threads: number; workDir: string; log?: (message: string) => void }): BenchContext {
+  const models = new Map<BertSizeName, Promise<PreparedModel>>();
+  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const prepare = async (name: BertSizeName): Promise<PreparedModel> => {
+    const dir = name === 'tiny' ? FIXTURE : join(options.workDir, name);
+    if (name !== 'tiny') await generateBertCheckpoint(dir, name);
+    const weightBytes = (await stat(join(dir, 'model.safetensors'))).size;
+    const onnxPath = join(options.workDir, `${name}.onnx`);
+    await writeFile(onnxPath, await exportOnnx(dir));
+    const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { hidden_size: number };
+    log(`  prepared ${name}: ${(weightBytes / 2 ** 20).toFixed(1)} MiB of weights, hidden ${config.hidden_size}`);
+    return { name, dir, onnxPath, weightBytes, hidden: config.hidden_size };
+  };
+  return {
+    profile: options.profile,
+    threads: options.threads,
+    workDir: options.workDir,
+    log,
+    model(name) {
+      let pending = models.get(name);
+      if (!pending) {
+        pending = prepare(name);
+        models.set(name, pending);
+      }
+      return pending;
+    },
+  };
+}

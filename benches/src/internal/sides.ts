@@ -1,0 +1,25 @@
+import { createEngine, type Engine, type ModelSpec } from '@inferox/engine';
+import { createOnnxBackend } from '@inferox/onnx-backend';
+import * as ort from 'onnxruntime-node';
+
+/** The session options every onnxruntime session of a run uses, Inferox's and the baselines'. */
+export function sessionOptions(threads: number): { intraOpNumThreads: number; interOpNumThreads: number } {
+  return { intraOpNumThreads: threads, interOpNumThreads: 1 };
+}
+
+/** A raw onnxruntime-node session on `onnxPath` with the run's session options (the baseline users write by hand). */
+export function rawSession(onnxPath: string, threads: number): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(onnxPath, { ...sessionOptions(threads), executionProviders: ['cpu'] });
+}
+
+/** An engine with one onnx backend (same session options) and `model` loaded as `name`. */
+export async function onnxEngine(name: string, spec: ModelSpec, threads: number): Promise<Engine> {
+  const engine = createEngine({ backends: [createOnnxBackend({ executionProviders: ['cpu'], sessionOptions: sessionOptions(threads) })] });
+  try {
+    await engine.load(name, { backends: ['onnx'], ...spec });
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  return engine;
+}

@@ -1,0 +1,44 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { benchProfile } from './bench-profile';
+import { USAGE, parseBenchArgs } from './cli-args';
+import { createBenchContext } from './internal/create-bench-context';
+import { type ScenarioResult, writeReport } from './report';
+import { selectScenarios } from './scenario-registry';
+
+// `npm run bench -- [--quick] [--only 1,3] ...`: runs the scenarios one after the other and writes the report.
+const root = resolve(import.meta.dirname, '../..');
+let args;
+try {
+  args = parseBenchArgs(process.argv.slice(2), { outDir: join(root, 'benches/results') });
+} catch (error) {
+  console.error(`${(error as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const scenarios = selectScenarios(args.only);
+const workDir = await mkdtemp(join(tmpdir(), 'inferox-bench-'));
+const context = createBenchContext({ profile: benchProfile(args.quick), threads: args.threads, workDir });
+const results: ScenarioResult[] = [];
+const started = performance.now();
+try {
+  for (const scenario of scenarios) {
+    const t0 = performance.now();
+    console.error(`[${results.length + 1}/${scenarios.length}] ${scenario.title}`);
+    try {
+      results.push(await scenario.run(context));
+    } catch (error) {
+      console.error(`  failed: ${(error as Error)?.stack ?? String(error)}`);
+      results.push({ id: scenario.id, title: scenario.title, tables: [], notes: [`**The scenario failed:** ${(error as Error)?.message ?? String(error)}`], raw: { error: String(error) } });
+    }
+    console.error(`  done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+} finally {
+  await rm(workDir, { recursive: true, force: true });
+}
+const written = await writeReport(args.outDir, results, { quick: args.quick, ...(args.updateReadme ? { readme: join(root, 'README.md') } : {}) });
+console.error(`all done in ${((performance.now() - started) / 1000).toFixed(1)} s; wrote:\n${written.map((p) => `  ${p}`).join('\n')}`);

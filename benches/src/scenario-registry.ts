@@ -1,0 +1,20 @@
+import type { Scenario } from './scenario';
+import { engineOverhead } from './scenarios/engine-overhead';
+import { throughput } from './scenarios/throughput';
+
+/** Every scenario, in the issue's order. */
+export const SCENARIOS: readonly Scenario[] = [engineOverhead, throughput];
+
+/**
+ * The scenarios `--only` names (by id or number), in registry order; all of them when `only` is absent.
+ *
+ * @throws Error naming each unknown id and listing the known ones.
+ */
+export function selectScenarios(only: readonly string[] | undefined, scenarios: readonly Scenario[] = SCENARIOS): Scenario[] {
+  if (!only) return [...scenarios];
+  const unknown = only.filter((key) => !scenarios.some((s) => s.id === key || String(s.number) === key));
+  if (unknown.length > 0) {
+    throw new Error(`unknown scenario ${unknown.map((k) => JSON.stringify(k)).join(', ')}; known: ${scenarios.map((s) => `${s.number} ${s.id}`).join(', ')}`);
+  }
+  return scenarios.filter((s) => only.includes(s.id) || only.includes(String(s.number)));
+}
