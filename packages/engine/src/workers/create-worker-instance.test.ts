@@ -259,12 +259,11 @@ describe('createWorkerInstance dispose', () => {
 });
 
 describe('createWorkerInstance loading', () => {
+  // Every load failure is answered by the worker side (see serve-model.test.ts); these check that the answers and
+  // a death during the load reach the caller.
   it.each<[string, Partial<WorkerModelSpec>, string, string[]]>([
     ['the module cannot be imported', { backend: { module: '/nonexistent/backend.mjs', factory: 'f', options: {} } }, 'BACKEND_UNAVAILABLE', ['/nonexistent/backend.mjs']],
-    ['the module lacks the factory', { backend: { module: FIXTURE, factory: 'createMissing', options: {} } }, 'BACKEND_UNAVAILABLE', ['createMissing']],
-    ['the factory throws', spec({ failFactory: true }), 'BACKEND_UNAVAILABLE', ['createTestBackend', 'told to fail']],
-    ['the worker exits while loading', spec({ exitOnLoad: 5 }), 'BACKEND_ERROR', ['test-model', 'exited with code 5']],
-    ['the model is given a name', spec({ exitOnLoad: 5 }, { options: { name: 'named' } }), 'BACKEND_ERROR', ['named']],
+    ['the worker exits while loading', spec({ exitOnLoad: 5 }, { options: { name: 'named' } }), 'BACKEND_ERROR', ['named', 'exited with code 5']],
   ])('rejects with the load error when %s', async (_what, override, code, facts) => {
     const error = await failure(createWorkerInstance({ ...spec(), ...override }));
     expect(error.code).toBe(code);

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Tensor } from '@inferox/core';
 import { maxAbsDiff } from '@inferox/core/testing';
+import { createOnnxBackend } from '@inferox/onnx-backend';
+import { createTfjsBackend } from '@inferox/tfjs-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WorkerInstance, createWorkerInstance } from './index';
 
@@ -23,10 +25,8 @@ function bertFeeds(): Record<string, Tensor> {
 describe('WorkerInstance with the tfjs (wasm) tiny BERT', () => {
   let bert: WorkerInstance;
   beforeAll(async () => {
-    bert = await createWorkerInstance({
-      backend: { module: '@inferox/tfjs-backend', factory: 'createTfjsBackend', options: { runtime: 'wasm' } },
-      source: BERT,
-    });
+    // The backend's own factorySpec says how to recreate it in the worker; nothing loads on the main thread.
+    bert = await createWorkerInstance({ backend: createTfjsBackend({ runtime: 'wasm' }).factorySpec, source: BERT });
   }, 60_000);
   afterAll(async () => {
     await bert?.dispose();
@@ -60,4 +60,18 @@ describe('WorkerInstance with the tfjs (wasm) tiny BERT', () => {
       clearInterval(interval);
     }
   });
+});
+
+describe('WorkerInstance with the onnx tiny BERT', () => {
+  it('matches the reference outputs when onnxruntime-node runs in a worker', async () => {
+    const backend = createOnnxBackend();
+    const bert = await createWorkerInstance({ backend: backend.factorySpec!, source: resolve(BERT, 'model.onnx') });
+    try {
+      const out = await bert.run(bertFeeds(), { transferFeeds: true });
+      expect(out.last_hidden_state!.shape).toEqual([3, 12, 64]);
+      expect(maxAbsDiff(out.last_hidden_state!.data as Float32Array, reference.last_hidden_state.flat(2))).toBeLessThan(1e-4);
+    } finally {
+      await Promise.all([bert.dispose(), backend.dispose()]);
+    }
+  }, 60_000);
 });

@@ -78,7 +78,7 @@ parentPort.on('message', (m) => { if (m.type === 'run') parentPort.postMessage({
   });
 
   it('rejects ready with DISPOSED when closed while the model loads', async () => {
-    const worker = new ModelWorker(fake(`setInterval(() => undefined, 1000);`), spec, 'slow-model', () => undefined, 20);
+    const worker = new ModelWorker(fake(`setInterval(() => undefined, 1000);`), spec, 'slow-model', () => undefined);
     const ready = failure(worker.ready);
     await worker.close();
     const error = await ready;

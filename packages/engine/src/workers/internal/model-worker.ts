@@ -135,12 +135,15 @@ export class ModelWorker {
   }
 
   /**
-   * Stops the worker: in-flight runs fail with `DISPOSED`, the worker disposes its model (for up to `closeGraceMs`), then the
-   * thread is terminated. Resolves once the thread has exited. Idempotent.
+   * Stops the worker. A loaded worker fails its in-flight runs with `DISPOSED` and gets up to `closeGraceMs` to
+   * dispose its model; a loading one is stopped at once (`ready` rejects with `DISPOSED`). Either way the thread is
+   * then terminated; resolves once it has exited. Idempotent.
    */
   async close(): Promise<void> {
-    if (this.#state === 'loading' || this.#state === 'ready') {
-      if (this.#state === 'loading') this.#rejectReady(new InferoxError(ErrorCode.DISPOSED, `model ${this.#model} was disposed while its worker was loading it`));
+    if (this.#state === 'loading') {
+      this.#state = 'closing';
+      this.#rejectReady(new InferoxError(ErrorCode.DISPOSED, `model ${this.#model} was disposed while its worker was loading it`));
+    } else if (this.#state === 'ready') {
       this.#state = 'closing';
       this.#failAll(new InferoxError(ErrorCode.DISPOSED, `model ${this.#model} was disposed while this run was in its worker`));
       const closed = new Promise<void>((resolve) => (this.#closed = resolve));
