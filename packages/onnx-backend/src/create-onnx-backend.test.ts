@@ -103,11 +103,12 @@ describe('createOnnxBackend', () => {
       expect(error.cause).toBeInstanceOf(Error);
     });
 
-    it('returns each selected output once when outputs repeat a name', async () => {
+    it('returns each selected output once when outputs repeat a name, and all outputs when options are null', async () => {
       await using handle = await backend.loadModel(join(BERT_DIR, 'model.onnx'));
       const out = await handle.run(bertFeeds(), { outputs: ['pooler_output', 'pooler_output'] });
       expect(Object.keys(out)).toEqual(['pooler_output']);
       expect(maxAbsDiff(out.pooler_output!.data as Float32Array, expectedPooler)).toBeLessThanOrEqual(1e-4);
+      expect(Object.keys(await handle.run(bertFeeds(), null as never))).toEqual(['last_hidden_state', 'pooler_output']);
       const error = await failure(handle.run(bertFeeds(), { outputs: 'pooler_output' as unknown as string[] }));
       expect(error.code).toBe('INVALID_INPUT');
       expect(error.message).toContain('options.outputs');

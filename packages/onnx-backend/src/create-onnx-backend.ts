@@ -26,10 +26,9 @@ import { type OrtModule, loadOrt } from './internal/load-ort';
 import { OnnxModelHandle } from './internal/onnx-model-handle';
 import { isOrtDType } from './internal/ort-tensor';
 import { type ResolvedSource, resolveSource } from './internal/resolve-source';
-import { type OnnxSessionOptions, checkSessionOptions } from './internal/session-options';
+import { checkSessionOptions } from './internal/session-options';
+import type { OnnxSessionOptions } from './onnx-session-options';
 import { OnnxGraphBuilder } from './onnx-graph-builder';
-
-export type { OnnxSessionOptions } from './internal/session-options';
 
 /** Options of {@link createOnnxBackend}. Everything but `logger` is structured-cloneable (it travels to workers). */
 export interface OnnxBackendOptions {

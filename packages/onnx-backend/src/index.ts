@@ -5,7 +5,8 @@
  * Depends on `@inferox/core` and `onnxruntime-node` only; importing it has no side effect.
  */
 export { createOnnxBackend } from './create-onnx-backend';
-export type { OnnxBackend, OnnxBackendOptions, OnnxLoadModelOptions, OnnxSessionOptions } from './create-onnx-backend';
+export type { OnnxBackend, OnnxBackendOptions, OnnxLoadModelOptions } from './create-onnx-backend';
+export type { OnnxSessionOptions } from './onnx-session-options';
 export { exportOnnx } from './export-onnx';
 export type { ExportOnnxOptions } from './export-onnx';
 export { OnnxGraphBuilder } from './onnx-graph-builder';

@@ -56,7 +56,8 @@ export class OnnxModelHandle implements ModelHandle {
     return this.#disposing !== undefined;
   }
 
-  async run(feeds: TensorMap, options: RunOptions = {}): Promise<Record<string, Tensor>> {
+  async run(feeds: TensorMap, options: RunOptions | undefined = {}): Promise<Record<string, Tensor>> {
+    options ??= {};
     if (this.#disposing) throw new InferoxError(ErrorCode.DISPOSED, `model ${JSON.stringify(this.name)} (onnx) was disposed`);
     validateFeeds(this.signature, feeds);
     const fetches = this.#fetches(options.outputs);
