@@ -1,9 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectInferoxError } from '@inferox/core/testing';
+import * as tf from '@tensorflow/tfjs-core';
+import fc from 'fast-check';
+import { Tensor } from '@inferox/core';
+import { expectInferoxError, maxAbsDiff } from '@inferox/core/testing';
 import { createTfjsBackend } from '../../create-tfjs-backend';
 import type { TfjsBackend } from '../../tfjs-backend';
-import { mlpInput, tempDir, writeMlpCheckpoint } from '../test-fixtures.fixture';
+import { mlpInput, mlpReference, tempDir, writeMlpCheckpoint } from '../test-fixtures.fixture';
 
 describe('inferoxMlpArchitecture', () => {
   let backend: TfjsBackend;
@@ -23,6 +26,28 @@ describe('inferoxMlpArchitecture', () => {
     const model = await backend.loadModel(mlp.dir);
     expect(model.metadata).toMatchObject({ architecture: 'inferox-mlp', layer_sizes: '4,2', hidden_act: 'tanh' });
     expect((await model.run({ input: mlpInput(1, 4) })).logits!.shape).toEqual([1, 2]);
+    await model.dispose();
+  });
+
+  it('matches the JavaScript forward pass and leaks no tensor for any batch of finite inputs', async () => {
+    const mlp = await writeMlpCheckpoint(join(temp.dir, 'property'), { sizes: [3, 5, 2], act: 'gelu' });
+    const model = await backend.loadModel(mlp.dir);
+    const baseline = tf.memory().numTensors;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }).chain((batch) =>
+          fc.tuple(fc.constant(batch), fc.array(fc.float({ min: -10, max: 10, noNaN: true }), { minLength: batch * 3, maxLength: batch * 3 })),
+        ),
+        async ([batch, values]) => {
+          const input = Tensor.from('float32', Float32Array.from(values), [batch, 3]);
+          const { logits } = await model.run({ input });
+          expect(logits!.shape).toEqual([batch, 2]);
+          expect(maxAbsDiff(logits!.data as Float32Array, mlpReference(mlp, input.data, batch))).toBeLessThan(1e-4);
+          expect(tf.memory().numTensors).toBe(baseline);
+        },
+      ),
+      { numRuns: 30 },
+    );
     await model.dispose();
   });
 

@@ -150,6 +150,24 @@ describe('loadTfjsModel', () => {
     await byFile.dispose();
   });
 
+  it('names inputs and outputs by their signature keys when model.json has a signature, as converted SavedModels do', async () => {
+    const dir = join(temp.dir, 'signed');
+    const float = 'DT_FLOAT';
+    await writeGraphModel(dir, {
+      signature: {
+        inputs: { features: { name: 'x:0', dtype: float, tensorShape: { dim: [{ size: '-1' }, { size: '3' }] } } },
+        outputs: { scores: { name: 'Identity:0', dtype: float, tensorShape: { dim: [{ size: '-1' }, { size: '2' }] } } },
+      },
+    });
+    const handle = await backend.loadModel(dir);
+    expect(handle.signature.inputs.map((s) => s.name)).toEqual(['features']);
+    expect(handle.signature.outputs.map((s) => s.name)).toEqual(['scores']);
+    const x = Float32Array.from([1, -2, 0.5]);
+    const { scores } = await handle.run({ features: Tensor.from('float32', x, [1, 3]) });
+    expect(maxAbsDiff(scores!.data as Float32Array, graphReference(x, 1))).toBeLessThan(1e-6);
+    await handle.dispose();
+  });
+
   it('runs a GraphModel with dynamic ops through executeAsync without leaking tensors', async () => {
     const dir = join(temp.dir, 'where');
     await mkdir(dir);
