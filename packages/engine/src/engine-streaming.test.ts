@@ -22,9 +22,9 @@ describe('Engine inferBatch and inferStream', () => {
     expect(await engine.inferBatch('m', [])).toEqual([]);
     const results = await engine.inferBatch('m', [feedsOf(1), { x: Tensor.zeros('int32', [1, 2]) }, feedsOf(3)]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(results[0]!.status === 'fulfilled' && (results[0].value.outputs.y!.data as Float32Array)[0]).toBe(2);
-    expect(results[2]!.status === 'fulfilled' && (results[2].value.outputs.y!.data as Float32Array)[0]).toBe(6);
-    expect(results[1]!.status === 'rejected' && isInferoxError(results[1].reason, 'INVALID_INPUT')).toBe(true);
+    expect(results[0]!.status === 'fulfilled' && (results[0]!.value.outputs.y!.data as Float32Array)[0]).toBe(2);
+    expect(results[2]!.status === 'fulfilled' && (results[2]!.value.outputs.y!.data as Float32Array)[0]).toBe(6);
+    expect(results[1]!.status === 'rejected' && isInferoxError(results[1]!.reason, 'INVALID_INPUT')).toBe(true);
     await expect(engine.inferBatch('m', 'nope' as never)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 

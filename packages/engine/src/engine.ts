@@ -124,8 +124,12 @@ interface VersionEntry {
   state: ModelState;
   replicas: Replica[];
   lastUsed: number;
+  /** A strictly increasing use stamp: LRU order without clock ties. */
+  used: number;
   loading?: Promise<void>;
   removed: boolean;
+  /** Requests between routing and their answer (pins the version against eviction, fallbacks included). */
+  inflight: number;
 }
 
 interface Target {
@@ -149,6 +153,7 @@ class EngineImpl implements Engine {
   readonly #lifetime = new AbortController();
   #closing?: Promise<void>;
   #sessions = 0;
+  #uses = 0;
   readonly #counts = { succeeded: 0, failed: {} as Record<string, number>, fallbacks: 0, evictions: 0, sizes: {} as Record<string, number>, alone: {} as Record<string, number> };
 
   constructor(options: EngineOptions) {
@@ -212,6 +217,16 @@ class EngineImpl implements Engine {
 
   #liveReplicas(): Replica[] {
     return [...this.#models.values()].flatMap((versions) => [...versions.values()].flatMap((e) => e.replicas));
+  }
+
+  #stamp(): number {
+    this.#uses += 1;
+    return this.#uses;
+  }
+
+  #touch(entry: VersionEntry): void {
+    entry.lastUsed = Date.now();
+    entry.used = this.#stamp();
   }
 
   #track<T>(promise: Promise<T>): Promise<T> {
@@ -282,8 +297,8 @@ class EngineImpl implements Engine {
       while (this.#held() + bytes > limit) {
         const victim = [...this.#models.values()]
           .flatMap((versions) => [...versions.values()])
-          .filter((e) => e !== forEntry && e.state === 'ready' && e.replicas.length > 0 && e.replicas.every((r) => r.idle))
-          .sort((a, b) => a.lastUsed - b.lastUsed)[0];
+          .filter((e) => e !== forEntry && e.state === 'ready' && e.inflight === 0 && e.replicas.length > 0 && e.replicas.every((r) => r.idle))
+          .sort((a, b) => a.used - b.used)[0];
         if (!victim) {
           throw new InferoxError(
             ErrorCode.OUT_OF_MEMORY,
@@ -328,7 +343,7 @@ class EngineImpl implements Engine {
     }
     throwIfAborted(options.signal, `load of ${name}`);
     const version = named ?? spec.version ?? this.#newest(name) ?? 1;
-    const entry: VersionEntry = { name, version, spec, state: spec.lazy ? 'lazy' : 'loading', replicas: [], lastUsed: Date.now(), removed: false };
+    const entry: VersionEntry = { name, version, spec, state: spec.lazy ? 'lazy' : 'loading', replicas: [], lastUsed: Date.now(), used: this.#stamp(), removed: false, inflight: 0 };
     if (!spec.lazy) {
       const signal = options.signal ? AbortSignal.any([options.signal, this.#lifetime.signal]) : this.#lifetime.signal;
       await this.#track(this.#materialize(entry, signal));
@@ -365,7 +380,7 @@ class EngineImpl implements Engine {
     }
     entry.replicas = loaded;
     entry.state = 'ready';
-    entry.lastUsed = Date.now();
+    this.#touch(entry);
   }
 
   async #loadReplica(entry: VersionEntry, target: Target, signal: AbortSignal): Promise<Replica> {
@@ -473,7 +488,7 @@ class EngineImpl implements Engine {
     if (handle.disposed) throw new InferoxError(ErrorCode.INVALID_INPUT, `register ${JSON.stringify(nameText)}: the handle was disposed`, { details: { field: 'handle' } });
     throwIfAborted(options.signal, `register of ${name}`);
     const version = named ?? options.version ?? this.#newest(name) ?? 1;
-    const entry: VersionEntry = { name, version, state: 'ready', replicas: [], lastUsed: Date.now(), removed: false };
+    const entry: VersionEntry = { name, version, state: 'ready', replicas: [], lastUsed: Date.now(), used: this.#stamp(), removed: false, inflight: 0 };
     const memoryBytes = handle.memoryBytes > 0 ? handle.memoryBytes : 0;
     const token = {};
     await Promise.all(this.#reserve(token, memoryBytes, entry, `registering ${label(entry)}`));
@@ -598,18 +613,31 @@ class EngineImpl implements Engine {
       this.#checkOpen();
       entry = this.#resolve(name, version);
     }
-    entry.lastUsed = Date.now();
+    this.#touch(entry);
+    entry.inflight += 1;
+    try {
+      return await this.#dispatch(entry, feeds, options, served, started);
+    } finally {
+      entry.inflight -= 1;
+    }
+  }
+
+  async #dispatch(entry: VersionEntry, feeds: TensorMap, options: InferOptions, served: { backend: string }, started: number): Promise<InferResult> {
+    const name = entry.name;
     const order = this.#route(entry, options);
     validateFeeds((order.find((r) => r.usable) ?? order[0]!).signature, feeds);
     const timeoutMs = options.timeoutMs ?? this.#config.defaultTimeoutMs;
     const fallback = this.#config.fallback;
     let fellBack: FallbackReport | undefined;
     let last: InferoxError | undefined;
+    let lastBackend = '';
     for (let i = 0; i < order.length && (i === 0 || fallback); i++) {
       const replica = order[i]!;
+      // A replica retired meanwhile (swap or unload) takes no new work; its version's live ones may.
+      if (replica.state !== 'live') continue;
       if (last) {
         this.#counts.fallbacks += 1;
-        this.#metrics.fallbacks.inc({ model: name, from: order[i - 1]!.backend, to: replica.backend, reason: last.code });
+        this.#metrics.fallbacks.inc({ model: name, from: lastBackend, to: replica.backend, reason: last.code });
       }
       this.#checkOpen();
       served.backend = replica.backend;
@@ -620,7 +648,7 @@ class EngineImpl implements Engine {
         const remaining = timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started);
         if (remaining !== undefined && remaining <= 0) throw new InferoxError(ErrorCode.TIMEOUT, `request to ${label(entry)} timed out after ${timeoutMs} ms`);
         const r = await replica.submit(feeds, { ...options, ...(remaining === undefined ? {} : { timeoutMs: remaining }) });
-        entry.lastUsed = Date.now();
+        this.#touch(entry);
         this.#metrics.queueSeconds.observe({ model: name, backend: replica.backend }, r.queueMs / 1000);
         this.#metrics.computeSeconds.observe({ model: name, backend: replica.backend }, r.computeMs / 1000);
         return {
@@ -639,9 +667,10 @@ class EngineImpl implements Engine {
         this.#logger.warn('replica failed; trying another', { model: label(entry), backend: replica.backend, code: e.code, error: e.message });
         fellBack ??= { from: replica.backend, reason: e.code, message: e.message };
         last = e;
+        lastBackend = replica.backend;
       }
     }
-    throw last!;
+    throw last ?? new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `${label(entry)} has no live replica`, { details: { model: entry.name } });
   }
 
   /** The replicas to try, the chosen one first, then the others by backend priority. */
