@@ -28,18 +28,22 @@ export interface PaddingOptions {
  * every dim but dim 0 (dim 1 of the `padding` inputs excepted) are concatenated on dim 0, run once, and the outputs
  * split back on dim 0 in order. Outputs of rank ≥ 2 whose dim 1 equals the padded length are cut back to each
  * request's own length (the dim 1 of the first `padding` input it has).
+ *
+ * A batch is led by the highest-priority queued request that fits the admission pool; compatible requests join it in
+ * queue order (priority, then arrival), lower priorities included, while their summed cost still fits.
  */
 export interface BatchingOptions {
   /** Most requests (not rows) in one run; a request of several rows counts once. */
   readonly maxBatchSize: number;
   /**
    * How long the oldest request of a would-be batch may wait, from its arrival, for the batch to fill while an
-   * executor is free. 0 dispatches at once with whatever compatible requests are queued.
+   * executor is free. 0 dispatches at once with whatever compatible requests are queued. The wait is not shortened
+   * for a request whose deadline or timeout falls inside it: keep it well below the deadlines callers use.
    */
   readonly maxQueueDelayMs: number;
   /**
-   * Sizes worth dispatching early: while waiting, a batch that reaches one of them (the largest reached) goes at once
-   * without waiting for `maxBatchSize` or the delay.
+   * Sizes worth dispatching early, each in [2, maxBatchSize]: while waiting, a batch that reaches one of them (the
+   * largest reached) goes at once without waiting for `maxBatchSize` or the delay.
    */
   readonly preferredBatchSizes?: readonly number[];
   /** Pads sequence inputs of different lengths (opt-in per model). */

@@ -425,6 +425,7 @@ describe('Scheduler', () => {
         [{ batching: { maxBatchSize: 0, maxQueueDelayMs: 0 } }, /maxBatchSize must be a positive integer/],
         [{ batching: { maxBatchSize: 4, maxQueueDelayMs: -1 } }, /maxQueueDelayMs must be a finite number/],
         [{ batching: { maxBatchSize: 4, maxQueueDelayMs: 1, preferredBatchSizes: [5] } }, /preferredBatchSizes holds 5/],
+        [{ batching: { maxBatchSize: 4, maxQueueDelayMs: 1, preferredBatchSizes: [1] } }, /preferredBatchSizes holds 1; each must be an integer in \[2, 4\]/],
         [{ batching: { maxBatchSize: 4, maxQueueDelayMs: 1, padding: { inputs: 'ids' as unknown as string[] } } }, /padding.inputs must be an array/],
         [{ batching: { maxBatchSize: 4, maxQueueDelayMs: 1, padding: { inputs: ['ids'], value: Number.NaN } } }, /padding.value must be a number/],
       ];

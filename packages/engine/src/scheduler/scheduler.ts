@@ -138,7 +138,8 @@ export interface Scheduler {
 }
 
 /**
- * Creates a scheduler.
+ * Creates a scheduler. It joins its admission pool at once and leaves it when `close` resolves: close every
+ * scheduler made on a shared pool.
  *
  * @throws InferoxError `INVALID_INPUT` naming the bad option.
  * @example

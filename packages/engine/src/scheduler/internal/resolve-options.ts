@@ -41,8 +41,8 @@ function resolveBatching(name: string, batching: BatchingOptions): ResolvedBatch
   }
   const preferred = [...(batching.preferredBatchSizes ?? [])].sort((a, b) => a - b);
   for (const size of preferred) {
-    if (!Number.isSafeInteger(size) || size < 1 || size > maxBatchSize) {
-      throw invalid(name, `batching.preferredBatchSizes holds ${String(size)}; each must be an integer in [1, ${maxBatchSize}]`, { preferredBatchSize: size });
+    if (!Number.isSafeInteger(size) || size < 2 || size > maxBatchSize) {
+      throw invalid(name, `batching.preferredBatchSizes holds ${String(size)}; each must be an integer in [2, ${maxBatchSize}]`, { preferredBatchSize: size });
     }
   }
   let padding: PaddingSpec | undefined;
