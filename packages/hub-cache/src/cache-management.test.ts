@@ -5,6 +5,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startTestHub, type TestHub } from '@inferox/hub-cache/testing';
 import { deleteRevision, pruneCache, scanCache, snapshotDownload, verifyCache } from '@inferox/hub-cache';
 
+async function failure(promise: Promise<unknown>): Promise<Error & { code?: string }> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof Error)) throw new Error('expected the call to fail');
+  return error;
+}
+
+
 const A = new Uint8Array(3000).fill(0xa);
 const B = new Uint8Array(5000).fill(0xb);
 const C = new Uint8Array(7000).fill(0xc);
@@ -109,7 +119,7 @@ describe('cache management', () => {
     });
 
     it('fails with HUB_ERROR naming the revision when it is not cached', async () => {
-      const error = await deleteRevision('org/m', 'nope', { cacheDir }).catch((e: Error & { code?: string }) => e);
+      const error = await failure(deleteRevision('org/m', 'nope', { cacheDir }));
       expect(error.code).toBe('HUB_ERROR');
       expect(error.message).toMatch(/revision nope of hub repo org\/m is not in the cache/);
     });

@@ -317,6 +317,65 @@ describe('downloadFile', () => {
     await expect(stat(lock)).rejects.toThrow();
   });
 
+  it('verifies a partial file that is already complete without another GET', async () => {
+    const blobs = join(cacheDir, 'models--org--tiny', 'blobs');
+    await mkdir(blobs, { recursive: true });
+    await writeFile(join(blobs, `${hub.fileInfo('org/tiny', 'model.bin').sha256}.incomplete`), big);
+    const path = await downloadFile('org/tiny', 'model.bin', base());
+    expect(Buffer.compare(await readFile(path), big)).toBe(0);
+    expect(gets('cdn')).toHaveLength(0);
+  });
+
+  it('starts over without Range when the partial file is longer than the file', async () => {
+    const blobs = join(cacheDir, 'models--org--tiny', 'blobs');
+    await mkdir(blobs, { recursive: true });
+    await writeFile(join(blobs, `${hub.fileInfo('org/tiny', 'model.bin').sha256}.incomplete`), new Uint8Array(big.length + 10));
+    const path = await downloadFile('org/tiny', 'model.bin', base());
+    expect(Buffer.compare(await readFile(path), big)).toBe(0);
+    expect(gets('cdn').map((r) => r.headers.range)).toEqual([undefined]);
+  });
+
+  it('rewrites the file from the start when the server ignores Range', async () => {
+    hub.addFault({ match: { server: 'cdn', method: 'GET' }, action: { type: 'cut', afterBytes: 80_000 }, times: 1 });
+    hub.addFault({ match: { server: 'cdn', method: 'GET' }, action: { type: 'ignore-range' } });
+    const path = await downloadFile('org/tiny', 'model.bin', base());
+    expect(Buffer.compare(await readFile(path), big)).toBe(0);
+    expect(gets('cdn')[1]?.headers.range).toMatch(/^bytes=\d+-$/);
+  });
+
+  it('keeps the partial bytes for a later resume when the CDN answers an error status', async () => {
+    hub.addFault({ match: { server: 'cdn', method: 'GET' }, action: { type: 'cut', afterBytes: 90_000 }, times: 1 });
+    await failure(downloadFile('org/tiny', 'model.bin', { ...base(), maxRetries: 0 }));
+    const incomplete = join(cacheDir, 'models--org--tiny', 'blobs', `${hub.fileInfo('org/tiny', 'model.bin').sha256}.incomplete`);
+    const partial = (await stat(incomplete)).size;
+    expect(partial).toBeGreaterThan(0);
+    hub.addFault({ match: { server: 'cdn', method: 'GET' }, action: { type: 'status', status: 403 }, times: 1 });
+    const error = await failure(downloadFile('org/tiny', 'model.bin', base()));
+    expect(error.message).toContain('HTTP 403');
+    expect((await stat(incomplete)).size).toBe(partial);
+    await downloadFile('org/tiny', 'model.bin', base());
+    expect(gets('cdn').at(-1)?.headers.range).toBe(`bytes=${partial}-`);
+  });
+
+  it('downloads a blob shared by two paths once when both are requested at the same time', async () => {
+    hub.addRepo({ id: 'org/twins', files: { 'a.bin': big, 'copy/a.bin': big } });
+    const logger = recordingLogger();
+    const [a, b] = await Promise.all([downloadFile('org/twins', 'a.bin', { ...base(), logger }), downloadFile('org/twins', 'copy/a.bin', { ...base(), logger })]);
+    expect(Buffer.compare(await readFile(a), await readFile(b))).toBe(0);
+    expect(gets('cdn')).toHaveLength(1);
+    expect(logger.lines.some((l) => l.message === 'waiting for lock')).toBe(true);
+  });
+
+  it('rejects with CANCELLED while backing off when the signal aborts', async () => {
+    hub.addFault({ match: { method: 'HEAD' }, action: { type: 'status', status: 503, retryAfter: '30' } });
+    const controller = new AbortController();
+    const logger = recordingLogger();
+    const pending = downloadFile('org/tiny', 'config.json', { ...base(), signal: controller.signal, logger });
+    await vi.waitFor(() => expect(logger.lines.some((l) => l.message === 'hub request failed, retrying')).toBe(true));
+    controller.abort();
+    expect((await failure(pending)).code).toBe('CANCELLED');
+  });
+
   it('streams a large file to disk chunk by chunk instead of buffering it whole', async () => {
     const size = 24 * 1024 * 1024;
     hub.addRepo({ id: 'org/large', files: { 'weights.bin': { size, seed: 3 } } });

@@ -5,6 +5,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startTestHub, type TestHub } from '@inferox/hub-cache/testing';
 import { snapshotDownload } from '@inferox/hub-cache';
 
+async function failure(promise: Promise<unknown>): Promise<Error & { code?: string }> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof Error)) throw new Error('expected the call to fail');
+  return error;
+}
+
+
 const files = {
   'config.json': '{}',
   'model.safetensors': new Uint8Array(4000).fill(1),
@@ -68,13 +78,13 @@ describe('snapshotDownload', () => {
   });
 
   it('fails offline naming repo and revision when the snapshot is not cached', async () => {
-    const error = await snapshotDownload('org/tiny', { cacheDir, offline: true, revision: 'dev' }).catch((e: Error & { code?: string }) => e);
+    const error = await failure(snapshotDownload('org/tiny', { cacheDir, offline: true, revision: 'dev' }));
     expect(error.code).toBe('HUB_ERROR');
     expect(error.message).toMatch(/offline: no cached snapshot of hub repo org\/tiny at revision dev/);
   });
 
   it('refuses the whole snapshot and writes nothing outside the cache when the hub sends an escaping path', async () => {
-    const error = await snapshotDownload('org/evil', base()).catch((e: Error & { code?: string }) => e);
+    const error = await failure(snapshotDownload('org/evil', base()));
     expect(error.code).toBe('HUB_ERROR');
     expect(error.message).toContain('"../escape.txt" would escape the cache folder');
     await expect(stat(join(cacheDir, 'models--org--evil', 'snapshots', 'escape.txt'))).rejects.toThrow();
@@ -88,7 +98,7 @@ describe('snapshotDownload', () => {
 
   it('stops and reports the first failure when a file cannot be downloaded', async () => {
     hub.addFault({ match: { path: 'model.onnx', method: 'HEAD' }, action: { type: 'status', status: 403 } });
-    const error = await snapshotDownload('org/tiny', { ...base(), concurrency: 1 }).catch((e: Error & { code?: string }) => e);
+    const error = await failure(snapshotDownload('org/tiny', { ...base(), concurrency: 1 }));
     expect(error.code).toBe('HUB_ERROR');
     expect(error.message).toContain('HTTP 403');
   });

@@ -1,4 +1,4 @@
-import { open, rename, rm, stat, truncate } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { InferoxError } from '@inferox/core';
 import { etagKind, hashFile } from './hash-file';
 import type { HubContext } from './hub-context';
@@ -64,21 +64,20 @@ async function fetchInto(ctx: HubContext, job: BlobDownload, incomplete: string,
   const opened = await hubFetch(ctx, job.url, { method: 'GET', headers, redirects: 'all' });
   const { response } = opened;
   let written = offset;
+  if (response.status === 416 || !response.ok) {
+    opened.done();
+    await response.body?.cancel();
+    if (response.status !== 416) throw statusError(response, { ...job.status, url: opened.url });
+    await rm(incomplete, { force: true });
+    throw new RetryableError(new InferoxError('HUB_ERROR', `hub refused the range bytes=${offset}- of ${job.url} (HTTP 416)`, { details: { url: job.url } }));
+  }
+  // Opened only now, so an error answer never truncates bytes kept for resuming.
   const handle = await open(incomplete, offset > 0 && response.status === 206 ? 'a' : 'w').catch(async (error: unknown) => {
     opened.done();
     await response.body?.cancel();
     throw error;
   });
   try {
-    if (response.status === 416) {
-      await response.body?.cancel();
-      await truncate(incomplete, 0);
-      throw new RetryableError(new InferoxError('HUB_ERROR', `hub refused the range bytes=${offset}- of ${job.url} (HTTP 416)`, { details: { url: job.url } }));
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw statusError(response, { ...job.status, url: opened.url });
-    }
     if (response.status !== 206) written = 0;
     ctx.logger.debug('downloading', { url: opened.url, resumeFrom: written, size: job.size });
     if (response.body) {

@@ -137,7 +137,7 @@ function parseRange(header: string | undefined, size: number): { start: number; 
  * - the CDN serves `GET|HEAD /cdn/{sha256}` with `Range` support (`206`, `416`).
  *
  * 404s carry `X-Error-Code` (`RepoNotFound`, `RevisionNotFound`, `EntryNotFound`). Faults (connection cut midway,
- * corrupt bytes, status codes with `Retry-After`, delays and gates) apply to matching requests. Every request is
+ * corrupt bytes, ignored ranges, status codes with `Retry-After`, delays and gates) apply to matching requests. Every request is
  * recorded in `requests`. Call `close()` when done: it leaves no handle behind.
  *
  * @param options - the repos to serve and the faults to inject.
@@ -221,7 +221,7 @@ export async function startTestHub(options: TestHubOptions): Promise<TestHub> {
     headers: Record<string, string>,
     bodyFaults: TestHubFaultAction[],
   ): Promise<void> => {
-    const range = parseRange(req.headers.range, file.size);
+    const range = bodyFaults.some((a) => a.type === 'ignore-range') ? null : parseRange(req.headers.range, file.size);
     if (range === 'invalid') {
       res.writeHead(416, { 'Content-Range': `bytes */${file.size}`, 'Content-Length': 0, ...headers });
       res.end();

@@ -54,6 +54,8 @@ export type TestHubFaultAction =
    * than `afterBytes` arrives whole before the connection is dropped).
    */
   | { readonly type: 'cut'; readonly afterBytes: number }
+  /** Ignores a `Range` header and answers `200` with the whole body, as some proxies do. */
+  | { readonly type: 'ignore-range' }
   /** Serves the body with every byte changed (same length), so its hash no longer matches the etag. */
   | { readonly type: 'corrupt' }
   /** Answers `status` (e.g. 503, 429, 401, 403) with an optional `Retry-After` and `X-Error-Code`. */
