@@ -13,7 +13,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
-      exclude: ['src/**/*.test.ts'],
+      exclude: ['src/**/*.test.ts', 'src/main.ts'],
       reporter: ['text-summary'],
       thresholds: { lines: 70, branches: 60 },
     },

@@ -1,0 +1,24 @@
+import { parseArgs } from 'node:util';
+import { toInferoxError } from '@inferox/core';
+import { runBertDemo } from './bert-demo';
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    text: { type: 'string', multiple: true },
+    rounds: { type: 'string', default: '20' },
+    runtime: { type: 'string' },
+  },
+});
+try {
+  await runBertDemo({
+    ...(values.model ? { model: values.model } : {}),
+    ...(values.text ? { sentences: values.text } : {}),
+    rounds: Number(values.rounds),
+    ...(values.runtime ? { tfjsRuntime: values.runtime as 'auto' | 'wasm' | 'cpu' } : {}),
+  });
+} catch (error) {
+  const e = toInferoxError(error);
+  console.error(`error [${e.code}]: ${e.message}`);
+  process.exitCode = 1;
+}
