@@ -25,10 +25,10 @@ import { PROVIDER_DEVICES, checkExecutionProviders } from './internal/execution-
 import { type OrtModule, loadOrt } from './internal/load-ort';
 import { OnnxModelHandle } from './internal/onnx-model-handle';
 import { isOrtDType } from './internal/ort-tensor';
+import { probeProvider } from './internal/probe-provider';
 import { type ResolvedSource, resolveSource } from './internal/resolve-source';
 import { checkSessionOptions } from './internal/session-options';
 import type { OnnxSessionOptions } from './onnx-session-options';
-import { OnnxGraphBuilder } from './onnx-graph-builder';
 
 /** Options of {@link createOnnxBackend}. Everything but `logger` is structured-cloneable (it travels to workers). */
 export interface OnnxBackendOptions {
@@ -91,17 +91,6 @@ function ortLoadError(error: unknown, label: string): InferoxError {
   });
 }
 
-let probeModel: Uint8Array | undefined;
-function probeBytes(): Uint8Array {
-  if (!probeModel) {
-    const g = new OnnxGraphBuilder({ name: 'inferox-probe' });
-    g.addInput('x', 'float32', [1]);
-    g.addOutput(g.op('Identity', ['x'], {}, 'y'), 'float32', [1]);
-    probeModel = g.toBytes();
-  }
-  return probeModel;
-}
-
 /**
  * Creates the onnxruntime-node backend. Nothing is imported or initialised until `init()` (or the first
  * `loadModel`).
@@ -122,40 +111,14 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
   const sessionOptions = checkSessionOptions(options.sessionOptions);
   const logger = options.logger ?? noopLogger;
   const handles = new Set<OnnxModelHandle>();
-  const probes = new Map<string, Promise<InitAttempt | undefined>>();
   let initialised: Promise<BackendInfo> | undefined;
   let disposed: Promise<void> | undefined;
-
-  const probe = (ort: OrtModule, candidate: string): Promise<InitAttempt | undefined> => {
-    let pending = probes.get(candidate);
-    if (!pending) {
-      pending = (async () => {
-        const supported = ort.listSupportedBackends().map((b) => b.name);
-        if (!supported.includes(candidate)) {
-          const cause = new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `execution provider ${candidate} is not in this onnxruntime-node build (it has ${supported.join(', ')})`);
-          return { candidate, cause };
-        }
-        try {
-          const session = await ort.InferenceSession.create(probeBytes(), { executionProviders: [candidate], logSeverityLevel: 4 });
-          await session.release();
-          return undefined;
-        } catch (error) {
-          const cause = new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `execution provider ${candidate} failed to initialise: ${(error as Error)?.message ?? String(error)}`, {
-            cause: error,
-          });
-          return { candidate, cause };
-        }
-      })();
-      probes.set(candidate, pending);
-    }
-    return pending;
-  };
 
   /** The first provider of `candidates` that works, and why each earlier one did not. */
   const choose = async (ort: OrtModule, candidates: readonly string[]): Promise<{ provider?: string; attempts: InitAttempt[] }> => {
     const attempts: InitAttempt[] = [];
     for (const candidate of candidates) {
-      const failed = await probe(ort, candidate);
+      const failed = await probeProvider(ort, candidate);
       if (!failed) return { provider: candidate, attempts };
       logger.warn('onnx execution provider unavailable, trying the next one', { provider: candidate, reason: (failed.cause as Error).message });
       attempts.push(failed);
