@@ -2,11 +2,12 @@ import { lstat, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as FsPromises from 'node:fs/promises';
 import { linkSnapshotFile } from './cache-layout';
 
 // A file system without symlinks (FAT, some Windows setups): every symlink call fails.
 vi.mock('node:fs/promises', async (importOriginal) => {
-  const original = await importOriginal<typeof import('node:fs/promises')>();
+  const original = await importOriginal<typeof FsPromises>();
   return { ...original, symlink: vi.fn(async () => Promise.reject(Object.assign(new Error('operation not permitted'), { code: 'EPERM' }))) };
 });
 
