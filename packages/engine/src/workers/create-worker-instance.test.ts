@@ -117,6 +117,15 @@ describe('createWorkerInstance', () => {
     expect(whole.toArray()).toEqual([1, 2, 3, 4]);
   });
 
+  it('rejects with DISPOSED naming the tensor when a feed was disposed', async () => {
+    const x = Tensor.from('float32', [1], [1]);
+    x.dispose();
+    const error = await failure(instance.run({ x }));
+    expect(error.code).toBe('DISPOSED');
+    expect(error.message).toContain('float32[1]');
+    expect((await instance.run(feeds('echo', [7]))).x!.toArray()).toEqual([7]);
+  });
+
   it('rejects with the worker error code, message and details when the model throws an InferoxError', async () => {
     const error = await failure(instance.run(feeds('throw')));
     expect(error.code).toBe('INVALID_INPUT');

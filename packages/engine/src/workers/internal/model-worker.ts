@@ -119,8 +119,12 @@ export class ModelWorker {
   run(feeds: TensorMap, options: ModelWorkerRunOptions = {}): Promise<Record<string, Tensor>> {
     if (!this.alive) return Promise.reject(new InferoxError(ErrorCode.BACKEND_ERROR, `the worker of model ${this.#model} is not running`));
     const id = this.#nextId++;
-    const encoded = encodeTensors(feeds, options.transferFeeds === true);
     return new Promise((resolve, reject) => {
+      // Encoding or posting may throw (a disposed feed): the promise rejects and nothing is registered. An answer
+      // cannot arrive before the registration below, since messages are delivered in a later task.
+      const encoded = encodeTensors(feeds, options.transferFeeds === true);
+      this.#post({ type: 'run', id, feeds: encoded.tensors }, encoded.transfer);
+      if (options.transferFeeds) for (const t of Object.values(feeds)) t.dispose();
       const { signal } = options;
       const onAbort = (): void => this.#post({ type: 'cancel', id });
       const run: PendingRun = { resolve, reject, signal, onAbort, timer: undefined };
@@ -129,8 +133,6 @@ export class ModelWorker {
       }
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#pending.set(id, run);
-      this.#post({ type: 'run', id, feeds: encoded.tensors }, encoded.transfer);
-      if (options.transferFeeds) for (const t of Object.values(feeds)) t.dispose();
     });
   }
 
