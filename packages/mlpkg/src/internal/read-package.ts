@@ -11,8 +11,9 @@ import { sha256File } from './sha256-file';
 import { fileProblem, walkPackage } from './walk-package';
 import { addZodProblems } from './zod-problems';
 
-/** The manifest file names. */
+/** The root manifest: format version, name, source and every other file with its size and sha256. */
 export const METADATA_FILE = 'metadata.json';
+/** The model manifest: model type, family, backends and their variants, memory estimate. */
 export const MODEL_INFO_FILE = 'model_info.json';
 
 /** A package read from disk: its real folder and both manifests, validated. */
