@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -374,6 +374,17 @@ describe('downloadFile', () => {
     await vi.waitFor(() => expect(logger.lines.some((l) => l.message === 'hub request failed, retrying')).toBe(true));
     controller.abort();
     expect((await failure(pending)).code).toBe('CANCELLED');
+  });
+
+  it('takes over an empty lock file left behind by another tool when it is not fresh', async () => {
+    const sha = hub.fileInfo('org/tiny', 'model.bin').sha256;
+    const lock = join(cacheDir, '.locks', 'models--org--tiny', `${sha}.lock`);
+    await mkdir(join(cacheDir, '.locks', 'models--org--tiny'), { recursive: true });
+    await writeFile(lock, '');
+    const old = new Date(Date.now() - 60_000);
+    await utimes(lock, old, old);
+    const path = await downloadFile('org/tiny', 'model.bin', base());
+    expect(Buffer.compare(await readFile(path), big)).toBe(0);
   });
 
   it('streams a large file to disk chunk by chunk instead of buffering it whole', async () => {
