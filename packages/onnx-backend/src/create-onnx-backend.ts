@@ -115,12 +115,12 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
   let disposed: Promise<void> | undefined;
 
   /** The first provider of `candidates` that works, and why each earlier one did not. */
-  const choose = async (ort: OrtModule, candidates: readonly string[]): Promise<{ provider?: string; attempts: InitAttempt[] }> => {
+  const choose = async (ort: OrtModule, candidates: readonly string[], level: 'warn' | 'debug'): Promise<{ provider?: string; attempts: InitAttempt[] }> => {
     const attempts: InitAttempt[] = [];
     for (const candidate of candidates) {
       const failed = await probeProvider(ort, candidate);
       if (!failed) return { provider: candidate, attempts };
-      logger.warn('onnx execution provider unavailable, trying the next one', { provider: candidate, reason: (failed.cause as Error).message });
+      logger[level]('onnx execution provider unavailable, trying the next one', { provider: candidate, reason: (failed.cause as Error).message });
       attempts.push(failed);
     }
     return { attempts };
@@ -134,7 +134,7 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
       const cause = new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `onnxruntime-node cannot be loaded: ${(error as Error)?.message}`, { cause: error });
       throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, cause.message, { cause: error, details: { attempts: [{ candidate: 'onnxruntime-node', cause }] } });
     }
-    const { provider, attempts } = await choose(ort, providers);
+    const { provider, attempts } = await choose(ort, providers, 'warn');
     if (!provider) {
       throw new InferoxError(
         ErrorCode.BACKEND_UNAVAILABLE,
@@ -234,7 +234,7 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
         const matching = candidates.filter((c) => PROVIDER_DEVICES[c] === device.kind);
         candidates = matching.length > 0 || device.kind !== 'cpu' ? matching : ['cpu'];
       }
-      const { provider, attempts } = await choose(ort, candidates);
+      const { provider, attempts } = await choose(ort, candidates, 'debug');
       if (!provider) {
         const why = attempts.map((a) => (a.cause as Error).message).join('; ');
         if (device) {
