@@ -135,6 +135,14 @@ describe('createTfjsBackend', () => {
     await expectInferoxError(model.run({ input: mlpInput(1, 10) }), 'DISPOSED');
   });
 
+  it('disposes itself and its models through Symbol.asyncDispose', async () => {
+    const backend = createTfjsBackend({ runtime: 'wasm' });
+    const model = await backend.loadModel(mlpDir);
+    await backend[Symbol.asyncDispose]();
+    expect(model.disposed).toBe(true);
+    await expectInferoxError(backend.devices(), 'DISPOSED');
+  });
+
   it('releases its claim when disposed while init is in flight', async () => {
     const backend = make({ runtime: 'wasm' });
     const init = backend.init();

@@ -7,10 +7,11 @@ import { type RuntimeModuleLoader, defaultModuleLoader, selectRuntime } from './
 
 // tfjs-node cannot be installed here, so its faults are produced by a loader standing in for the real one; the tfjs
 // engine, its registry and setBackend stay real.
-function loader(behaviour: Record<string, 'missing' | 'load-fails' | 'registers-nothing' | 'init-fails' | 'works'>): RuntimeModuleLoader {
+function loader(behaviour: Record<string, 'missing' | 'unresolvable' | 'load-fails' | 'registers-nothing' | 'init-fails' | 'works'>): RuntimeModuleLoader {
   return {
     resolve: (specifier) => {
-      if ((behaviour[specifier] ?? 'real') === 'missing') throw Object.assign(new Error(`Cannot find module '${specifier}'`), { code: 'MODULE_NOT_FOUND' });
+      if (behaviour[specifier] === 'missing') throw Object.assign(new Error(`Cannot find module '${specifier}'`), { code: 'MODULE_NOT_FOUND' });
+      if (behaviour[specifier] === 'unresolvable') throw new Error(`Invalid package config ${specifier}/package.json`);
       return `/node_modules/${specifier}/index.js`;
     },
     import: async (specifier) => {
@@ -80,6 +81,13 @@ describe('selectRuntime', () => {
     });
     const error = await expectInferoxError(selectRuntime(tf, 'auto', none), 'BACKEND_UNAVAILABLE', 'requested auto', 'tfjs-backend-wasm is not installed', 'tfjs-backend-cpu failed to load');
     expect((error.details.attempts as { candidate: string }[]).map((a) => a.candidate)).toEqual(['node-gpu', 'node', 'wasm', 'cpu']);
+  });
+
+  it('says the package cannot be resolved, not that it is missing, when resolution fails otherwise', async () => {
+    const selection = await selectRuntime(tf, 'auto', loader({ '@tensorflow/tfjs-node-gpu': 'unresolvable', '@tensorflow/tfjs-node': 'missing' }));
+    expect(causeOf(selection.attempts[0]).message).toBe(
+      'tfjs runtime node-gpu: @tensorflow/tfjs-node-gpu cannot be resolved: Invalid package config @tensorflow/tfjs-node-gpu/package.json',
+    );
   });
 
   it('tries only the runtime asked for when one is named', async () => {

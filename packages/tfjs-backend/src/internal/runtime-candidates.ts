@@ -64,7 +64,8 @@ export async function activateRuntime(tf: Tf, runtime: TfjsRuntime, loader: Runt
   try {
     loader.resolve(candidate.module);
   } catch (error) {
-    throw fail('is not installed', error);
+    const missing = (error as NodeJS.ErrnoException | null)?.code === 'MODULE_NOT_FOUND';
+    throw fail(missing ? 'is not installed' : `cannot be resolved: ${messageOf(error)}`, error);
   }
   try {
     await loader.import(candidate.module);

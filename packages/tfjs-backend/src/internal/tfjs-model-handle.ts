@@ -12,6 +12,7 @@ import {
   toInferoxError,
   validateFeeds,
 } from '@inferox/core';
+import { withEngineLock } from './engine-lock';
 import { fromTfTensor, toTfTensor } from './tensor-convert';
 import type { TfTensorMap, TfjsExecutor } from './tfjs-executor';
 import type { Tf, TfTensor } from './tf-module';
@@ -117,23 +118,28 @@ export class TfjsModelHandle implements ModelHandle {
     return inputs;
   }
 
-  async #compute(feeds: TensorMap, names: readonly string[], what: string): Promise<TfTensor[]> {
+  #compute(feeds: TensorMap, names: readonly string[], what: string): Promise<TfTensor[]> {
     const tf = this.#tf;
     const executor = this.#executor;
-    if (!executor.needsAsync) {
-      try {
-        return tf.tidy(() => executor.execute(this.#convert(feeds), names));
-      } catch (error) {
-        if (!executor.needsAsync) throw toInferoxError(error, ErrorCode.BACKEND_ERROR, what);
+    return withEngineLock(async () => {
+      if (!executor.needsAsync) {
+        try {
+          return tf.tidy(() => executor.execute(this.#convert(feeds), names));
+        } catch (error) {
+          if (!executor.needsAsync) throw toInferoxError(error, ErrorCode.BACKEND_ERROR, what);
+        }
       }
-    }
-    const inputs = tf.tidy(() => this.#convert(feeds));
-    try {
-      return await executor.executeAsync!(inputs, names);
-    } catch (error) {
-      throw toInferoxError(error, ErrorCode.BACKEND_ERROR, what);
-    } finally {
-      tf.dispose(Object.values(inputs));
-    }
+      // tfjs' executeAsync frees nothing when it fails; the scope frees everything but the results either way.
+      let results: TfTensor[] | undefined;
+      tf.engine().startScope();
+      try {
+        results = await executor.executeAsync!(this.#convert(feeds), names);
+        return results;
+      } catch (error) {
+        throw toInferoxError(error, ErrorCode.BACKEND_ERROR, what);
+      } finally {
+        tf.engine().endScope(results);
+      }
+    });
   }
 }

@@ -191,6 +191,57 @@ describe('loadTfjsModel', () => {
     await handle.dispose();
   });
 
+  it('keeps concurrent runs of asynchronous and synchronous models from freeing each other\'s tensors', async () => {
+    const whereDir = join(temp.dir, 'where-concurrent');
+    await mkdir(whereDir);
+    const modelTopology = {
+      node: [
+        { name: 'mask', op: 'Placeholder', attr: { dtype: { type: 'DT_BOOL' }, shape: { shape: { dim: [{ size: '-1' }] } } } },
+        { name: 'indices', op: 'Where', input: ['mask'], attr: { T: { type: 'DT_BOOL' } } },
+      ],
+      versions: { producer: 1 },
+    };
+    await writeFile(join(whereDir, 'model.json'), JSON.stringify({ format: 'graph-model', modelTopology }));
+    const graphDir = join(temp.dir, 'graph-concurrent');
+    await writeGraphModel(graphDir);
+    const [dynamic, dense] = await Promise.all([backend.loadModel(whereDir), backend.loadModel(graphDir)]);
+    const x = Float32Array.from([1, 2, 3]);
+    const baseline = tf.memory().numTensors;
+    const runs = Array.from({ length: 4 }, (_, i) => [
+      dynamic.run({ mask: Tensor.from('bool', [i % 2 === 0, true, false], [3]) }).then((out) => out.indices!.toArray()),
+      dense.run({ x: Tensor.from('float32', x, [1, 3]) }).then((out) => Array.from(out.Identity!.data as Float32Array)),
+    ]).flat();
+    const results = await Promise.all(runs);
+    results.forEach((result, i) => {
+      if (i % 2 === 1) expect(maxAbsDiff(result as number[], graphReference(x, 1))).toBeLessThan(1e-6);
+      else expect(result).toEqual(i % 4 === 0 ? [0, 1] : [1]);
+    });
+    expect(tf.memory().numTensors).toBe(baseline);
+    await Promise.all([dynamic.dispose(), dense.dispose()]);
+  });
+
+  it('rejects with BACKEND_ERROR and leaks nothing when an asynchronously executed graph fails', async () => {
+    const dir = join(temp.dir, 'where-broken');
+    await mkdir(dir);
+    const modelTopology = {
+      node: [
+        { name: 'mask', op: 'Placeholder', attr: { dtype: { type: 'DT_BOOL' }, shape: { shape: { dim: [{ size: '-1' }] } } } },
+        { name: 'indices', op: 'Where', input: ['mask'], attr: { T: { type: 'DT_BOOL' } } },
+        { name: 'out', op: 'NoSuchOp', input: ['indices'] },
+      ],
+      versions: { producer: 1 },
+    };
+    await writeFile(join(dir, 'model.json'), JSON.stringify({ format: 'graph-model', modelTopology }));
+    const handle = await backend.loadModel(dir);
+    const baseline = tf.memory().numTensors;
+    for (let i = 0; i < 2; i++) {
+      await expectInferoxError(handle.run({ mask: Tensor.from('bool', [true, false], [2]) }), 'BACKEND_ERROR', 'NoSuchOp');
+      expect(tf.memory().numTensors).toBe(baseline);
+    }
+    await handle[Symbol.asyncDispose]();
+    expect(handle.disposed).toBe(true);
+  });
+
   it('rejects with BACKEND_ERROR carrying the tfjs error when a run fails inside tfjs, leaving no tensors behind', async () => {
     const dir = join(temp.dir, 'unshaped');
     await writeGraphModel(dir);
