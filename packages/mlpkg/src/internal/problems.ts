@@ -14,10 +14,6 @@ export class ProblemList {
     this.items.push({ path, problem });
   }
 
-  get empty(): boolean {
-    return this.items.length === 0;
-  }
-
   /** @throws InferoxError `PACKAGE_INVALID` listing every problem, when there is one. */
   throwIfAny(dir: string): void {
     if (this.items.length > 0) throw invalidPackage(dir, this.items);
