@@ -101,6 +101,54 @@ describe('exportOnnx', () => {
       expect(diff).toBeLessThan(0.05);
     });
 
+    it('serves any sizes the config gives and ignores masked tokens when built from a 3-head, 1-layer config', async () => {
+      const [vocab, hidden, heads, inter, positions] = [50, 12, 3, 20, 16];
+      const shapes: Record<string, number[]> = {
+        'embeddings.word_embeddings.weight': [vocab, hidden],
+        'embeddings.position_embeddings.weight': [positions, hidden],
+        'embeddings.token_type_embeddings.weight': [2, hidden],
+        'embeddings.LayerNorm.weight': [hidden],
+        'embeddings.LayerNorm.bias': [hidden],
+        'pooler.dense.weight': [hidden, hidden],
+        'pooler.dense.bias': [hidden],
+      };
+      const p = 'encoder.layer.0';
+      for (const name of ['query', 'key', 'value']) Object.assign(shapes, { [`${p}.attention.self.${name}.weight`]: [hidden, hidden], [`${p}.attention.self.${name}.bias`]: [hidden] });
+      Object.assign(shapes, {
+        [`${p}.attention.output.dense.weight`]: [hidden, hidden],
+        [`${p}.attention.output.dense.bias`]: [hidden],
+        [`${p}.attention.output.LayerNorm.weight`]: [hidden],
+        [`${p}.attention.output.LayerNorm.bias`]: [hidden],
+        [`${p}.intermediate.dense.weight`]: [inter, hidden],
+        [`${p}.intermediate.dense.bias`]: [inter],
+        [`${p}.output.dense.weight`]: [hidden, inter],
+        [`${p}.output.dense.bias`]: [hidden],
+        [`${p}.output.LayerNorm.weight`]: [hidden],
+        [`${p}.output.LayerNorm.bias`]: [hidden],
+      });
+      const dir = await folder();
+      const tensors = Object.entries(shapes).map(([name, shape], k) => {
+        const count = shape.reduce((a, b) => a * b, 1);
+        return [name, { dtype: 'float32' as DType, shape, bytes: floatBytes(Array.from({ length: count }, (_, i) => Math.sin(i * 1.7 + k) * 0.5), 'float32') }] as const;
+      });
+      await writeFile(join(dir, 'model.safetensors'), serializeSafetensors(Object.fromEntries(tensors)));
+      const config = { model_type: 'bert', vocab_size: vocab, hidden_size: hidden, num_attention_heads: heads, num_hidden_layers: 1, intermediate_size: inter, max_position_embeddings: positions, hidden_act: 'gelu' };
+      await writeFile(join(dir, 'config.json'), JSON.stringify(config));
+      await using handle = await backend.loadModel(dir);
+      const feeds = (padId: bigint) => ({
+        input_ids: Tensor.from('int64', [3n, 7n, 9n, padId, padId], [1, 5]),
+        attention_mask: Tensor.from('int64', [1n, 1n, 1n, 0n, 0n], [1, 5]),
+        token_type_ids: Tensor.zeros('int64', [1, 5]),
+      });
+      const a = await handle.run(feeds(0n));
+      const b = await handle.run(feeds(42n));
+      expect(a.last_hidden_state!.shape).toEqual([1, 5, hidden]);
+      expect(a.pooler_output!.shape).toEqual([1, hidden]);
+      const kept = (t: Tensor) => Array.from(t.data as Float32Array).slice(0, 3 * hidden);
+      expect(maxAbsDiff(kept(a.last_hidden_state!), kept(b.last_hidden_state!))).toBeLessThan(1e-6);
+      expect(maxAbsDiff(a.last_hidden_state!.data as Float32Array, b.last_hidden_state!.data as Float32Array)).toBeGreaterThan(1e-3);
+    });
+
     it.each(['relu', 'gelu_new', 'gelu_pytorch_tanh', 'silu', 'swish'])('builds a runnable graph whose outputs change when hidden_act is %s', async (act) => {
       await using handle = await backend.loadModel(await bertVariant({ hidden_act: act }));
       const out = await handle.run(bertFeeds());
