@@ -77,6 +77,25 @@ describe('snapshotDownload', () => {
     expect(hub.requests.length).toBe(before);
   });
 
+  it('falls back to the cached snapshot when the hub cannot be reached, and fails when none is cached', async () => {
+    const folder = await snapshotDownload('org/tiny', { ...base(), allow: ['*.json'] });
+    const endpoint = hub.url;
+    await hub.close();
+    const warnings: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, error: () => undefined, warn: (m: string) => void warnings.push(m) };
+    expect(await snapshotDownload('org/tiny', { ...base(), endpoint, maxRetries: 0, logger })).toBe(folder);
+    expect(warnings).toContain('hub unreachable, using the cached snapshot');
+    const error = await failure(snapshotDownload('org/empty', { ...base(), endpoint, maxRetries: 0 }));
+    expect(error.message).toMatch(/network error requesting/);
+  });
+
+  it('does not fall back to the cache when the hub answers with an error', async () => {
+    await snapshotDownload('org/tiny', { ...base(), allow: ['*.json'] });
+    hub.addFault({ match: { path: '/api/' }, action: { type: 'status', status: 401 } });
+    const error = await failure(snapshotDownload('org/tiny', base()));
+    expect(error.message).toMatch(/HTTP 401/);
+  });
+
   it('fails offline naming repo and revision when the snapshot is not cached', async () => {
     const error = await failure(snapshotDownload('org/tiny', { cacheDir, offline: true, revision: 'dev' }));
     expect(error.code).toBe('HUB_ERROR');

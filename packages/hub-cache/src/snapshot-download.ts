@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InferoxError, throwIfAborted } from '@inferox/core';
+import { InferoxError, isInferoxError, noopLogger, throwIfAborted } from '@inferox/core';
 import { downloadFile } from './download-file';
 import type { DownloadFileOptions } from './hub-options';
 import type { RepoRef } from './repo-ref';
-import { repoInfo } from './repo-info';
+import { repoInfo, type RepoInfo } from './repo-info';
 import { resolveCacheDir } from './resolve-cache-dir';
 import { COMMIT_SHA, ensureRepoDirs, exists, readRef, storageDir, writeRef } from './internal/cache-layout';
 import { selectPath } from './internal/fnmatch';
@@ -24,8 +24,8 @@ export interface SnapshotDownloadOptions extends DownloadFileOptions {
 
 /**
  * Downloads the files of a repo at a revision (filtered by `allow`/`ignore`) into the cache and returns the
- * snapshot folder `snapshots/<commit>`. Offline, it returns the cached snapshot of the revision (a branch resolves
- * through `refs/`).
+ * snapshot folder `snapshots/<commit>`. Offline, or when the hub cannot be reached, it returns the cached snapshot
+ * of the revision (a branch resolves through `refs/`).
  *
  * @param repo - `'org/name'`, `'datasets/org/name'` or `{ type, name }`.
  * @param options - revision, patterns, concurrency and every {@link downloadFile} option.
@@ -43,15 +43,30 @@ export async function snapshotDownload(repo: RepoRef, options: SnapshotDownloadO
   const revision = options.revision ?? 'main';
   safeSegments(revision, 'revision', 'INVALID_INPUT');
   const storage = storageDir(resolveCacheDir(options), id);
-  if (isOffline(options)) {
+  const cachedFolder = async (): Promise<string | undefined> => {
     const commit = COMMIT_SHA.test(revision) ? revision : await readRef(storage, revision);
     const folder = commit ? join(storage, 'snapshots', commit) : undefined;
-    if (folder && (await exists(folder))) return folder;
+    return folder && (await exists(folder)) ? folder : undefined;
+  };
+  if (isOffline(options)) {
+    const folder = await cachedFolder();
+    if (folder) return folder;
     throw new InferoxError('HUB_ERROR', `offline: no cached snapshot of hub repo ${label} at revision ${revision} in ${storage}`, {
       details: { repo: label, revision, storage },
     });
   }
-  const info = await repoInfo(id, options);
+  let info: RepoInfo;
+  try {
+    info = await repoInfo(id, options);
+  } catch (error) {
+    // Like huggingface_hub: when the hub cannot be reached (no HTTP answer), a cached snapshot of the revision is
+    // better than nothing.
+    const unreachable = isInferoxError(error) && (error.code === 'TIMEOUT' || (error.code === 'HUB_ERROR' && error.details.status === undefined));
+    const folder = unreachable ? await cachedFolder() : undefined;
+    if (!folder) throw error;
+    (options.logger ?? noopLogger).warn('hub unreachable, using the cached snapshot', { repo: label, revision, folder, reason: (error as Error).message });
+    return folder;
+  }
   for (const path of info.files) safeSegments(path, `path sent by the hub for repo ${label}`, 'HUB_ERROR');
   await ensureRepoDirs(storage);
   if (revision !== info.sha) await writeRef(storage, revision, info.sha);
