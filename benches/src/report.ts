@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type ChartSpec, lineChart } from './svg-chart';
 
 /** A table of one scenario. */
@@ -26,12 +26,23 @@ export interface ScenarioResult {
 
 /** Facts about the machine and the versions measured, written with every run. */
 export async function machineInfo(): Promise<Record<string, unknown>> {
+  // Packages whose exports map hides package.json are found from their entry point, walking up to their package.json.
   const version = async (pkg: string): Promise<string> => {
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    const read = async (path: string): Promise<{ name?: string; version: string }> => JSON.parse(await readFile(path, 'utf8')) as { name?: string; version: string };
     try {
-      const { createRequire } = await import('node:module');
-      const path = createRequire(import.meta.url).resolve(`${pkg}/package.json`);
-      return (JSON.parse(await readFile(path, 'utf8')) as { version: string }).version;
+      return (await read(require.resolve(`${pkg}/package.json`))).version;
     } catch {
+      try {
+        let dir = dirname(require.resolve(pkg));
+        for (let i = 0; i < 6; i++, dir = dirname(dir)) {
+          const json = await read(join(dir, 'package.json')).catch(() => undefined);
+          if (json?.name === pkg) return json.version;
+        }
+      } catch {
+        // not resolvable at all
+      }
       return 'not installed';
     }
   };

@@ -1,9 +1,12 @@
 import type { Scenario } from './scenario';
 import { engineOverhead } from './scenarios/engine-overhead';
 import { throughput } from './scenarios/throughput';
+import { transformersJs } from './scenarios/transformers-js';
+import { tfjsRuntimes } from './scenarios/tfjs-runtimes';
+import { memory } from './scenarios/memory';
 
 /** Every scenario, in the issue's order. */
-export const SCENARIOS: readonly Scenario[] = [engineOverhead, throughput];
+export const SCENARIOS: readonly Scenario[] = [engineOverhead, throughput, transformersJs, tfjsRuntimes, memory];
 
 /**
  * The scenarios `--only` names (by id or number), in registry order; all of them when `only` is absent.
