@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import process from 'node:process';
 // Enforces the dependency direction of STYLE.md: it reads every package.json's runtime dependencies and every
 // import in non-test sources, and exits 1 naming each violation.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -23,7 +24,8 @@ function sourceFiles(dir) {
   for (const entry of readdirSync(dir)) {
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
-    else if (/\.(ts|mts|js|mjs)$/.test(entry) && !/\.test\.|\.spec\./.test(entry)) out.push(path);
+    // Tests and test fixtures (`*.fixture.ts`) may use dev dependencies; they ship in no build.
+    else if (/\.(ts|mts|js|mjs)$/.test(entry) && !/\.(test|spec|fixture)\./.test(entry)) out.push(path);
   }
   return out;
 }
@@ -53,13 +55,15 @@ export function checkPackage(dir) {
   if (pkg.name === CORE_FORBIDS_NODE && deps.length > 0) problems.push(`${pkg.name} must depend on nothing, has ${deps.join(', ')}`);
   const src = join(dir, 'src');
   for (const file of sourceFiles(src)) {
-    const text = readFileSync(file, 'utf8');
+    // Imports shown in doc comments are examples, not dependencies.
+    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
     const inTesting = relative(src, file).startsWith('testing');
     for (const match of text.matchAll(IMPORT)) {
       const specifier = match[1] ?? match[2];
       const name = packageOf(specifier);
       if (!name) continue;
       const where = relative(process.cwd(), file);
+      if (name === pkg.name) continue; // a script of the package importing the package itself
       if (name.startsWith('@inferox/')) {
         if (!allowed.includes(name)) problems.push(`${where} imports ${specifier}: ${pkg.name} may import ${allowed.join(', ') || 'no @inferox package'}`);
         else if (specifier !== name && specifier !== '@inferox/core/testing') problems.push(`${where} deep-imports ${specifier}: use the package's public entry`);
@@ -83,8 +87,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const root = resolve(fileURLToPath(import.meta.url), '../..');
   const problems = checkWorkspace(root);
   if (problems.length > 0) {
-    console.error(`dependency boundaries: ${problems.length} violation(s)\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    process.stderr.write(`dependency boundaries: ${problems.length} violation(s)\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
     process.exit(1);
   }
-  console.log('dependency boundaries: ok');
+  process.stdout.write('dependency boundaries: ok\n');
 }

@@ -58,3 +58,13 @@ describe('check-boundaries', () => {
     expect(packageOf('@inferox/core/testing')).toBe('@inferox/core');
   });
 });
+
+describe('check-boundaries (fixtures and comments)', () => {
+  it('ignores fixtures, imports in comments and a package importing itself', () => {
+    const dir = fakePackage('@inferox/hub-cache', { '@inferox/core': '0.1.0' }, {
+      'a.fixture.ts': "import '@inferox/onnx-backend';\n",
+      'b.ts': "/**\n * import { x } from '@inferox/engine';\n */\n// import '@inferox/engine';\nimport { y } from '@inferox/hub-cache';\n",
+    });
+    expect(checkPackage(dir)).toEqual([]);
+  });
+});
