@@ -1,4 +1,4 @@
-import { InferoxError, Tensor, isInferoxError } from '@inferox/core';
+import { type InferoxError, Tensor, isInferoxError } from '@inferox/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Engine, createEngine } from './engine';
 import { ControlledBackend, feedsOf } from './internal/controlled-backend.fixture';

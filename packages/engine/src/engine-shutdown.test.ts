@@ -74,12 +74,22 @@ describe('Engine shutdown', () => {
     await closing;
   });
 
-  it('fails requests waiting for a lazy load with SHUT_DOWN and disposes the model that loaded', async () => {
+  it('lets requests waiting for a lazy load run when draining, and disposes the model after', async () => {
     const ctl = new ControlledBackend();
     const engine = createEngine({ backends: [ctl] });
     await engine.load('m', { source: 'm', lazy: true });
     const waiting = settle(engine.infer('m', feedsOf(1)));
     await engine[Symbol.asyncDispose]();
+    expect((await waiting).ok).toBe(true);
+    expect(ctl.live.size).toBe(0);
+  });
+
+  it('fails requests waiting for a lazy load with SHUT_DOWN when not draining', async () => {
+    const ctl = new ControlledBackend();
+    const engine = createEngine({ backends: [ctl] });
+    await engine.load('m', { source: 'm', lazy: true });
+    const waiting = settle(engine.infer('m', feedsOf(1)));
+    await engine.close({ drain: false });
     const r = await waiting;
     expect(r.ok === false && r.error.code).toBe('SHUT_DOWN');
     expect(ctl.live.size).toBe(0);

@@ -152,6 +152,7 @@ class EngineImpl implements Engine {
   readonly #background = new Set<Promise<unknown>>();
   readonly #lifetime = new AbortController();
   #closing?: Promise<void>;
+  #shut = false;
   #sessions = 0;
   #uses = 0;
   readonly #counts = { succeeded: 0, failed: {} as Record<string, number>, fallbacks: 0, evictions: 0, sizes: {} as Record<string, number>, alone: {} as Record<string, number> };
@@ -185,6 +186,11 @@ class EngineImpl implements Engine {
   }
 
   // ---------------------------------------------------------------- registry
+
+  /** Requests admitted before close may still proceed while the engine drains; after that, nothing may. */
+  #checkNotShut(): void {
+    if (this.#shut) throw new InferoxError(ErrorCode.SHUT_DOWN, 'the engine is closed');
+  }
 
   #checkOpen(): void {
     if (this.#closing) throw new InferoxError(ErrorCode.SHUT_DOWN, 'the engine is closed');
@@ -351,7 +357,10 @@ class EngineImpl implements Engine {
       // Fail fast on backends the engine does not have.
       for (const t of spec.replicas?.map((r) => r.backend) ?? spec.backends ?? []) this.#registry.get(t);
     }
-    this.#checkOpen();
+    if (this.#closing) {
+      await this.#retireEntry(entry, { drain: false });
+      throw new InferoxError(ErrorCode.SHUT_DOWN, `the engine closed while ${label(entry)} was loading`);
+    }
     this.#install(entry);
     this.#logger.info('model loaded', { model: label(entry), state: entry.state, backends: entry.replicas.map((r) => r.backend) });
     return this.#info(entry);
@@ -373,7 +382,7 @@ class EngineImpl implements Engine {
     const loaded: Replica[] = [];
     try {
       for (const target of targets) loaded.push(await this.#loadReplica(entry, target, signal));
-      if (this.#closing) throw new InferoxError(ErrorCode.SHUT_DOWN, `the engine closed while ${label(entry)} was loading`);
+      if (this.#shut) throw new InferoxError(ErrorCode.SHUT_DOWN, `the engine closed while ${label(entry)} was loading`);
     } catch (error) {
       await Promise.all(loaded.map((r) => r.retire({ drain: false }).then(() => this.#charges.delete(r))));
       throw error;
@@ -610,7 +619,7 @@ class EngineImpl implements Engine {
     for (let attempt = 0; entry.state !== 'ready'; attempt++) {
       if (attempt > 8) throw new InferoxError(ErrorCode.INTERNAL, `${label(entry)} kept changing while it loaded`);
       await this.#ensureReady(entry, options.signal);
-      this.#checkOpen();
+      this.#checkNotShut();
       entry = this.#resolve(name, version);
     }
     this.#touch(entry);
@@ -639,7 +648,7 @@ class EngineImpl implements Engine {
         this.#counts.fallbacks += 1;
         this.#metrics.fallbacks.inc({ model: name, from: lastBackend, to: replica.backend, reason: last.code });
       }
-      this.#checkOpen();
+      this.#checkNotShut();
       served.backend = replica.backend;
       try {
         if (!replica.usable) {
@@ -751,10 +760,21 @@ class EngineImpl implements Engine {
     const drain = options.drain ?? true;
     const timeoutMs = options.timeoutMs ?? this.#config.closeTimeoutMs;
     this.#logger.info('engine closing', { drain, timeoutMs });
+    const started = performance.now();
+    const loads = [...this.#models.values()].flatMap((versions) => [...versions.values()]).flatMap((e) => (e.loading ? [e.loading] : []));
+    if (drain && loads.length > 0) {
+      // Requests waiting for a lazy model count as queued: let the load finish (within the time) so they can run.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled(loads), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timer);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     this.#lifetime.abort(new InferoxError(ErrorCode.SHUT_DOWN, 'the engine is closing'));
+    this.#shut = true;
     const entries = [...this.#models.values()].flatMap((versions) => [...versions.values()]);
     this.#models.clear();
-    await Promise.all(entries.map((e) => this.#retireEntry(e, { drain, timeoutMs })));
+    const remaining = Math.max(0, timeoutMs - (performance.now() - started));
+    await Promise.all(entries.map((e) => this.#retireEntry(e, { drain, timeoutMs: remaining })));
     while (this.#background.size > 0) await Promise.all([...this.#background]);
     await this.#registry.dispose();
     this.#logger.info('engine closed');

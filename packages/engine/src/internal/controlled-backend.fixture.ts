@@ -114,7 +114,21 @@ export class ControlledBackend implements Backend {
     const factor = typeof options.factor === 'number' ? options.factor : 1;
     const memoryBytes = typeof options.memoryBytes === 'number' ? options.memoryBytes : (this.#options.memoryBytes ?? 1000);
     let disposed = false;
-    const backend = this;
+    const run = async (feeds: TensorMap, runOptions: RunOptions = {}): Promise<Record<string, Tensor>> => {
+      const x = feeds.x!;
+      this.runs.push({ model, handle: id, rows: x.shape[0] ?? 0, disposed });
+      if (disposed) throw new InferoxError('DISPOSED', `model ${model} was disposed`);
+      if (runOptions.signal?.aborted) throw abortError(runOptions.signal, 'run');
+      if (this.#holding) await this.#wait();
+      const code = this.#failures.shift();
+      if (code) throw new InferoxError(code, `injected ${code} on ${this.name}`);
+      const data = Float32Array.from(x.data as Float32Array, (v) => v * factor);
+      return { y: new Tensor('float32', data, x.shape) };
+    };
+    const dispose = async (): Promise<void> => {
+      disposed = true;
+      this.live.delete(handle);
+    };
     const handle: ModelHandle = {
       name: options.name ?? model,
       backend: this.name,
@@ -125,24 +139,9 @@ export class ControlledBackend implements Backend {
       get disposed() {
         return disposed;
       },
-      async run(feeds: TensorMap, runOptions: RunOptions = {}) {
-        const x = feeds.x!;
-        backend.runs.push({ model, handle: id, rows: x.shape[0] ?? 0, disposed });
-        if (disposed) throw new InferoxError('DISPOSED', `model ${model} was disposed`);
-        if (runOptions.signal?.aborted) throw abortError(runOptions.signal, 'run');
-        if (backend.#holding) await backend.#wait();
-        const code = backend.#failures.shift();
-        if (code) throw new InferoxError(code, `injected ${code} on ${backend.name}`);
-        const data = Float32Array.from(x.data as Float32Array, (v) => v * factor);
-        return { y: new Tensor('float32', data, x.shape) };
-      },
-      async dispose() {
-        disposed = true;
-        backend.live.delete(handle);
-      },
-      [Symbol.asyncDispose]() {
-        return handle.dispose();
-      },
+      run,
+      dispose,
+      [Symbol.asyncDispose]: dispose,
     };
     this.live.add(handle);
     return handle;

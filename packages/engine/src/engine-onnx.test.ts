@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { maxAbsDiff } from '@inferox/core/testing';
+import { createOnnxBackend } from '@inferox/onnx-backend';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from './engine';
+import { BERT_DIR, bertExpected, bertFeeds, mlpFeeds, writeMlp } from './internal/real-models.fixture';
+
+const flat = (t: { data: unknown }): number[] => Array.from(t.data as Float32Array);
+
+describe('Engine with the real onnx backend', () => {
+  let dir: string;
+  let mlp: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'inferox-engine-onnx-'));
+    mlp = await writeMlp(join(dir, 'mlp'), 7);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('settles 1,500 concurrent requests against the tiny BERT with none lost', async () => {
+    const engine = createEngine({ backends: [createOnnxBackend()] });
+    try {
+      await engine.load('bert', { source: join(BERT_DIR, 'model.onnx'), maxQueueSize: 2000, batching: { maxBatchSize: 64, maxQueueDelayMs: 2 } });
+      const count = 1500;
+      const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => engine.infer('bert', bertFeeds(i % 3, (i % 3) + 1), { priority: i % 5 === 0 ? 'high' : 'normal' })));
+      expect(results.length).toBe(count);
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      for (const [i, r] of results.entries()) {
+        if (i % 50 !== 0) continue;
+        const out = (r as PromiseFulfilledResult<{ outputs: Record<string, { data: unknown; shape: readonly number[] }> }>).value.outputs;
+        expect(out.last_hidden_state!.shape).toEqual([1, 12, 64]);
+        expect(maxAbsDiff(flat(out.last_hidden_state!), bertExpected(i % 3, (i % 3) + 1))).toBeLessThanOrEqual(1e-4);
+      }
+      const stats = engine.stats();
+      expect(stats.requests.succeeded).toBe(count);
+      expect(Object.entries(stats.batches.sizes).some(([size]) => Number(size) > 1)).toBe(true);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('evicts real models least-recently-used first under a budget', async () => {
+    const probe = createOnnxBackend();
+    const handle = await probe.loadModel(mlp);
+    const size = handle.memoryBytes;
+    await handle.dispose();
+    await probe.dispose();
+    expect(size).toBeGreaterThan(0);
+    const engine = createEngine({ backends: [createOnnxBackend()], config: { maxMemoryBytes: Math.floor(size * 2.5) } });
+    try {
+      await engine.load('a', { source: mlp });
+      await engine.load('b', { source: mlp });
+      await engine.infer('a', mlpFeeds(1));
+      await engine.load('c', { source: mlp });
+      expect(engine.list().map((m) => `${m.name}:${m.state}`)).toEqual(['a:ready', 'b:evicted', 'c:ready']);
+      await engine.infer('b', mlpFeeds(2));
+      expect(engine.list().map((m) => `${m.name}:${m.state}`)).toEqual(['a:evicted', 'b:ready', 'c:ready']);
+      expect(engine.stats()).toMatchObject({ evictions: 2, memory: { heldBytes: size * 2 } });
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('lets queued work finish on close, then disposes everything', async () => {
+    const backend = createOnnxBackend();
+    const engine = createEngine({ backends: [backend] });
+    await engine.load('bert', { source: BERT_DIR });
+    const work = Array.from({ length: 30 }, (_, i) => engine.infer('bert', bertFeeds(i % 3, (i % 3) + 1)));
+    expect(engine.stats().requests.queued + engine.stats().requests.inFlight).toBeGreaterThan(0);
+    await engine.close({ drain: true, timeoutMs: 60_000 });
+    const results = await Promise.allSettled(work);
+    expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+    await expect(backend.loadModel(mlp)).rejects.toMatchObject({ code: 'DISPOSED' });
+  });
+
+  it('lets a process that queued work and closed the engine exit by itself', async () => {
+    const script = resolve(import.meta.dirname, 'internal/shutdown-child.fixture.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', script, mlp], { cwd: import.meta.dirname, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    expect(code, err).toBe(0);
+    const report = JSON.parse(out.trim().split('\n').at(-1)!) as { settled: number; codes: string[] };
+    expect(report.settled).toBe(40);
+    // Draining lets every queued request finish, including those that waited for the lazy model to load.
+    expect(report.codes).toEqual(Array.from({ length: 40 }, () => 'ok'));
+  });
+});
