@@ -168,6 +168,25 @@ describe('loadTfjsModel', () => {
     await handle.dispose();
   });
 
+  it('declares int64 for DT_INT64 placeholders and narrows int64 feeds to int32, as tfjs computes', async () => {
+    const dir = join(temp.dir, 'int64');
+    await mkdir(dir);
+    const modelTopology = {
+      node: [
+        { name: 'ids', op: 'Placeholder', attr: { dtype: { type: 'DT_INT64' }, shape: { shape: { dim: [{ size: '-1' }] } } } },
+        { name: 'as_float', op: 'Cast', input: ['ids'], attr: { SrcT: { type: 'DT_INT64' }, DstT: { type: 'DT_FLOAT' } } },
+      ],
+      versions: { producer: 1 },
+    };
+    await writeFile(join(dir, 'model.json'), JSON.stringify({ format: 'graph-model', modelTopology }));
+    const handle = await backend.loadModel(dir);
+    expect(handle.signature.inputs).toEqual([{ name: 'ids', dtype: 'int64', shape: [null] }]);
+    const { as_float } = await handle.run({ ids: Tensor.from('int64', [3n, -7n, 2n ** 31n - 1n], [3]) });
+    expect(as_float!.toArray()).toEqual([3, -7, 2 ** 31]);
+    await expectInferoxError(handle.run({ ids: Tensor.from('int32', [1], [1]) }), 'INVALID_INPUT', '"ids"', 'int64');
+    await handle.dispose();
+  });
+
   it('runs a GraphModel with dynamic ops through executeAsync without leaking tensors', async () => {
     const dir = join(temp.dir, 'where');
     await mkdir(dir);

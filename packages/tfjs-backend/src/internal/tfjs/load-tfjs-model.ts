@@ -21,6 +21,20 @@ function spec(file: string, name: string, dtype: string | undefined, shape: read
   return { name, dtype: mapped ?? 'float32', shape: dims };
 }
 
+/** Names (node names and signature keys) of the graph's DT_INT64 placeholders. */
+function int64Inputs(files: TfjsModelFiles): Set<string> {
+  const names = new Set<string>();
+  const topology = files.artifacts.modelTopology as { node?: { name?: string; op?: string; attr?: { dtype?: { type?: string } } }[] };
+  for (const node of topology.node ?? []) {
+    if (node.op === 'Placeholder' && node.attr?.dtype?.type === 'DT_INT64' && node.name) names.add(node.name);
+  }
+  const signature = files.artifacts.signature as { inputs?: Record<string, { name?: string; dtype?: string }> } | undefined;
+  for (const [key, input] of Object.entries(signature?.inputs ?? {})) {
+    if (input.dtype === 'DT_INT64') names.add(key);
+  }
+  return names;
+}
+
 class GraphExecutor implements TfjsExecutor {
   readonly #model: GraphModel;
   needsAsync = false;
@@ -82,7 +96,12 @@ export async function loadTfjsModel(_tf: Tf, file: string, files: TfjsModelFiles
     } catch (error) {
       throw new InferoxError(ErrorCode.PACKAGE_INVALID, `${file}: tfjs cannot load this graph model: ${(error as Error).message}`, { cause: error, details: { file } });
     }
-    const inputs = model.inputs.map((info, i) => spec(file, model.inputNodes[i] ?? info.name, info.dtype, info.shape, 'input', false));
+    const int64 = int64Inputs(files);
+    const inputs = model.inputs.map((info, i) => {
+      const declared = spec(file, model.inputNodes[i] ?? info.name, info.dtype, info.shape, 'input', false);
+      // tfjs computes int64 as int32; declaring int64 as the graph does lets ONNX-style int64 feeds through (narrowed).
+      return int64.has(info.name) || int64.has(declared.name) ? { ...declared, dtype: 'int64' as const } : declared;
+    });
     const outputs = model.outputs.map((info, i) => spec(file, model.outputNodes[i] ?? info.name, info.dtype, info.shape, 'output', false));
     return {
       signature: { inputs, outputs },
