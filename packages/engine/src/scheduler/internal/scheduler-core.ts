@@ -13,7 +13,8 @@ import { type Priority, priorityRank } from '../priority';
 import { type ComposedBatch, batchKey, composeBatch, splitOutputs } from './batch-compose';
 import { PoolArbiter, arbiterOf } from './pool-arbiter';
 import type { Candidate, PoolClient } from './pool-client';
-import { RequestQueue } from './request-queue';
+import { type QueueNode, RequestQueue } from './request-queue';
+import { RunContext } from './run-context';
 import { type ResolvedBatching, type ResolvedOptions, resolveOptions } from './resolve-options';
 
 /** setTimeout's longest delay; longer waits re-arm. */
@@ -35,6 +36,7 @@ interface Entry {
   readonly reject: (error: unknown) => void;
   readonly signal: AbortSignal | undefined;
   state: 'queued' | 'running' | 'settled';
+  node: QueueNode<Entry> | undefined;
   timer: Timer | undefined;
   onAbort: (() => void) | undefined;
   execution: Execution | undefined;
@@ -44,7 +46,7 @@ interface Execution {
   readonly members: readonly Entry[];
   readonly cost: number;
   readonly executor: number;
-  readonly controller: AbortController;
+  readonly context: RunContext;
   readonly startedAt: number;
   readonly alone: AloneReason | undefined;
 }
@@ -128,7 +130,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
     });
     try {
       const entry = this.#admit(feeds, options, resolve, reject);
-      this.#queue.add(entry);
+      entry.node = this.#queue.add(entry);
       this.#armExpiry(entry);
       if (entry.signal) {
         const signal = entry.signal;
@@ -203,9 +205,9 @@ export class SchedulerCore implements Scheduler, PoolClient {
     const { members, executor, alone } = plan;
     const cost = members.reduce((sum, m) => sum + m.cost, 0);
     this.#arbiter.reserve(cost);
-    const execution: Execution = { members, cost, executor, controller: new AbortController(), startedAt: Date.now(), alone };
+    const execution: Execution = { members, cost, executor, context: new RunContext(), startedAt: Date.now(), alone };
     for (const m of members) {
-      this.#queue.delete(m);
+      this.#queue.delete(m.node!);
       m.state = 'running';
       m.execution = execution;
     }
@@ -228,7 +230,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
     let run: Promise<Record<string, Tensor>>;
     try {
       const feeds = size === 1 ? members[0]!.feeds : (batch = composeBatch(members.map((m) => m.feeds), this.#batching?.padding)).feeds;
-      run = this.#options.executors[executor]!(feeds, { signal: execution.controller.signal });
+      run = this.#options.executors[executor]!(feeds, execution.context);
     } catch (error) {
       run = Promise.reject(error);
     }
@@ -291,6 +293,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
       reject,
       signal,
       state: 'queued',
+      node: undefined,
       timer: undefined,
       onAbort: undefined,
       execution: undefined,
@@ -326,7 +329,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
   /** Answers a request with an error now, wherever it is. */
   #fail(entry: Entry, error: InferoxError): void {
     if (entry.state === 'queued') {
-      this.#queue.delete(entry);
+      this.#queue.delete(entry.node!);
       this.#settle(entry, undefined, error);
       // A new head may be ready (its batch delay over) and the close may be done.
       this.#arbiter.dispatch();
@@ -334,7 +337,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
     } else if (entry.state === 'running') {
       this.#settle(entry, undefined, error);
       const execution = entry.execution!;
-      if (execution.members.every((m) => m.state === 'settled')) execution.controller.abort(error);
+      if (execution.members.every((m) => m.state === 'settled')) execution.context.abort(error);
     }
   }
 
@@ -423,17 +426,18 @@ export class SchedulerCore implements Scheduler, PoolClient {
     let room = free - leader.cost;
     let sawOther = false;
     let sawCompatible = false;
-    for (const e of this.#queue) {
-      if (members.length >= maxBatchSize) break;
-      if (e === leader) continue;
+    this.#queue.scan((e) => {
+      if (members.length >= maxBatchSize) return false;
+      if (e === leader) return true;
       sawOther = true;
-      if (e.key !== leader.key) continue;
+      if (e.key !== leader.key) return true;
       sawCompatible = true;
       if (e.cost <= room) {
         members.push(e);
         room -= e.cost;
       }
-    }
+      return true;
+    });
     const waitUntil = leader.enqueuedAt + maxQueueDelayMs;
     const waited = Date.now() >= waitUntil;
     let size = members.length;
@@ -467,8 +471,8 @@ export class SchedulerCore implements Scheduler, PoolClient {
   }
 
   #rejectQueued(error: InferoxError): void {
-    for (const entry of [...this.#queue]) {
-      this.#queue.delete(entry);
+    for (const entry of this.#queue.toArray()) {
+      this.#queue.delete(entry.node!);
       this.#settle(entry, undefined, error);
     }
   }
