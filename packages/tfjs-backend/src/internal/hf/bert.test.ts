@@ -39,6 +39,20 @@ describe('bertArchitecture', () => {
     await model.dispose();
   });
 
+  it('has no pooler_output when the checkpoint has no pooler, and names the half that is missing when it has half', async () => {
+    const ref = await bertReference();
+    const tensors = await bertTensors();
+    tensors.delete('pooler.dense.weight');
+    await expectInferoxError(backend.loadModel(await writeBertCheckpoint(join(temp.dir, 'half-pooler'), tensors)), 'PACKAGE_INVALID', '"pooler.dense.weight"');
+    tensors.delete('pooler.dense.bias');
+    const model = await backend.loadModel(await writeBertCheckpoint(join(temp.dir, 'no-pooler'), tensors));
+    expect(model.signature.outputs.map((o) => o.name)).toEqual(['last_hidden_state']);
+    const out = await model.run(bertFeeds(ref));
+    expect(Object.keys(out)).toEqual(['last_hidden_state']);
+    expect(maxAbsDiff(out.last_hidden_state!.data as Float32Array, ref.last_hidden_state.flat(2))).toBeLessThan(1e-4);
+    await model.dispose();
+  });
+
   it('rejects with PACKAGE_INVALID naming the field when the config is inconsistent or unsupported', async () => {
     await expectInferoxError(backend.loadModel(await withConfig('heads', { num_attention_heads: 3 })), 'PACKAGE_INVALID', '"num_attention_heads"', 'hidden_size (64)');
     await expectInferoxError(backend.loadModel(await withConfig('act', { hidden_act: 'mish' })), 'PACKAGE_INVALID', '"hidden_act"', '"mish"');

@@ -49,7 +49,8 @@ interface BertWeights {
   readonly tokenType: TfTensor;
   readonly embeddingNorm: Norm;
   readonly layers: readonly BertLayer[];
-  readonly pooler: Dense;
+  /** Absent when the checkpoint has no pooler (then there is no `pooler_output`). */
+  readonly pooler: Dense | undefined;
 }
 
 function readConfig(checkpoint: Checkpoint): BertConfig {
@@ -77,6 +78,7 @@ function readWeights(set: WeightSet, checkpoint: Checkpoint, c: BertConfig): Ber
   // Task-head checkpoints (BertForMaskedLM, ...) nest the encoder under `bert.`.
   const prefix = !checkpoint.weights.has('embeddings.word_embeddings.weight') && checkpoint.weights.has('bert.embeddings.word_embeddings.weight') ? 'bert.' : '';
   const t = (name: string, shape: readonly number[]): TfTensor => set.get(prefix + name, shape);
+  const has = (name: string): boolean => checkpoint.weights.has(prefix + name);
   const dense = (name: string, out: number, inp: number): Dense => ({ weight: t(`${name}.weight`, [out, inp]), bias: t(`${name}.bias`, [out]) });
   const norm = (name: string): Norm => ({ gamma: t(`${name}.weight`, [c.hidden]), beta: t(`${name}.bias`, [c.hidden]) });
   const H = c.hidden;
@@ -98,7 +100,8 @@ function readWeights(set: WeightSet, checkpoint: Checkpoint, c: BertConfig): Ber
         outputNorm: norm(`${p}.output.LayerNorm`),
       };
     }),
-    pooler: dense('pooler.dense', H, H),
+    // Like the onnx backend: a checkpoint without any pooler tensor has no pooler_output; half a pooler is invalid.
+    pooler: has('pooler.dense.weight') || has('pooler.dense.bias') ? dense('pooler.dense', H, H) : undefined,
   };
 }
 
@@ -177,7 +180,7 @@ class BertExecutor implements TfjsExecutor {
     return outputs.map((name) => {
       if (name === 'last_hidden_state') return last;
       const first = tf.reshape(tf.slice(last, [0, 0, 0], [batch, 1, H]), [batch, H]);
-      return tf.tanh(dense(first, w.pooler));
+      return tf.tanh(dense(first, w.pooler!));
     });
   }
 
@@ -201,7 +204,7 @@ export const bertArchitecture: HfArchitecture = {
       inputs: ['input_ids', 'attention_mask', 'token_type_ids'].map((name) => ({ name, dtype: 'int64' as const, shape: [...ids] })),
       outputs: [
         { name: 'last_hidden_state', dtype: 'float32', shape: ['batch', 'sequence', config.hidden] },
-        { name: 'pooler_output', dtype: 'float32', shape: ['batch', config.hidden] },
+        ...(weights.pooler ? [{ name: 'pooler_output', dtype: 'float32' as const, shape: ['batch', config.hidden] }] : []),
       ],
     };
     return {
