@@ -21,11 +21,11 @@ describe('Engine with the real onnx backend', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('settles 1,500 concurrent requests against the tiny BERT with none lost', async () => {
+  it('settles 1,000 concurrent requests against the tiny BERT with none lost', async () => {
     const engine = createEngine({ backends: [createOnnxBackend()] });
     try {
       await engine.load('bert', { source: join(BERT_DIR, 'model.onnx'), maxQueueSize: 2000, batching: { maxBatchSize: 64, maxQueueDelayMs: 2 } });
-      const count = 1500;
+      const count = 1000;
       const results = await Promise.allSettled(Array.from({ length: count }, (_, i) => engine.infer('bert', bertFeeds(i % 3, (i % 3) + 1), { priority: i % 5 === 0 ? 'high' : 'normal' })));
       expect(results.length).toBe(count);
       expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
@@ -38,6 +38,26 @@ describe('Engine with the real onnx backend', () => {
       const stats = engine.stats();
       expect(stats.requests.succeeded).toBe(count);
       expect(Object.entries(stats.batches.sizes).some(([size]) => Number(size) > 1)).toBe(true);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('serves a model from worker-thread instances with the same outputs as inline', async () => {
+    const engine = createEngine({ backends: [createOnnxBackend()] });
+    try {
+      await engine.load('inline', { source: mlp });
+      const info = await engine.load('threads', { source: mlp, instances: { count: 2, mode: 'worker' } });
+      expect(info.replicas[0]).toMatchObject({ backend: 'onnx', instances: { count: 2, mode: 'worker' } });
+      expect(info.memoryBytes).toBe(2 * engine.info('inline').memoryBytes);
+      const feeds = Array.from({ length: 8 }, (_, i) => mlpFeeds(i, 2));
+      const [inline, threads] = await Promise.all([engine.inferBatch('inline', feeds), engine.inferBatch('threads', feeds)]);
+      threads.forEach((r, i) => {
+        expect(r.status).toBe('fulfilled');
+        const a = (inline[i] as PromiseFulfilledResult<{ outputs: Record<string, { data: unknown }> }>).value.outputs.logits!;
+        const b = (r as PromiseFulfilledResult<{ outputs: Record<string, { data: unknown }> }>).value.outputs.logits!;
+        expect(maxAbsDiff(flat(a), flat(b))).toBeLessThanOrEqual(1e-6);
+      });
     } finally {
       await engine.close();
     }
