@@ -4,9 +4,11 @@ import { throughput } from './scenarios/throughput';
 import { transformersJs } from './scenarios/transformers-js';
 import { tfjsRuntimes } from './scenarios/tfjs-runtimes';
 import { memory } from './scenarios/memory';
+import { hubDownload } from './scenarios/hub-download';
+import { stress } from './scenarios/stress';
 
 /** Every scenario, in the issue's order. */
-export const SCENARIOS: readonly Scenario[] = [engineOverhead, throughput, transformersJs, tfjsRuntimes, memory];
+export const SCENARIOS: readonly Scenario[] = [engineOverhead, throughput, transformersJs, tfjsRuntimes, memory, hubDownload, stress];
 
 /**
  * The scenarios `--only` names (by id or number), in registry order; all of them when `only` is absent.
