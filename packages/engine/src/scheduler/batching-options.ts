@@ -30,7 +30,8 @@ export interface PaddingOptions {
  * request's own length (the dim 1 of the first `padding` input it has).
  *
  * A batch is led by the highest-priority queued request that fits the admission pool; compatible requests join it in
- * queue order (priority, then arrival), lower priorities included, while their summed cost still fits.
+ * queue order (priority, then arrival), lower priorities included, while their summed cost still fits; only the
+ * first `max(64, 4 × maxBatchSize)` queued requests are examined, so a dispatch stays cheap behind a long queue.
  */
 export interface BatchingOptions {
   /** Most requests (not rows) in one run; a request of several rows counts once. */

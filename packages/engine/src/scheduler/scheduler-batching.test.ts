@@ -353,4 +353,16 @@ describe('Scheduler batching', () => {
     expect(closed.state).toBe('fulfilled');
     expect(scheduler.stats()).toMatchObject({ failed: { CANCELLED: 1, SHUT_DOWN: 1 }, completed: 1 });
   });
+  it('looks for batch mates only among the first max(64, 4 × maxBatchSize) queued requests', async () => {
+    const { held, scheduler } = setup({ maxBatchSize: 2, maxQueueDelayMs: 0 }, { maxQueueSize: 100 });
+    track(scheduler.submit(row('busy', 0)));
+    track(scheduler.submit(row('leader', 1)));
+    for (let i = 0; i < 64; i++) track(scheduler.submit(tagged(`odd-${i}`, { x: Tensor.from('float32', [i], [1, 1]) })));
+    track(scheduler.submit(row('far', 2)));
+    held.open('busy').resolve();
+    await flushMicrotasks();
+    expect(held.order[1]).toEqual(['leader']);
+    expect(scheduler.stats().alone['shape-mismatch']).toBe(1);
+    await finish(scheduler, held);
+  });
 });

@@ -162,6 +162,23 @@ describe('Scheduler', () => {
       await close(b, held);
     });
 
+    it('removes a parked request at once when its signal aborts, so the release wakes the next one', async () => {
+      const pool = createAdmissionPool({ capacity: 2 });
+      const { held, scheduler } = setup({ pool, maxConcurrent: 4 });
+      track(scheduler.submit(tagged('holder'), { cost: 2 }));
+      const controller = new AbortController();
+      const parked = track(scheduler.submit(tagged('parked'), { cost: 2, priority: 'critical', signal: controller.signal }));
+      track(scheduler.submit(tagged('next'), { cost: 2, priority: 'low' }));
+      controller.abort(new Error('changed my mind'));
+      await flushMicrotasks();
+      expect(codeOf(parked.error)).toBe('CANCELLED');
+      expect(scheduler.queued).toBe(1);
+      held.open('holder').resolve();
+      await flushMicrotasks();
+      expect(held.order).toEqual([['holder'], ['next']]);
+      await close(scheduler, held);
+    });
+
     it('rejects at once with OUT_OF_MEMORY a request costing more than the whole pool, without blocking others', async () => {
       const pool = createAdmissionPool({ capacity: 8 });
       const { held, scheduler } = setup({ pool });

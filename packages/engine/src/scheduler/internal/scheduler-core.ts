@@ -17,6 +17,13 @@ import { type QueueNode, RequestQueue } from './request-queue';
 import { RunContext } from './run-context';
 import { type ResolvedBatching, type ResolvedOptions, resolveOptions } from './resolve-options';
 
+/**
+ * How many queued requests behind a batch's leader are examined for batch mates (times maxBatchSize, at least 64):
+ * keeps each dispatch cheap when a long queue holds requests that cannot join.
+ */
+const BATCH_SCAN_FACTOR = 4;
+const BATCH_SCAN_MIN = 64;
+
 /** setTimeout's longest delay; longer waits re-arm. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -69,6 +76,8 @@ export class SchedulerCore implements Scheduler, PoolClient {
   readonly #slots: number[];
   readonly #executions = new Set<Execution>();
   #running = 0;
+  /** No queued request costs this much or less (-1: unknown); saves rescanning a queue where nothing fits. */
+  #noFitUpTo = -1;
   #plan: Plan | undefined;
   #batchTimer: { at: number; handle: Timer } | undefined;
   #closing = false;
@@ -131,6 +140,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
     try {
       const entry = this.#admit(feeds, options, resolve, reject);
       entry.node = this.#queue.add(entry);
+      if (entry.cost <= this.#noFitUpTo) this.#noFitUpTo = -1;
       this.#armExpiry(entry);
       if (entry.signal) {
         const signal = entry.signal;
@@ -191,8 +201,12 @@ export class SchedulerCore implements Scheduler, PoolClient {
     }
     const executor = this.#freeExecutor();
     if (executor < 0) return undefined;
+    if (free <= this.#noFitUpTo) return undefined;
     const leader = this.#queue.find((e) => e.cost <= free);
-    if (!leader) return undefined;
+    if (!leader) {
+      this.#noFitUpTo = free;
+      return undefined;
+    }
     const plan = this.#batching ? this.#planBatch(this.#batching, leader, free, executor) : { members: [leader], executor, alone: 'batching-off' as const };
     if (!plan) return undefined;
     this.#plan = plan;
@@ -426,8 +440,9 @@ export class SchedulerCore implements Scheduler, PoolClient {
     let room = free - leader.cost;
     let sawOther = false;
     let sawCompatible = false;
+    let budget = Math.max(BATCH_SCAN_MIN, BATCH_SCAN_FACTOR * maxBatchSize);
     this.#queue.scan((e) => {
-      if (members.length >= maxBatchSize) return false;
+      if (members.length >= maxBatchSize || budget-- === 0) return false;
       if (e === leader) return true;
       sawOther = true;
       if (e.key !== leader.key) return true;
