@@ -58,6 +58,37 @@ describe('Engine shutdown', () => {
     expect(ctl.runs.every((r) => !r.disposed)).toBe(true);
   });
 
+  it('gives models still draining after a swap the same close timeout as the rest', async () => {
+    const ctl = new ControlledBackend();
+    const engine = createEngine({ backends: [ctl] });
+    await engine.load('m', { source: 'm' });
+    ctl.hold();
+    const old = Array.from({ length: 3 }, (_, i) => settle(engine.infer('m', feedsOf(i))));
+    await ctl.whenWaiting(1);
+    await engine.load('m', { source: 'm', options: { factor: 2 } });
+    const closing = engine.close({ timeoutMs: 0 });
+    // Answered before the held run is released: the old replica's drain was cut short.
+    expect((await Promise.all(old)).map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['SHUT_DOWN', 'SHUT_DOWN', 'SHUT_DOWN']);
+    ctl.release();
+    await closing;
+    expect(ctl.live.size).toBe(0);
+  });
+
+  it('cuts short the drain of swapped models at once when not draining', async () => {
+    const ctl = new ControlledBackend();
+    const engine = createEngine({ backends: [ctl] });
+    await engine.load('m', { source: 'm' });
+    ctl.hold();
+    const old = Array.from({ length: 2 }, (_, i) => settle(engine.infer('m', feedsOf(i))));
+    await ctl.whenWaiting(1);
+    await engine.load('m', { source: 'm', options: { factor: 2 } });
+    const closing = engine.close({ drain: false });
+    expect((await old[1]!).ok).toBe(false);
+    ctl.release();
+    await closing;
+    expect(ctl.live.size).toBe(0);
+  });
+
   it('rejects queued requests at once when not draining', async () => {
     const ctl = new ControlledBackend();
     const engine = createEngine({ backends: [ctl] });

@@ -150,6 +150,8 @@ class EngineImpl implements Engine {
   /** Memory charged per replica (or per pending load token). */
   readonly #charges = new Map<object, number>();
   readonly #background = new Set<Promise<unknown>>();
+  /** Every replica created and not yet disposed (including those draining after a swap, unload or eviction). */
+  readonly #replicas = new Set<Replica>();
   readonly #lifetime = new AbortController();
   #closing?: Promise<void>;
   #shut = false;
@@ -261,15 +263,24 @@ class EngineImpl implements Engine {
 
   #retireEntry(entry: VersionEntry, options: { drain: boolean; timeoutMs?: number }): Promise<void> {
     entry.removed = true;
-    const replicas = entry.replicas;
     return this.#track(
       Promise.all(
-        replicas.map(async (r) => {
-          await r.retire(options);
+        entry.replicas.map(async (r) => {
+          await this.#retire(r, options);
           this.#charges.delete(r);
         }),
       ).then(() => undefined),
     );
+  }
+
+  async #retire(replica: Replica, options: { drain: boolean; timeoutMs?: number }): Promise<void> {
+    await replica.retire(options);
+    this.#replicas.delete(replica);
+  }
+
+  #adopt(replica: Replica): Replica {
+    this.#replicas.add(replica);
+    return replica;
   }
 
   // ---------------------------------------------------------------- memory
@@ -335,7 +346,7 @@ class EngineImpl implements Engine {
       versions.delete(entry.version);
       if (versions.size === 0) this.#models.delete(entry.name);
     }
-    return this.#track(Promise.all(replicas.map((r) => r.retire({ drain: true }))).then(() => undefined));
+    return this.#track(Promise.all(replicas.map((r) => this.#retire(r, { drain: true }))).then(() => undefined));
   }
 
   // ---------------------------------------------------------------- loading
@@ -384,7 +395,7 @@ class EngineImpl implements Engine {
       for (const target of targets) loaded.push(await this.#loadReplica(entry, target, signal));
       if (this.#shut) throw new InferoxError(ErrorCode.SHUT_DOWN, `the engine closed while ${label(entry)} was loading`);
     } catch (error) {
-      await Promise.all(loaded.map((r) => r.retire({ drain: false }).then(() => this.#charges.delete(r))));
+      await Promise.all(loaded.map((r) => this.#retire(r, { drain: false }).then(() => this.#charges.delete(r))));
       throw error;
     }
     entry.replicas = loaded;
@@ -404,7 +415,7 @@ class EngineImpl implements Engine {
       await Promise.all(this.#reserve(token, estimate * (instances.mode === 'worker' ? instances.count : 1), entry, what));
       throwIfAborted(signal, what);
       const parts = instances.mode === 'worker' ? await this.#loadWorkers(backend, target, instances.count, estimate, signal) : await this.#loadInline(backend, target, instances.count, estimate, signal);
-      const replica = new Replica({
+      const replica = this.#adopt(new Replica({
         ...parts,
         model: entry.name,
         version: entry.version,
@@ -415,12 +426,12 @@ class EngineImpl implements Engine {
         ...((spec.maxConcurrent ?? this.#config.maxConcurrent) === undefined ? {} : { maxConcurrent: spec.maxConcurrent ?? this.#config.maxConcurrent }),
         ...(this.#pool ? { pool: this.#pool } : {}),
         onBatch: this.#onBatch(entry.name, target.backend),
-      });
+      }));
       this.#charges.delete(token);
       try {
         await Promise.all(this.#reserve(replica, replica.memoryBytes, entry, what));
       } catch (error) {
-        await replica.retire({ drain: false });
+        await this.#retire(replica, { drain: false });
         throw error;
       }
       return replica;
@@ -504,7 +515,7 @@ class EngineImpl implements Engine {
     this.#charges.delete(token);
     this.#checkOpen();
     const run: Run = (feeds, context) => handle.run(feeds, { signal: context.signal });
-    const replica = new Replica({
+    const replica = this.#adopt(new Replica({
       model: name,
       version,
       backend: handle.backend,
@@ -521,7 +532,7 @@ class EngineImpl implements Engine {
       ...(this.#config.maxConcurrent === undefined ? {} : { maxConcurrent: this.#config.maxConcurrent }),
       ...(this.#pool ? { pool: this.#pool } : {}),
       onBatch: this.#onBatch(name, handle.backend),
-    });
+    }));
     this.#charges.set(replica, memoryBytes);
     entry.replicas = [replica];
     this.#install(entry);
@@ -774,8 +785,19 @@ class EngineImpl implements Engine {
     const entries = [...this.#models.values()].flatMap((versions) => [...versions.values()]);
     this.#models.clear();
     const remaining = Math.max(0, timeoutMs - (performance.now() - started));
-    await Promise.all(entries.map((e) => this.#retireEntry(e, { drain, timeoutMs: remaining })));
-    while (this.#background.size > 0) await Promise.all([...this.#background]);
+    // Replicas already draining (swapped, unloaded, evicted) get the same time as the rest, then are hurried.
+    const current = new Set(entries.flatMap((e) => e.replicas));
+    const hurry = (): void => {
+      for (const r of this.#replicas) if (drain || !current.has(r)) r.hurry();
+    };
+    const timer = drain ? setTimeout(hurry, remaining) : undefined;
+    if (!drain) hurry();
+    try {
+      await Promise.all(entries.map((e) => this.#retireEntry(e, { drain, timeoutMs: remaining })));
+      while (this.#background.size > 0) await Promise.all([...this.#background]);
+    } finally {
+      clearTimeout(timer);
+    }
     await this.#registry.dispose();
     this.#logger.info('engine closed');
   }

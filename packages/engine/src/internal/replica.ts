@@ -61,6 +61,7 @@ export class Replica {
   #active = 0;
   #idle: (() => void)[] = [];
   #retired?: Promise<void>;
+  readonly #hurry = new AbortController();
 
   constructor(init: ReplicaInit) {
     this.#init = init;
@@ -146,7 +147,8 @@ export class Replica {
   async #retire(options: { drain: boolean; timeoutMs?: number }): Promise<void> {
     this.state = 'retiring';
     try {
-      await this.scheduler.close(options.timeoutMs === undefined ? { drain: options.drain } : { drain: options.drain, timeoutMs: options.timeoutMs });
+      const signal = this.#hurry.signal;
+      await this.scheduler.close(options.timeoutMs === undefined ? { drain: options.drain, signal } : { drain: options.drain, timeoutMs: options.timeoutMs, signal });
     } catch (error) {
       this.#init.logger.warn('scheduler close failed', { model: this.model, backend: this.backend, error: String(error) });
     }
@@ -159,6 +161,11 @@ export class Replica {
     } catch (error) {
       this.#init.logger.warn('replica dispose failed', { model: this.model, backend: this.backend, error: String(error) });
     }
+  }
+
+  /** Ends a drain under way at once, as if its time were up (what is left gets `SHUT_DOWN`). */
+  hurry(): void {
+    this.#hurry.abort();
   }
 
   info(): ReplicaInfo {
