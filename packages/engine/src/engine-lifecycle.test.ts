@@ -221,6 +221,26 @@ describe('Engine lifecycle', () => {
     expect(ctl.loads).toBe(1);
   });
 
+  it('rejects with CANCELLED when the load or unload signal is aborted', async () => {
+    const ctl = new ControlledBackend();
+    engine = createEngine({ backends: [ctl] });
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    expect((await failure(engine.load('m', { source: 'm' }, { signal: controller.signal }))).code).toBe('CANCELLED');
+    expect((await failure(engine.register('own', await ctl.loadModel('own'), { signal: controller.signal }))).code).toBe('CANCELLED');
+    await engine.load('m', { source: 'm' });
+    ctl.hold();
+    const running = engine.infer('m', feedsOf(1));
+    await ctl.whenWaiting(1);
+    const waiting = new AbortController();
+    const unloading = engine.unload('m', { signal: waiting.signal });
+    waiting.abort(new Error('not waiting any more'));
+    expect((await failure(unloading)).code).toBe('CANCELLED');
+    expect(() => engine!.info('m')).toThrow(expect.objectContaining({ code: 'MODEL_NOT_FOUND' }));
+    ctl.release();
+    await running;
+  });
+
   it('loads every replica or none when one replica fails', async () => {
     const a = new ControlledBackend({ name: 'a' });
     const b = new ControlledBackend({ name: 'b' });

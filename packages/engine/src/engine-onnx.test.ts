@@ -63,6 +63,18 @@ describe('Engine with the real onnx backend', () => {
     }
   });
 
+  it('fails the load and leaves no worker behind when worker instances cannot load the source', async () => {
+    const engine = createEngine({ backends: [createOnnxBackend()] });
+    try {
+      const error = await engine.load('bad', { source: join(dir, 'missing.onnx'), instances: { count: 2, mode: 'worker' } }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: expect.stringMatching(/PACKAGE_INVALID|BACKEND_ERROR|INVALID_INPUT/) });
+      expect((error as Error).message).toContain('missing.onnx');
+      expect(engine.list()).toEqual([]);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('evicts real models least-recently-used first under a budget', async () => {
     const probe = createOnnxBackend();
     const handle = await probe.loadModel(mlp);
