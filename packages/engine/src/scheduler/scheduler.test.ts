@@ -232,8 +232,12 @@ describe('Scheduler', () => {
     it('rejects with DEADLINE_EXCEEDED a request whose deadline has passed when it arrives', async () => {
       const { held, scheduler } = setup();
       const late = track(scheduler.submit(tagged('late'), { deadline: Date.now() }));
+      const never = track(scheduler.submit(tagged('never'), { deadline: Number.NEGATIVE_INFINITY }));
       await flushMicrotasks();
       expect(codeOf(late.error)).toBe('DEADLINE_EXCEEDED');
+      expect((late.error as Error).message).toContain(new Date().toISOString());
+      expect(codeOf(never.error)).toBe('DEADLINE_EXCEEDED');
+      expect((never.error as Error).message).toContain('(-Infinity)');
       expect(held.runs).toHaveLength(0);
       await scheduler.close();
     });

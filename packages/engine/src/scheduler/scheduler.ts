@@ -23,7 +23,10 @@ export interface SchedulerOptions {
   readonly executors: readonly Executor[];
   /** Runs in flight per executor (a batch counts once). @defaultValue 1 */
   readonly maxConcurrent?: number;
-  /** Requests waiting (not running) beyond which `submit` rejects with `QUEUE_FULL`. @defaultValue 1024 */
+  /**
+   * Requests waiting (not running) beyond which `submit` rejects with `QUEUE_FULL`, whatever the new request's
+   * priority (nothing queued is evicted for it). @defaultValue 1024
+   */
   readonly maxQueueSize?: number;
   /** Capacity shared with other schedulers; without one the scheduler has an unlimited pool of its own. */
   readonly pool?: AdmissionPool;

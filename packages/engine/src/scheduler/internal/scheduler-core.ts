@@ -29,6 +29,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 type Timer = ReturnType<typeof setTimeout>;
 
+/** An epoch-ms instant for messages: ISO when Date can show it, the number otherwise. */
+const formatInstant = (ms: number): string => (Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms));
+
 interface Entry {
   readonly seq: number;
   readonly rank: number;
@@ -137,23 +140,25 @@ export class SchedulerCore implements Scheduler, PoolClient {
       resolve = res;
       reject = rej;
     });
+    let entry: Entry;
     try {
-      const entry = this.#admit(feeds, options, resolve, reject);
-      entry.node = this.#queue.add(entry);
-      if (entry.cost <= this.#noFitUpTo) this.#noFitUpTo = -1;
-      this.#armExpiry(entry);
-      if (entry.signal) {
-        const signal = entry.signal;
-        entry.onAbort = () => this.#fail(entry, abortError(signal, `request to ${JSON.stringify(this.#options.name)}`));
-        signal.addEventListener('abort', entry.onAbort, { once: true });
-      }
-      this.#arbiter.dispatch();
+      entry = this.#admit(feeds, options, resolve, reject);
     } catch (error) {
       const failure = toInferoxError(error, ErrorCode.INTERNAL);
       this.#stats.rejected++;
       this.#countFailure(failure);
       reject(failure);
+      return promise;
     }
+    entry.node = this.#queue.add(entry);
+    if (entry.cost <= this.#noFitUpTo) this.#noFitUpTo = -1;
+    this.#armExpiry(entry);
+    const { signal } = entry;
+    if (signal) {
+      entry.onAbort = () => this.#fail(entry, abortError(signal, `request to ${JSON.stringify(this.#options.name)}`));
+      signal.addEventListener('abort', entry.onAbort, { once: true });
+    }
+    this.#arbiter.dispatch();
     return promise;
   }
 
@@ -276,7 +281,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
     if (signal?.aborted) throw abortError(signal, `request to ${name}`);
     const now = Date.now();
     if (deadline !== undefined && deadline <= now) {
-      throw new InferoxError(ErrorCode.DEADLINE_EXCEEDED, `request to ${name} arrived after its deadline (${new Date(deadline).toISOString()})`, {
+      throw new InferoxError(ErrorCode.DEADLINE_EXCEEDED, `request to ${name} arrived after its deadline (${formatInstant(deadline)})`, {
         details: { deadline, now },
       });
     }
@@ -332,7 +337,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
     const name = JSON.stringify(this.#options.name);
     const where = entry.state === 'queued' ? 'while queued' : 'while running';
     if (entry.expiryCode === ErrorCode.DEADLINE_EXCEEDED) {
-      return new InferoxError(ErrorCode.DEADLINE_EXCEEDED, `request to ${name} missed its deadline (${new Date(entry.expiresAt).toISOString()}) ${where}`, {
+      return new InferoxError(ErrorCode.DEADLINE_EXCEEDED, `request to ${name} missed its deadline (${formatInstant(entry.expiresAt)}) ${where}`, {
         details: { deadline: entry.expiresAt },
       });
     }
