@@ -15,7 +15,7 @@ export default defineConfig({
       include: ['src/**/*.ts'],
       exclude: ['src/**/*.test.ts'],
       reporter: ['text-summary'],
-      thresholds: { lines: 0, branches: 0 },
+      thresholds: { lines: 60, branches: 55 },
     },
   },
 });

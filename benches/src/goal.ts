@@ -15,13 +15,13 @@ export interface Goal {
 export function checkGoal(name: string, measured: number, bound: { readonly atMost?: number; readonly atLeast?: number; readonly equal?: number }, unit = ''): Goal {
   const parts: string[] = [];
   let met = Number.isFinite(measured);
-  if (bound.atMost !== undefined) {
-    parts.push(`≤ ${bound.atMost}${unit}`);
-    met &&= measured <= bound.atMost;
-  }
   if (bound.atLeast !== undefined) {
     parts.push(`≥ ${bound.atLeast}${unit}`);
     met &&= measured >= bound.atLeast;
+  }
+  if (bound.atMost !== undefined) {
+    parts.push(`≤ ${bound.atMost}${unit}`);
+    met &&= measured <= bound.atMost;
   }
   if (bound.equal !== undefined) {
     parts.push(`= ${bound.equal}${unit}`);

@@ -26,7 +26,7 @@ export const engineOverhead: Scenario = {
         const sides = [() => session.run(feeds.ort), () => engine.infer('bert', feeds.core)] as const;
         const w = await interleave(...sides, { rounds: warmup, warmup: 0 });
         const msPerRound = (w.a.reduce((x, y) => x + y, 0) + w.b.reduce((x, y) => x + y, 0)) / warmup;
-        const rounds = roundsWithin(budgetMs, msPerRound, { min: 20, max: ctx.profile.overhead.rounds });
+        const rounds = roundsWithin(budgetMs, msPerRound, { min: Math.min(20, ctx.profile.overhead.rounds), max: ctx.profile.overhead.rounds });
         ctx.log(`  ${name}: ${rounds} interleaved calls each`);
         const t = await interleave(...sides, { rounds, warmup: 0 });
         const base = summarize(t.a);

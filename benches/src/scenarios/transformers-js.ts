@@ -65,7 +65,7 @@ export const transformersJs: Scenario = {
 
       const w = await interleave(baseline, inferox, { rounds: p.warmup, warmup: 0 });
       const msPerRound = (w.a.reduce((s, v) => s + v, 0) + w.b.reduce((s, v) => s + v, 0)) / p.warmup;
-      const rounds = roundsWithin(ctx.profile.overhead.budgetMs, msPerRound, { min: 20, max: p.rounds });
+      const rounds = roundsWithin(ctx.profile.overhead.budgetMs, msPerRound, { min: Math.min(20, p.rounds), max: p.rounds });
       ctx.log(`  single client: ${rounds} interleaved calls each`);
       const single = await interleave(baseline, inferox, { rounds, warmup: 0 });
       ctx.log(`  ${p.clients} clients × ${p.requestsPerClient} requests, ${p.throughputRounds} rounds each`);

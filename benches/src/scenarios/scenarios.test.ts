@@ -1,0 +1,59 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BenchProfile, benchProfile } from '../bench-profile';
+import { createBenchContext } from '../internal/create-bench-context';
+import type { BenchContext } from '../scenario';
+import { engineOverhead } from './engine-overhead';
+import { stress } from './stress';
+import { throughput } from './throughput';
+
+// The scenarios themselves, on the tiny fixture with a handful of rounds: real engine, real onnxruntime.
+const quick = benchProfile(true);
+const micro: BenchProfile = {
+  ...quick,
+  overhead: { models: ['tiny'], seq: 16, rounds: 4, warmup: 2, budgetMs: 50 },
+  throughput: { ...quick.throughput, seq: 8, concurrency: [1, 4], rounds: 1, requestsPerClient: 1, minRequests: 4 },
+  stress: { requests: 300, seq: 8, rounds: 1, maxBatchSize: 8 },
+};
+let workDir: string;
+let ctx: BenchContext;
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'bench-scenarios-'));
+  ctx = createBenchContext({ profile: micro, threads: 1, workDir, log: () => undefined });
+});
+afterAll(() => rm(workDir, { recursive: true, force: true }));
+
+describe('engineOverhead', () => {
+  it('reports ORT and Inferox p50s, their ratio and the tiny goal when run on the fixture', async () => {
+    const r = await engineOverhead.run(ctx);
+    expect(r.tables[0]!.rows).toHaveLength(1);
+    expect(r.tables[0]!.rows[0]![0]).toBe('tiny');
+    expect(r.goals).toEqual([expect.objectContaining({ name: 'p50 ratio, tiny', target: '≤ 1.05' })]);
+    const raw = r.raw as Record<string, { baselineMs: number[]; inferoxMs: number[] }>;
+    expect(raw.tiny!.baselineMs.length).toBe(raw.tiny!.inferoxMs.length);
+    expect(raw.tiny!.baselineMs).toHaveLength(4);
+  });
+});
+
+describe('throughput', () => {
+  it('measures every setup at every concurrency and draws three charts', async () => {
+    const r = await throughput.run(ctx);
+    expect(r.tables[0]!.headers).toEqual(['clients', 'ORT Promise.all', 'Inferox inline', 'Inferox batching ≤16', 'Inferox 2 workers', 'Inferox 2 workers + batching']);
+    expect(r.tables[0]!.rows.map((row) => row[0])).toEqual([1, 4]);
+    expect(Object.keys(r.charts!)).toEqual(['throughput', 'latency-p50', 'latency-p99']);
+    expect(r.charts!.throughput!.series.every((s) => s.points.length === 2)).toBe(true);
+    expect(Object.values((r.raw as { failures: Record<string, number> }).failures).every((n) => n === 0)).toBe(true);
+  });
+});
+
+describe('stress', () => {
+  it('settles every request of the burst and records the goals when run on the fixture', async () => {
+    const r = await stress.run(ctx);
+    const rows = r.tables[0]!.rows;
+    expect(rows.map((row) => row[0])).toEqual(['ORT Promise.all', 'Inferox inline', 'Inferox batching ≤8', 'Inferox inline, default queue bound']);
+    for (const row of rows) expect(Number(row[1]) + Number(row[2]) + Number(row[3])).toBe(300);
+    expect(r.goals!.every((g) => g.met)).toBe(true);
+  });
+});
