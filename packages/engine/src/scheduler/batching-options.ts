@@ -21,6 +21,13 @@ export interface PaddingOptions {
   readonly inputs: readonly string[];
   /** The value padded in. @defaultValue 0 (`''` for string inputs) */
   readonly value?: number;
+  /**
+   * Outputs cut back on dim 1 to each request's length. By default every output of rank ≥ 2 whose dim 1 equals the
+   * padded length, which also catches an output whose dim 1 only happens to equal it (BERT's `pooler_output`
+   * `[batch, hidden]` when the padded length equals the hidden size): name the sequence outputs to rule that out,
+   * e.g. `['last_hidden_state']`.
+   */
+  readonly outputs?: readonly string[];
 }
 
 /**

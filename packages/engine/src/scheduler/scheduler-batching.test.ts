@@ -365,4 +365,19 @@ describe('Scheduler batching', () => {
     expect(scheduler.stats().alone['shape-mismatch']).toBe(1);
     await finish(scheduler, held);
   });
+  it('cuts back only the named outputs when padding.outputs is given', async () => {
+    const padding = { inputs: ['ids'], outputs: ['hidden'] };
+    const { held, scheduler } = setup({ maxBatchSize: 2, maxQueueDelayMs: 0, padding }, { maxConcurrent: 1 });
+    track(scheduler.submit(row('busy', 0)));
+    const short = track(scheduler.submit({ ids: Tensor.from('int32', [1], [1, 1]) }));
+    track(scheduler.submit({ ids: Tensor.from('int32', [2, 3], [1, 2]) }));
+    held.open('busy').resolve();
+    await flushMicrotasks();
+    // pooled's dim 1 (2) equals the padded length only by coincidence.
+    held.runs[1]!.resolve({ hidden: Tensor.from('float32', [1, 0, 2, 3], [2, 2]), pooled: Tensor.from('float32', [7, 8, 9, 10], [2, 2]) });
+    await flushMicrotasks();
+    expect(short.value!.outputs['hidden']!.toArray()).toEqual([1]);
+    expect(short.value!.outputs['pooled']!.toArray()).toEqual([7, 8]);
+    await finish(scheduler, held);
+  });
 });

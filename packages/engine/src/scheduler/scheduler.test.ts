@@ -449,6 +449,7 @@ describe('Scheduler', () => {
         [{ batching: { maxBatchSize: 4, maxQueueDelayMs: 1, preferredBatchSizes: [1] } }, /preferredBatchSizes holds 1; each must be an integer in \[2, 4\]/],
         [{ batching: { maxBatchSize: 4, maxQueueDelayMs: 1, padding: { inputs: 'ids' as unknown as string[] } } }, /padding.inputs must be an array/],
         [{ batching: { maxBatchSize: 4, maxQueueDelayMs: 1, padding: { inputs: ['ids'], value: Number.NaN } } }, /padding.value must be a number/],
+        [{ batching: { maxBatchSize: 4, maxQueueDelayMs: 1, padding: { inputs: ['ids'], outputs: [3] as unknown as string[] } } }, /padding.outputs must be an array of output names/],
       ];
       for (const [options, message] of bad) {
         expect(() => createScheduler({ name: 'm', executors: [run], ...options })).toThrow(message);

@@ -4,6 +4,8 @@ import { type DType, type DataFor, ErrorCode, InferoxError, Tensor, type TensorM
 export interface PaddingSpec {
   readonly inputs: readonly string[];
   readonly value: number;
+  /** Outputs to cut back; undefined: every output of rank ≥ 2 whose dim 1 is the padded length. */
+  readonly outputs: readonly string[] | undefined;
 }
 
 /**
@@ -49,6 +51,8 @@ export interface ComposedBatch {
   readonly lengths: readonly (number | undefined)[];
   /** dim 1 of the first padding input after padding; undefined without padding. */
   readonly paddedLength: number | undefined;
+  /** Which outputs may be cut back (undefined: any). */
+  readonly cutOutputs: readonly string[] | undefined;
 }
 
 function copy(src: DataFor<DType>, from: number, dst: DataFor<DType>, to: number, count: number): void {
@@ -106,12 +110,12 @@ export function composeBatch(members: readonly TensorMap[], padding: PaddingSpec
     }
     feeds[name] = Tensor.concat(parts);
   }
-  return { feeds, rows: members.map(rowsOf), lengths: members.map((m) => lengthOf(m, padding)), paddedLength };
+  return { feeds, rows: members.map(rowsOf), lengths: members.map((m) => lengthOf(m, padding)), paddedLength, cutOutputs: padding?.outputs };
 }
 
 /**
- * Splits a batch's outputs back per member, in order; outputs of rank ≥ 2 whose dim 1 is the padded length are cut
- * back to each member's own length (copies), the others are views over the batch output.
+ * Splits a batch's outputs back per member, in order; outputs of rank ≥ 2 whose dim 1 is the padded length (among
+ * the named ones, when named) are cut back to each member's own length (copies), the others are views over the batch output.
  *
  * @throws InferoxError `BACKEND_ERROR` naming the output when its dim 0 is not the batch's row count.
  */
@@ -119,6 +123,7 @@ export function splitOutputs(outputs: Readonly<Record<string, Tensor>>, batch: C
   const total = batch.rows.reduce((a, b) => a + b, 0);
   const results: Record<string, Tensor>[] = batch.rows.map(() => ({}));
   for (const [name, tensor] of Object.entries(outputs)) {
+    const cuttable = batch.paddedLength !== undefined && (batch.cutOutputs === undefined || batch.cutOutputs.includes(name));
     if (!(tensor instanceof Tensor) || tensor.shape[0] !== total) {
       const shape = tensor instanceof Tensor ? tensor.describe() : typeof tensor;
       throw new InferoxError(
@@ -129,7 +134,7 @@ export function splitOutputs(outputs: Readonly<Record<string, Tensor>>, batch: C
     }
     tensor.split(batch.rows).forEach((part, i) => {
       const own = batch.lengths[i];
-      const cut = batch.paddedLength !== undefined && own !== undefined && own !== batch.paddedLength && part.rank >= 2 && part.shape[1] === batch.paddedLength;
+      const cut = cuttable && own !== undefined && own !== batch.paddedLength && part.rank >= 2 && part.shape[1] === batch.paddedLength;
       results[i]![name] = cut ? resizeDim1(part, own) : part;
     });
   }

@@ -47,12 +47,15 @@ function resolveBatching(name: string, batching: BatchingOptions): ResolvedBatch
   }
   let padding: PaddingSpec | undefined;
   if (batching.padding) {
-    const { inputs, value = 0 } = batching.padding;
+    const { inputs, value = 0, outputs } = batching.padding;
     if (!Array.isArray(inputs) || inputs.some((i) => typeof i !== 'string')) {
       throw invalid(name, 'batching.padding.inputs must be an array of input names', { inputs });
     }
     if (typeof value !== 'number' || Number.isNaN(value)) throw invalid(name, `batching.padding.value must be a number, got ${String(value)}`, { value });
-    padding = { inputs: [...inputs], value };
+    if (outputs !== undefined && (!Array.isArray(outputs) || outputs.some((o) => typeof o !== 'string'))) {
+      throw invalid(name, 'batching.padding.outputs must be an array of output names', { outputs });
+    }
+    padding = { inputs: [...inputs], value, outputs: outputs === undefined ? undefined : [...outputs] };
   }
   return { maxBatchSize, maxQueueDelayMs: delay, preferred, padding };
 }
