@@ -21,7 +21,7 @@ describe('bertTokenizerJson', () => {
     expect(json.model).toMatchObject({ type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', vocab: { hello: 5, '##s': 6 } });
     expect(json.normalizer).toMatchObject({ type: 'BertNormalizer', lowercase: true });
     expect(json.pre_tokenizer).toEqual({ type: 'BertPreTokenizer' });
-    expect(json.post_processor.special_tokens['[CLS]'].ids).toEqual([2]);
+    expect(json.post_processor.special_tokens['[CLS]']?.ids).toEqual([2]);
     expect(json.post_processor.single.map((p) => Object.keys(p)[0])).toEqual(['SpecialToken', 'Sequence', 'SpecialToken']);
     expect(json.added_tokens.map((t) => t.id)).toEqual([0, 1, 2, 3, 4]);
   });
