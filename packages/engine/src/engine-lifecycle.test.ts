@@ -241,6 +241,18 @@ describe('Engine lifecycle', () => {
     await running;
   });
 
+  it('logs and carries on when a handle fails to dispose', async () => {
+    const ctl = new ControlledBackend();
+    const handle = await ctl.loadModel('own');
+    const broken = Object.assign(Object.create(handle) as typeof handle, { dispose: () => Promise.reject(new Error('native free failed')) });
+    const warnings: string[] = [];
+    const log = (): void => undefined;
+    engine = createEngine({ backends: [], logger: { debug: log, info: log, error: log, warn: (message, fields) => warnings.push(`${message} ${String(fields?.error)}`) } });
+    await engine.register('own', broken);
+    await engine.unload('own');
+    expect(warnings).toEqual([expect.stringContaining('native free failed')]);
+  });
+
   it('loads every replica or none when one replica fails', async () => {
     const a = new ControlledBackend({ name: 'a' });
     const b = new ControlledBackend({ name: 'b' });
