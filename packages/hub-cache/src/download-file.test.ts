@@ -305,6 +305,21 @@ describe('downloadFile', () => {
     expect((await failure(downloadFile('org/tiny', 'model.bin', { ...base(), signal: aborted.signal }))).code).toBe('CANCELLED');
   });
 
+  it('downloads for a caller without a signal when the only other caller of that file has just aborted', async () => {
+    let openGate: () => void = () => undefined;
+    hub.addFault({ match: { server: 'cdn', method: 'GET' }, action: { type: 'delay', until: new Promise<void>((r) => (openGate = r)) }, times: 1 });
+    const controller = new AbortController();
+    const first = failure(downloadFile('org/tiny', 'model.bin', { ...base(), signal: controller.signal }));
+    await vi.waitFor(() => expect(gets('cdn')).toHaveLength(1));
+    controller.abort(new Error('A gave up'));
+    // B asks at once, while A's aborted download has not settled yet: it must get the file, not A's cancellation.
+    const second = downloadFile('org/tiny', 'model.bin', base());
+    expect((await first).code).toBe('CANCELLED');
+    const path = await second;
+    expect(Buffer.compare(await readFile(path), big)).toBe(0);
+    openGate();
+  });
+
   it('takes over a lock left by a dead process when the lock file names one', async () => {
     const sha = hub.fileInfo('org/tiny', 'model.bin').sha256;
     const lock = join(cacheDir, '.locks', 'models--org--tiny', `${sha}.lock`);
