@@ -32,6 +32,8 @@ export interface RunRecord {
   readonly model: string;
   readonly handle: number;
   readonly rows: number;
+  /** The first element of `x` (tests tell requests apart by it). */
+  readonly first: number;
   readonly disposed: boolean;
 }
 
@@ -116,7 +118,7 @@ export class ControlledBackend implements Backend {
     let disposed = false;
     const run = async (feeds: TensorMap, runOptions: RunOptions = {}): Promise<Record<string, Tensor>> => {
       const x = feeds.x!;
-      this.runs.push({ model, handle: id, rows: x.shape[0] ?? 0, disposed });
+      this.runs.push({ model, handle: id, rows: x.shape[0] ?? 0, first: (x.data as Float32Array)[0] ?? Number.NaN, disposed });
       if (disposed) throw new InferoxError('DISPOSED', `model ${model} was disposed`);
       if (runOptions.signal?.aborted) throw abortError(runOptions.signal, 'run');
       if (this.#holding) await this.#wait();
