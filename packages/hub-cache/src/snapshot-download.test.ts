@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startTestHub, type TestHub } from '@inferox/hub-cache/testing';
-import { snapshotDownload } from '@inferox/hub-cache';
+import { downloadFile, snapshotDownload } from '@inferox/hub-cache';
 
 async function failure(promise: Promise<unknown>): Promise<Error & { code?: string }> {
   const error = await promise.then(
@@ -120,5 +120,26 @@ describe('snapshotDownload', () => {
     const error = await failure(snapshotDownload('org/tiny', { ...base(), concurrency: 1 }));
     expect(error.code).toBe('HUB_ERROR');
     expect(error.message).toContain('HTTP 403');
+  });
+
+  it('cancels the downloads still running and reports the failure when another file fails', async () => {
+    hub.addRepo({ id: 'org/partial', files: { 'a-large.bin': { size: 2_000_000, seed: 5 }, 'b-broken.json': '{}' } });
+    let releaseLarge: () => void = () => undefined;
+    let failBroken: () => void = () => undefined;
+    hub.addFault({ match: { server: 'cdn', method: 'GET' }, action: { type: 'delay', until: new Promise<void>((r) => (releaseLarge = r)) }, times: 1 });
+    hub.addFault({ match: { path: 'b-broken.json', method: 'HEAD' }, action: { type: 'delay', until: new Promise<void>((r) => (failBroken = r)) }, times: 1 });
+    hub.addFault({ match: { path: 'b-broken.json', method: 'HEAD' }, action: { type: 'status', status: 404, errorCode: 'EntryNotFound' }, times: 1 });
+    const pending = failure(snapshotDownload('org/partial', { ...base(), concurrency: 2 }));
+    await vi.waitFor(() => expect(hub.requests.filter((r) => r.server === 'cdn' && r.method === 'GET')).toHaveLength(1));
+    failBroken();
+    // The large file's request is still held by the hub: the snapshot must fail without waiting for it.
+    const error = await pending;
+    expect(error.code).toBe('HUB_ERROR');
+    expect(error.message).toContain('HTTP 404');
+    expect(error.message).toContain('b-broken.json');
+    releaseLarge();
+    const large = await downloadFile('org/partial', 'a-large.bin', base());
+    expect((await stat(large)).size).toBe(2_000_000);
+    expect(hub.requests.filter((r) => r.server === 'cdn' && r.method === 'GET')).toHaveLength(2);
   });
 });

@@ -25,7 +25,8 @@ export interface SnapshotDownloadOptions extends DownloadFileOptions {
 /**
  * Downloads the files of a repo at a revision (filtered by `allow`/`ignore`) into the cache and returns the
  * snapshot folder `snapshots/<commit>`. Offline, or when the hub cannot be reached, it returns the cached snapshot
- * of the revision (a branch resolves through `refs/`).
+ * of the revision (a branch resolves through `refs/`). The first file that fails cancels the downloads still
+ * running and its error is the one thrown.
  *
  * @param repo - `'org/name'`, `'datasets/org/name'` or `{ type, name }`.
  * @param options - revision, patterns, concurrency and every {@link downloadFile} option.
@@ -72,21 +73,28 @@ export async function snapshotDownload(repo: RepoRef, options: SnapshotDownloadO
   if (revision !== info.sha) await writeRef(storage, revision, info.sha);
   const selected = info.files.filter((path) => selectPath(path, options.allow, options.ignore));
   const queue = [...selected];
+  // On the first failure the files still downloading are cancelled through `stop`, so the caller hears of it at
+  // once; their CANCELLED errors are not what went wrong, hence only the first failure is kept.
+  const stop = new AbortController();
+  const signal = AbortSignal.any([options.signal, stop.signal].filter((s): s is AbortSignal => s !== undefined));
+  let failed: { readonly error: unknown } | undefined;
   const worker = async (): Promise<void> => {
     for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
       try {
         throwIfAborted(options.signal, `snapshot download of ${label}`);
-        await downloadFile(id, path, { ...options, revision: info.sha });
+        await downloadFile(id, path, { ...options, revision: info.sha, signal });
       } catch (error) {
         queue.length = 0;
-        throw error;
+        if (!failed) {
+          failed = { error };
+          stop.abort(error);
+        }
+        return;
       }
     }
   };
-  const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 8, selected.length)) }, worker);
-  const results = await Promise.allSettled(workers);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 8, selected.length)) }, worker));
+  if (failed) throw failed.error;
   const folder = join(storage, 'snapshots', info.sha);
   await mkdir(folder, { recursive: true });
   return folder;
