@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type InferoxError, isInferoxError } from '@inferox/core';
@@ -134,6 +134,13 @@ describe('Engine lifecycle', () => {
       expect(engine.info('folder').state).toBe('evicted');
       expect((await engine.load('bytes', { source: { bytes: new Uint8Array(10) } })).memoryBytes).toBe(12);
       expect((await engine.load('missing', { source: join(dir, 'nope') })).memoryBytes).toBe(0);
+      // A folder with the same weights twice (safetensors and an ONNX export) is charged for one copy.
+      const both = join(dir, 'both');
+      await mkdir(both);
+      await writeFile(join(both, 'model.safetensors'), new Uint8Array(500));
+      await writeFile(join(both, 'model.onnx'), new Uint8Array(400));
+      await writeFile(join(both, 'config.json'), '{}');
+      expect((await engine.load('both', { source: both })).memoryBytes).toBe(600);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -251,6 +258,17 @@ describe('Engine lifecycle', () => {
     await engine.register('own', broken);
     await engine.unload('own');
     expect(warnings).toEqual([expect.stringContaining('native free failed')]);
+  });
+
+  it('disposes the loaded model when the scheduler refuses the model options', async () => {
+    const ctl = new ControlledBackend();
+    engine = createEngine({ backends: [ctl] });
+    const error = await failure(engine.load('m', { source: 'm', batching: { maxBatchSize: 4, maxQueueDelayMs: 1, preferredBatchSizes: [8] } }));
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toContain('preferredBatchSizes');
+    await engine.close();
+    expect(ctl.loads).toBe(1);
+    expect(ctl.live.size).toBe(0);
   });
 
   it('loads every replica or none when one replica fails', async () => {

@@ -415,7 +415,7 @@ class EngineImpl implements Engine {
       await Promise.all(this.#reserve(token, estimate * (instances.mode === 'worker' ? instances.count : 1), entry, what));
       throwIfAborted(signal, what);
       const parts = instances.mode === 'worker' ? await this.#loadWorkers(backend, target, instances.count, estimate, signal) : await this.#loadInline(backend, target, instances.count, estimate, signal);
-      const replica = this.#adopt(new Replica({
+      const replica = this.#adopt(this.#replica(parts, () => new Replica({
         ...parts,
         model: entry.name,
         version: entry.version,
@@ -426,7 +426,7 @@ class EngineImpl implements Engine {
         ...((spec.maxConcurrent ?? this.#config.maxConcurrent) === undefined ? {} : { maxConcurrent: spec.maxConcurrent ?? this.#config.maxConcurrent }),
         ...(this.#pool ? { pool: this.#pool } : {}),
         onBatch: this.#onBatch(entry.name, target.backend),
-      }));
+      })));
       this.#charges.delete(token);
       try {
         await Promise.all(this.#reserve(replica, replica.memoryBytes, entry, what));
@@ -437,6 +437,16 @@ class EngineImpl implements Engine {
       return replica;
     } finally {
       this.#charges.delete(token);
+    }
+  }
+
+  /** Builds a replica over loaded resources, freeing them when the scheduler refuses its options. */
+  #replica(parts: { release: () => Promise<void> }, build: () => Replica): Replica {
+    try {
+      return build();
+    } catch (error) {
+      this.#track(parts.release()).catch((e: unknown) => this.#logger.warn('replica dispose failed', { error: String(e) }));
+      throw error;
     }
   }
 

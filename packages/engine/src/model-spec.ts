@@ -1,6 +1,7 @@
 import { ErrorCode, InferoxError, type LoadModelOptions, type ModelSource } from '@inferox/core';
 import { z } from 'zod';
 import { parseWith } from './internal/parse-with';
+import type { BatchingOptions } from './scheduler';
 
 /** One replica of a model: the backend it runs on and, optionally, its own source and load options. */
 export interface ReplicaSpec {
@@ -22,14 +23,8 @@ export interface InstancesSpec {
   readonly mode: 'inline' | 'worker';
 }
 
-/** Dynamic batching of queued requests (see the scheduler). */
-export interface BatchingSpec {
-  readonly maxBatchSize: number;
-  readonly maxQueueDelayMs: number;
-  readonly preferredBatchSizes?: readonly number[];
-  /** Sequence inputs padded to the longest in a batch (attention masks extended with zeros). */
-  readonly padding?: { readonly inputs: readonly string[]; readonly value?: number };
-}
+/** Dynamic batching of queued requests: the scheduler's {@link BatchingOptions}. */
+export type BatchingSpec = BatchingOptions;
 
 /** What `engine.load` loads: the source, the backends to place replicas on, and how to serve them. */
 export interface ModelSpec {
@@ -74,7 +69,7 @@ const schema = z.strictObject({
       maxBatchSize: count,
       maxQueueDelayMs: z.number().finite().nonnegative(),
       preferredBatchSizes: z.array(count).optional(),
-      padding: z.strictObject({ inputs: z.array(z.string().min(1)).min(1), value: z.number().finite().optional() }).optional(),
+      padding: z.strictObject({ inputs: z.array(z.string().min(1)).min(1), value: z.number().finite().optional(), outputs: z.array(z.string().min(1)).optional() }).optional(),
     })
     .optional(),
   maxQueueSize: count.optional(),

@@ -1,22 +1,35 @@
-import { stat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 import type { ModelSource } from '@inferox/core';
 
 /** How much more than the weights a loaded model is assumed to hold when its backend reports nothing. */
 export const WEIGHTS_OVERHEAD = 1.2;
 
-async function sizeOf(path: string, depth: number): Promise<number> {
+/** Weight files by representation: a folder may hold the same weights twice (safetensors and an ONNX export). */
+const KIND: Readonly<Record<string, string>> = { '.safetensors': 'safetensors', '.onnx': 'onnx', '.onnx_data': 'onnx', '.data': 'onnx', '.bin': 'bin', '.pb': 'pb' };
+
+async function sizes(path: string, depth: number, into: Map<string, number>): Promise<void> {
   const info = await stat(path).catch(() => undefined);
-  if (!info) return 0;
-  if (info.isFile()) return info.size;
-  if (!info.isDirectory() || depth > 2) return 0;
-  const names = await readdir(path);
-  const sizes = await Promise.all(names.map((n) => sizeOf(join(path, n), depth + 1)));
-  return sizes.reduce((a, b) => a + b, 0);
+  if (!info) return;
+  if (info.isFile()) {
+    const kind = KIND[extname(path).toLowerCase()] ?? 'other';
+    into.set(kind, (into.get(kind) ?? 0) + info.size);
+  } else if (info.isDirectory() && depth < 2) {
+    for (const name of await readdir(path)) await sizes(join(path, name), depth + 1, into);
+  }
 }
 
-/** The bytes a source's weights take on disk (files, folders) or in memory (bytes) × {@link WEIGHTS_OVERHEAD}. */
+/**
+ * The bytes a source's weights take × {@link WEIGHTS_OVERHEAD}: a file's size, a folder's largest set of weight
+ * files of one kind (safetensors, ONNX with external data, TF.js shards; other files when there are none), or the
+ * length of in-memory bytes. A missing path is 0.
+ */
 export async function estimateSourceBytes(source: ModelSource): Promise<number> {
-  const raw = typeof source === 'string' ? await sizeOf(source, 0) : 'bytes' in source ? source.bytes.byteLength : await sizeOf(source.path, 0);
-  return Math.ceil(raw * WEIGHTS_OVERHEAD);
+  if (typeof source !== 'string' && 'bytes' in source) return Math.ceil(source.bytes.byteLength * WEIGHTS_OVERHEAD);
+  const by = new Map<string, number>();
+  await sizes(typeof source === 'string' ? source : source.path, 0, by);
+  const other = by.get('other') ?? 0;
+  by.delete('other');
+  const weights = by.size > 0 ? Math.max(...by.values()) : other;
+  return Math.ceil(weights * WEIGHTS_OVERHEAD);
 }
