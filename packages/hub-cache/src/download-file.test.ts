@@ -44,6 +44,7 @@ describe('downloadFile', () => {
         },
         { id: 'org/private', token: 'secret', files: { 'model.bin': big } },
         { id: 'org/data', type: 'dataset', files: { 'train.csv': 'a,b\n1,2\n' } },
+        { id: 'org/app', type: 'space', files: { 'app.py': 'print("hi")\n' } },
       ],
     });
   });
@@ -86,6 +87,14 @@ describe('downloadFile', () => {
     const path = await downloadFile('datasets/org/data', 'train.csv', base());
     expect(path.startsWith(join(cacheDir, 'datasets--org--data', 'snapshots'))).toBe(true);
     expect(await readFile(path, 'utf8')).toBe('a,b\n1,2\n');
+  });
+
+  it('stores space repos under spaces-- and asks the spaces/ resolve path when the repo is a space', async () => {
+    const path = await downloadFile('spaces/org/app', 'app.py', base());
+    expect(path).toBe(join(cacheDir, 'spaces--org--app', 'snapshots', hub.commitOf('org/app', 'main', 'space'), 'app.py'));
+    expect(await readFile(path, 'utf8')).toBe('print("hi")\n');
+    expect(hub.requests.filter((r) => r.method === 'HEAD').map((r) => r.path)).toEqual(['/spaces/org/app/resolve/main/app.py']);
+    expect(await downloadFile({ type: 'space', name: 'org/app' }, 'app.py', { ...base(), offline: true })).toBe(path);
   });
 
   it('resolves a branch to its commit and records the ref when the revision is a branch', async () => {
