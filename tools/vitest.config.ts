@@ -15,7 +15,7 @@ export default defineConfig({
       include: ['src/**/*.ts', '*.mjs'],
       exclude: ['src/**/*.test.ts'],
       reporter: ['text-summary'],
-      thresholds: { lines: 70, branches: 60 },
+      thresholds: { lines: 85, branches: 75 },
     },
   },
 });

@@ -15,7 +15,7 @@ export default defineConfig({
       include: ['src/**/*.ts'],
       exclude: ['src/**/*.test.ts', 'src/main.ts'],
       reporter: ['text-summary'],
-      thresholds: { lines: 70, branches: 60 },
+      thresholds: { lines: 95, branches: 85 },
     },
   },
 });

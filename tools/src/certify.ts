@@ -58,7 +58,13 @@ export function defaultTargets(): CertifyTarget[] {
  * Packs `fixtureDir` (a checkpoint with reference.json), then, on every target that is available, loads every
  * variant the package offers for that backend, runs reference.json's inputs and compares both outputs.
  */
-export async function certify(fixtureDir: string, targets: readonly CertifyTarget[] = defaultTargets(), report: (r: CertifyResult) => void = () => {}): Promise<CertifyResult[]> {
+export async function certify(
+  fixtureDir: string,
+  targets: readonly CertifyTarget[] = defaultTargets(),
+  report: (r: CertifyResult) => void = () => {},
+  options: { signal?: AbortSignal } = {},
+): Promise<CertifyResult[]> {
+  const { signal } = options;
   const reference = JSON.parse(await readFile(join(fixtureDir, 'reference.json'), 'utf8')) as Reference;
   const work = await mkdtemp(join(tmpdir(), 'inferox-certify-'));
   const results: CertifyResult[] = [];
@@ -68,8 +74,8 @@ export async function certify(fixtureDir: string, targets: readonly CertifyTarge
   };
   try {
     const pkgDir = join(work, 'pkg');
-    await pack(fixtureDir, pkgDir, { name: 'tiny-bert-hf' });
-    const pkg = await open(pkgDir);
+    await pack(fixtureDir, pkgDir, { name: 'tiny-bert-hf', ...(signal ? { signal } : {}) });
+    const pkg = await open(pkgDir, signal ? { signal } : {});
     const feeds = () =>
       Object.fromEntries(
         Object.entries(reference.inputs).map(([name, rows]) => [name, Tensor.from('int64', rows.flat(), [rows.length, rows[0]!.length])]),
@@ -79,7 +85,7 @@ export async function certify(fixtureDir: string, targets: readonly CertifyTarge
     for (const target of targets) {
       const backend = target.create();
       try {
-        const info = await backend.init().catch((e: unknown) => {
+        const info = await backend.init(signal ? { signal } : {}).catch((e: unknown) => {
           emit({ target: target.name, status: 'skipped', reason: toInferoxError(e).message });
           return undefined;
         });
@@ -93,9 +99,9 @@ export async function certify(fixtureDir: string, targets: readonly CertifyTarge
           const label = `${backend.name}/${info.runtime}${Object.keys(specs.variants).length > 1 ? ` (${variant})` : ''}`;
           const t0 = performance.now();
           try {
-            const handle = await backend.loadModel(spec.source, spec.options);
+            const handle = await backend.loadModel(spec.source, spec.options, signal ? { signal } : {});
             try {
-              const out = await handle.run(feeds());
+              const out = await handle.run(feeds(), signal ? { signal } : {});
               const diff = Math.max(maxAbs(out.last_hidden_state!, wantHidden), maxAbs(out.pooler_output!, wantPooled));
               const ms = performance.now() - t0;
               emit(diff <= CERTIFY_TOLERANCE ? { target: label, status: 'certified', maxAbs: diff, ms } : { target: label, status: 'failed', maxAbs: diff, ms, reason: `max_abs above ${CERTIFY_TOLERANCE}` });
@@ -123,16 +129,31 @@ export function formatResult(r: CertifyResult): string {
   return `${r.status === 'failed' ? 'FAILED' : r.status} ${r.target}${abs}${ms}${r.reason ? ` (${r.reason})` : ''}`;
 }
 
-/** Runs the certification and returns the exit code: 1 if any target failed, none was certified, or it ran too long. */
-export async function main(print: (line: string) => void = console.log, fixtureDir = resolve(import.meta.dirname, '../../fixtures/tiny-bert-hf'), targets?: readonly CertifyTarget[]): Promise<number> {
+/**
+ * Runs the certification and returns the exit code: 1 if any target failed, none was certified, or it ran past
+ * `budgetMs` (an AbortSignal cuts loads and runs at the budget, so a hung backend cannot hang the certification).
+ */
+export async function main(
+  print: (line: string) => void = console.log,
+  fixtureDir = resolve(import.meta.dirname, '../../fixtures/tiny-bert-hf'),
+  targets?: readonly CertifyTarget[],
+  budgetMs = CERTIFY_BUDGET_MS,
+): Promise<number> {
   const t0 = performance.now();
-  const results = await certify(fixtureDir, targets, (r) => print(formatResult(r)));
+  const signal = AbortSignal.timeout(budgetMs);
+  let results: CertifyResult[];
+  try {
+    results = await certify(fixtureDir, targets, (r) => print(formatResult(r)), { signal });
+  } catch (error) {
+    print(`FAILED: ${toInferoxError(error).message}`);
+    return 1;
+  }
   const total = performance.now() - t0;
   const failed = results.filter((r) => r.status === 'failed').length;
   const certified = results.filter((r) => r.status === 'certified').length;
   print(`${certified} certified, ${failed} failed, ${results.length - certified - failed} skipped in ${(total / 1000).toFixed(1)} s`);
-  if (total > CERTIFY_BUDGET_MS) {
-    print(`FAILED: certification took ${(total / 1000).toFixed(1)} s, over the ${CERTIFY_BUDGET_MS / 1000} s budget`);
+  if (total > budgetMs || signal.aborted) {
+    print(`FAILED: certification took ${(total / 1000).toFixed(1)} s, over the ${budgetMs / 1000} s budget`);
     return 1;
   }
   return failed > 0 || certified === 0 ? 1 : 0;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { isInferoxError } from '@inferox/core';
 import { startTestHub } from '@inferox/hub-cache/testing';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { runBertDemo } from './bert-demo';
 import { EMBEDDED_MODEL_DIR } from './embedded-model';
 import { loadBertBaseUncasedVocab } from './vocab';
@@ -13,6 +13,9 @@ import { loadBertBaseUncasedVocab } from './vocab';
 const quiet = { print: () => {}, warn: () => {} };
 const tmp = mkdtempSync(join(tmpdir(), 'bert-demo-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 
 describe('runBertDemo', () => {
   it('serves each route on its backend with outputs agreeing within 1e-4, then falls back to onnx when tfjs is made unavailable', async () => {
@@ -44,6 +47,9 @@ describe('runBertDemo', () => {
     const empty = await runBertDemo({ sentences: [], ...quiet }).catch((e: unknown) => e);
     expect(isInferoxError(empty, 'INVALID_INPUT')).toBe(true);
     expect((empty as Error).message).toContain('no input');
+    const rounds = await runBertDemo({ rounds: Number('x'), ...quiet }).catch((e: unknown) => e);
+    expect(isInferoxError(rounds, 'INVALID_INPUT')).toBe(true);
+    expect((rounds as Error).message).toBe('rounds must be a whole number ≥ 1, got NaN');
     const blank = await runBertDemo({ sentences: ['fine', ['a', '  ']], ...quiet }).catch((e: unknown) => e);
     expect(isInferoxError(blank, 'INVALID_INPUT')).toBe(true);
     expect((blank as Error).message).toBe('sentence 1 is empty');
@@ -54,16 +60,14 @@ describe('runBertDemo', () => {
     const hub = await startTestHub({
       repos: [{ id: 'acme/bert', files: { 'config.json': readFileSync(join(EMBEDDED_MODEL_DIR, 'config.json')), 'model.safetensors': readFileSync(join(EMBEDDED_MODEL_DIR, 'model.safetensors')), 'vocab.txt': vocab } }],
     });
-    process.env.HF_ENDPOINT = hub.url;
-    process.env.HF_HUB_CACHE = join(tmp, 'cache');
+    vi.stubEnv('HF_ENDPOINT', hub.url);
+    vi.stubEnv('HF_HUB_CACHE', join(tmp, 'cache'));
     try {
       const lines: string[] = [];
       const report = await runBertDemo({ model: 'acme/bert', rounds: 1, tfjsRuntime: 'cpu', print: (l) => lines.push(l), warn: () => {} });
       expect(lines[0]).toContain('packing acme/bert from the hub');
       expect(report.rows.find((r) => r.route === 'tfjs')!.maxAbsDiffVsOnnx).toBeLessThanOrEqual(1e-4);
     } finally {
-      delete process.env.HF_ENDPOINT;
-      delete process.env.HF_HUB_CACHE;
       await hub.close();
     }
   });

@@ -85,7 +85,10 @@ function maskedMaxAbsDiff(a: Float32Array, b: Float32Array, mask: readonly bigin
 export async function runBertDemo(options: BertDemoOptions = {}): Promise<DemoReport> {
   const print = options.print ?? ((line: string) => console.log(line));
   const warn = options.warn ?? ((line: string) => console.warn(line));
-  const rounds = Math.max(1, options.rounds ?? 20);
+  const rounds = options.rounds ?? 20;
+  if (!Number.isSafeInteger(rounds) || rounds < 1) {
+    throw new InferoxError(ErrorCode.INVALID_INPUT, `rounds must be a whole number ≥ 1, got ${String(rounds)}`, { details: { rounds } });
+  }
   const sentences = options.sentences ?? DEFAULT_SENTENCES;
   if (sentences.length === 0) throw new InferoxError(ErrorCode.INVALID_INPUT, 'no input: give at least one sentence');
   sentences.forEach((s, i) => {

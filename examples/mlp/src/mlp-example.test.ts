@@ -19,3 +19,9 @@ describe('runMlpExample', () => {
     expect(lines.join('\n')).toContain('mlp-5-4-4-2    tfjs');
   });
 });
+
+describe('runMlpExample options', () => {
+  it.each([0, 1.5, Number.NaN])('rejects rounds %s with INVALID_INPUT naming the value', async (rounds) => {
+    await expect(runMlpExample({ rounds, print: () => {} })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: `rounds must be a whole number ≥ 1, got ${rounds}` });
+  });
+});

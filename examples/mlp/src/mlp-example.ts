@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Backend, Tensor, parseSafetensors, toInferoxError } from '@inferox/core';
+import { type Backend, ErrorCode, InferoxError, Tensor, parseSafetensors, toInferoxError } from '@inferox/core';
 import { createEngine } from '@inferox/engine';
 import { loadIntoEngine, pack } from '@inferox/mlpkg';
 import { createOnnxBackend } from '@inferox/onnx-backend';
@@ -53,6 +53,9 @@ function median(values: number[]): number {
 export async function runMlpExample(options: MlpExampleOptions = {}): Promise<{ rows: MlpRow[]; error: string }> {
   const print = options.print ?? ((line: string) => console.log(line));
   const rounds = options.rounds ?? 20;
+  if (!Number.isSafeInteger(rounds) || rounds < 1) {
+    throw new InferoxError(ErrorCode.INVALID_INPUT, `rounds must be a whole number ≥ 1, got ${String(rounds)}`, { details: { rounds } });
+  }
   const work = await mkdtemp(join(tmpdir(), 'inferox-mlp-example-'));
   const backends: Backend[] = [createOnnxBackend(), createTfjsBackend({ runtime: options.tfjsRuntime ?? 'auto' })];
   const engine = createEngine({ backends });
@@ -79,7 +82,7 @@ export async function runMlpExample(options: MlpExampleOptions = {}): Promise<{ 
           const feeds = { input: Tensor.from('float32', input, [batch, inSize]) };
           const times: number[] = [];
           let diff = 0;
-          for (let r = 0; r < Math.max(1, rounds); r++) {
+          for (let r = 0; r < rounds; r++) {
             const t0 = performance.now();
             const result = await engine.infer(mlp.name, feeds, { backend });
             times.push(performance.now() - t0);

@@ -6,7 +6,6 @@ export interface CliIO {
   readonly readStdin: () => Promise<string>;
   /** Whether stderr is a terminal (progress bars) or a pipe/file (plain lines). */
   readonly isTTY: boolean;
-  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 /** The process's own streams. */
@@ -20,6 +19,5 @@ export function processIO(): CliIO {
       return Buffer.concat(chunks).toString('utf8');
     },
     isTTY: Boolean(process.stderr.isTTY),
-    env: process.env,
   };
 }

@@ -71,7 +71,7 @@ describe.concurrent('inferox (child process)', () => {
     expect(result.stderr).toContain("required option '--inputs <file|->' not specified");
   });
 
-  it('packs and verifies a round trip, then refuses a package with a flipped byte naming the file', async () => {
+  it('packs, verifies and runs a package, then refuses a package with a flipped byte naming the file', async () => {
     const pkg = join(tmp, 'pkg');
     const packed = await cli('pack', fixture, '-o', pkg);
     expect(packed.stderr).toBe('');
@@ -80,6 +80,13 @@ describe.concurrent('inferox (child process)', () => {
     const verified = await cli('verify', pkg);
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/^ok: /);
+    const out = join(tmp, 'resp-pkg.json');
+    const ran = await cli('run', pkg, '--backend', 'auto', '--inputs', writeRequest('req-pkg.json', request), '--output', out);
+    expect(ran.stderr).toBe('');
+    expect(ran.code).toBe(0);
+    const body = JSON.parse(readFileSync(out, 'utf8')) as { parameters: Record<string, string>; outputs: { name: string; data: number[] }[] };
+    expect(body.parameters.backend).toBe('onnx');
+    expect(maxAbsDiff(body.outputs.find((o) => o.name === 'pooler_output')!.data, reference.pooler_output.flat())).toBeLessThanOrEqual(1e-4);
     const config = join(pkg, 'weights', 'config.json');
     const bytes = readFileSync(config);
     bytes[2] = bytes[2]! ^ 1;

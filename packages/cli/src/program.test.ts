@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type TestHub, startTestHub } from '@inferox/hub-cache/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CliIO } from './cli-io';
 import { runCli } from './program';
 
@@ -25,12 +25,15 @@ beforeAll(async () => {
     ],
   });
 });
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 afterAll(async () => {
   await hub?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
-function io(options: { stdin?: string; tty?: boolean; env?: Record<string, string> } = {}): CliIO & { out: string[]; err: string[] } {
+function io(options: { stdin?: string; tty?: boolean } = {}): CliIO & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
   return {
@@ -40,7 +43,6 @@ function io(options: { stdin?: string; tty?: boolean; env?: Record<string, strin
     stderr: (t) => void err.push(t),
     readStdin: async () => options.stdin ?? '',
     isTTY: options.tty ?? false,
-    env: options.env ?? {},
   };
 }
 
@@ -112,10 +114,9 @@ describe('runCli', () => {
 
   it('pulls a snapshot with include patterns, prints plain lines off a terminal, then scans and prunes the cache', async () => {
     const cacheDir = join(tmp, 'hf-cache');
-    const env = { HF_ENDPOINT: hub.url };
-    process.env.HF_ENDPOINT = hub.url;
-    try {
-      const pull = io({ env });
+    vi.stubEnv('HF_ENDPOINT', hub.url);
+    {
+      const pull = io();
       expect(await runCli(['pull', 'acme/tiny-bert', '--include', '*.json', '--include', 'onnx/*', '--cache-dir', cacheDir], pull)).toBe(0);
       const folder = pull.out.join('').trim();
       expect(folder).toContain(join(cacheDir, 'models--acme--tiny-bert', 'snapshots'));
@@ -123,8 +124,8 @@ describe('runCli', () => {
       expect(pull.err.join('')).toContain('downloaded onnx/model.onnx');
       expect(() => readFileSync(join(folder, 'model.safetensors'))).toThrow();
 
-      const tty = io({ env, tty: true });
-      expect(await runCli(['pull', 'acme/tiny-bert', '--include', 'README.md', '--cache-dir', cacheDir], tty)).toBe(0);
+      const tty = io({ tty: true });
+      expect(await runCli(['pull', 'acme/tiny-bert', '--include', 'README.md', '--revision', 'main', '--cache-dir', cacheDir], tty)).toBe(0);
       expect(tty.err.join('')).toContain('README.md [########################] 100%');
 
       const scan = io();
@@ -137,8 +138,6 @@ describe('runCli', () => {
       const bad = io();
       expect(await runCli(['cache', 'prune', '--max-size', 'lots', '--cache-dir', cacheDir], bad)).toBe(1);
       expect(bad.err.join('')).toContain('"lots" is not a size');
-    } finally {
-      delete process.env.HF_ENDPOINT;
     }
   });
 
@@ -154,18 +153,47 @@ describe('runCli', () => {
 
 describe('runCli pack from the hub', () => {
   it('packs a hub repo through the cache and records the commit when given a repo id', async () => {
-    process.env.HF_ENDPOINT = hub.url;
-    process.env.HF_HUB_CACHE = join(tmp, 'pack-cache');
-    try {
+    vi.stubEnv('HF_ENDPOINT', hub.url);
+    vi.stubEnv('HF_HUB_CACHE', join(tmp, 'pack-cache'));
+    {
       const cli = io();
       const out = join(tmp, 'from-hub');
-      expect(await runCli(['pack', 'acme/tiny-bert', '-o', out, '--revision', 'main'], cli)).toBe(0);
+      expect(await runCli(['pack', 'acme/tiny-bert', '-o', out, '--revision', 'main', '--name', 'tiny'], cli)).toBe(0);
+      expect(JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8')).name).toBe('tiny');
+      const exists = io();
+      expect(await runCli(['pack', 'acme/tiny-bert', '-o', out], exists)).toBe(1);
+      expect(exists.err.join('')).toContain(out);
+      expect(await runCli(['pack', 'acme/tiny-bert', '-o', out, '--overwrite'], io())).toBe(0);
       expect(cli.out.join('')).toContain(`→ ${out}`);
       const metadata = JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8'));
       expect(metadata.source).toMatchObject({ repo_id: 'acme/tiny-bert', revision: 'main', commit: hub.commitOf('acme/tiny-bert') });
-    } finally {
-      delete process.env.HF_ENDPOINT;
-      delete process.env.HF_HUB_CACHE;
+      expect(metadata.name).toBe('acme/tiny-bert');
     }
+  });
+});
+
+describe('runCli on a TF.js model folder', () => {
+  it('runs a GraphModel folder on tfjs and refuses onnx for it', async () => {
+    const dir = join(tmp, 'relu-graph');
+    mkdirSync(dir, { recursive: true });
+    const float = { type: 'DT_FLOAT' };
+    const modelTopology = {
+      node: [
+        { name: 'x', op: 'Placeholder', attr: { dtype: float, shape: { shape: { dim: [{ size: '-1' }, { size: '3' }] } } } },
+        { name: 'Identity', op: 'Relu', input: ['x'], attr: { T: float } },
+      ],
+      library: {},
+      versions: { producer: 1 },
+    };
+    writeFileSync(join(dir, 'model.json'), JSON.stringify({ format: 'graph-model', generatedBy: 'hand', modelTopology, weightsManifest: [] }));
+    const body = JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [2, 3], data: [-1, 2, -3, 4, -5, 6] }] });
+    const cli = io({ stdin: body });
+    expect(await runCli(['run', dir, '--runtime', 'cpu', '--inputs', '-'], cli)).toBe(0);
+    const response = JSON.parse(cli.out.join(''));
+    expect(response.parameters.backend).toBe('tfjs');
+    expect(response.outputs[0]).toMatchObject({ shape: [2, 3], data: [0, 2, 0, 4, 0, 6] });
+    const wrong = io({ stdin: body });
+    expect(await runCli(['run', join(dir, 'model.json'), '--backend', 'onnx', '--inputs', '-'], wrong)).toBe(1);
+    expect(wrong.err.join('')).toContain('cannot run on onnx; it runs on tfjs');
   });
 });

@@ -29,6 +29,7 @@ export async function runCommand(io: CliIO, model: string, flags: RunFlags): Pro
   const backends = createBackends({ ...(flags.runtime ? { runtime: flags.runtime } : {}), ...(flags.providers ? { providers: flags.providers } : {}) });
   const engine = createEngine({ backends });
   try {
+    // A package is verified (every file hashed) once, here; loading it below does not hash it again.
     const candidates = detected.kind === 'package' ? Object.keys((await open(detected.path)).backends) : detected.backends;
     const known = backends.map((b) => b.name);
     if (flags.backend !== 'auto' && !known.includes(flags.backend)) {
@@ -44,7 +45,7 @@ export async function runCommand(io: CliIO, model: string, flags: RunFlags): Pro
       if (!available[0]) throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `no available backend can run ${JSON.stringify(model)} (it runs on ${candidates.join(', ')})`);
       chosen = available[0];
     }
-    if (detected.kind === 'package') await loadIntoEngine(engine, detected.path, { name: detected.name, backends: [chosen] });
+    if (detected.kind === 'package') await loadIntoEngine(engine, detected.path, { name: detected.name, backends: [chosen], verify: false });
     else await engine.load(detected.name, { source: detected.path, backends: [chosen] });
     const result = await engine.infer(detected.name, request.feeds, { backend: chosen });
     const outputs = request.outputs.length ? Object.fromEntries(request.outputs.map((name) => {

@@ -14,6 +14,14 @@ describe('formatError', () => {
     expect(text).toContain('caused by: Error: native boom');
   });
 
+  it('prints a non-Error cause and stops at a cause without its own cause', () => {
+    const text = formatError(new InferoxError('HUB_ERROR', 'fetch failed', { cause: 'socket hang up' }), true);
+    expect(text).toContain('caused by: socket hang up');
+    const e = new Error('no stack');
+    e.stack = undefined;
+    expect(formatError(e, true).split('\n')[0]).toBe('error [INTERNAL]: no stack');
+  });
+
   it('reports a plain error as INTERNAL', () => {
     expect(formatError(new TypeError('x is undefined'))).toBe('error [INTERNAL]: x is undefined');
   });

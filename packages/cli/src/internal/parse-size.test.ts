@@ -12,6 +12,7 @@ describe('parseSize', () => {
   it('throws INVALID_INPUT naming the text when it is not a size', () => {
     expect(() => parseSize('ten gigs')).toThrow('"ten gigs" is not a size');
     expect(() => parseSize('5XB')).toThrow('"5XB"');
+    expect(() => parseSize('10constructor')).toThrow('"10constructor" is not a size');
   });
 });
 

@@ -9,7 +9,8 @@ const UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1e3, kb: 1e3, 
  */
 export function parseSize(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const unit = UNITS[match?.[2]?.toLowerCase() ?? 'x'];
+  const suffix = match?.[2]?.toLowerCase() ?? 'x';
+  const unit = Object.hasOwn(UNITS, suffix) ? UNITS[suffix] : undefined;
   if (!match || unit === undefined) {
     throw new InferoxError(ErrorCode.INVALID_INPUT, `${JSON.stringify(text)} is not a size; use a number with an optional unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)`);
   }
