@@ -68,6 +68,39 @@ describe('Engine inferBatch and inferStream', () => {
     expect(engine.stats().requests).toMatchObject({ succeeded: 1, failed: { CANCELLED: 4 } });
   });
 
+  it('streams and batches many requests under one caller signal without piling listeners on it', async () => {
+    await setup();
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const controller = new AbortController();
+      const indexes: number[] = [];
+      for await (const item of engine.inferStream('m', Array.from({ length: 40 }, (_, i) => feedsOf(i)), { signal: controller.signal })) indexes.push(item.index);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(indexes.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      const batch = await engine.inferBatch('m', Array.from({ length: 40 }, (_, i) => feedsOf(i)), { signal: controller.signal });
+      expect(batch.every((r) => r.status === 'fulfilled')).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.includes('MaxListeners'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('cancels the queued items of a batch when its signal aborts', async () => {
+    await setup();
+    ctl.hold();
+    const controller = new AbortController();
+    const batch = engine.inferBatch('m', [feedsOf(1), feedsOf(2), feedsOf(3)], { signal: controller.signal });
+    await ctl.whenWaiting(1);
+    controller.abort(new Error('enough'));
+    ctl.release();
+    const results = await batch;
+    expect(results.slice(1).map((r) => r.status === 'rejected' && (r.reason as { code: string }).code)).toEqual(['CANCELLED', 'CANCELLED']);
+    expect(ctl.runs.length).toBe(1);
+  });
+
   it('stops at once when its signal is already aborted', async () => {
     await setup();
     const controller = new AbortController();

@@ -26,6 +26,7 @@ import { BackendRegistry, raceSignal } from './internal/backend-registry';
 import { EngineMetrics } from './internal/engine-metrics';
 import { estimateSourceBytes } from './internal/estimate-memory';
 import { streamResults } from './internal/infer-stream';
+import { splitSignal } from './internal/split-signal';
 import { parseModelName } from './internal/model-name';
 import { Replica, type ReplicaInit, type Run } from './internal/replica';
 import { type AdmissionPool, type BatchInfo, createAdmissionPool } from './scheduler';
@@ -735,7 +736,12 @@ class EngineImpl implements Engine {
 
   async inferBatch(name: string, feedsList: readonly TensorMap[], options: InferOptions = {}): Promise<PromiseSettledResult<InferResult>[]> {
     if (!Array.isArray(feedsList)) throw new InferoxError(ErrorCode.INVALID_INPUT, 'inferBatch needs an array of feeds', { details: { field: 'feedsList' } });
-    return Promise.allSettled(feedsList.map((feeds) => this.infer(name, feeds, options)));
+    const split = splitSignal(options.signal, feedsList.length);
+    try {
+      return await Promise.allSettled(feedsList.map((feeds, i) => this.infer(name, feeds, { ...options, ...(options.signal ? { signal: split.signals[i] } : {}) })));
+    } finally {
+      split.dispose();
+    }
   }
 
   inferStream(name: string, feedsList: readonly TensorMap[], options: InferOptions = {}): AsyncIterable<StreamItem> {

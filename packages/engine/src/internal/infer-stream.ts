@@ -1,23 +1,21 @@
 import { ErrorCode, InferoxError } from '@inferox/core';
 import type { InferResult, StreamItem } from '../infer-result';
+import { splitSignal } from './split-signal';
 
 /**
  * Starts `count` requests on the first iteration and yields each as it settles, with its index. Leaving the loop
- * early aborts the shared signal: queued requests are cancelled, running ones have their results discarded.
+ * early aborts the requests' signals: queued requests are cancelled, running ones have their results discarded.
  */
 export async function* streamResults(
   count: number,
   start: (index: number, signal: AbortSignal) => Promise<InferResult>,
   outer?: AbortSignal,
 ): AsyncGenerator<StreamItem, void, undefined> {
-  const controller = new AbortController();
-  const onAbort = (): void => controller.abort(outer?.reason);
-  outer?.addEventListener('abort', onAbort, { once: true });
-  if (outer?.aborted) onAbort();
+  const split = splitSignal(outer, count);
   const ready: StreamItem[] = [];
   let wake: (() => void) | undefined;
   for (let index = 0; index < count; index++) {
-    void start(index, controller.signal)
+    void start(index, split.signals[index]!)
       .then(
         (result): StreamItem => ({ index, result }),
         (error: unknown): StreamItem => ({ index, error }),
@@ -27,8 +25,9 @@ export async function* streamResults(
         wake?.();
       });
   }
+  let remaining = count;
   try {
-    for (let remaining = count; remaining > 0; ) {
+    while (remaining > 0) {
       if (ready.length === 0) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
       while (ready.length > 0) {
@@ -37,7 +36,7 @@ export async function* streamResults(
       }
     }
   } finally {
-    outer?.removeEventListener('abort', onAbort);
-    if (!controller.signal.aborted) controller.abort(new InferoxError(ErrorCode.CANCELLED, 'the stream consumer stopped reading'));
+    split.dispose();
+    if (remaining > 0) split.abort(new InferoxError(ErrorCode.CANCELLED, 'the stream consumer stopped reading'));
   }
 }
