@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { isInferoxError, serializeSafetensors, type InferoxError } from '@inferox/core';
@@ -246,6 +246,56 @@ describe('pack', () => {
     await writeFile(join(src, 'config.json'), JSON.stringify({ model_type: 'bert' }));
     expect((await rejection(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('has no model.safetensors');
     expect((await rejection(pack(join(parent, 'nope'), join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('does not exist');
+  });
+
+  it('fails with PACKAGE_INVALID naming the source file and the system error code when a source file cannot be read', async () => {
+    const parent = await tempDir();
+    const src = await writeTinyCheckpoint(join(parent, 'src'));
+    const error = await rejection(
+      pack(src, join(parent, 'pkg'), {
+        // The checkpoint vanishes after it was scanned: the copy of its first file fails on the source side.
+        onProgress: async (event) => {
+          if (event.kind === 'temp-created') await rm(src, { recursive: true });
+        },
+      }),
+      'PACKAGE_INVALID',
+    );
+    expect(error.message).toContain(src);
+    expect(error.message).toContain('ENOENT');
+    expect((error.cause as NodeJS.ErrnoException).code).toBe('ENOENT');
+    expect(await readdir(parent)).toEqual([]);
+  });
+
+  it('fails with INVALID_INPUT naming outDir and the system error code when outDir cannot be created', async () => {
+    const parent = await tempDir();
+    const src = await writeTinyCheckpoint(join(parent, 'src'));
+    await writeFile(join(parent, 'file'), 'not a folder');
+    const out = join(parent, 'file', 'pkg');
+    const error = await rejection(pack(src, out), 'INVALID_INPUT');
+    expect(error.message).toContain(out);
+    expect(error.message).toMatch(/ENOTDIR|EEXIST/);
+    expect((error.cause as NodeJS.ErrnoException).code).toMatch(/ENOTDIR|EEXIST/);
+  });
+
+  it('fails with INVALID_INPUT naming outDir and the system error code when the temp folder beside it cannot be written', async () => {
+    const parent = await tempDir();
+    const src = await writeTinyCheckpoint(join(parent, 'src'));
+    const out = join(parent, 'pkg');
+    const error = await rejection(
+      pack(src, out, {
+        onProgress: async (event) => {
+          if (event.kind !== 'temp-created') return;
+          // Another program replaces the temp folder with a file: nothing can be written into it any more.
+          await rm(event.tempDir, { recursive: true });
+          await writeFile(event.tempDir, '');
+        },
+      }),
+      'INVALID_INPUT',
+    );
+    expect(error.message).toContain(out);
+    expect(error.message).toContain('ENOTDIR');
+    expect((error.cause as NodeJS.ErrnoException).code).toBe('ENOTDIR');
+    expect((await readdir(parent)).sort()).toEqual(['src']);
   });
 
   it('leaves no package and no temp folder when aborted after the first file', async () => {

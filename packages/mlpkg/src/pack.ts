@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ErrorCode, InferoxError, noopLogger, throwIfAborted, type Logger, type SignalOptions } from '@inferox/core';
 import { MLPKG_FORMAT_VERSION } from './format-version';
 import { buildModelInfo } from './internal/build-model-info';
+import { fsError, fsStep } from './internal/fs-step';
 import { guardAbort } from './internal/guard-abort';
 import { METADATA_FILE, MODEL_INFO_FILE } from './internal/read-package';
 import { scanCheckpoint } from './internal/scan-checkpoint';
@@ -60,6 +62,9 @@ async function checkOutDir(outDir: string, overwrite: boolean): Promise<void> {
   }
 }
 
+const READ = ErrorCode.PACKAGE_INVALID;
+const WRITE = ErrorCode.INVALID_INPUT;
+
 function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
@@ -72,8 +77,9 @@ function json(value: unknown): string {
  * @param sourceDir - the checkpoint folder.
  * @param outDir - the package folder to create.
  * @returns the package's manifests.
- * @throws InferoxError `PACKAGE_INVALID` (malformed checkpoint, naming the file), `INVALID_INPUT` (`outDir`
- * exists without `overwrite`), `CANCELLED`.
+ * @throws InferoxError `PACKAGE_INVALID` (malformed checkpoint, naming the file; or a source file that cannot be
+ * read, naming it and the system error code), `INVALID_INPUT` (`outDir` exists without `overwrite`, or cannot be
+ * created or written: the message names it and the system error code, `cause` is the system error), `CANCELLED`.
  * @example
  * ```ts
  * await pack('./tiny-bert-hf', './tiny-bert.mlpkg', { name: 'tiny-bert', version: '1.0.0' });
@@ -85,26 +91,28 @@ export async function pack(sourceDir: string, outDir: string, options: PackOptio
   return guardAbort(
     async () => {
       throwIfAborted(signal, 'pack');
-      const plan = await scanCheckpoint(sourceDir);
-      await checkOutDir(target, options.overwrite ?? false);
-      await mkdir(dirname(target), { recursive: true });
+      const plan = await fsStep(READ, 'pack: reading the source checkpoint', sourceDir, () => scanCheckpoint(sourceDir));
+      // Every step writing under outDir's folder fails with INVALID_INPUT naming outDir (the path the user chose).
+      const write = <T>(work: () => Promise<T>): Promise<T> => fsStep(WRITE, 'pack: writing outDir', target, work);
+      await write(() => checkOutDir(target, options.overwrite ?? false));
+      await write(() => mkdir(dirname(target), { recursive: true }));
       const tempDir = join(dirname(target), `.${basename(target)}.partial-${randomBytes(6).toString('hex')}`);
-      await mkdir(tempDir);
+      await write(() => mkdir(tempDir));
       try {
         await options.onProgress?.({ kind: 'temp-created', tempDir });
         for (const copy of plan.copies) {
           throwIfAborted(signal, 'pack');
           const to = join(tempDir, ...copy.to.split('/'));
-          await mkdir(dirname(to), { recursive: true });
-          await copyFile(copy.from, to);
+          await write(() => mkdir(dirname(to), { recursive: true }));
+          await copyOne(copy.from, to, target);
           await options.onProgress?.({ kind: 'file-copied', path: copy.to });
         }
         const modelInfo = buildModelInfo(plan);
-        await writeFile(join(tempDir, MODEL_INFO_FILE), json(modelInfo));
+        await write(() => writeFile(join(tempDir, MODEL_INFO_FILE), json(modelInfo)));
         const files: PackageMetadata['files'] = [];
-        for (const file of await walkPackage(tempDir, new ProblemList(), signal)) {
+        for (const file of await write(() => walkPackage(tempDir, new ProblemList(), signal))) {
           throwIfAborted(signal, 'pack');
-          const { size, sha256 } = await sha256File(file.absolute, signal);
+          const { size, sha256 } = await write(() => sha256File(file.absolute, signal));
           files.push({ path: file.path, size, sha256 });
         }
         files.sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -121,20 +129,40 @@ export async function pack(sourceDir: string, outDir: string, options: PackOptio
           created_at: (options.createdAt ?? new Date()).toISOString(),
           files,
         };
-        await writeFile(join(tempDir, METADATA_FILE), json(metadata));
+        await write(() => writeFile(join(tempDir, METADATA_FILE), json(metadata)));
         throwIfAborted(signal, 'pack');
-        await checkOutDir(target, options.overwrite ?? false);
-        await replace(tempDir, target);
+        await write(() => checkOutDir(target, options.overwrite ?? false));
+        await write(() => replace(tempDir, target));
         logger.info('packed model package', { sourceDir, outDir: target, files: files.length });
         await options.onProgress?.({ kind: 'renamed', dir: target });
         return { dir: target, metadata, modelInfo };
       } finally {
-        await rm(tempDir, { recursive: true, force: true });
+        await write(() => rm(tempDir, { recursive: true, force: true }));
       }
     },
     signal,
     `pack ${sourceDir}`,
+    // Every file-system step above maps its own errors; what still reaches here is a bug.
+    ErrorCode.INTERNAL,
   );
+}
+
+/**
+ * Copies a source file into the temp package. `copyFile` does not say which side failed, so on failure the source
+ * is probed: unreadable → `PACKAGE_INVALID` naming it, else `INVALID_INPUT` naming outDir.
+ */
+async function copyOne(from: string, to: string, target: string): Promise<void> {
+  try {
+    await copyFile(from, to);
+  } catch (error) {
+    const sourceProblem = await access(from, constants.R_OK).then(
+      () => undefined,
+      (probe: unknown) => probe,
+    );
+    throw sourceProblem === undefined
+      ? fsError(error, WRITE, 'pack: writing outDir', target)
+      : fsError(sourceProblem, READ, 'pack: reading the source file', from);
+  }
 }
 
 /** Moves `tempDir` to `target`, moving an existing `target` aside first and deleting it afterwards. */
