@@ -7,6 +7,8 @@ import { createBenchContext } from '../internal/create-bench-context';
 import type { BenchContext } from '../scenario';
 import { engineOverhead } from './engine-overhead';
 import { stress } from './stress';
+import { tfjsRuntimes } from './tfjs-runtimes';
+import { transformersJs } from './transformers-js';
 import { throughput } from './throughput';
 
 // The scenarios themselves, on the tiny fixture with a handful of rounds: real engine, real onnxruntime.
@@ -16,6 +18,8 @@ const micro: BenchProfile = {
   overhead: { models: ['tiny'], seq: 16, rounds: 4, warmup: 2, budgetMs: 50 },
   throughput: { ...quick.throughput, seq: 8, concurrency: [1, 4], rounds: 1, requestsPerClient: 1, minRequests: 4 },
   stress: { requests: 300, seq: 8, rounds: 1, maxBatchSize: 8 },
+  transformers: { model: 'tiny', tokens: 12, rounds: 3, warmup: 2, clients: 4, requestsPerClient: 2, throughputRounds: 1 },
+  tfjs: { model: 'tiny', seq: 4, batchSizes: [1, 2], rounds: 2, warmup: 1 },
 };
 let workDir: string;
 let ctx: BenchContext;
@@ -55,5 +59,26 @@ describe('stress', () => {
     expect(rows.map((row) => row[0])).toEqual(['ORT Promise.all', 'Inferox inline', 'Inferox batching ≤8', 'Inferox inline, default queue bound']);
     for (const row of rows) expect(Number(row[1]) + Number(row[2]) + Number(row[3])).toBe(300);
     expect(r.goals!.every((g) => g.met)).toBe(true);
+  });
+});
+
+describe('transformersJs', () => {
+  it('checks both sides see the same tokens and embeddings, then reports p50 and requests/s ratios', async () => {
+    const r = await transformersJs.run(ctx);
+    const raw = r.raw as { sameTokens: boolean; maxDiff: number; tokens: number };
+    expect(raw.sameTokens).toBe(true);
+    expect(raw.tokens).toBe(12);
+    expect(raw.maxDiff).toBeLessThan(1e-4);
+    expect(r.tables[0]!.rows.map((row) => row[0])).toEqual(['single client p50 (ms)', 'single client p99 (ms)', '4 clients (requests/s)', '4 clients, Inferox with batching ≤4 (requests/s)']);
+  });
+});
+
+describe('tfjsRuntimes', () => {
+  it('measures wasm and cpu against onnx for every batch size when run on the fixture', async () => {
+    const r = await tfjsRuntimes.run(ctx);
+    expect(r.notes!.some((n) => n.includes('failed'))).toBe(false);
+    const rows = r.tables[0]!.rows;
+    expect(rows.map((row) => row[0])).toEqual([1, 2]);
+    for (const row of rows) expect(row.slice(1, 7).every((cell) => cell !== 'n/a')).toBe(true);
   });
 });

@@ -11,6 +11,8 @@ import type { Series } from '../svg-chart';
 
 interface Setup {
   readonly name: string;
+  /** The legend label (the chart's legend is narrow). */
+  readonly short: string;
   readonly request: () => Promise<unknown>;
 }
 
@@ -36,11 +38,11 @@ export const throughput: Scenario = {
       const s = session;
       const e = engine;
       const setups: Setup[] = [
-        { name: 'ORT Promise.all', request: () => s.run(feeds.ort) },
-        { name: 'Inferox inline', request: () => e.infer('inline', feeds.core) },
-        { name: `Inferox batching ≤${p.maxBatchSize}`, request: () => e.infer('batched', feeds.core) },
-        { name: 'Inferox 2 workers', request: () => e.infer('workers', feeds.core) },
-        { name: 'Inferox 2 workers + batching', request: () => e.infer('both', feeds.core) },
+        { name: 'ORT Promise.all', short: 'raw ORT', request: () => s.run(feeds.ort) },
+        { name: 'Inferox inline', short: 'inline', request: () => e.infer('inline', feeds.core) },
+        { name: `Inferox batching ≤${p.maxBatchSize}`, short: 'batching', request: () => e.infer('batched', feeds.core) },
+        { name: 'Inferox 2 workers', short: '2 workers', request: () => e.infer('workers', feeds.core) },
+        { name: 'Inferox 2 workers + batching', short: '2 workers + batching', request: () => e.infer('both', feeds.core) },
       ];
       for (const setup of setups) await closedLoop(setup.request, { clients: 8, requestsPerClient: 3 });
       const rps = new Map<string, number[][]>(setups.map((x) => [x.name, []]));
@@ -69,7 +71,7 @@ export const throughput: Scenario = {
       const q = (xs: number[], k: number): number => (xs.length ? quantile(xs, k) : Number.NaN);
       const base = setups[0]!.name;
       const series = (f: (name: string, i: number) => number): Series[] =>
-        setups.map((x) => ({ name: x.name, points: p.concurrency.map((c, i) => [c, f(x.name, i)] as const).filter(([, y]) => Number.isFinite(y)) }));
+        setups.map((x) => ({ name: x.short, points: p.concurrency.map((c, i) => [c, f(x.name, i)] as const).filter(([, y]) => Number.isFinite(y)) }));
       const rpsOf = (name: string, i: number): number => med(rps.get(name)![i]!);
       const latOf = (name: string, i: number, k: number): number => q(lat.get(name)![i]!, k);
       return {
@@ -91,9 +93,9 @@ export const throughput: Scenario = {
           },
         ],
         charts: {
-          throughput: { title: `Throughput, ${p.model} BERT, sequence ${p.seq}`, xLabel: 'concurrent clients', yLabel: 'requests/s', logX: true, series: series((n, i) => rpsOf(n, i)) },
-          'latency-p50': { title: 'Latency p50', xLabel: 'concurrent clients', yLabel: 'ms', logX: true, series: series((n, i) => latOf(n, i, 0.5)) },
-          'latency-p99': { title: 'Latency p99', xLabel: 'concurrent clients', yLabel: 'ms', logX: true, series: series((n, i) => latOf(n, i, 0.99)) },
+          throughput: { title: `Throughput: Inferox setups vs raw ORT, ${p.model} BERT, seq ${p.seq}`, xLabel: 'concurrent clients', yLabel: 'requests/s', logX: true, series: series((n, i) => rpsOf(n, i)) },
+          'latency-p50': { title: 'Latency p50: Inferox setups vs raw ORT', xLabel: 'concurrent clients', yLabel: 'ms', logX: true, series: series((n, i) => latOf(n, i, 0.5)) },
+          'latency-p99': { title: 'Latency p99: Inferox setups vs raw ORT', xLabel: 'concurrent clients', yLabel: 'ms', logX: true, series: series((n, i) => latOf(n, i, 0.99)) },
         },
         notes: [
           'Closed loop: each client sends its next request when the previous one answers. Setups run in rotating order within each round, so machine drift hits all alike; one warm-up pass per setup is excluded.',

@@ -5,6 +5,7 @@ import { loadBertBaseUncasedVocab } from '../../../examples/bert-multi-backend/s
 import { roundsWithin } from '../budget';
 import { ratio } from '../goal';
 import { closedLoop } from '../internal/closed-loop';
+import { rotate } from '../internal/rotate';
 import { meanPoolNormalized } from '../internal/mean-pool';
 import { onnxEngine, sessionOptions } from '../internal/sides';
 import { textOfTokens } from '../internal/text-of-tokens';
@@ -43,16 +44,19 @@ export const transformersJs: Scenario = {
         session_options: sessionOptions(ctx.threads),
       })) as unknown as Extractor;
       engine = await onnxEngine('bert', { source: model.onnxPath }, ctx.threads);
+      await engine.load('bert-batched', { backends: ['onnx'], source: model.onnxPath, batching: { maxBatchSize: p.clients, maxQueueDelayMs: 2 } });
       const e = engine;
       const x = extractor;
-      const inferox = async (): Promise<Float32Array> => {
+      const embed = (name: string) => async (): Promise<Float32Array> => {
         const enc = tokenizer.encodeBatch([text], 512);
         const shape = [1, enc.length];
         const ids = new Tensor('int64', BigInt64Array.from(enc.inputIds[0]!), shape);
         const mask = BigInt64Array.from(enc.attentionMask[0]!);
-        const { outputs } = await e.infer('bert', { input_ids: ids, attention_mask: new Tensor('int64', mask, shape), token_type_ids: new Tensor('int64', BigInt64Array.from(enc.tokenTypeIds[0]!), shape) });
+        const { outputs } = await e.infer(name, { input_ids: ids, attention_mask: new Tensor('int64', mask, shape), token_type_ids: new Tensor('int64', BigInt64Array.from(enc.tokenTypeIds[0]!), shape) });
         return meanPoolNormalized(outputs.last_hidden_state!.data as Float32Array, mask, model.hidden);
       };
+      const inferox = embed('bert');
+      const batched = embed('bert-batched');
       const baseline = async (): Promise<Float32Array> => (await x(text, { pooling: 'mean', normalize: true })).data;
 
       // Same input, same model: the two embeddings must agree before their speed means anything.
@@ -69,11 +73,11 @@ export const transformersJs: Scenario = {
       ctx.log(`  single client: ${rounds} interleaved calls each`);
       const single = await interleave(baseline, inferox, { rounds, warmup: 0 });
       ctx.log(`  ${p.clients} clients × ${p.requestsPerClient} requests, ${p.throughputRounds} rounds each`);
-      const rps = { a: [] as number[], b: [] as number[] };
+      const rps = { a: [] as number[], b: [] as number[], c: [] as number[] };
+      const loaders = { a: baseline, b: inferox, c: batched };
       for (let round = 0; round < p.throughputRounds; round++) {
-        const order = round % 2 === 0 ? (['a', 'b'] as const) : (['b', 'a'] as const);
-        for (const side of order) {
-          const r = await closedLoop(side === 'a' ? baseline : inferox, { clients: p.clients, requestsPerClient: p.requestsPerClient });
+        for (const side of rotate(['a', 'b', 'c'] as const, round)) {
+          const r = await closedLoop(loaders[side], { clients: p.clients, requestsPerClient: p.requestsPerClient });
           if (r.failures > 0) throw new Error(`${side === 'a' ? 'transformers.js' : 'Inferox'}: ${r.failures} requests failed: ${String(r.firstError)}`);
           rps[side].push(r.rps);
         }
@@ -82,6 +86,7 @@ export const transformersJs: Scenario = {
       const sb = summarize(single.b);
       const ra = quantile(rps.a, 0.5);
       const rb = quantile(rps.b, 0.5);
+      const rc = quantile(rps.c, 0.5);
       return {
         id: this.id,
         title: this.title,
@@ -93,13 +98,14 @@ export const transformersJs: Scenario = {
               ['single client p50 (ms)', fmt(sa.p50), fmt(sb.p50), fmt(ratio(sb.p50, sa.p50))],
               ['single client p99 (ms)', fmt(sa.p99), fmt(sb.p99), fmt(ratio(sb.p99, sa.p99))],
               [`${p.clients} clients (requests/s)`, fmt(ra), fmt(rb), fmt(ratio(rb, ra))],
+              [`${p.clients} clients, Inferox with batching ≤${p.clients} (requests/s)`, fmt(ra), fmt(rc), fmt(ratio(rc, ra))],
             ],
           },
         ],
         notes: [
           `Both sides load the same ONNX file with the same session options (intraOpNumThreads ${ctx.threads}); transformers.js from a local folder (env.allowRemoteModels = false).`,
           `Tokenizers: transformers.js' own over a tokenizer.json (WordPiece, BertNormalizer, BertPreTokenizer) vs the WordPiece tokenizer of examples/bert-multi-backend, over the same bert-base-uncased vocabulary; token ids ${sameTokens ? 'identical' : '**differ**'} (${ourIds.length} tokens); embeddings agree to ${fmt(maxDiff)} (max abs difference).`,
-          `Single client: ${rounds} interleaved calls each after ${p.warmup} warm-up calls. ${p.clients} clients: closed loop, ${p.throughputRounds} alternating rounds, median requests/s.`,
+          `Single client: ${rounds} interleaved calls each after ${p.warmup} warm-up calls. ${p.clients} clients: closed loop, ${p.throughputRounds} rounds in rotating order, median requests/s; the batching row is the same engine with dynamic batching (maxQueueDelayMs 2).`,
         ],
         raw: { single, rps, sameTokens, maxDiff, tokens: ourIds.length },
       };
