@@ -168,6 +168,19 @@ describe('Engine lifecycle', () => {
     expect(engine.info('m').state).toBe('lazy');
   });
 
+  it('counts the wait for a lazy load in the request timeout', async () => {
+    const ctl = new ControlledBackend();
+    engine = createEngine({ backends: [ctl] });
+    await engine.load('m', { source: 'm', lazy: true });
+    ctl.holdLoads();
+    const error = await failure(engine.infer('m', feedsOf(1), { timeoutMs: 10 }));
+    expect(error.code).toBe('TIMEOUT');
+    expect(error.message).toContain('waiting for the model to load');
+    ctl.releaseLoads();
+    expect(y0(await engine.infer('m', feedsOf(2), { timeoutMs: 60_000 }))).toBe(2);
+    expect(ctl.loads).toBe(1);
+  });
+
   it('cancels the wait for a lazy load when the request signal aborts', async () => {
     const ctl = new ControlledBackend();
     engine = createEngine({ backends: [ctl] });

@@ -126,6 +126,23 @@ describe('Engine shutdown', () => {
     expect(ctl.live.size).toBe(0);
   });
 
+  it('refuses an explicit load that finishes while close drains lazy loads, and disposes it', async () => {
+    const ctl = new ControlledBackend();
+    const engine = createEngine({ backends: [ctl] });
+    await engine.load('lazy', { source: 'lazy', lazy: true });
+    ctl.holdLoads();
+    const waiting = settle(engine.infer('lazy', feedsOf(1)));
+    const loading = settle(engine.load('eager', { source: 'eager' }));
+    const closing = engine.close();
+    ctl.releaseLoads();
+    expect((await waiting).ok).toBe(true);
+    const r = await loading;
+    expect(r.ok === false && r.error.code).toBe('SHUT_DOWN');
+    await closing;
+    expect(ctl.loads).toBe(2);
+    expect(ctl.live.size).toBe(0);
+  });
+
   it('disposes a model whose load finishes after close began', async () => {
     const ctl = new ControlledBackend();
     const engine = createEngine({ backends: [ctl] });

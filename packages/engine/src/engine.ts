@@ -566,7 +566,7 @@ class EngineImpl implements Engine {
   }
 
   /** Loads a lazy or evicted version on demand (one load shared by every request waiting for it). */
-  async #ensureReady(entry: VersionEntry, signal: AbortSignal | undefined): Promise<void> {
+  async #ensureReady(entry: VersionEntry, signal: AbortSignal | undefined, timeoutMs: number | undefined): Promise<void> {
     if (!entry.loading) {
       const prior = entry.state;
       entry.state = 'loading';
@@ -584,7 +584,15 @@ class EngineImpl implements Engine {
         ),
       );
     }
-    await raceSignal(entry.loading, signal, `request to ${label(entry)}`);
+    if (timeoutMs === undefined) return raceSignal(entry.loading, signal, `request to ${label(entry)}`);
+    // The request's timeout covers the wait for its model too.
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(new InferoxError(ErrorCode.TIMEOUT, `request to ${label(entry)} timed out after ${timeoutMs} ms waiting for the model to load`)), Math.max(0, timeoutMs));
+    try {
+      await raceSignal(entry.loading, signal ? AbortSignal.any([signal, timer.signal]) : timer.signal, `request to ${label(entry)}`);
+    } finally {
+      clearTimeout(timeout);
+    }
   }
 
   info(nameText: string): ModelInfo {
@@ -640,7 +648,8 @@ class EngineImpl implements Engine {
     let entry = this.#resolve(name, version);
     for (let attempt = 0; entry.state !== 'ready'; attempt++) {
       if (attempt > 8) throw new InferoxError(ErrorCode.INTERNAL, `${label(entry)} kept changing while it loaded`);
-      await this.#ensureReady(entry, options.signal);
+      const timeoutMs = options.timeoutMs ?? this.#config.defaultTimeoutMs;
+      await this.#ensureReady(entry, options.signal, timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started));
       this.#checkNotShut();
       entry = this.#resolve(name, version);
     }

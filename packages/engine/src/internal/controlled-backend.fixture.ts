@@ -54,6 +54,7 @@ export class ControlledBackend implements Backend {
   #failures: ErrorCode[] = [];
   #waiters: { count: number; resolve: () => void }[] = [];
   #init?: Promise<BackendInfo>;
+  #loadGate?: { promise: Promise<void>; resolve: () => void };
   #ids = 0;
   readonly #options: ControlledBackendOptions;
 
@@ -85,6 +86,19 @@ export class ControlledBackend implements Backend {
     return new Promise((resolve) => this.#waiters.push({ count, resolve }));
   }
 
+  /** `loadModel` waits from now on until {@link releaseLoads}. */
+  holdLoads(): void {
+    if (this.#loadGate) return;
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    this.#loadGate = { promise, resolve };
+  }
+
+  releaseLoads(): void {
+    this.#loadGate?.resolve();
+    this.#loadGate = undefined;
+  }
+
   /** The next runs fail with these codes, one each. */
   failNext(...codes: ErrorCode[]): void {
     this.#failures.push(...codes);
@@ -108,6 +122,7 @@ export class ControlledBackend implements Backend {
 
   async loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<ModelHandle> {
     await this.init();
+    await this.#loadGate?.promise;
     if (this.disposed) throw new InferoxError('DISPOSED', `backend ${this.name} was disposed`);
     if (options.fail) throw new InferoxError('PACKAGE_INVALID', `cannot load ${String(source)}`);
     this.loads += 1;
