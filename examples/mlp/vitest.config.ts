@@ -1,21 +1,7 @@
-import { defineConfig } from 'vitest/config';
+import { defineInferoxTestConfig } from '../../vitest.shared';
 
-// Vite's default server conditions, with ours first.
-const conditions = ['@inferox/source', 'module', 'node', 'development|production'];
-
-// Tests run on sources through the @inferox/source export condition; thresholds fail the run when missed.
-export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions } },
-  test: {
-    include: ['src/**/*.test.ts'],
-    testTimeout: 30_000,
-    coverage: {
-      provider: 'v8',
-      include: ['src/**/*.ts'],
-      exclude: ['src/**/*.test.ts', 'src/main.ts'],
-      reporter: ['text-summary'],
-      thresholds: { lines: 95, branches: 70 },
-    },
-  },
+export default defineInferoxTestConfig({
+  // main.ts only parses argv and calls runMlpExample; npm start runs it.
+  thresholds: { lines: 95, branches: 70 },
+  excludeFromCoverage: ['src/main.ts'],
 });

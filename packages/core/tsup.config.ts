@@ -1,10 +1,3 @@
-import { defineConfig } from 'tsup';
+import { defineInferoxBuild } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
-  format: ['esm'],
-  target: 'node20',
-  dts: true,
-  sourcemap: true,
-  clean: true,
-});
+export default defineInferoxBuild({ index: 'src/index.ts', testing: 'src/testing/index.ts' });

@@ -1,11 +1,4 @@
-import { defineConfig } from 'tsup';
+import { defineInferoxBuild } from '../../tsup.shared';
 
-export default defineConfig({
-  // workers/worker.ts is the worker-thread entry, loaded by URL from the bundle (dist/workers/worker.js).
-  entry: ['src/index.ts', 'src/workers/worker.ts'],
-  format: ['esm'],
-  target: 'node20',
-  dts: true,
-  sourcemap: true,
-  clean: true,
-});
+// workers/worker.ts is the worker-thread entry, loaded by URL from the bundle (dist/workers/worker.js).
+export default defineInferoxBuild(['src/index.ts', 'src/workers/worker.ts']);

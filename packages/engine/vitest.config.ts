@@ -1,21 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { defineInferoxTestConfig } from '../../vitest.shared';
 
-// Vite's default server conditions, with ours first.
-const conditions = ['@inferox/source', 'module', 'node', 'development|production'];
-
-// Tests run on sources through the @inferox/source export condition; thresholds fail the run when missed.
-export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions } },
-  test: {
-    include: ['src/**/*.test.ts'],
-    testTimeout: 30_000,
-    coverage: {
-      provider: 'v8',
-      include: ['src/**/*.ts'],
-      exclude: ['src/**/*.test.ts'],
-      reporter: ['text-summary'],
-      thresholds: { lines: 95, branches: 85 },
-    },
-  },
-});
+export default defineInferoxTestConfig({ thresholds: { lines: 97, branches: 90 } });
