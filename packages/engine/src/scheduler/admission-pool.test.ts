@@ -21,6 +21,25 @@ describe('AdmissionPool', () => {
     await scheduler.close();
   });
 
+  it('starts a request costing the whole capacity when fractional costs ran and finished before it', async () => {
+    const pool = createAdmissionPool({ capacity: 0.6 });
+    const held = new ControllableExecutors();
+    const scheduler = createScheduler({ name: 'm', executors: held.create(1), pool, maxConcurrent: 4 });
+    const done = [track(scheduler.submit(tagged('a'), { cost: 0.1 })), track(scheduler.submit(tagged('b'), { cost: 0.3 }))];
+    held.open('a').resolve();
+    await flushMicrotasks();
+    held.open('b').resolve();
+    await flushMicrotasks();
+    expect(done.map((d) => d.state)).toEqual(['fulfilled', 'fulfilled']);
+    expect([pool.used, pool.free]).toEqual([0, 0.6]);
+    const whole = track(scheduler.submit(tagged('whole'), { cost: 0.6 }));
+    expect(held.runningTags).toEqual(['whole']);
+    held.open('whole').resolve();
+    await flushMicrotasks();
+    expect(whole.state).toBe('fulfilled');
+    await scheduler.close();
+  });
+
   it('takes Infinity as a capacity without limit', () => {
     const pool = createAdmissionPool({ capacity: Number.POSITIVE_INFINITY });
     expect(pool.free).toBe(Number.POSITIVE_INFINITY);
@@ -28,7 +47,7 @@ describe('AdmissionPool', () => {
 
   it('refuses with INTERNAL a reservation beyond what is free', () => {
     const arbiter = new PoolArbiter(3);
-    arbiter.reserve(2);
+    expect(arbiter.reserve(2)).toBeTypeOf('number');
     let error: unknown;
     try {
       arbiter.reserve(2);

@@ -145,6 +145,22 @@ describe('Scheduler batching', () => {
     await finish(scheduler, held);
   });
 
+  it('leaves out a batch mate whose fractional cost would round the batch above the free capacity', async () => {
+    const pool = createAdmissionPool({ capacity: 0.6 });
+    const { held, scheduler } = setup({ maxBatchSize: 3, maxQueueDelayMs: 10 }, { pool });
+    // 0.1 + 0.2 + 0.3 is 0.6000000000000001 in floating point: more than the pool holds.
+    const outcomes = [track(scheduler.submit(row('a', 1), { cost: 0.1 })), track(scheduler.submit(row('b', 2), { cost: 0.2 }))];
+    outcomes.push(track(scheduler.submit(row('c', 3), { cost: 0.3 })));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(held.order).toEqual([['a', 'b']]);
+    expect(pool.used).toBeLessThanOrEqual(pool.capacity);
+    held.open('a').resolve();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(held.order).toEqual([['a', 'b'], ['c']]);
+    await finish(scheduler, held);
+    expect(outcomes.map((o) => o.state)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+  });
+
   it('reports batching-off when maxBatchSize is 1', async () => {
     const { held, scheduler } = setup({ maxBatchSize: 1, maxQueueDelayMs: 50 });
     const a = track(scheduler.submit(row('a', 1)));

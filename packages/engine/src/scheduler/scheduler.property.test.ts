@@ -39,9 +39,13 @@ interface Run {
   reject(): void;
 }
 
+/** Whole costs up to just over the capacity, or tenths (which do not add up exactly in floating point). */
+const costArb = (capacity: number, whole: number): fc.Arbitrary<number> =>
+  fc.oneof(fc.nat(Math.floor(whole)), fc.integer({ min: 1, max: Math.ceil(capacity * 10) + 1 }).map((n) => n / 10));
+
 const commandArb = (schedulers: number, capacity: number): fc.Arbitrary<Command> =>
   fc.oneof(
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant('submit' as const), scheduler: fc.nat(schedulers - 1), rank: fc.nat(3), cost: fc.nat(capacity + 1), timeoutMs: fc.option(fc.integer({ min: 1, max: 40 })) }) },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant('submit' as const), scheduler: fc.nat(schedulers - 1), rank: fc.nat(3), cost: costArb(capacity, capacity + 1), timeoutMs: fc.option(fc.integer({ min: 1, max: 40 })) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('complete' as const), pick: fc.nat() }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('fail' as const), pick: fc.nat() }) },
@@ -50,7 +54,7 @@ const commandArb = (schedulers: number, capacity: number): fc.Arbitrary<Command>
 
 const scenarioArb = fc
   .record({
-    capacity: fc.integer({ min: 1, max: 6 }),
+    capacity: fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constantFrom(0.6, 0.7, 1.3)),
     schedulers: fc.array(fc.record({ executors: fc.integer({ min: 1, max: 2 }), maxConcurrent: fc.integer({ min: 1, max: 3 }) }), { minLength: 1, maxLength: 3 }),
   })
   .chain((config) => fc.record({ config: fc.constant(config), commands: fc.array(commandArb(config.schedulers.length, config.capacity), { maxLength: 60 }) }));
@@ -219,14 +223,14 @@ describe('Scheduler (property)', () => {
   });
   it('batches only compatible requests, splits every output back to its own request and settles each once', async () => {
     const batchCommand = fc.oneof(
-      { weight: 4, arbitrary: fc.record({ kind: fc.constant('submit' as const), width: fc.integer({ min: 1, max: 2 }), rank: fc.nat(3), cost: fc.nat(3) }) },
+      { weight: 4, arbitrary: fc.record({ kind: fc.constant('submit' as const), width: fc.integer({ min: 1, max: 2 }), rank: fc.nat(3), cost: costArb(3, 3) }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
       { weight: 3, arbitrary: fc.record({ kind: fc.constant('complete' as const), pick: fc.nat() }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('fail' as const), pick: fc.nat() }) },
       { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 6 }) }) },
     );
     const arb = fc.record({
-      capacity: fc.integer({ min: 3, max: 8 }),
+      capacity: fc.oneof(fc.integer({ min: 3, max: 8 }), fc.constantFrom(0.6, 1.3)),
       maxBatchSize: fc.integer({ min: 1, max: 4 }),
       maxQueueDelayMs: fc.integer({ min: 0, max: 5 }),
       preferred: fc.boolean(),

@@ -6,6 +6,9 @@ import type { Candidate, PoolClient } from './pool-client';
 export class PoolArbiter implements AdmissionPool {
   readonly capacity: number;
   #used = 0;
+  /** Costs held by running requests, by reservation id, in reservation order. */
+  readonly #held = new Map<number, number>();
+  #nextReservation = 0;
   #seq = 0;
   #dispatching = false;
   #again = false;
@@ -36,17 +39,30 @@ export class PoolArbiter implements AdmissionPool {
     this.#clients.delete(client);
   }
 
-  /** Takes `cost` units; only called by a client's `start`, which proposed a request that fits. */
-  reserve(cost: number): void {
+  /**
+   * Takes `cost` units; only called by a client's `start`, which proposed a request that fits.
+   *
+   * @returns the reservation, to give back with {@link PoolArbiter.release}.
+   */
+  reserve(cost: number): number {
     if (cost > this.free) {
       throw new InferoxError(ErrorCode.INTERNAL, `admission pool over-committed: reserving ${cost} with ${this.free} of ${this.capacity} free`);
     }
+    const reservation = this.#nextReservation++;
+    this.#held.set(reservation, cost);
     this.#used += cost;
+    return reservation;
   }
 
-  /** Gives back `cost` units and starts whatever now fits. */
-  release(cost: number): void {
-    this.#used = Math.max(0, this.#used - cost);
+  /** Gives back a reservation's units and starts whatever now fits. */
+  release(reservation: number): void {
+    this.#held.delete(reservation);
+    // Subtracting fractional costs leaves rounding residue (0.1 + 0.3 - 0.1 - 0.3 is not 0) that would keep a request
+    // costing the whole capacity parked forever. Re-summing what is still held, in reservation order, makes `used`
+    // a function of the running set alone: exactly 0 when nothing runs, never drifting with history.
+    let used = 0;
+    for (const cost of this.#held.values()) used += cost;
+    this.#used = used;
     this.dispatch();
   }
 

@@ -54,7 +54,8 @@ interface Entry {
 
 interface Execution {
   readonly members: readonly Entry[];
-  readonly cost: number;
+  /** The pool reservation holding the members' summed cost. */
+  readonly reservation: number;
   readonly executor: number;
   readonly context: RunContext;
   readonly startedAt: number;
@@ -63,6 +64,8 @@ interface Execution {
 
 interface Plan {
   readonly members: readonly Entry[];
+  /** The members' costs summed in member order (the sum checked against the pool's free units). */
+  readonly cost: number;
   readonly executor: number;
   readonly alone: AloneReason | undefined;
 }
@@ -212,7 +215,9 @@ export class SchedulerCore implements Scheduler, PoolClient {
       this.#noFitUpTo = free;
       return undefined;
     }
-    const plan = this.#batching ? this.#planBatch(this.#batching, leader, free, executor) : { members: [leader], executor, alone: 'batching-off' as const };
+    const plan = this.#batching
+      ? this.#planBatch(this.#batching, leader, free, executor)
+      : { members: [leader], cost: leader.cost, executor, alone: 'batching-off' as const };
     if (!plan) return undefined;
     this.#plan = plan;
     return { rank: leader.rank, seq: leader.seq };
@@ -221,10 +226,9 @@ export class SchedulerCore implements Scheduler, PoolClient {
   start(): void {
     const plan = this.#plan!;
     this.#plan = undefined;
-    const { members, executor, alone } = plan;
-    const cost = members.reduce((sum, m) => sum + m.cost, 0);
-    this.#arbiter.reserve(cost);
-    const execution: Execution = { members, cost, executor, context: new RunContext(), startedAt: Date.now(), alone };
+    const { members, executor, alone, cost } = plan;
+    const reservation = this.#arbiter.reserve(cost);
+    const execution: Execution = { members, reservation, executor, context: new RunContext(), startedAt: Date.now(), alone };
     for (const m of members) {
       this.#queue.delete(m.node!);
       m.state = 'running';
@@ -424,7 +428,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
         this.#settle(m, result, undefined);
       });
     }
-    this.#arbiter.release(execution.cost);
+    this.#arbiter.release(execution.reservation);
     this.#checkIdle();
   }
 
@@ -439,10 +443,13 @@ export class SchedulerCore implements Scheduler, PoolClient {
 
   #planBatch(batching: ResolvedBatching, leader: Entry, free: number, executor: number): Plan | undefined {
     const { maxBatchSize, maxQueueDelayMs, preferred } = batching;
-    if (maxBatchSize === 1) return { members: [leader], executor, alone: 'batching-off' };
-    if (leader.key === undefined) return { members: [leader], executor, alone: 'shape-mismatch' };
+    const alone1 = (alone: AloneReason): Plan => ({ members: [leader], cost: leader.cost, executor, alone });
+    if (maxBatchSize === 1) return alone1('batching-off');
+    if (leader.key === undefined) return alone1('shape-mismatch');
     const members = [leader];
-    let room = free - leader.cost;
+    // Running sums in member order, exactly as the cost is reserved: subtracting from `free` instead could admit a
+    // batch whose fractional costs sum (after rounding) to more than is free.
+    const sums = [leader.cost];
     let sawOther = false;
     let sawCompatible = false;
     let budget = Math.max(BATCH_SCAN_MIN, BATCH_SCAN_FACTOR * maxBatchSize);
@@ -452,9 +459,10 @@ export class SchedulerCore implements Scheduler, PoolClient {
       sawOther = true;
       if (e.key !== leader.key) return true;
       sawCompatible = true;
-      if (e.cost <= room) {
+      const sum = sums.at(-1)! + e.cost;
+      if (sum <= free) {
         members.push(e);
-        room -= e.cost;
+        sums.push(sum);
       }
       return true;
     });
@@ -470,9 +478,8 @@ export class SchedulerCore implements Scheduler, PoolClient {
       size = reached;
     }
     this.#clearBatchTimer();
-    if (size > 1) return { members: members.slice(0, size), executor, alone: undefined };
-    const alone: AloneReason = sawCompatible ? 'no-capacity' : sawOther ? 'shape-mismatch' : waited && maxQueueDelayMs > 0 ? 'delay-expired' : 'queue-empty';
-    return { members: [leader], executor, alone };
+    if (size > 1) return { members: members.slice(0, size), cost: sums[size - 1]!, executor, alone: undefined };
+    return alone1(sawCompatible ? 'no-capacity' : sawOther ? 'shape-mismatch' : waited && maxQueueDelayMs > 0 ? 'delay-expired' : 'queue-empty');
   }
 
   #armBatchTimer(at: number): void {
