@@ -64,7 +64,7 @@ export class TfjsModelHandle implements ModelHandle {
 
   async run(feeds: TensorMap, options?: RunOptions): Promise<Record<string, Tensor>> {
     const what = `tfjs run of ${this.name}`;
-    if (this.#disposed) throw new InferoxError(ErrorCode.DISPOSED, `model ${JSON.stringify(this.name)} was disposed`);
+    if (this.#disposed) throw this.#disposedError();
     throwIfAborted(options?.signal, what);
     validateFeeds(this.signature, feeds);
     this.#executor.validate?.(feeds);
@@ -77,7 +77,7 @@ export class TfjsModelHandle implements ModelHandle {
         { details: { expected: this.#tfjsBackend, active: tf.getBackend() } },
       );
     }
-    const results = await this.#compute(feeds, names, what);
+    const results = await this.#compute(feeds, names, what, options?.signal);
     try {
       if (options?.signal?.aborted) throw abortError(options.signal, what);
       const outputs: Record<string, Tensor> = {};
@@ -88,15 +88,20 @@ export class TfjsModelHandle implements ModelHandle {
     }
   }
 
+  /** Frees the weights once the runs already holding tfjs' engine are done; runs still waiting reject `DISPOSED`. */
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#executor.dispose();
     this.#onDispose?.(this);
+    await withEngineLock(() => this.#executor.dispose());
   }
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose();
+  }
+
+  #disposedError(): InferoxError {
+    return new InferoxError(ErrorCode.DISPOSED, `model ${JSON.stringify(this.name)} was disposed`);
   }
 
   #outputNames(requested: readonly string[] | undefined): readonly string[] {
@@ -118,10 +123,13 @@ export class TfjsModelHandle implements ModelHandle {
     return inputs;
   }
 
-  #compute(feeds: TensorMap, names: readonly string[], what: string): Promise<TfTensor[]> {
+  #compute(feeds: TensorMap, names: readonly string[], what: string, signal: AbortSignal | undefined): Promise<TfTensor[]> {
     const tf = this.#tf;
     const executor = this.#executor;
     return withEngineLock(async () => {
+      // Waiting for the lock may have outlived the handle or the caller's interest.
+      if (this.#disposed) throw this.#disposedError();
+      throwIfAborted(signal, what);
       if (!executor.needsAsync) {
         try {
           return tf.tidy(() => executor.execute(this.#convert(feeds), names));
