@@ -2,6 +2,7 @@ import { InferoxError, Tensor, isInferoxError, type Logger } from '@inferox/core
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAdmissionPool } from './admission-pool';
 import { ControllableExecutors, flushMicrotasks, tagged, track } from './internal/controllable-executor';
+import { arbiterOf } from './internal/pool-arbiter';
 import { type SchedulerOptions, createScheduler } from './scheduler';
 
 function setup(options: Partial<SchedulerOptions> & { executorCount?: number } = {}) {
@@ -431,6 +432,52 @@ describe('Scheduler', () => {
       expect(outcome.state).toBe('fulfilled');
       expect(sizes).toEqual([1]);
       expect(warnings).toEqual(['scheduler onBatch callback threw']);
+      await scheduler.close();
+    });
+
+    it('settles every request once and releases its capacity when every logger method throws', async () => {
+      const boom = (): never => {
+        throw new Error('log sink down');
+      };
+      const logger: Logger = { debug: boom, info: boom, warn: boom, error: boom };
+      const pool = createAdmissionPool({ capacity: 1 });
+      const { held, scheduler } = setup({ logger, pool, onBatch: boom });
+      let ok!: ReturnType<typeof track>;
+      expect(() => {
+        ok = track(scheduler.submit(tagged('ok')));
+      }).not.toThrow();
+      expect([scheduler.running, pool.used]).toEqual([1, 1]);
+      held.open('ok').resolve();
+      await flushMicrotasks();
+      expect(ok.state).toBe('fulfilled');
+      expect([scheduler.running, pool.used]).toEqual([0, 0]);
+      const failed = track(scheduler.submit(tagged('bad')));
+      held.open('bad').reject(new Error('model broke'));
+      await flushMicrotasks();
+      expect(failed.state).toBe('rejected');
+      expect((failed.error as Error).message).toContain('model broke');
+      expect([scheduler.running, scheduler.queued, pool.used]).toEqual([0, 0, 0]);
+      expect(scheduler.stats()).toMatchObject({ submitted: 2, completed: 1, failed: { BACKEND_ERROR: 1 } });
+      await scheduler.close();
+    });
+
+    it('rejects the request with INTERNAL instead of throwing from submit when the pool dispatch throws', async () => {
+      const pool = createAdmissionPool({ capacity: 1 });
+      const { held, scheduler } = setup({ pool });
+      // A fault no caller can produce: another client of the pool that throws while proposing work.
+      const faulty = {
+        candidate: (): never => {
+          throw new Error('client bug');
+        },
+        start: () => {},
+      };
+      arbiterOf(pool).attach(faulty);
+      const outcome = track(scheduler.submit(tagged('a')));
+      await flushMicrotasks();
+      expect(codeOf(outcome.error)).toBe('INTERNAL');
+      expect((outcome.error as Error).message).toContain('client bug');
+      expect([scheduler.queued, scheduler.running, held.runs.length]).toEqual([0, 0, 0]);
+      arbiterOf(pool).detach(faulty);
       await scheduler.close();
     });
   });

@@ -161,8 +161,27 @@ export class SchedulerCore implements Scheduler, PoolClient {
       entry.onAbort = () => this.#fail(entry, abortError(signal, `request to ${JSON.stringify(this.#options.name)}`));
       signal.addEventListener('abort', entry.onAbort, { once: true });
     }
-    this.#arbiter.dispatch();
+    try {
+      this.#arbiter.dispatch();
+    } catch (error) {
+      // Only a bug gets here (every caller-supplied callback is guarded): answer this request rather than throw from
+      // submit, without dispatching again.
+      this.#log('warn', 'scheduler dispatch threw', { error });
+      if (entry.state === 'queued') {
+        this.#queue.delete(entry.node!);
+        this.#settle(entry, undefined, toInferoxError(error, ErrorCode.INTERNAL, `dispatch of ${JSON.stringify(this.#options.name)}`));
+      }
+    }
     return promise;
+  }
+
+  /** Logs through the caller's logger; a logger that throws must not break scheduling (requests would never settle). */
+  #log(level: 'debug' | 'warn', message: string, fields: Record<string, unknown>): void {
+    try {
+      this.#logger[level](message, { scheduler: this.#options.name, ...fields });
+    } catch {
+      // Nothing sensible to do: the log sink is the place failures would be reported.
+    }
   }
 
   close(options: CloseOptions = {}): Promise<void> {
@@ -240,12 +259,12 @@ export class SchedulerCore implements Scheduler, PoolClient {
     const size = members.length;
     this.#stats.batches[size] = (this.#stats.batches[size] ?? 0) + 1;
     if (alone) this.#stats.alone[alone] = (this.#stats.alone[alone] ?? 0) + 1;
-    this.#logger.debug('scheduler dispatch', { scheduler: this.#options.name, size, executor, alone });
+    this.#log('debug', 'scheduler dispatch', { size, executor, alone });
     if (this.#onBatch) {
       try {
         this.#onBatch(alone ? { size, alone, executor } : { size, executor });
       } catch (error) {
-        this.#logger.warn('scheduler onBatch callback threw', { scheduler: this.#options.name, error });
+        this.#log('warn', 'scheduler onBatch callback threw', { error });
       }
     }
 
@@ -406,7 +425,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
     if (batch) for (const tensor of Object.values(batch.feeds)) tensor.dispose();
     if (parts === undefined) {
       const failure = toInferoxError(error, ErrorCode.BACKEND_ERROR, `run of ${name} on executor ${execution.executor}`);
-      this.#logger.debug('scheduler run failed', { scheduler: this.#options.name, size: members.length, code: failure.code });
+      this.#log('debug', 'scheduler run failed', { size: members.length, code: failure.code });
       for (const m of members) if (m.state === 'running') this.#settle(m, undefined, failure);
       if (outputs) for (const tensor of Object.values(outputs)) if (tensor instanceof Tensor) tensor.dispose();
     } else {
