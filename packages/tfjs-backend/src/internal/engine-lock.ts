@@ -2,6 +2,8 @@ const KEY = Symbol.for('@inferox/tfjs-backend/engine-lock');
 
 interface LockState {
   tail: Promise<void>;
+  /** Computations holding or waiting for the lock (absent on a state made by an older copy of this package). */
+  holders?: number;
 }
 
 function state(): LockState {
@@ -19,10 +21,16 @@ function state(): LockState {
  */
 export function withEngineLock<T>(fn: () => T | Promise<T>): Promise<T> {
   const s = state();
+  s.holders = (s.holders ?? 0) + 1;
   const result = s.tail.then(fn);
-  s.tail = result.then(
-    () => undefined,
-    () => undefined,
-  );
+  const release = (): void => {
+    s.holders = (s.holders ?? 1) - 1;
+  };
+  s.tail = result.then(release, release);
   return result;
+}
+
+/** How many computations hold or wait for the engine lock; lets tests see a computation queue behind a run. */
+export function engineLockHolders(): number {
+  return state().holders ?? 0;
 }

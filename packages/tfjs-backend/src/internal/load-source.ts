@@ -1,4 +1,5 @@
 import { ErrorCode, InferoxError, throwIfAborted } from '@inferox/core';
+import { withEngineLock } from './engine-lock';
 import { HF_ARCHITECTURES } from './hf/architectures';
 import type { BuiltModel } from './hf/hf-architecture';
 import { readCheckpoint } from './hf/read-checkpoint';
@@ -8,7 +9,9 @@ import { loadTfjsModel } from './tfjs/load-tfjs-model';
 import { readTfjsModelFolder } from './tfjs/read-model-folder';
 
 /**
- * Reads a resolved source from disk and builds it into tfjs tensors on the active runtime.
+ * Reads a resolved source from disk and builds it into tfjs tensors on the active runtime. The tensors are made
+ * under the engine lock: an asynchronous graph run holds a tfjs scope open while it waits, and weights made inside
+ * that scope would be freed when the run ends.
  *
  * @throws InferoxError `PACKAGE_INVALID` naming the file, field or tensor; `CANCELLED`.
  */
@@ -24,8 +27,10 @@ export async function loadSource(tf: Tf, source: ResolvedSource, signal?: AbortS
         { details: { file: checkpoint.configFile, field: 'model_type', given: modelType } },
       );
     }
-    throwIfAborted(signal, `loading ${source.dir}`);
-    const built = architecture.build(tf, checkpoint);
+    const built = await withEngineLock(() => {
+      throwIfAborted(signal, `loading ${source.dir}`);
+      return architecture.build(tf, checkpoint);
+    });
     return { ...built, metadata: { ...built.metadata, format: 'hf-checkpoint', weights: checkpoint.files.join(',') } };
   }
   const files = await readTfjsModelFolder(source.modelJson, signal);
@@ -34,6 +39,8 @@ export async function loadSource(tf: Tf, source: ResolvedSource, signal?: AbortS
       details: { file: source.modelJson, expected: source.expect, given: files.kind },
     });
   }
-  throwIfAborted(signal, `loading ${source.modelJson}`);
-  return loadTfjsModel(tf, source.modelJson, files);
+  return withEngineLock(() => {
+    throwIfAborted(signal, `loading ${source.modelJson}`);
+    return loadTfjsModel(tf, source.modelJson, files);
+  });
 }

@@ -20,6 +20,7 @@ import {
 import type { TfjsBackend } from '../tfjs-backend';
 import type { TfjsBackendOptions } from '../tfjs-backend-options';
 import { TFJS_RUNTIMES, type TfjsRuntimeOption } from '../tfjs-runtime';
+import { withEngineLock } from './engine-lock';
 import { loadSource } from './load-source';
 import { resolveSource } from './resolve-source';
 import type { RuntimeModuleLoader, RuntimeSelection } from './runtime-candidates';
@@ -103,7 +104,7 @@ export class TfjsBackendImpl implements TfjsBackend {
       throw toInferoxError(error, ErrorCode.BACKEND_ERROR, 'tfjs loadModel');
     }
     if (this.#disposed || signal?.aborted) {
-      built.executor.dispose();
+      await withEngineLock(() => built.executor.dispose());
       throw this.#disposed ? this.#disposedError() : abortError(signal!, 'tfjs loadModel');
     }
     const path = resolved.kind === 'hf-checkpoint' ? resolved.dir : resolved.modelJson;
