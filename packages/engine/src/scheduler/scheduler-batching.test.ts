@@ -74,6 +74,20 @@ describe('Scheduler batching', () => {
     await finish(scheduler, held);
   });
 
+  it('dispatches at the oldest member\'s arrival plus maxQueueDelayMs when a later high-priority request leads the batch', async () => {
+    const { held, scheduler } = setup({ maxBatchSize: 4, maxQueueDelayMs: 100 });
+    const normal = track(scheduler.submit(row('normal', 1)));
+    await vi.advanceTimersByTimeAsync(90);
+    const high = track(scheduler.submit(row('high', 2), { priority: 'high' }));
+    await vi.advanceTimersByTimeAsync(9);
+    expect(held.order).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(held.order).toEqual([['high', 'normal']]);
+    await finish(scheduler, held);
+    expect(normal.value!.queueMs).toBe(100);
+    expect(high.value!.queueMs).toBe(10);
+  });
+
   it('dispatches at once when maxBatchSize requests are queued, leaving the rest for the next run', async () => {
     const { held, scheduler } = setup({ maxBatchSize: 2, maxQueueDelayMs: 1000 });
     for (const [i, t] of ['a', 'b', 'c', 'd', 'e'].entries()) track(scheduler.submit(row(t, i)));

@@ -485,7 +485,10 @@ export class SchedulerCore implements Scheduler, PoolClient {
       }
       return true;
     });
-    const waitUntil = leader.enqueuedAt + maxQueueDelayMs;
+    // The delay runs from the oldest member's arrival (a later high-priority leader must not restart it).
+    let oldest = leader.enqueuedAt;
+    for (const m of members) oldest = Math.min(oldest, m.enqueuedAt);
+    const waitUntil = oldest + maxQueueDelayMs;
     const waited = Date.now() >= waitUntil;
     let size = members.length;
     if (!waited && !this.#closing && size < maxBatchSize) {
