@@ -8,8 +8,11 @@ export type TfTensor = TfCore.Tensor;
 
 let loading: Promise<Tf> | undefined;
 
-/** Loads `@tensorflow/tfjs-core` once. */
+/** Loads `@tensorflow/tfjs-core` once it succeeds; a failed import is forgotten, so the next call tries again. */
 export function loadTf(): Promise<Tf> {
-  loading ??= import('@tensorflow/tfjs-core');
+  loading ??= import('@tensorflow/tfjs-core').catch((error: unknown) => {
+    loading = undefined;
+    throw error;
+  });
   return loading;
 }
