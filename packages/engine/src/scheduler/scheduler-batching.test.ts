@@ -287,6 +287,61 @@ describe('Scheduler batching', () => {
     await finish(scheduler, held);
   });
 
+  it('cancels only the aborted member and runs its batch mate once when a signal aborts inside onBatch', async () => {
+    const controller = new AbortController();
+    const { held, scheduler, batches } = setup(
+      { maxBatchSize: 4, maxQueueDelayMs: 10 },
+      {
+        onBatch: (info) => {
+          batches.push(info);
+          controller.abort(new Error('caller gave up'));
+        },
+      },
+    );
+    const a = track(scheduler.submit(row('a', 1), { signal: controller.signal }));
+    const b = track(scheduler.submit(row('b', 2)));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(held.order).toEqual([['a', 'b']]);
+    await flushMicrotasks();
+    expect(isInferoxError(a.error, 'CANCELLED')).toBe(true);
+    expect(held.runs[0]!.signal.aborted).toBe(false);
+    held.open('b').resolve();
+    await flushMicrotasks();
+    expect(b.state).toBe('fulfilled');
+    expect(b.value!.outputs['tag']!.toArray()).toEqual(['b']);
+    expect(held.runs).toHaveLength(1);
+    await finish(scheduler, held);
+  });
+
+  it('cancels only the aborted member and runs its batch mate once when a signal aborts inside the executor call', async () => {
+    const controller = new AbortController();
+    const held = new ControllableExecutors();
+    const [inner] = held.create(1);
+    const scheduler = createScheduler({
+      name: 'bert',
+      batching: { maxBatchSize: 4, maxQueueDelayMs: 10 },
+      executors: [
+        (feeds, context) => {
+          controller.abort(new Error('caller gave up'));
+          return inner!(feeds, context);
+        },
+      ],
+    });
+    const a = track(scheduler.submit(row('a', 1), { signal: controller.signal }));
+    const b = track(scheduler.submit(row('b', 2)));
+    await vi.advanceTimersByTimeAsync(10);
+    await flushMicrotasks();
+    expect(isInferoxError(a.error, 'CANCELLED')).toBe(true);
+    expect(held.order).toEqual([['a', 'b']]);
+    expect(held.runs[0]!.signal.aborted).toBe(false);
+    held.open('b').resolve();
+    await flushMicrotasks();
+    expect(b.value!.outputs['tag']!.toArray()).toEqual(['b']);
+    expect(held.runs).toHaveLength(1);
+    expect(scheduler.stats()).toMatchObject({ completed: 1, failed: { CANCELLED: 1 } });
+    await finish(scheduler, held);
+  });
+
   it('keeps a batch running for its other requests when one is cancelled, and aborts it when all are', async () => {
     const { held, scheduler } = setup({ maxBatchSize: 4, maxQueueDelayMs: 0 });
     track(scheduler.submit(row('busy', 0)));
