@@ -45,6 +45,21 @@ describe('AdmissionPool', () => {
     expect(pool.free).toBe(Number.POSITIVE_INFINITY);
   });
 
+  it('runs requests of any finite cost side by side when the capacity is Infinity', async () => {
+    const pool = createAdmissionPool({ capacity: Number.POSITIVE_INFINITY });
+    const held = new ControllableExecutors();
+    const scheduler = createScheduler({ name: 'm', executors: held.create(1), pool, maxConcurrent: 3 });
+    const outcomes = [track(scheduler.submit(tagged('huge'), { cost: Number.MAX_VALUE })), track(scheduler.submit(tagged('big'), { cost: 1e300 }))];
+    outcomes.push(track(scheduler.submit(tagged('small'), { cost: 1 })));
+    expect(held.runningTags).toEqual(['big', 'huge', 'small']);
+    expect(pool.free).toBe(Number.POSITIVE_INFINITY);
+    for (const tag of ['huge', 'big', 'small']) held.open(tag).resolve();
+    await flushMicrotasks();
+    expect(outcomes.map((o) => o.state)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    expect([pool.used, pool.free]).toEqual([0, Number.POSITIVE_INFINITY]);
+    await scheduler.close();
+  });
+
   it('refuses with INTERNAL a reservation beyond what is free', () => {
     const arbiter = new PoolArbiter(3);
     expect(arbiter.reserve(2)).toBeTypeOf('number');

@@ -23,7 +23,8 @@ export class PoolArbiter implements AdmissionPool {
   }
 
   get free(): number {
-    return this.capacity - this.#used;
+    // Without a limit, huge costs may sum to Infinity, and Infinity - Infinity would leave nothing free.
+    return this.capacity === Number.POSITIVE_INFINITY ? this.capacity : this.capacity - this.#used;
   }
 
   /** A sequence number shared by every client, so FIFO holds across schedulers. */
