@@ -342,6 +342,23 @@ describe('Scheduler batching', () => {
     await finish(scheduler, held);
   });
 
+  it('leaves a member\'s feeds undisposed when a failed batch returned them among its outputs', async () => {
+    const { held, scheduler } = setup({ maxBatchSize: 4, maxQueueDelayMs: 0 });
+    track(scheduler.submit(row('busy', 0)));
+    const feeds = ['a', 'b'].map((t, i) => row(t, i));
+    const members = feeds.map((f) => track(scheduler.submit(f)));
+    held.open('busy').resolve();
+    await flushMicrotasks();
+    const bad = Tensor.from('float32', [1, 2, 3], [3]);
+    // An executor handing back an input it was not given as a batch (dim 0 = 1, not 2): the split fails.
+    held.open('a').resolve({ x: feeds[0]!['x']!, bad });
+    await flushMicrotasks();
+    expect(members.map((m) => isInferoxError(m.error, 'BACKEND_ERROR'))).toEqual([true, true]);
+    expect(feeds[0]!['x']!.disposed).toBe(false);
+    expect(bad.disposed).toBe(true);
+    await finish(scheduler, held);
+  });
+
   it('keeps a batch running for its other requests when one is cancelled, and aborts it when all are', async () => {
     const { held, scheduler } = setup({ maxBatchSize: 4, maxQueueDelayMs: 0 });
     track(scheduler.submit(row('busy', 0)));

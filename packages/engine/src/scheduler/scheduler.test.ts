@@ -360,6 +360,21 @@ describe('Scheduler', () => {
   });
 
   describe('results and failures', () => {
+    it('leaves the caller\'s feeds undisposed when a cancelled request\'s outputs are its own feeds', async () => {
+      const { held, scheduler } = setup();
+      const controller = new AbortController();
+      const feeds = tagged('a', { x: Tensor.from('float32', [1, 2], [1, 2]) });
+      const outcome = track(scheduler.submit(feeds, { signal: controller.signal }));
+      controller.abort();
+      const extra = Tensor.from('float32', [3], [1]);
+      held.open('a').resolve({ ...feeds, extra });
+      await flushMicrotasks();
+      expect(codeOf(outcome.error)).toBe('CANCELLED');
+      expect([feeds['x']!.disposed, feeds['tag']!.disposed]).toEqual([false, false]);
+      expect(extra.disposed).toBe(true);
+      await scheduler.close();
+    });
+
     it('reports queue and compute time, batch size and executor', async () => {
       const { held, scheduler } = setup();
       track(scheduler.submit(tagged('busy')));

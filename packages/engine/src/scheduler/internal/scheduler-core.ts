@@ -32,6 +32,17 @@ type Timer = ReturnType<typeof setTimeout>;
 /** An epoch-ms instant for messages: ISO when Date can show it, the number otherwise. */
 const formatInstant = (ms: number): string => (Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms));
 
+/**
+ * Disposes outputs nobody will receive, except those that are one of the members' feeds (an identity executor
+ * returns its feeds): the caller still owns its inputs.
+ */
+function disposeOutputs(tensors: readonly unknown[], members: readonly Entry[]): void {
+  for (const tensor of tensors) {
+    if (!(tensor instanceof Tensor) || members.some((m) => Object.values(m.feeds).includes(tensor))) continue;
+    tensor.dispose();
+  }
+}
+
 interface Entry {
   readonly seq: number;
   readonly rank: number;
@@ -427,13 +438,13 @@ export class SchedulerCore implements Scheduler, PoolClient {
       const failure = toInferoxError(error, ErrorCode.BACKEND_ERROR, `run of ${name} on executor ${execution.executor}`);
       this.#log('debug', 'scheduler run failed', { size: members.length, code: failure.code });
       for (const m of members) if (m.state === 'running') this.#settle(m, undefined, failure);
-      if (outputs) for (const tensor of Object.values(outputs)) if (tensor instanceof Tensor) tensor.dispose();
+      if (outputs) disposeOutputs(Object.values(outputs), members);
     } else {
       const computeMs = now - execution.startedAt;
       members.forEach((m, i) => {
         const own = parts[i]!;
         if (m.state !== 'running') {
-          for (const tensor of Object.values(own)) tensor.dispose();
+          disposeOutputs(Object.values(own), members);
           return;
         }
         const result: ScheduledResult = {
