@@ -1,21 +1,7 @@
-import { defineConfig } from 'vitest/config';
+import { defineInferoxTestConfig } from '../vitest.shared';
 
-// Vite's default server conditions, with ours first.
-const conditions = ['@inferox/source', 'module', 'node', 'development|production'];
-
-// Tests run on sources through the @inferox/source export condition; thresholds fail the run when missed.
-export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions } },
-  test: {
-    include: ['src/**/*.test.ts'],
-    testTimeout: 30_000,
-    coverage: {
-      provider: 'v8',
-      include: ['src/**/*.ts'],
-      exclude: ['src/**/*.test.ts'],
-      reporter: ['text-summary'],
-      thresholds: { lines: 60, branches: 55 },
-    },
-  },
+// Logic is unit-tested and scenarios 1-4 and 7 run for real on the tiny fixture; scenarios 5 and 6 (child
+// processes, a large download) and the run.ts entry are exercised by `npm run bench -- --quick`.
+export default defineInferoxTestConfig({
+  thresholds: { lines: 72, branches: 65 },
 });
