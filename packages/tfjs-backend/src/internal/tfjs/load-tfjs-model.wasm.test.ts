@@ -1,0 +1,3 @@
+import { describeLoadTfjsModel } from './load-tfjs-model-suite.fixture';
+
+describeLoadTfjsModel('wasm');
