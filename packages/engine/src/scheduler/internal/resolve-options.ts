@@ -2,7 +2,7 @@ import { ErrorCode, InferoxError, type Logger, noopLogger } from '@inferox/core'
 import type { BatchingOptions } from '../batching-options';
 import type { Executor } from '../executor';
 import type { SchedulerOptions } from '../scheduler';
-import type { PaddingSpec } from './batch-compose';
+import type { PaddingSpec } from './padding-spec';
 
 /** Batching options after validation and defaults. */
 export interface ResolvedBatching {

@@ -10,7 +10,9 @@ import {
 import type { AloneReason } from '../batching-options';
 import type { BatchInfo, CloseOptions, ScheduledResult, Scheduler, SchedulerOptions, SchedulerStats, SubmitOptions } from '../scheduler';
 import { type Priority, priorityRank } from '../priority';
-import { type ComposedBatch, batchKey, composeBatch, splitOutputs } from './batch-compose';
+import { batchKey } from './batch-key';
+import { type ComposedBatch, composeBatch } from './compose-batch';
+import { splitOutputs } from './split-outputs';
 import { PoolArbiter, arbiterOf } from './pool-arbiter';
 import type { Candidate, PoolClient } from './pool-client';
 import { type QueueNode, RequestQueue } from './request-queue';

@@ -1,3 +1,4 @@
+/* v8 ignore file -- @preserve test support: imported only by tests */
 import { Tensor, type TensorMap } from '@inferox/core';
 import type { Executor } from '../executor';
 

@@ -1,0 +1,66 @@
+import { type DType, ErrorCode, InferoxError, Tensor, type TensorMap } from '@inferox/core';
+import type { PaddingSpec } from './padding-spec';
+import { resizeDim1 } from './resize-dim1';
+
+/** Feeds built for a batch, plus what is needed to split its outputs back. */
+export interface ComposedBatch {
+  readonly feeds: Record<string, Tensor>;
+  readonly rows: readonly number[];
+  readonly lengths: readonly (number | undefined)[];
+  /** dim 1 of the first padding input after padding; undefined without padding. */
+  readonly paddedLength: number | undefined;
+  /** Which outputs may be cut back (undefined: any). */
+  readonly cutOutputs: readonly string[] | undefined;
+}
+
+/** Rows (dim 0) of batchable feeds. */
+function rowsOf(feeds: TensorMap): number {
+  return Object.values(feeds)[0]!.shape[0]!;
+}
+
+/** The sequence length of a request: dim 1 of the first padding input it has with rank ≥ 2. */
+function lengthOf(feeds: TensorMap, padding: PaddingSpec | undefined): number | undefined {
+  for (const name of padding?.inputs ?? []) {
+    const tensor = feeds[name];
+    if (tensor && tensor.rank >= 2) return tensor.shape[1];
+  }
+  return undefined;
+}
+
+function fillValue(dtype: DType, value: number, input: string): number | bigint | string {
+  if (dtype === 'string') return '';
+  try {
+    return Tensor.from(dtype, [value], [1]).data[0]!;
+  } catch (error) {
+    throw new InferoxError(ErrorCode.INVALID_INPUT, `padding value ${value} cannot pad input ${JSON.stringify(input)} (${dtype})`, {
+      cause: error,
+      details: { input, dtype, value },
+    });
+  }
+}
+
+/**
+ * Concatenates the members' feeds on dim 0, padding the padding inputs on dim 1 to the longest first.
+ *
+ * @throws InferoxError `INVALID_INPUT` when the padding value does not fit an input's dtype.
+ */
+export function composeBatch(members: readonly TensorMap[], padding: PaddingSpec | undefined): ComposedBatch {
+  const first = members[0]!;
+  const feeds: Record<string, Tensor> = {};
+  let paddedLength: number | undefined;
+  const reference = padding?.inputs.find((n) => (first[n]?.rank ?? 0) >= 2);
+  for (const name of Object.keys(first)) {
+    let parts = members.map((m) => m[name]!);
+    const head = parts[0]!;
+    if (head.rank >= 2 && padding?.inputs.includes(name)) {
+      const longest = Math.max(...parts.map((t) => t.shape[1]!));
+      if (name === reference) paddedLength = longest;
+      if (parts.some((t) => t.shape[1] !== longest)) {
+        const fill = fillValue(head.dtype, padding.value, name);
+        parts = parts.map((t) => (t.shape[1] === longest ? t : resizeDim1(t, longest, fill)));
+      }
+    }
+    feeds[name] = Tensor.concat(parts);
+  }
+  return { feeds, rows: members.map(rowsOf), lengths: members.map((m) => lengthOf(m, padding)), paddedLength, cutOutputs: padding?.outputs };
+}
