@@ -1,7 +1,7 @@
 import { InferoxError, Tensor, isInferoxError, type Logger } from '@inferox/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAdmissionPool } from './admission-pool';
-import { ControllableExecutors, flushMicrotasks, tagged, track } from './internal/controllable-executor';
+import { ControllableExecutors, flushMicrotasks, tagged, track } from './internal/controllable-executor.fixture';
 import { arbiterOf } from './internal/pool-arbiter';
 import { type SchedulerOptions, createScheduler } from './scheduler';
 
@@ -225,7 +225,10 @@ describe('Scheduler', () => {
         expect(() => createAdmissionPool({ capacity })).toThrow(/capacity must be a positive number/);
       }
       const fake = { capacity: 1, used: 0, free: 1 };
-      expect(() => createScheduler({ name: 'x', executors: [async () => ({})], pool: fake })).toThrow(/createAdmissionPool/);
+      expect(() => createScheduler({ name: 'x', executors: [async () => ({})], pool: fake })).toThrow(
+        /pool must come from createAdmissionPool\(\), got an object with keys \[capacity, used, free\]/,
+      );
+      expect(() => createScheduler({ name: 'x', executors: [async () => ({})], pool: new Map() as never })).toThrow(/got an instance of Map/);
     });
   });
 
@@ -527,7 +530,8 @@ describe('Scheduler', () => {
         [tagged('a'), { cost: Number.POSITIVE_INFINITY }, /cost must be/],
         [tagged('a'), { deadline: 'soon' }, /deadline must be epoch milliseconds, got soon/],
         [tagged('a'), { timeoutMs: 0 }, /timeoutMs must be a number > 0, got 0/],
-        [tagged('a'), null, /submit options must be an object/],
+        [tagged('a'), null, /submit options must be an object, got null/],
+        [tagged('a'), 'high', /submit options must be an object, got "high"/],
         [null, {}, /feeds must be an object of tensors/],
         [{ ids: [1, 2] }, {}, /feed "ids" is not a Tensor/],
       ];
@@ -538,7 +542,7 @@ describe('Scheduler', () => {
         expect((outcome.error as Error).message).toMatch(message);
       }
       expect(held.runs).toHaveLength(0);
-      expect(scheduler.stats()).toMatchObject({ submitted: 8, rejected: 8, failed: { INVALID_INPUT: 8 } });
+      expect(scheduler.stats()).toMatchObject({ submitted: 9, rejected: 9, failed: { INVALID_INPUT: 9 } });
       await expect(scheduler.close({ timeoutMs: -1 })).rejects.toThrow(/close timeoutMs must be a number ≥ 0/);
       await scheduler.close();
     });

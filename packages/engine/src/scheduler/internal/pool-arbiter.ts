@@ -1,5 +1,6 @@
 import { ErrorCode, InferoxError } from '@inferox/core';
 import type { AdmissionPool } from '../admission-pool';
+import { describeValue } from './describe-value';
 import type { Candidate, PoolClient } from './pool-client';
 
 /** The implementation of {@link AdmissionPool}: the parking lot arbitrating between every scheduler sharing it. */
@@ -105,7 +106,7 @@ export class PoolArbiter implements AdmissionPool {
  */
 export function arbiterOf(pool: AdmissionPool): PoolArbiter {
   if (!(pool instanceof PoolArbiter)) {
-    throw new InferoxError(ErrorCode.INVALID_INPUT, 'pool must come from createAdmissionPool()');
+    throw new InferoxError(ErrorCode.INVALID_INPUT, `pool must come from createAdmissionPool(), got ${describeValue(pool)}`);
   }
   return pool;
 }

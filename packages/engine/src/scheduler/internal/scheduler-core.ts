@@ -13,6 +13,7 @@ import { type Priority, priorityRank } from '../priority';
 import { batchKey } from './batch-key';
 import { type ComposedBatch, composeBatch } from './compose-batch';
 import { splitOutputs } from './split-outputs';
+import { describeValue } from './describe-value';
 import { PoolArbiter, arbiterOf } from './pool-arbiter';
 import type { Candidate, PoolClient } from './pool-client';
 import { type QueueNode, RequestQueue } from './request-queue';
@@ -298,7 +299,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
   #admit(feeds: TensorMap, options: SubmitOptions, resolve: Entry['resolve'], reject: Entry['reject']): Entry {
     const name = JSON.stringify(this.#options.name);
     if (this.#closing) throw new InferoxError(ErrorCode.SHUT_DOWN, `scheduler ${name} is closed; no request is accepted`);
-    if (typeof options !== 'object' || options === null) throw this.#invalid('submit options must be an object', {});
+    if (typeof options !== 'object' || options === null) throw this.#invalid(`submit options must be an object, got ${describeValue(options)}`, {});
     const { priority = 'normal' as Priority, cost = 1, deadline, timeoutMs, signal } = options;
     const rank = priorityRank(priority);
     if (typeof cost !== 'number' || Number.isNaN(cost) || cost < 0 || cost === Number.POSITIVE_INFINITY) {
