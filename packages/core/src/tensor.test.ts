@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DTYPES, type DType, bfloat16BitsToNumber, float16BitsToNumber, isFloat } from './dtype';
 import { InferoxError } from './inferox-error';
 import { type ScalarLike, Tensor, type V2Tensor, isTensorOf } from './tensor';
+import type * as TensorModule from './tensor';
 
 function thrown(fn: () => unknown): InferoxError {
   try {
@@ -394,3 +395,17 @@ function sample(dtype: DType, seed: number): ScalarLike {
 function sameValues(a: readonly ScalarLike[], b: readonly ScalarLike[]): boolean {
   return a.length === b.length && a.every((v, i) => Object.is(v, b[i]) || (typeof v === 'number' && v === b[i]));
 }
+
+describe('Tensor across copies of the package', () => {
+  it('is instanceof Tensor when made by another copy, and plain look-alikes are not', async () => {
+    // A second copy of this module, as an app bundling core next to an installed core would have.
+    vi.resetModules();
+    const other: typeof TensorModule = await import('./tensor');
+    expect(other.Tensor).not.toBe(Tensor);
+    const foreign = other.Tensor.from('float32', [1, 2], [2]);
+    expect(foreign instanceof Tensor).toBe(true);
+    expect(Tensor.from('int32', [1], [1]) instanceof other.Tensor).toBe(true);
+    expect({ dtype: 'float32', shape: [1], data: new Float32Array(1) } instanceof Tensor).toBe(false);
+    expect((null as unknown) instanceof Tensor).toBe(false);
+  });
+});

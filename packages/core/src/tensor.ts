@@ -36,6 +36,12 @@ export interface V2Tensor {
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+/**
+ * Marks tensors across copies of this package: an app may load @inferox/core twice (a bundled copy and an
+ * installed one, or source and dist), and `instanceof Tensor` must still hold for the other copy's tensors.
+ */
+const TENSOR_BRAND = Symbol.for('@inferox/core/Tensor');
+
 /** Named tensors: a model's feeds or outputs. */
 export type TensorMap = Readonly<Record<string, Tensor>>;
 
@@ -64,6 +70,15 @@ export class Tensor<D extends DType = DType> implements Disposable {
   /** Number of elements (the product of `shape`; 1 for a scalar). */
   readonly size: number;
   #data: DataFor<D> | undefined;
+
+  /** `instanceof Tensor` holds for tensors made by any copy of @inferox/core in the process. */
+  static [Symbol.hasInstance](value: unknown): value is Tensor {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TENSOR_BRAND] === true;
+  }
+
+  get [TENSOR_BRAND](): true {
+    return true;
+  }
 
   /**
    * @param dtype - the element type.
