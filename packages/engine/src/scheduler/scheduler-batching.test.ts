@@ -359,6 +359,41 @@ describe('Scheduler batching', () => {
     await finish(scheduler, held);
   });
 
+  it('tells the executor it owns the feeds only when they were built for a batch, and lets it consume them', async () => {
+    const seen: { rows: number; ownsFeeds: boolean }[] = [];
+    const scheduler = createScheduler({
+      name: 'bert',
+      batching: { maxBatchSize: 4, maxQueueDelayMs: 10 },
+      executors: [
+        async (feeds, context) => {
+          const x = feeds['x']!;
+          seen.push({ rows: x.shape[0]!, ownsFeeds: context.ownsFeeds });
+          const y = Tensor.from('float32', Array.from(x.data as Float32Array, (v) => v * 10), x.shape);
+          // What a worker instance does with transferFeeds: the buffers move away and the feeds are disposed.
+          if (context.ownsFeeds) for (const t of Object.values(feeds)) t.dispose();
+          return { y };
+        },
+      ],
+    });
+    const alone = row('alone', 1);
+    const first = track(scheduler.submit(alone));
+    await vi.advanceTimersByTimeAsync(10);
+    const mates = [row('a', 2), row('b', 3)];
+    const batched = mates.map((f) => track(scheduler.submit(f)));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(seen).toEqual([
+      { rows: 1, ownsFeeds: false },
+      { rows: 2, ownsFeeds: true },
+    ]);
+    expect(first.value!.outputs['y']!.toArray()).toEqual([10, 15]);
+    expect(batched.map((o) => o.value!.outputs['y']!.toArray())).toEqual([
+      [20, 25],
+      [30, 35],
+    ]);
+    expect([alone, ...mates].map((f) => f['x']!.disposed)).toEqual([false, false, false]);
+    await scheduler.close();
+  });
+
   it('keeps a batch running for its other requests when one is cancelled, and aborts it when all are', async () => {
     const { held, scheduler } = setup({ maxBatchSize: 4, maxQueueDelayMs: 0 });
     track(scheduler.submit(row('busy', 0)));

@@ -9,6 +9,9 @@ export class RunContext implements ExecutorContext {
   #aborted = false;
   #reason: unknown;
 
+  /** @param ownsFeeds - whether the scheduler built the run's feeds (a batch), so the executor may consume them. */
+  constructor(readonly ownsFeeds: boolean) {}
+
   get signal(): AbortSignal {
     if (!this.#controller) {
       this.#controller = new AbortController();

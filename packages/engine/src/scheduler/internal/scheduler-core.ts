@@ -261,7 +261,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
     this.#plan = undefined;
     const { members, executor, alone, cost } = plan;
     const reservation = this.#arbiter.reserve(cost);
-    const execution: Execution = { members, reservation, executor, context: new RunContext(), startedAt: Date.now(), alone };
+    const execution: Execution = { members, reservation, executor, context: new RunContext(members.length > 1), startedAt: Date.now(), alone };
     for (const m of members) {
       this.#queue.delete(m.node!);
       m.state = 'running';
