@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { DTYPES, type DType, type InferoxError, type LogFields, type Logger, Tensor, allocData, isInferoxError } from '@inferox/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type WorkerInstance, type WorkerInstanceOptions, type WorkerModelSpec, createWorkerInstance } from './create-worker-instance';
 import type { TestBackendOptions } from './test-backend.fixture';
 
@@ -157,11 +157,24 @@ describe('createWorkerInstance', () => {
     expect((await failure(running)).code).toBe('CANCELLED');
   });
 
-  it('discards the outputs and rejects with CANCELLED when the signal aborts after the worker finished', async () => {
+  it('disposes the discarded outputs and rejects with CANCELLED when the signal aborts after the worker finished', async () => {
     const controller = new AbortController();
-    const running = instance.run(feeds('echo'), { signal: controller.signal });
-    controller.abort();
-    expect((await failure(running)).code).toBe('CANCELLED');
+    const input = feeds('echo');
+    // Which tensors get disposed on the main thread: the outputs decoded from the worker's answer are not reachable
+    // from outside, so the dispose calls are observed (a spy that still disposes).
+    const dispose = vi.spyOn(Tensor.prototype, 'dispose');
+    try {
+      const running = instance.run(input, { signal: controller.signal });
+      controller.abort();
+      expect((await failure(running)).code).toBe('CANCELLED');
+      const disposed = dispose.mock.contexts as Tensor[];
+      // The echo model answers x and thread; both were decoded here and discarded.
+      expect(disposed).toHaveLength(2);
+      expect(disposed.every((t) => t.disposed && !Object.values(input).includes(t))).toBe(true);
+      expect(Object.values(input).some((t) => t.disposed)).toBe(false);
+    } finally {
+      dispose.mockRestore();
+    }
   });
 });
 
