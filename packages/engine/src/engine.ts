@@ -302,8 +302,9 @@ class EngineImpl implements Engine {
   }
 
   /**
-   * Charges `bytes` to `owner`, evicting idle models least-recently-used first to make room (never `forEntry`, never
-   * one with requests). Synchronous, so two loads cannot both take the same room.
+   * Charges `bytes` to `owner`, evicting idle models least-recently-used first to make room (never `forEntry` nor the
+   * version it replaces in a hot swap, never one with requests). Synchronous, so two loads cannot both take the same
+   * room.
    *
    * @returns the evictions under way (await them before loading, so the memory is really freed).
    * @throws InferoxError `OUT_OF_MEMORY` saying what is needed and what is held.
@@ -315,7 +316,7 @@ class EngineImpl implements Engine {
       while (this.#held() + bytes > limit) {
         const victim = [...this.#models.values()]
           .flatMap((versions) => [...versions.values()])
-          .filter((e) => e !== forEntry && e.state === 'ready' && e.inflight === 0 && e.replicas.length > 0 && e.replicas.every((r) => r.idle))
+          .filter((e) => !(e.name === forEntry.name && e.version === forEntry.version) && e.state === 'ready' && e.inflight === 0 && e.replicas.length > 0 && e.replicas.every((r) => r.idle))
           .sort((a, b) => a.used - b.used)[0];
         if (!victim) {
           throw new InferoxError(

@@ -1,0 +1,47 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type InferoxError, isInferoxError } from '@inferox/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Engine, createEngine } from './engine';
+import { ControlledBackend, feedsOf } from './internal/controlled-backend.fixture';
+
+async function failure(promise: Promise<unknown>): Promise<InferoxError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(isInferoxError(error), `expected an InferoxError, got ${String(error)}`).toBe(true);
+  return error as InferoxError;
+}
+
+const y0 = (r: { outputs: Record<string, { data: unknown }> }): number => (r.outputs.y!.data as Float32Array)[0]!;
+
+describe('Engine', () => {
+  let engine: Engine | undefined;
+  let dir: string;
+  let file: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'inferox-engine-hardening-'));
+    file = join(dir, 'w.bin');
+    await writeFile(file, new Uint8Array(100));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  afterEach(async () => {
+    await engine?.close();
+    engine = undefined;
+  });
+
+  it('never evicts the version being replaced when a hot swap does not fit the budget', async () => {
+    const ctl = new ControlledBackend({ memoryBytes: 100 });
+    engine = createEngine({ backends: [ctl], config: { maxMemoryBytes: 150 } });
+    await engine.load('m', { source: file, options: { factor: 1 } });
+    const swap = await failure(engine.load('m', { source: file, options: { factor: 2 } }));
+    expect(swap.code).toBe('OUT_OF_MEMORY');
+    expect(engine.info('m').state).toBe('ready');
+    expect(y0(await engine.infer('m', feedsOf(1)))).toBe(1);
+    expect([ctl.loads, engine.stats().evictions]).toEqual([1, 0]);
+  });
+});
