@@ -233,6 +233,20 @@ describe('createWorkerInstance crash recovery', () => {
     }
   });
 
+  it('counts runTimeoutMs from when the worker starts each run when several runs queue on one busy worker', async () => {
+    // Three runs each blocking the worker for 400 ms: the third is answered ~1200 ms after it was sent but only
+    // ~400 ms after the worker started it, well inside runTimeoutMs.
+    const busy = await createWorkerInstance(spec(), { runTimeoutMs: 1000 });
+    try {
+      const runs = [1, 2, 3].map((v) => busy.run({ ...feeds('busy', [v]), busyMs: Tensor.from('int32', [400], [1]) }));
+      const outputs = await Promise.all(runs);
+      expect(outputs.map((o) => o.x!.toArray())).toEqual([[1], [2], [3]]);
+      expect(busy.restarts).toBe(0);
+    } finally {
+      await busy.dispose();
+    }
+  });
+
   it('rejects runs while the replacement cannot load and serves again once it can', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'inferox-worker-'));
     const marker = join(dir, 'fail-load');

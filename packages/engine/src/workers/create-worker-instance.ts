@@ -31,8 +31,10 @@ export interface WorkerModelSpec {
 /** Options of {@link createWorkerInstance}. */
 export interface WorkerInstanceOptions {
   /**
-   * A run unanswered this many ms after it was sent to the worker is a hang: its worker is terminated (failing
-   * its in-flight runs with `BACKEND_ERROR`) and replaced. @defaultValue no limit
+   * A run unanswered this many ms after the worker started it is a hang: its worker is terminated (failing its
+   * in-flight runs with `BACKEND_ERROR`) and replaced. The time counts from when the worker thread picks the run up,
+   * not from when it was sent, so runs queued behind other runs on a busy worker are not cut short by their wait.
+   * @defaultValue no limit
    */
   readonly runTimeoutMs?: number;
   /** Receives crash, hang and replacement events. @defaultValue `noopLogger` */

@@ -4,7 +4,8 @@
  * `thread` output (the worker's threadId), and obeys the string feed `mode`:
  * `echo` (default), `exit` (process.exit(7): the worker thread ends), `uncaught` (an uncaught exception), `hang`
  * (a synchronous endless loop), `throw` (an InferoxError INVALID_INPUT), `throw-plain` (a plain Error),
- * `wait-abort` (settles only when its signal aborts).
+ * `wait-abort` (settles only when its signal aborts), `busy` (blocks its thread for the int32 feed `busyMs`
+ * milliseconds, then echoes).
  */
 import { existsSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
@@ -57,6 +58,13 @@ function createModel(source: ModelSource): ModelHandle {
           throw new InferoxError(ErrorCode.INVALID_INPUT, 'input "x" is not acceptable to the test model', { details: { input: 'x', reason: 'told to' } });
         case 'throw-plain':
           throw new Error('plain failure in the test model');
+        case 'busy': {
+          const until = Date.now() + Number(feeds.busyMs?.data[0] ?? 0);
+          while (Date.now() < until) {
+            // blocks the worker's thread, as a synchronous backend does
+          }
+          break;
+        }
         case 'wait-abort': {
           const signal = options.signal!;
           return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(abortError(signal, 'test run')), { once: true }));

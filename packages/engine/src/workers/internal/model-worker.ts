@@ -14,6 +14,7 @@ interface PendingRun {
   readonly reject: (error: unknown) => void;
   readonly signal: AbortSignal | undefined;
   readonly onAbort: () => void;
+  readonly timeoutMs: number | undefined;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -22,7 +23,10 @@ export interface ModelWorkerRunOptions {
   readonly signal?: AbortSignal;
   /** Move the feeds' buffers instead of copying them; the feeds are disposed. */
   readonly transferFeeds?: boolean;
-  /** A run still unanswered after this many ms is a hang: the worker is terminated. */
+  /**
+   * A run still unanswered this many ms after the worker started it is a hang: the worker is terminated. Counted
+   * from the worker's `started` message, so runs queued behind a busy worker do not spend it waiting.
+   */
   readonly timeoutMs?: number;
 }
 
@@ -77,6 +81,11 @@ export class ModelWorker {
           this.#rejectReady(decodeError(message.error));
           void this.#worker.terminate();
           break;
+        case 'started': {
+          const run = this.#pending.get(message.id);
+          if (run?.timeoutMs !== undefined) run.timer = setTimeout(() => this.#hang(message.id, run.timeoutMs!), run.timeoutMs);
+          break;
+        }
         case 'result':
           this.#settle(message.id, (run) => {
             const outputs = decodeTensors(message.outputs);
@@ -127,10 +136,7 @@ export class ModelWorker {
       if (options.transferFeeds) for (const t of Object.values(feeds)) t.dispose();
       const { signal } = options;
       const onAbort = (): void => this.#post({ type: 'cancel', id });
-      const run: PendingRun = { resolve, reject, signal, onAbort, timer: undefined };
-      if (options.timeoutMs !== undefined) {
-        run.timer = setTimeout(() => this.#hang(id, options.timeoutMs!), options.timeoutMs);
-      }
+      const run: PendingRun = { resolve, reject, signal, onAbort, timeoutMs: options.timeoutMs, timer: undefined };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#pending.set(id, run);
     });

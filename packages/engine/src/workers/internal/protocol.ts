@@ -27,6 +27,8 @@ export type ToWorker =
 export type FromWorker =
   | { readonly type: 'ready'; readonly model: LoadedModelInfo }
   | { readonly type: 'load-error'; readonly error: WireError }
+  /** The worker began a run (its thread picked the message up): the run's timeout counts from here. */
+  | { readonly type: 'started'; readonly id: number }
   | { readonly type: 'result'; readonly id: number; readonly outputs: readonly WireTensor[] }
   | { readonly type: 'run-error'; readonly id: number; readonly error: WireError }
   | { readonly type: 'closed' };

@@ -42,18 +42,21 @@ function run(id: number, mode: string): ToWorker {
 }
 
 describe('serveModel', () => {
-  it('answers ready with the model facts, then results and errors by run id', async () => {
+  it('answers ready with the model facts, then started and a result or error by run id', async () => {
     const s = serve(spec());
     const ready = await s.next();
     expect(ready).toMatchObject({ type: 'ready', model: { memoryBytes: 1234, device: { kind: 'cpu' }, signature: { inputs: [{ name: 'x' }] } } });
     s.send(run(1, 'echo'));
+    expect(await s.next()).toEqual({ type: 'started', id: 1 });
     const result = await s.next();
     expect(result).toMatchObject({ type: 'result', id: 1 });
     const outputs = (result as Extract<FromWorker, { type: 'result' }>).outputs;
     expect(outputs.find((o) => o.name === 'x')).toEqual({ name: 'x', dtype: 'float32', shape: [2], data: new Float32Array([1, 2]) });
     s.send(run(2, 'throw'));
+    expect(await s.next()).toEqual({ type: 'started', id: 2 });
     expect(await s.next()).toMatchObject({ type: 'run-error', id: 2, error: { code: 'INVALID_INPUT', details: { input: 'x', reason: 'told to' } } });
     s.send(run(3, 'throw-plain'));
+    expect(await s.next()).toEqual({ type: 'started', id: 3 });
     expect(await s.next()).toMatchObject({ type: 'run-error', id: 3, error: { code: 'BACKEND_ERROR', message: 'plain failure in the test model' } });
     s.send({ type: 'close' });
     expect(await s.next()).toEqual({ type: 'closed' });
@@ -66,6 +69,7 @@ describe('serveModel', () => {
     s.send(run(7, 'wait-abort'));
     s.send({ type: 'cancel', id: 99 });
     s.send({ type: 'cancel', id: 7 });
+    expect(await s.next()).toEqual({ type: 'started', id: 7 });
     expect(await s.next()).toMatchObject({ type: 'run-error', id: 7, error: { code: 'CANCELLED' } });
     s.send({ type: 'close' });
     await s.served;
@@ -76,6 +80,7 @@ describe('serveModel', () => {
     await s.next();
     s.send(run(1, 'wait-abort'));
     s.send({ type: 'close' });
+    expect(await s.next()).toEqual({ type: 'started', id: 1 });
     const answers = [await s.next(), await s.next()];
     expect(answers).toContainEqual(expect.objectContaining({ type: 'run-error', id: 1, error: expect.objectContaining({ code: 'DISPOSED' }) }));
     expect(answers).toContainEqual({ type: 'closed' });
@@ -86,6 +91,7 @@ describe('serveModel', () => {
     const s = serve(spec());
     await s.next();
     s.send({ type: 'run', id: 4, feeds: [{ name: 'x', dtype: 'float32', shape: [5], data: new Float32Array(1) }] });
+    expect(await s.next()).toEqual({ type: 'started', id: 4 });
     expect(await s.next()).toMatchObject({ type: 'run-error', id: 4, error: { code: 'INTERNAL' } });
     s.send({ type: 'close' });
     await s.served;

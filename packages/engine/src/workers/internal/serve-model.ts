@@ -60,6 +60,7 @@ export async function serveModel(port: PortLike, spec: WorkerLoadSpec): Promise<
   const done = new Promise<void>((resolve) => (closed = resolve));
 
   const run = async (id: number, message: Extract<ToWorker, { type: 'run' }>): Promise<void> => {
+    post({ type: 'started', id });
     const controller = new AbortController();
     controllers.set(id, controller);
     let feeds: Record<string, Tensor> = {};
