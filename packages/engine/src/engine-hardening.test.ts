@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type InferoxError, isInferoxError } from '@inferox/core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Engine, createEngine } from './engine';
 import { ControlledBackend, feedsOf } from './internal/controlled-backend.fixture';
 
@@ -43,5 +43,28 @@ describe('Engine', () => {
     expect(engine.info('m').state).toBe('ready');
     expect(y0(await engine.infer('m', feedsOf(1)))).toBe(1);
     expect([ctl.loads, engine.stats().evictions]).toEqual([1, 0]);
+  });
+  it('names in-progress loads and draining replicas as holders when a load runs out of memory', async () => {
+    const ctl = new ControlledBackend({ memoryBytes: 100 });
+    engine = createEngine({ backends: [ctl], config: { maxMemoryBytes: 150 } });
+    await engine.load('a', { source: file });
+    ctl.hold();
+    const running = engine.infer('a', feedsOf(1));
+    await ctl.whenWaiting(1);
+    const unloading = engine.unload('a');
+    const full = await failure(engine.load('c', { source: file }));
+    expect(full.code).toBe('OUT_OF_MEMORY');
+    expect(full.message).toContain('a@1 on ctl 100 B (draining)');
+    expect(full.message).not.toContain('held by nothing');
+    ctl.release();
+    await running;
+    await unloading;
+    ctl.holdLoads();
+    const loadingB = engine.load('b', { source: file });
+    await vi.waitFor(() => expect(engine!.stats().memory.heldBytes).toBeGreaterThan(0));
+    const pending = await failure(engine.load('c', { source: file }));
+    expect(pending.message).toContain('loading b@1 on ctl 120 B');
+    ctl.releaseLoads();
+    await loadingB;
   });
 });

@@ -141,6 +141,9 @@ interface Target {
 
 const label = (entry: { name: string; version: number }): string => `${entry.name}@${entry.version}`;
 
+/** What each pending-load token stands for (in `OUT_OF_MEMORY` messages). */
+const pendingLoads = new WeakMap<object, string>();
+
 class EngineImpl implements Engine {
   readonly #config: ResolvedEngineConfig;
   readonly #logger: Logger;
@@ -292,12 +295,22 @@ class EngineImpl implements Engine {
     return sum;
   }
 
+  /** Who holds the charged memory: current versions, loads in progress and replicas still draining. */
   #holders(): string {
+    const counted = new Set<object>();
     const rows = [...this.#models.values()].flatMap((versions) =>
       [...versions.values()]
         .filter((e) => e.replicas.length > 0)
-        .map((e) => `${label(e)} ${e.replicas.reduce((n, r) => n + (this.#charges.get(r) ?? 0), 0)} B${e.replicas.every((r) => r.idle) ? '' : ' (busy)'}`),
+        .map((e) => {
+          for (const r of e.replicas) counted.add(r);
+          return `${label(e)} ${e.replicas.reduce((n, r) => n + (this.#charges.get(r) ?? 0), 0)} B${e.replicas.every((r) => r.idle) ? '' : ' (busy)'}`;
+        }),
     );
+    for (const [owner, bytes] of this.#charges) {
+      if (counted.has(owner)) continue;
+      if (owner instanceof Replica) rows.push(`${owner.model}@${owner.version} on ${owner.backend} ${bytes} B (${owner.state === 'live' ? 'loading' : 'draining'})`);
+      else if (pendingLoads.has(owner)) rows.push(`${pendingLoads.get(owner)!} ${bytes} B`);
+    }
     return rows.join(', ') || 'nothing';
   }
 
@@ -413,6 +426,7 @@ class EngineImpl implements Engine {
     const estimate = await estimateSourceBytes(target.source);
     const what = `loading ${label(entry)} on ${target.backend}`;
     const token = {};
+    pendingLoads.set(token, `loading ${label(entry)} on ${target.backend}`);
     try {
       await Promise.all(this.#reserve(token, estimate * (instances.mode === 'worker' ? instances.count : 1), entry, what));
       throwIfAborted(signal, what);
