@@ -67,4 +67,27 @@ describe('Engine', () => {
     ctl.releaseLoads();
     await loadingB;
   });
+  it('settles requests waiting for a lazy load and resolves when close times out while the load hangs', async () => {
+    const ctl = new ControlledBackend();
+    engine = createEngine({ backends: [ctl] });
+    await engine.load('m', { source: 'm', lazy: true });
+    ctl.holdLoads();
+    const waiting = failure(engine.infer('m', feedsOf(1)));
+    await vi.waitFor(() => expect(ctl.loadsHeld).toBe(1));
+    await engine.close({ timeoutMs: 20 });
+    expect((await waiting).code).toBe('SHUT_DOWN');
+    ctl.releaseLoads();
+  });
+
+  it('resolves close at its timeout while an explicit load hangs in the backend', async () => {
+    const ctl = new ControlledBackend();
+    engine = createEngine({ backends: [ctl] });
+    ctl.holdLoads();
+    const loading = failure(engine.load('m', { source: 'm' }));
+    await vi.waitFor(() => expect(ctl.loadsHeld).toBe(1));
+    await engine.close({ timeoutMs: 20 });
+    ctl.releaseLoads();
+    expect((await loading).code).toBe('SHUT_DOWN');
+    expect(ctl.live.size).toBe(0);
+  });
 });

@@ -1,5 +1,5 @@
 import { type InferoxError, isInferoxError } from '@inferox/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createEngine } from './engine';
 import { ControlledBackend, feedsOf } from './internal/controlled-backend.fixture';
 
@@ -133,6 +133,7 @@ describe('Engine shutdown', () => {
     ctl.holdLoads();
     const waiting = settle(engine.infer('lazy', feedsOf(1)));
     const loading = settle(engine.load('eager', { source: 'eager' }));
+    await vi.waitFor(() => expect(ctl.loadsHeld).toBe(2));
     const closing = engine.close();
     ctl.releaseLoads();
     expect((await waiting).ok).toBe(true);

@@ -378,7 +378,12 @@ class EngineImpl implements Engine {
     const entry: VersionEntry = { name, version, spec, state: spec.lazy ? 'lazy' : 'loading', replicas: [], lastUsed: Date.now(), used: this.#stamp(), removed: false, inflight: 0 };
     if (!spec.lazy) {
       const signal = options.signal ? AbortSignal.any([options.signal, this.#lifetime.signal]) : this.#lifetime.signal;
-      await this.#track(this.#materialize(entry, signal));
+      try {
+        await this.#track(this.#materialize(entry, signal));
+      } catch (error) {
+        if (this.#closing) throw new InferoxError(ErrorCode.SHUT_DOWN, `the engine closed while ${label(entry)} was loading`, { cause: error });
+        throw error;
+      }
     } else {
       // Fail fast on backends the engine does not have.
       for (const t of spec.replicas?.map((r) => r.backend) ?? spec.backends ?? []) this.#registry.get(t);
@@ -599,12 +604,14 @@ class EngineImpl implements Engine {
         ),
       );
     }
-    if (timeoutMs === undefined) return raceSignal(entry.loading, signal, `request to ${label(entry)}`);
+    // Closing the engine ends the wait too (the request gets SHUT_DOWN).
+    const lifetime = signal ? AbortSignal.any([signal, this.#lifetime.signal]) : this.#lifetime.signal;
+    if (timeoutMs === undefined) return raceSignal(entry.loading, lifetime, `request to ${label(entry)}`);
     // The request's timeout covers the wait for its model too.
     const timer = new AbortController();
     const timeout = setTimeout(() => timer.abort(new InferoxError(ErrorCode.TIMEOUT, `request to ${label(entry)} timed out after ${timeoutMs} ms waiting for the model to load`)), Math.max(0, timeoutMs));
     try {
-      await raceSignal(entry.loading, signal ? AbortSignal.any([signal, timer.signal]) : timer.signal, `request to ${label(entry)}`);
+      await raceSignal(entry.loading, AbortSignal.any([lifetime, timer.signal]), `request to ${label(entry)}`);
     } finally {
       clearTimeout(timeout);
     }
@@ -832,11 +839,17 @@ class EngineImpl implements Engine {
     };
     const timer = drain ? setTimeout(hurry, remaining) : undefined;
     if (!drain) hurry();
+    // Loads still running (a backend that does not heed the signal) are waited for only until the time is up.
+    let bound: NodeJS.Timeout | undefined;
+    const timeUp = new Promise<void>((resolve) => (bound = setTimeout(resolve, Math.max(0, timeoutMs - (performance.now() - started)))));
     try {
       await Promise.all(entries.map((e) => this.#retireEntry(e, { drain, timeoutMs: remaining })));
-      while (this.#background.size > 0) await Promise.all([...this.#background]);
+      let waiting = true;
+      void timeUp.then(() => (waiting = false));
+      while (waiting && this.#background.size > 0) await Promise.race([Promise.all([...this.#background]), timeUp]);
     } finally {
       clearTimeout(timer);
+      clearTimeout(bound);
     }
     await this.#registry.dispose();
     this.#logger.info('engine closed');

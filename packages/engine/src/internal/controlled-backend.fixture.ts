@@ -47,6 +47,8 @@ export class ControlledBackend implements Backend {
   readonly runs: RunRecord[] = [];
   readonly live = new Set<ModelHandle>();
   loads = 0;
+  /** `loadModel` calls waiting for {@link releaseLoads}. */
+  loadsHeld = 0;
   initCalls = 0;
   disposed = false;
   #held: Held[] = [];
@@ -122,7 +124,11 @@ export class ControlledBackend implements Backend {
 
   async loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<ModelHandle> {
     await this.init();
-    await this.#loadGate?.promise;
+    if (this.#loadGate) {
+      this.loadsHeld += 1;
+      await this.#loadGate.promise;
+      this.loadsHeld -= 1;
+    }
     if (this.disposed) throw new InferoxError('DISPOSED', `backend ${this.name} was disposed`);
     if (options.fail) throw new InferoxError('PACKAGE_INVALID', `cannot load ${String(source)}`);
     this.loads += 1;
