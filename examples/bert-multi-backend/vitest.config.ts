@@ -1,4 +1,4 @@
-import { defineInferoxTestConfig } from '../../vitest.shared';
+import { defineInferoxTestConfig } from '../../vitest.shared.ts';
 
 export default defineInferoxTestConfig({
   // main.ts only parses argv and calls runBertDemo; bert-demo.test.ts runs it as a child process.

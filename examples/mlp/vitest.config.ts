@@ -1,4 +1,4 @@
-import { defineInferoxTestConfig } from '../../vitest.shared';
+import { defineInferoxTestConfig } from '../../vitest.shared.ts';
 
 export default defineInferoxTestConfig({
   // main.ts only parses argv and calls runMlpExample; npm start runs it.

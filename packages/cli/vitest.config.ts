@@ -1,4 +1,4 @@
-import { defineInferoxTestConfig } from '../../vitest.shared';
+import { defineInferoxTestConfig } from '../../vitest.shared.ts';
 
 export default defineInferoxTestConfig({
   // bin.ts and cli-io.ts run only inside the child processes of cli.test.ts, where v8 coverage is not collected.

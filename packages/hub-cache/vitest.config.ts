@@ -1,4 +1,4 @@
-import { defineInferoxTestConfig } from '../../vitest.shared';
+import { defineInferoxTestConfig } from '../../vitest.shared.ts';
 
 export default defineInferoxTestConfig({
   thresholds: { lines: 90, branches: 85 },

@@ -1,4 +1,4 @@
-import { defineInferoxTestConfig } from '../../vitest.shared';
+import { defineInferoxTestConfig } from '../../vitest.shared.ts';
 
 export default defineInferoxTestConfig({
   // test-support/ holds helpers for the tests (child-process pack script, manifests); it ships in no build.
