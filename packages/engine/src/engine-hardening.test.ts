@@ -90,4 +90,23 @@ describe('Engine', () => {
     expect((await loading).code).toBe('SHUT_DOWN');
     expect(ctl.live.size).toBe(0);
   });
+  it('answers DEADLINE_EXCEEDED without loading a lazy model when the deadline has already passed', async () => {
+    const ctl = new ControlledBackend();
+    engine = createEngine({ backends: [ctl] });
+    await engine.load('m', { source: 'm', lazy: true });
+    expect((await failure(engine.infer('m', feedsOf(1), { deadline: Date.now() - 1000 }))).code).toBe('DEADLINE_EXCEEDED');
+    expect([ctl.loads, engine.info('m').state]).toEqual([0, 'lazy']);
+  });
+
+  it('answers DEADLINE_EXCEEDED when the deadline passes while the request waits for a lazy load', async () => {
+    const ctl = new ControlledBackend();
+    engine = createEngine({ backends: [ctl] });
+    await engine.load('m', { source: 'm', lazy: true });
+    ctl.holdLoads();
+    const waiting = failure(engine.infer('m', feedsOf(1), { deadline: Date.now() + 20, timeoutMs: 60_000 }));
+    expect((await waiting).code).toBe('DEADLINE_EXCEEDED');
+    expect(ctl.loadsHeld).toBe(1);
+    ctl.releaseLoads();
+    expect(y0(await engine.infer('m', feedsOf(2)))).toBe(2);
+  });
 });

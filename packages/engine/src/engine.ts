@@ -586,7 +586,8 @@ class EngineImpl implements Engine {
   }
 
   /** Loads a lazy or evicted version on demand (one load shared by every request waiting for it). */
-  async #ensureReady(entry: VersionEntry, signal: AbortSignal | undefined, timeoutMs: number | undefined): Promise<void> {
+  async #ensureReady(entry: VersionEntry, signal: AbortSignal | undefined, timeoutMs: number | undefined, deadline: number | undefined): Promise<void> {
+    if (deadline !== undefined && Date.now() >= deadline) throw this.#deadlineError(entry, deadline);
     if (!entry.loading) {
       const prior = entry.state;
       entry.state = 'loading';
@@ -606,15 +607,24 @@ class EngineImpl implements Engine {
     }
     // Closing the engine ends the wait too (the request gets SHUT_DOWN).
     const lifetime = signal ? AbortSignal.any([signal, this.#lifetime.signal]) : this.#lifetime.signal;
-    if (timeoutMs === undefined) return raceSignal(entry.loading, lifetime, `request to ${label(entry)}`);
-    // The request's timeout covers the wait for its model too.
+    // The request's timeout and deadline cover the wait for its model too; the nearer one ends it.
+    const untilDeadline = deadline === undefined ? undefined : deadline - Date.now();
+    const byDeadline = untilDeadline !== undefined && (timeoutMs === undefined || untilDeadline < timeoutMs);
+    const limit = byDeadline ? untilDeadline : timeoutMs;
+    if (limit === undefined) return raceSignal(entry.loading, lifetime, `request to ${label(entry)}`);
     const timer = new AbortController();
-    const timeout = setTimeout(() => timer.abort(new InferoxError(ErrorCode.TIMEOUT, `request to ${label(entry)} timed out after ${timeoutMs} ms waiting for the model to load`)), Math.max(0, timeoutMs));
+    const expire = (): void =>
+      timer.abort(byDeadline ? this.#deadlineError(entry, deadline!) : new InferoxError(ErrorCode.TIMEOUT, `request to ${label(entry)} timed out after ${timeoutMs} ms waiting for the model to load`));
+    const timeout = setTimeout(expire, Math.max(0, limit));
     try {
-      await raceSignal(entry.loading, AbortSignal.any([lifetime, timer.signal]), `request to ${label(entry)}`);
+      await raceSignal(entry.loading!, AbortSignal.any([lifetime, timer.signal]), `request to ${label(entry)}`);
     } finally {
       clearTimeout(timeout);
     }
+  }
+
+  #deadlineError(entry: VersionEntry, deadline: number): InferoxError {
+    return new InferoxError(ErrorCode.DEADLINE_EXCEEDED, `request to ${label(entry)} missed its deadline (${new Date(deadline).toISOString()}) waiting for the model to load`, { details: { deadline } });
   }
 
   info(nameText: string): ModelInfo {
@@ -671,7 +681,7 @@ class EngineImpl implements Engine {
     for (let attempt = 0; entry.state !== 'ready'; attempt++) {
       if (attempt > 8) throw new InferoxError(ErrorCode.INTERNAL, `${label(entry)} kept changing while it loaded`);
       const timeoutMs = options.timeoutMs ?? this.#config.defaultTimeoutMs;
-      await this.#ensureReady(entry, options.signal, timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started));
+      await this.#ensureReady(entry, options.signal, timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started), options.deadline);
       this.#checkNotShut();
       entry = this.#resolve(name, version);
     }
