@@ -109,4 +109,18 @@ describe('Engine', () => {
     ctl.releaseLoads();
     expect(y0(await engine.infer('m', feedsOf(2)))).toBe(2);
   });
+  it('falls back to the swapped-in version when the old version has no other live replica during a hot swap', async () => {
+    const a = new ControlledBackend({ name: 'a' });
+    const b = new ControlledBackend({ name: 'b' });
+    engine = createEngine({ backends: [a, b] });
+    await engine.load('m', { source: 'm', backends: ['a', 'b'] });
+    a.hold();
+    const request = engine.infer('m', feedsOf(1), { backend: 'a' });
+    await a.whenWaiting(1);
+    await engine.load('m', { source: 'm', backends: ['a', 'b'], options: { factor: 5 } });
+    a.failNext('BACKEND_ERROR');
+    a.release();
+    const r = await request;
+    expect([r.backend, y0(r), r.fellBack?.reason]).toEqual(['b', 5, 'BACKEND_ERROR']);
+  });
 });

@@ -703,10 +703,23 @@ class EngineImpl implements Engine {
     let fellBack: FallbackReport | undefined;
     let last: InferoxError | undefined;
     let lastBackend = '';
-    for (let i = 0; i < order.length && (i === 0 || fallback); i++) {
+    const tried = new Set<string>();
+    let swappedIn = false;
+    for (let i = 0; i === 0 || fallback; i++) {
+      if (i === order.length) {
+        // Every replica of this version was tried or retired meanwhile: after a hot swap, the version now serving
+        // the name may still answer on backends not tried yet.
+        if (swappedIn || !last) break;
+        swappedIn = true;
+        const current = this.#models.get(name)?.get(entry.version);
+        if (!current || current === entry || current.state !== 'ready') break;
+        order.push(...current.replicas.filter((r) => r.state === 'live' && !tried.has(r.backend)).sort((a, b) => this.#registry.rank(a.backend) - this.#registry.rank(b.backend)));
+        if (i === order.length) break;
+      }
       const replica = order[i]!;
       // A replica retired meanwhile (swap or unload) takes no new work; its version's live ones may.
       if (replica.state !== 'live') continue;
+      tried.add(replica.backend);
       if (last) {
         this.#counts.fallbacks += 1;
         this.#metrics.fallbacks.inc({ model: name, from: lastBackend, to: replica.backend, reason: last.code });
