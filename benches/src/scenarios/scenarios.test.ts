@@ -49,6 +49,12 @@ describe('throughput', () => {
     expect(Object.keys(r.charts!)).toEqual(['throughput', 'latency-p50', 'latency-p99']);
     expect(r.charts!.throughput!.series.every((s) => s.points.length === 2)).toBe(true);
     expect(Object.values((r.raw as { failures: Record<string, number> }).failures).every((n) => n === 0)).toBe(true);
+    // Issue 6's two throughput goals, taken at the most clients this profile runs (4 here).
+    expect(r.goals!.map((g) => [g.name, g.target])).toEqual([
+      ['batching vs no batching, 4 clients (tiny)', '≥ 3×'],
+      ['2 worker instances vs 1 inline, 4 clients (tiny)', '≥ 1.6×'],
+    ]);
+    for (const g of r.goals!) expect(g.measured).toMatch(/^\d[\d.,]*×$/);
   });
 });
 
