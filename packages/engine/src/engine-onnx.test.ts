@@ -6,6 +6,7 @@ import { maxAbsDiff } from '@inferox/core/testing';
 import { createOnnxBackend } from '@inferox/onnx-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from './engine';
+import { ControlledBackend } from './internal/controlled-backend.fixture';
 import { BERT_DIR, bertExpected, bertFeeds, mlpFeeds, writeMlp } from './internal/real-models.fixture';
 
 const flat = (t: { data: unknown }): number[] => Array.from(t.data as Float32Array);
@@ -19,6 +20,41 @@ describe('Engine with the real onnx backend', () => {
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loads on onnx, keeps an unavailable tfjs replica with the cause and falls back from it when tfjs fails to initialise', async () => {
+    const broken = new ControlledBackend({ name: 'tfjs', failInit: 'no wasm binary here' });
+    const engine = createEngine({ backends: [createOnnxBackend(), broken] });
+    try {
+      const info = await engine.load('mlp', { source: mlp, backends: ['onnx', 'tfjs'] });
+      expect(info.replicas.map((r) => [r.backend, r.unavailable])).toEqual([
+        ['onnx', undefined],
+        ['tfjs', expect.stringContaining('no wasm binary here')],
+      ]);
+      expect(engine.info('mlp').replicas[1]?.unavailable).toContain('no wasm binary here');
+      const r = await engine.infer('mlp', mlpFeeds(1), { backend: 'tfjs' });
+      expect([r.backend, r.fellBack?.from, r.fellBack?.reason]).toEqual(['onnx', 'tfjs', 'BACKEND_UNAVAILABLE']);
+      expect(r.fellBack?.message).toContain('no wasm binary here');
+      const plain = await engine.infer('mlp', mlpFeeds(1));
+      expect([plain.backend, plain.fellBack]).toEqual(['onnx', undefined]);
+      const only = await engine.load('tfjs-only', { source: mlp, backends: ['tfjs'] }).catch((e: unknown) => e);
+      expect(only).toMatchObject({ code: 'BACKEND_UNAVAILABLE', message: expect.stringContaining('no wasm binary here') });
+      expect(engine.list().map((m) => m.name)).toEqual(['mlp']);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('refuses a request for a backend whose init failed when fallback is off', async () => {
+    const broken = new ControlledBackend({ name: 'tfjs', failInit: 'no wasm binary here' });
+    const engine = createEngine({ backends: [createOnnxBackend(), broken], config: { fallback: false } });
+    try {
+      await engine.load('mlp', { source: mlp, backends: ['onnx', 'tfjs'] });
+      const error = await engine.infer('mlp', mlpFeeds(1), { backend: 'tfjs' }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'BACKEND_UNAVAILABLE', message: expect.stringContaining('no wasm binary here') });
+    } finally {
+      await engine.close();
+    }
   });
 
   it('settles 1,000 concurrent requests against the tiny BERT with none lost', async () => {

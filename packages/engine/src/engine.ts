@@ -131,6 +131,8 @@ interface VersionEntry {
   removed: boolean;
   /** Requests between routing and their answer (pins the version against eviction, fallbacks included). */
   inflight: number;
+  /** Replicas that could not load because their backend failed to initialise, with the cause. */
+  unavailable?: readonly { readonly backend: string; readonly error: InferoxError }[];
 }
 
 interface Target {
@@ -407,18 +409,38 @@ class EngineImpl implements Engine {
     return names.map((backend) => ({ backend, source: spec.source!, options: { ...spec.options } }));
   }
 
-  /** Loads every replica of `entry` (all or nothing) and marks it ready. */
+  /**
+   * Loads every replica of `entry` and marks it ready. A replica whose backend failed to initialise is kept as
+   * unavailable (with the cause) as long as another replica loads; any other failure fails the whole load.
+   */
   async #materialize(entry: VersionEntry, signal: AbortSignal): Promise<void> {
     const targets = await this.#targets(entry.spec!, signal);
     const loaded: Replica[] = [];
+    const unavailable: { backend: string; error: InferoxError }[] = [];
     try {
-      for (const target of targets) loaded.push(await this.#loadReplica(entry, target, signal));
+      for (const target of targets) {
+        try {
+          loaded.push(await this.#loadReplica(entry, target, signal));
+        } catch (error) {
+          if (signal.aborted || this.#registry.usable(target.backend)) throw error;
+          const e = toInferoxError(error, ErrorCode.BACKEND_UNAVAILABLE, `init of backend ${target.backend}`);
+          this.#logger.warn('replica unavailable: its backend failed to initialise', { model: label(entry), backend: target.backend, error: e.message });
+          unavailable.push({ backend: target.backend, error: e });
+        }
+      }
+      if (loaded.length === 0) {
+        throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `no replica of ${label(entry)} could load: ${unavailable.map((u) => u.error.message).join('; ')}`, {
+          cause: unavailable[0]?.error,
+          details: { model: entry.name, backends: unavailable.map((u) => u.backend) },
+        });
+      }
       if (this.#shut) throw new InferoxError(ErrorCode.SHUT_DOWN, `the engine closed while ${label(entry)} was loading`);
     } catch (error) {
       await Promise.all(loaded.map((r) => this.#retire(r, { drain: false }).then(() => this.#charges.delete(r))));
       throw error;
     }
     entry.replicas = loaded;
+    entry.unavailable = unavailable;
     entry.state = 'ready';
     this.#touch(entry);
   }
@@ -648,7 +670,18 @@ class EngineImpl implements Engine {
       state: entry.state,
       signature: first?.signature ?? null,
       metadata: first?.metadata ?? {},
-      replicas: entry.replicas.map((r) => r.info()),
+      replicas: [
+        ...entry.replicas.map((r) => r.info()),
+        ...(entry.unavailable ?? []).map(({ backend, error }) => ({
+          backend,
+          device: 'none',
+          memoryBytes: 0,
+          instances: { count: 0, mode: entry.spec?.instances?.mode ?? ('inline' as const) },
+          queued: 0,
+          running: 0,
+          unavailable: error.message,
+        })),
+      ],
       memoryBytes: entry.replicas.reduce((n, r) => n + r.memoryBytes, 0),
       lastUsedAt: entry.lastUsed,
     };
@@ -696,16 +729,23 @@ class EngineImpl implements Engine {
 
   async #dispatch(entry: VersionEntry, feeds: TensorMap, options: InferOptions, served: { backend: string }, started: number): Promise<InferResult> {
     const name = entry.name;
-    const order = this.#route(entry, options);
+    const { order, refused } = this.#route(entry, options);
     validateFeeds((order.find((r) => r.usable) ?? order[0]!).signature, feeds);
     const timeoutMs = options.timeoutMs ?? this.#config.defaultTimeoutMs;
     const fallback = this.#config.fallback;
     let fellBack: FallbackReport | undefined;
     let last: InferoxError | undefined;
     let lastBackend = '';
+    if (refused) {
+      // The requested backend's replica is unavailable (its init failed): fall back as if it had refused the run.
+      if (!fallback || !(this.#config.fallbackOn as readonly string[]).includes(refused.error.code)) throw refused.error;
+      fellBack = { from: refused.backend, reason: refused.error.code, message: refused.error.message };
+      last = refused.error;
+      lastBackend = refused.backend;
+    }
     const tried = new Set<string>();
     let swappedIn = false;
-    for (let i = 0; i === 0 || fallback; i++) {
+    for (let i = 0; i === 0 || (fallback && i <= order.length); i++) {
       if (i === order.length) {
         // Every replica of this version was tried or retired meanwhile: after a hot swap, the version now serving
         // the name may still answer on backends not tried yet.
@@ -758,8 +798,11 @@ class EngineImpl implements Engine {
     throw last ?? new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `${label(entry)} has no live replica`, { details: { model: entry.name } });
   }
 
-  /** The replicas to try, the chosen one first, then the others by backend priority. */
-  #route(entry: VersionEntry, options: InferOptions): Replica[] {
+  /**
+   * The replicas to try, the chosen one first, then the others by backend priority; `refused` when the requested
+   * backend's replica is unavailable (the others are then tried as a fallback).
+   */
+  #route(entry: VersionEntry, options: InferOptions): { order: Replica[]; refused?: { backend: string; error: InferoxError } } {
     const live = entry.replicas.filter((r) => r.state === 'live');
     if (live.length === 0) throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `${label(entry)} has no live replica`, { details: { model: entry.name } });
     const byRank = [...live].sort((a, b) => this.#registry.rank(a.backend) - this.#registry.rank(b.backend));
@@ -767,6 +810,14 @@ class EngineImpl implements Engine {
     let chosen: Replica | undefined;
     if (requested !== undefined && requested !== 'auto') {
       chosen = byRank.find((r) => r.backend === requested);
+      const down = chosen ? undefined : entry.unavailable?.find((u) => u.backend === requested);
+      if (down) {
+        const error = new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `the ${requested} replica of ${label(entry)} is unavailable: ${down.error.message}`, {
+          cause: down.error,
+          details: { backend: requested, model: entry.name },
+        });
+        return { order: byRank, refused: { backend: requested, error } };
+      }
       if (!chosen) {
         if (!this.#registry.has(requested)) throw this.#registry.unknown(requested);
         throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `${label(entry)} has no replica on backend ${JSON.stringify(requested)}; it runs on ${byRank.map((r) => r.backend).join(', ')}`, {
@@ -785,7 +836,7 @@ class EngineImpl implements Engine {
       }
       chosen ??= byRank[0]!;
     }
-    return [chosen, ...byRank.filter((r) => r !== chosen)];
+    return { order: [chosen, ...byRank.filter((r) => r !== chosen)] };
   }
 
   async inferBatch(name: string, feedsList: readonly TensorMap[], options: InferOptions = {}): Promise<PromiseSettledResult<InferResult>[]> {

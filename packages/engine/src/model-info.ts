@@ -11,6 +11,11 @@ export interface ReplicaInfo {
   readonly instances: { readonly count: number; readonly mode: 'inline' | 'worker' };
   readonly queued: number;
   readonly running: number;
+  /**
+   * Set when this replica could not load because its backend failed to initialise: the cause. Such a replica takes
+   * no requests; requests asking for its backend fall back to the others (`BACKEND_UNAVAILABLE`).
+   */
+  readonly unavailable?: string;
 }
 
 /** A snapshot of one model version. */
