@@ -123,4 +123,35 @@ describe('Engine', () => {
     const r = await request;
     expect([r.backend, y0(r), r.fellBack?.reason]).toEqual(['b', 5, 'BACKEND_ERROR']);
   });
+  it('resolves unload only after a lazy load under way has settled and its model is disposed', async () => {
+    const ctl = new ControlledBackend();
+    engine = createEngine({ backends: [ctl] });
+    await engine.load('m', { source: 'm', lazy: true });
+    ctl.holdLoads();
+    const request = engine.infer('m', feedsOf(1)).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(ctl.loadsHeld).toBe(1));
+    let unloaded = false;
+    const unloading = engine.unload('m').then(() => (unloaded = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(unloaded).toBe(false);
+    ctl.releaseLoads();
+    await unloading;
+    expect([ctl.loads, ctl.live.size, engine.stats().memory.heldBytes]).toEqual([1, 0, 0]);
+    await request;
+  });
+
+  it('does not bring an unloaded name back when a hot swap was loading at the time', async () => {
+    const ctl = new ControlledBackend();
+    engine = createEngine({ backends: [ctl] });
+    await engine.load('m', { source: 'm' });
+    ctl.holdLoads();
+    const swap = failure(engine.load('m', { source: 'm', options: { factor: 2 } }));
+    await vi.waitFor(() => expect(ctl.loadsHeld).toBe(1));
+    const unloading = engine.unload('m');
+    ctl.releaseLoads();
+    await unloading;
+    expect((await swap).code).toBe('CANCELLED');
+    expect(engine.list()).toEqual([]);
+    expect([ctl.live.size, engine.stats().memory.heldBytes]).toEqual([0, 0]);
+  });
 });

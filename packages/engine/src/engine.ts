@@ -77,7 +77,9 @@ export interface Engine extends AsyncDisposable {
    */
   register(name: string, handle: ModelHandle, options?: RegisterOptions): Promise<ModelInfo>;
   /**
-   * Stops routing to `name` (every version) or `name@version`, lets its requests finish, then disposes it.
+   * Stops routing to `name` (every version) or `name@version`, lets its requests finish, then disposes it. A lazy
+   * load under way is waited for and disposed; a load of the name still in flight (a hot swap) is cancelled (it
+   * rejects with `CANCELLED`), so the name is not brought back by it.
    *
    * @throws InferoxError `MODEL_NOT_FOUND`, `SHUT_DOWN`.
    */
@@ -159,6 +161,8 @@ class EngineImpl implements Engine {
   /** Every replica created and not yet disposed (including those draining after a swap, unload or eviction). */
   readonly #replicas = new Set<Replica>();
   readonly #lifetime = new AbortController();
+  /** Explicit loads in progress (not installed yet), so unload can cancel them. */
+  readonly #pending = new Set<{ readonly entry: VersionEntry; readonly settled: Promise<void> }>();
   #closing?: Promise<void>;
   #shut = false;
   #sessions = 0;
@@ -380,11 +384,21 @@ class EngineImpl implements Engine {
     const entry: VersionEntry = { name, version, spec, state: spec.lazy ? 'lazy' : 'loading', replicas: [], lastUsed: Date.now(), used: this.#stamp(), removed: false, inflight: 0 };
     if (!spec.lazy) {
       const signal = options.signal ? AbortSignal.any([options.signal, this.#lifetime.signal]) : this.#lifetime.signal;
+      const materializing = this.#track(this.#materialize(entry, signal));
+      const pending = { entry, settled: materializing.then(() => undefined, () => undefined) };
+      this.#pending.add(pending);
       try {
-        await this.#track(this.#materialize(entry, signal));
+        await materializing;
       } catch (error) {
         if (this.#closing) throw new InferoxError(ErrorCode.SHUT_DOWN, `the engine closed while ${label(entry)} was loading`, { cause: error });
         throw error;
+      } finally {
+        this.#pending.delete(pending);
+      }
+      if (entry.removed) {
+        // unload() was called while this load ran: an unloaded name is not brought back by a load that was in flight.
+        await this.#retireEntry(entry, { drain: false });
+        throw new InferoxError(ErrorCode.CANCELLED, `load of ${label(entry)} was cancelled: the model was unloaded while it loaded`, { details: { model: name } });
       }
     } else {
       // Fail fast on backends the engine does not have.
@@ -602,7 +616,18 @@ class EngineImpl implements Engine {
     const entries = one ? [one] : [...versions.values()];
     for (const e of entries) versions.delete(e.version);
     if (versions.size === 0) this.#models.delete(name);
-    const done = Promise.all(entries.map((e) => this.#retireEntry(e, { drain: true })));
+    // Loads of this name still in flight (a hot swap) are cancelled: they retire what they produce instead of
+    // installing it, and the unload waits for them.
+    const inFlight = [...this.#pending].filter((p) => p.entry.name === name && (version === undefined || p.entry.version === version));
+    for (const e of [...entries, ...inFlight.map((p) => p.entry)]) e.removed = true;
+    const done = Promise.all([
+      ...entries.map(async (e) => {
+        // A lazy load under way is waited for, then what it produced is retired with the rest.
+        if (e.loading) await e.loading.catch(() => undefined);
+        await this.#retireEntry(e, { drain: true });
+      }),
+      ...inFlight.map((p) => p.settled),
+    ]);
     await raceSignal(done, options.signal, `unload of ${nameText}`);
     this.#logger.info('model unloaded', { model: nameText });
   }
