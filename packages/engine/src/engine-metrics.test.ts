@@ -47,4 +47,14 @@ describe('Engine metrics', () => {
     expect(text).not.toMatch(/^inferox_memory_budget_bytes \d/m);
     expect(text).toContain('inferox_memory_held_bytes 0');
   });
+  it('labels requests with the model name without its version and puts unknown names under one label', async () => {
+    engine = createEngine({ backends: [new ControlledBackend()] });
+    await engine.load('m', { source: 'm' });
+    await engine.infer('m@1', feedsOf(1));
+    for (const name of ['nope-1', 'nope-2', 'm@7']) await engine.infer(name, feedsOf(1)).catch(() => undefined);
+    const text = await engine.metrics.metrics();
+    expect(text).toContain('inferox_requests_total{model="m",backend="ctl",outcome="success"} 1');
+    expect(text).toContain('inferox_requests_total{model="(unknown)",backend="none",outcome="MODEL_NOT_FOUND"} 3');
+    expect(text).not.toMatch(/model="(m@1|nope-1|nope-2|m@7)"/);
+  });
 });

@@ -145,6 +145,9 @@ interface Target {
 
 const label = (entry: { name: string; version: number }): string => `${entry.name}@${entry.version}`;
 
+/** The `model` label of requests whose name does not resolve to a loaded model. */
+const UNKNOWN_MODEL = '(unknown)';
+
 /** What each pending-load token stands for (in `OUT_OF_MEMORY` messages). */
 const pendingLoads = new WeakMap<object, string>();
 
@@ -716,24 +719,27 @@ class EngineImpl implements Engine {
 
   async infer(name: string, feeds: TensorMap, options: InferOptions = {}): Promise<InferResult> {
     const served = { backend: 'none' };
-    const model = typeof name === 'string' ? name : String(name);
+    // Metrics are labelled with the model's name (no version), and with one fixed label for names that do not
+    // resolve, so callers cannot grow the series without bound.
+    let model = UNKNOWN_MODEL;
     try {
-      const result = await this.#infer(name, feeds, options, served);
+      const parsed = parseModelName(name);
+      model = parsed.name;
+      const result = await this.#infer(name, parsed, feeds, options, served);
       this.#counts.succeeded += 1;
       this.#metrics.requests.inc({ model, backend: result.backend, outcome: 'success' });
       return result;
     } catch (error) {
-      const e = toInferoxError(error, ErrorCode.INTERNAL, `request to ${model}`);
+      const e = toInferoxError(error, ErrorCode.INTERNAL, `request to ${typeof name === 'string' ? name : String(name)}`);
       this.#counts.failed[e.code] = (this.#counts.failed[e.code] ?? 0) + 1;
-      this.#metrics.requests.inc({ model, backend: served.backend, outcome: e.code });
+      this.#metrics.requests.inc({ model: e.code === ErrorCode.MODEL_NOT_FOUND ? UNKNOWN_MODEL : model, backend: served.backend, outcome: e.code });
       throw e;
     }
   }
 
-  async #infer(nameText: string, feeds: TensorMap, options: InferOptions, served: { backend: string }): Promise<InferResult> {
+  async #infer(nameText: string, { name, version }: { name: string; version?: number }, feeds: TensorMap, options: InferOptions, served: { backend: string }): Promise<InferResult> {
     const started = performance.now();
     this.#checkOpen();
-    const { name, version } = parseModelName(nameText);
     throwIfAborted(options.signal, `request to ${nameText}`);
     let entry = this.#resolve(name, version);
     for (let attempt = 0; entry.state !== 'ready'; attempt++) {
