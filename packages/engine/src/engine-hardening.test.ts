@@ -154,4 +154,36 @@ describe('Engine', () => {
     expect(engine.list()).toEqual([]);
     expect([ctl.live.size, engine.stats().memory.heldBytes]).toEqual([0, 0]);
   });
+  it('never evicts a model whose only requests are queued or parked in the admission pool', async () => {
+    const ctl = new ControlledBackend({ memoryBytes: 100 });
+    engine = createEngine({ backends: [ctl], config: { maxMemoryBytes: 300, admissionCapacity: 1 } });
+    await engine.load('a', { source: file });
+    await engine.load('b', { source: file });
+    ctl.hold();
+    const running = engine.infer('a', feedsOf(1));
+    await ctl.whenWaiting(1);
+    const parked = engine.infer('b', feedsOf(2));
+    await vi.waitFor(() => expect(engine!.info('b').replicas[0]!.queued).toBe(1));
+    const full = await failure(engine.load('c', { source: file }));
+    expect(full.code).toBe('OUT_OF_MEMORY');
+    expect([engine.info('a').state, engine.info('b').state, engine.stats().evictions]).toEqual(['ready', 'ready', 0]);
+    ctl.release();
+    expect([y0(await running), y0(await parked)]).toEqual([1, 2]);
+  });
+
+  it('reports queue and compute times and stamps the last use of the model', async () => {
+    const ctl = new ControlledBackend();
+    engine = createEngine({ backends: [ctl] });
+    await engine.load('m', { source: 'm' });
+    const before = engine.info('m').lastUsedAt;
+    const requested = Date.now();
+    const r = await engine.infer('m', feedsOf(1));
+    for (const ms of [r.timings.queueMs, r.timings.computeMs]) {
+      expect(typeof ms).toBe('number');
+      expect(Number.isFinite(ms) && ms >= 0).toBe(true);
+    }
+    const after = engine.info('m').lastUsedAt;
+    expect(after).toBeGreaterThanOrEqual(Math.max(before, requested));
+    expect(after).toBeLessThanOrEqual(Date.now());
+  });
 });

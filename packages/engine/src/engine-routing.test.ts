@@ -112,6 +112,42 @@ describe('Engine routing', () => {
     expect(gone.message).toContain('"a"');
   });
 
+  it('never falls back on the caller’s errors when fallback is on', async () => {
+    const { engine, a, b } = await twoBackends();
+    a.failNext('INVALID_INPUT');
+    expect((await failure(engine.infer('m', feedsOf(1), { backend: 'a' }))).code).toBe('INVALID_INPUT');
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    expect((await failure(engine.infer('m', feedsOf(1), { backend: 'a', signal: controller.signal }))).code).toBe('CANCELLED');
+    a.hold();
+    const timedOut = failure(engine.infer('m', feedsOf(1), { backend: 'a', timeoutMs: 1 }));
+    expect((await timedOut).code).toBe('TIMEOUT');
+    a.release();
+    expect(b.runs).toEqual([]);
+    expect(engine.stats().requests.fallbacks).toBe(0);
+  });
+
+  it('falls back only on the codes config.fallbackOn lists', async () => {
+    const { engine, a, b } = await twoBackends({ fallbackOn: ['BACKEND_UNAVAILABLE'] });
+    a.failNext('BACKEND_ERROR');
+    expect((await failure(engine.infer('m', feedsOf(1), { backend: 'a' }))).code).toBe('BACKEND_ERROR');
+    expect(b.runs).toEqual([]);
+    a.failNext('BACKEND_UNAVAILABLE');
+    const moved = await engine.infer('m', feedsOf(1), { backend: 'a' });
+    expect([moved.backend, moved.fellBack?.reason, b.runs.length]).toEqual(['b', 'BACKEND_UNAVAILABLE', 1]);
+  });
+
+  it('initialises each backend once across loads and never retries a failed init', async () => {
+    const good = new ControlledBackend({ name: 'good' });
+    const bad = new ControlledBackend({ name: 'bad', failInit: 'no device' });
+    engine = createEngine({ backends: [good, bad] });
+    await Promise.all([engine.load('m1', { source: 'm1', backends: ['good'] }), engine.load('m2', { source: 'm2', backends: ['good'] })]);
+    await engine.load('m3', { source: 'm3', backends: ['good'] });
+    expect((await failure(engine.load('x1', { source: 'x', backends: ['bad'] }))).message).toContain('no device');
+    expect((await failure(engine.load('x2', { source: 'x', backends: ['bad'] }))).message).toContain('no device');
+    expect([good.initCalls, bad.initCalls]).toEqual([1, 1]);
+  });
+
   it('fails with the last error when every replica fails', async () => {
     const { engine, a, b } = await twoBackends();
     a.failNext('BACKEND_ERROR');

@@ -110,8 +110,13 @@ export class ControlledBackend implements Backend {
     return this.#options.failInit === undefined;
   }
 
+  /** Counts calls (what the engine asked); the work itself is done once. */
   init(): Promise<BackendInfo> {
     this.initCalls += 1;
+    return this.#initOnce();
+  }
+
+  #initOnce(): Promise<BackendInfo> {
     this.#init ??= this.#options.failInit
       ? Promise.reject(new InferoxError('BACKEND_UNAVAILABLE', this.#options.failInit))
       : Promise.resolve({ name: this.name, runtime: 'test', devices: [{ kind: 'cpu' }], attempts: [] });
@@ -123,7 +128,7 @@ export class ControlledBackend implements Backend {
   }
 
   async loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<ModelHandle> {
-    await this.init();
+    await this.#initOnce();
     if (this.#loadGate) {
       this.loadsHeld += 1;
       await this.#loadGate.promise;
