@@ -145,9 +145,9 @@ describe('Engine with the real onnx backend', () => {
     await expect(backend.loadModel(mlp)).rejects.toMatchObject({ code: 'DISPOSED' });
   });
 
-  it('lets a process that queued work and closed the engine exit by itself', async () => {
+  it.each(['inline', 'worker'])('lets a process that queued work on %s instances and closed the engine exit by itself', async (mode) => {
     const script = resolve(import.meta.dirname, 'internal/shutdown-child.fixture.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', script, mlp], { cwd: import.meta.dirname, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', script, mlp, mode], { cwd: import.meta.dirname, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

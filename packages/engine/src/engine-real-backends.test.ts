@@ -10,16 +10,32 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Engine, createEngine } from './engine';
 import { BERT_DIR, bertExpected, bertFeeds, mlpFeeds, writeMlp } from './internal/real-models.fixture';
 
-/** Records every handle a real backend hands out (the backend itself runs unchanged). */
-function recording(backend: Backend): { backend: Backend; handles: ModelHandle[] } {
+/**
+ * Records every handle a real backend hands out (the backend itself runs unchanged), and for each a promise that
+ * resolves once the engine has disposed it.
+ */
+function recording(backend: Backend): { backend: Backend; handles: ModelHandle[]; disposals: Promise<void>[] } {
   const handles: ModelHandle[] = [];
+  const disposals: Promise<void>[] = [];
   const load = backend.loadModel.bind(backend);
   backend.loadModel = async (...args) => {
     const handle = await load(...args);
+    const dispose = handle.dispose.bind(handle);
+    let disposed!: () => void;
+    disposals.push(new Promise<void>((resolve) => (disposed = resolve)));
+    Object.defineProperty(handle, 'dispose', {
+      value: async () => {
+        try {
+          await dispose();
+        } finally {
+          disposed();
+        }
+      },
+    });
     handles.push(handle);
     return handle;
   };
-  return { backend, handles };
+  return { backend, handles, disposals };
 }
 
 const flat = (t: { data: unknown }): number[] => Array.from(t.data as Float32Array);
@@ -67,7 +83,7 @@ describe('Engine with the real onnx and tfjs (wasm) backends', () => {
     });
     expect(swapped.replicas.map((r) => r.backend)).toEqual(['onnx', 'tfjs']);
     // The replaced onnx and tfjs handles are disposed once their last request settled (the swap drains them apart).
-    for (let i = 0; i < 200 && !(onnx.handles[0]!.disposed && tfjs.handles[0]!.disposed); i++) await new Promise((r) => setTimeout(r, 5));
+    await Promise.all([onnx.disposals[0], tfjs.disposals[0]]);
     expect(onnx.handles[0]!.disposed).toBe(true);
     expect(tfjs.handles[0]!.disposed).toBe(true);
     expect(onnx.handles.at(-1)!.disposed).toBe(false);
