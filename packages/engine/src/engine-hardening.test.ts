@@ -186,4 +186,39 @@ describe('Engine', () => {
     expect(after).toBeGreaterThanOrEqual(Math.max(before, requested));
     expect(after).toBeLessThanOrEqual(Date.now());
   });
+  it('ends the drain early and answers SHUT_DOWN to what is left when the close signal aborts', async () => {
+    const ctl = new ControlledBackend();
+    engine = createEngine({ backends: [ctl], config: { closeTimeoutMs: 600_000 } });
+    await engine.load('m', { source: 'm' });
+    ctl.hold();
+    const running = engine.infer('m', feedsOf(1)).then(
+      () => 'ok',
+      (e: unknown) => (e as InferoxError).code,
+    );
+    const queued = failure(engine.infer('m', feedsOf(2)));
+    await ctl.whenWaiting(1);
+    const controller = new AbortController();
+    const closing = engine.close({ signal: controller.signal });
+    controller.abort(new Error('enough'));
+    expect((await queued).code).toBe('SHUT_DOWN');
+    ctl.release();
+    await closing;
+    // The run in progress was hurried too: it settles either way.
+    expect(['ok', 'SHUT_DOWN']).toContain(await running);
+    expect(ctl.live.size).toBe(0);
+  });
+
+  it('names the model and the operation when it refuses work after close, and what was given to inferBatch', async () => {
+    const ctl = new ControlledBackend();
+    engine = createEngine({ backends: [ctl] });
+    await engine.load('m', { source: 'm' });
+    const refusedBatch = await failure(engine.inferBatch('m', 'nope' as never));
+    expect(refusedBatch.message).toContain('got a string');
+    expect(() => engine!.inferStream('m', null as never)).toThrow(/got null/);
+    await engine.close();
+    const refused = await failure(engine.infer('m', feedsOf(1)));
+    expect([refused.code, refused.message]).toEqual(['SHUT_DOWN', 'request to "m": the engine is closed']);
+    expect((await failure(engine.load('n', { source: 'n' }))).message).toContain('load of "n"');
+    expect((await failure(engine.unload('m'))).message).toContain('unload of "m"');
+  });
 });

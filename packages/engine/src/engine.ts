@@ -16,18 +16,20 @@ import {
 } from '@inferox/core';
 import type { Registry } from 'prom-client';
 import { type EngineConfig, type ResolvedEngineConfig, parseEngineConfig } from './engine-config';
-import { type EngineSession, createEngineSession } from './engine-session';
+import type { EngineSession } from './engine-session';
 import type { EngineStats } from './engine-stats';
 import type { InferOptions } from './infer-options';
 import type { FallbackReport, InferResult, StreamItem } from './infer-result';
 import type { ModelInfo, ModelState } from './model-info';
 import { type ModelSpec, parseModelSpec } from './model-spec';
-import { BackendRegistry, raceSignal } from './internal/backend-registry';
+import { BackendRegistry } from './internal/backend-registry';
+import { createEngineSession } from './internal/create-engine-session';
 import { EngineMetrics } from './internal/engine-metrics';
 import { estimateSourceBytes } from './internal/estimate-memory';
 import { streamResults } from './internal/infer-stream';
 import { splitSignal } from './internal/split-signal';
 import { parseModelName } from './internal/model-name';
+import { raceSignal } from './internal/race-signal';
 import { Replica, type ReplicaInit, type Run } from './internal/replica';
 import { type AdmissionPool, type BatchInfo, createAdmissionPool } from './scheduler';
 import { type WorkerInstance, createWorkerInstance } from './workers';
@@ -41,8 +43,8 @@ export interface EngineOptions {
   readonly logger?: Logger;
 }
 
-/** Options of `engine.close()`. */
-export interface CloseOptions {
+/** Options of `engine.close()`; aborting `signal` ends the drain early (what is left gets `SHUT_DOWN`). */
+export interface CloseOptions extends SignalOptions {
   /** Let queued and running requests finish (within `timeoutMs`); `false` rejects queued ones at once. @defaultValue true */
   readonly drain?: boolean;
   /** How long draining may take; what is left is rejected with `SHUT_DOWN`. @defaultValue config `closeTimeoutMs` */
@@ -96,11 +98,19 @@ export interface Engine extends AsyncDisposable {
    * `QUEUE_FULL`, `OUT_OF_MEMORY`, `TIMEOUT`, `DEADLINE_EXCEEDED`, `CANCELLED`, `SHUT_DOWN`.
    */
   infer(name: string, feeds: TensorMap, options?: InferOptions): Promise<InferResult>;
-  /** Runs each feeds map as its own request; results keep input order and one failure does not fail the rest. */
+  /**
+   * Runs each feeds map as its own request; results keep input order and one failure does not fail the rest (each
+   * request's error is in its settled result, with the codes of {@link Engine.infer}).
+   *
+   * @throws InferoxError `INVALID_INPUT` when `feedsList` is not an array.
+   */
   inferBatch(name: string, feedsList: readonly TensorMap[], options?: InferOptions): Promise<PromiseSettledResult<InferResult>[]>;
   /**
    * Starts every request on the first iteration and yields each as it settles, with its index. Breaking out of the
-   * loop cancels the requests that have not started.
+   * loop cancels the requests that have not started. Each item carries its request's result or error (the codes of
+   * {@link Engine.infer}).
+   *
+   * @throws InferoxError `INVALID_INPUT` (at once, not on iteration) when `feedsList` is not an array.
    */
   inferStream(name: string, feedsList: readonly TensorMap[], options?: InferOptions): AsyncIterable<StreamItem>;
   /**
@@ -109,13 +119,19 @@ export interface Engine extends AsyncDisposable {
    * @throws InferoxError `MODEL_NOT_FOUND`, `SHUT_DOWN`.
    */
   session(name: string, defaults?: InferOptions): EngineSession;
+  /**
+   * A snapshot of the engine: models, backends (with why one is unavailable), memory held against the budget,
+   * request outcomes by error code, fallbacks, evictions and batch sizes. Cheap; safe after close.
+   */
   stats(): EngineStats;
   /** The engine's own prom-client registry (never the global one). */
   readonly metrics: Registry;
+  /** Whether `close()` was called (new work gets `SHUT_DOWN` from then on), even if it has not finished. */
   readonly closed: boolean;
   /**
    * New requests get `SHUT_DOWN` at once; queued and running ones finish within `timeoutMs` (the rest get
-   * `SHUT_DOWN`); then every model, worker and backend is disposed. Safe to call twice (same promise).
+   * `SHUT_DOWN`); then every model, worker and backend is disposed. Aborting `options.signal` ends the drain early,
+   * as if the time were up; close still disposes everything and resolves. Safe to call twice (same promise).
    */
   close(options?: CloseOptions): Promise<void>;
 }
@@ -144,6 +160,9 @@ interface Target {
 }
 
 const label = (entry: { name: string; version: number }): string => `${entry.name}@${entry.version}`;
+
+/** What a caller passed, for messages: `null`, `an object`, `a string`, .... */
+const describe = (value: unknown): string => (value === null ? 'null' : typeof value === 'object' ? 'an object' : `a ${typeof value}`);
 
 /** The `model` label of requests whose name does not resolve to a loaded model. */
 const UNKNOWN_MODEL = '(unknown)';
@@ -203,12 +222,13 @@ class EngineImpl implements Engine {
   // ---------------------------------------------------------------- registry
 
   /** Requests admitted before close may still proceed while the engine drains; after that, nothing may. */
-  #checkNotShut(): void {
-    if (this.#shut) throw new InferoxError(ErrorCode.SHUT_DOWN, 'the engine is closed');
+  #checkNotShut(what: string): void {
+    if (this.#shut) throw new InferoxError(ErrorCode.SHUT_DOWN, `${what}: the engine is closed`);
   }
 
-  #checkOpen(): void {
-    if (this.#closing) throw new InferoxError(ErrorCode.SHUT_DOWN, 'the engine is closed');
+  /** @throws InferoxError `SHUT_DOWN` naming the model and operation (`what`) once close() was called. */
+  #checkOpen(what: string): void {
+    if (this.#closing) throw new InferoxError(ErrorCode.SHUT_DOWN, `${what}: the engine is closed`);
   }
 
   #names(): string[] {
@@ -376,7 +396,7 @@ class EngineImpl implements Engine {
   // ---------------------------------------------------------------- loading
 
   async load(nameText: string, specInput: ModelSpec, options: SignalOptions = {}): Promise<ModelInfo> {
-    this.#checkOpen();
+    this.#checkOpen(`load of ${JSON.stringify(nameText)}`);
     const { name, version: named } = parseModelName(nameText);
     const spec = parseModelSpec(specInput);
     if (named !== undefined && spec.version !== undefined && named !== spec.version) {
@@ -570,7 +590,7 @@ class EngineImpl implements Engine {
   }
 
   async register(nameText: string, handle: ModelHandle, options: RegisterOptions = {}): Promise<ModelInfo> {
-    this.#checkOpen();
+    this.#checkOpen(`register of ${JSON.stringify(nameText)}`);
     const { name, version: named } = parseModelName(nameText);
     if (typeof handle?.run !== 'function' || typeof handle.signature !== 'object' || handle.signature === null) {
       throw new InferoxError(ErrorCode.INVALID_INPUT, `register ${JSON.stringify(nameText)}: handle is not a ModelHandle`, { details: { field: 'handle' } });
@@ -583,7 +603,7 @@ class EngineImpl implements Engine {
     const token = {};
     await Promise.all(this.#reserve(token, memoryBytes, entry, `registering ${label(entry)}`));
     this.#charges.delete(token);
-    this.#checkOpen();
+    this.#checkOpen(`register of ${JSON.stringify(nameText)}`);
     const run: Run = (feeds, context) => handle.run(feeds, { signal: context.signal });
     const replica = this.#adopt(new Replica({
       model: name,
@@ -610,7 +630,7 @@ class EngineImpl implements Engine {
   }
 
   async unload(nameText: string, options: SignalOptions = {}): Promise<void> {
-    this.#checkOpen();
+    this.#checkOpen(`unload of ${JSON.stringify(nameText)}`);
     const { name, version } = parseModelName(nameText);
     const versions = this.#models.get(name);
     if (!versions) throw this.#notFound(name);
@@ -739,14 +759,14 @@ class EngineImpl implements Engine {
 
   async #infer(nameText: string, { name, version }: { name: string; version?: number }, feeds: TensorMap, options: InferOptions, served: { backend: string }): Promise<InferResult> {
     const started = performance.now();
-    this.#checkOpen();
+    this.#checkOpen(`request to ${JSON.stringify(nameText)}`);
     throwIfAborted(options.signal, `request to ${nameText}`);
     let entry = this.#resolve(name, version);
     for (let attempt = 0; entry.state !== 'ready'; attempt++) {
       if (attempt > 8) throw new InferoxError(ErrorCode.INTERNAL, `${label(entry)} kept changing while it loaded`);
       const timeoutMs = options.timeoutMs ?? this.#config.defaultTimeoutMs;
       await this.#ensureReady(entry, options.signal, timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started), options.deadline);
-      this.#checkNotShut();
+      this.#checkNotShut(`request to ${label(entry)}`);
       entry = this.#resolve(name, version);
     }
     this.#touch(entry);
@@ -795,7 +815,7 @@ class EngineImpl implements Engine {
         this.#counts.fallbacks += 1;
         this.#metrics.fallbacks.inc({ model: name, from: lastBackend, to: replica.backend, reason: last.code });
       }
-      this.#checkNotShut();
+      this.#checkNotShut(`request to ${label(entry)}`);
       served.backend = replica.backend;
       try {
         if (!replica.usable) {
@@ -871,7 +891,7 @@ class EngineImpl implements Engine {
   }
 
   async inferBatch(name: string, feedsList: readonly TensorMap[], options: InferOptions = {}): Promise<PromiseSettledResult<InferResult>[]> {
-    if (!Array.isArray(feedsList)) throw new InferoxError(ErrorCode.INVALID_INPUT, 'inferBatch needs an array of feeds', { details: { field: 'feedsList' } });
+    if (!Array.isArray(feedsList)) throw new InferoxError(ErrorCode.INVALID_INPUT, `inferBatch needs an array of feeds, got ${describe(feedsList)}`, { details: { field: 'feedsList' } });
     const split = splitSignal(options.signal, feedsList.length);
     try {
       return await Promise.allSettled(feedsList.map((feeds, i) => this.infer(name, feeds, { ...options, ...(options.signal ? { signal: split.signals[i] } : {}) })));
@@ -881,12 +901,12 @@ class EngineImpl implements Engine {
   }
 
   inferStream(name: string, feedsList: readonly TensorMap[], options: InferOptions = {}): AsyncIterable<StreamItem> {
-    if (!Array.isArray(feedsList)) throw new InferoxError(ErrorCode.INVALID_INPUT, 'inferStream needs an array of feeds', { details: { field: 'feedsList' } });
+    if (!Array.isArray(feedsList)) throw new InferoxError(ErrorCode.INVALID_INPUT, `inferStream needs an array of feeds, got ${describe(feedsList)}`, { details: { field: 'feedsList' } });
     return streamResults(feedsList.length, (index, signal) => this.infer(name, feedsList[index]!, { ...options, signal }), options.signal);
   }
 
   session(nameText: string, defaults: InferOptions = {}): EngineSession {
-    this.#checkOpen();
+    this.#checkOpen(`session on ${JSON.stringify(nameText)}`);
     const { name, version } = parseModelName(nameText);
     this.#resolve(name, version);
     this.#sessions += 1;
@@ -924,37 +944,38 @@ class EngineImpl implements Engine {
     const timeoutMs = options.timeoutMs ?? this.#config.closeTimeoutMs;
     this.#logger.info('engine closing', { drain, timeoutMs });
     const started = performance.now();
-    const loads = [...this.#models.values()].flatMap((versions) => [...versions.values()]).flatMap((e) => (e.loading ? [e.loading] : []));
-    if (drain && loads.length > 0) {
-      // Requests waiting for a lazy model count as queued: let the load finish (within the time) so they can run.
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.allSettled(loads), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-      clearTimeout(timer);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    this.#lifetime.abort(new InferoxError(ErrorCode.SHUT_DOWN, 'the engine is closing'));
-    this.#shut = true;
-    const entries = [...this.#models.values()].flatMap((versions) => [...versions.values()]);
-    this.#models.clear();
-    const remaining = Math.max(0, timeoutMs - (performance.now() - started));
-    // Replicas already draining (swapped, unloaded, evicted) get the same time as the rest, then are hurried.
-    const current = new Set(entries.flatMap((e) => e.replicas));
-    const hurry = (): void => {
-      for (const r of this.#replicas) if (drain || !current.has(r)) r.hurry();
-    };
-    const timer = drain ? setTimeout(hurry, remaining) : undefined;
-    if (!drain) hurry();
-    // Loads still running (a backend that does not heed the signal) are waited for only until the time is up.
-    let bound: NodeJS.Timeout | undefined;
-    const timeUp = new Promise<void>((resolve) => (bound = setTimeout(resolve, Math.max(0, timeoutMs - (performance.now() - started)))));
+    // `stop` aborts when the time is up or the caller's signal aborts: the drain ends there.
+    const stop = new AbortController();
+    const end = (): void => stop.abort();
+    const deadline = setTimeout(end, timeoutMs);
+    options.signal?.addEventListener('abort', end, { once: true });
+    if (options.signal?.aborted) end();
+    const stopped = new Promise<void>((resolve) => (stop.signal.aborted ? resolve() : stop.signal.addEventListener('abort', () => resolve(), { once: true })));
     try {
+      const loads = [...this.#models.values()].flatMap((versions) => [...versions.values()]).flatMap((e) => (e.loading ? [e.loading] : []));
+      if (drain && loads.length > 0) {
+        // Requests waiting for a lazy model count as queued: let the load finish (within the time) so they can run.
+        await Promise.race([Promise.allSettled(loads), stopped]);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      this.#lifetime.abort(new InferoxError(ErrorCode.SHUT_DOWN, 'the engine is closing'));
+      this.#shut = true;
+      const entries = [...this.#models.values()].flatMap((versions) => [...versions.values()]);
+      this.#models.clear();
+      const remaining = Math.max(0, timeoutMs - (performance.now() - started));
+      // Replicas already draining (swapped, unloaded, evicted) get the same time as the rest, then are hurried.
+      const current = new Set(entries.flatMap((e) => e.replicas));
+      const hurry = (): void => {
+        for (const r of this.#replicas) if (drain || !current.has(r)) r.hurry();
+      };
+      if (!drain || stop.signal.aborted) hurry();
+      else stop.signal.addEventListener('abort', hurry, { once: true });
       await Promise.all(entries.map((e) => this.#retireEntry(e, { drain, timeoutMs: remaining })));
-      let waiting = true;
-      void timeUp.then(() => (waiting = false));
-      while (waiting && this.#background.size > 0) await Promise.race([Promise.all([...this.#background]), timeUp]);
+      // Loads still running (a backend that does not heed the signal) are waited for only until the drain ends.
+      while (!stop.signal.aborted && this.#background.size > 0) await Promise.race([Promise.all([...this.#background]), stopped]);
     } finally {
-      clearTimeout(timer);
-      clearTimeout(bound);
+      clearTimeout(deadline);
+      options.signal?.removeEventListener('abort', end);
     }
     await this.#registry.dispose();
     this.#logger.info('engine closed');

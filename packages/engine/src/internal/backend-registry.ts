@@ -1,4 +1,5 @@
-import { ErrorCode, InferoxError, type Backend, type BackendInfo, type SignalOptions, abortError } from '@inferox/core';
+import { ErrorCode, InferoxError, type Backend, type BackendInfo, type SignalOptions } from '@inferox/core';
+import { raceSignal } from './race-signal';
 import type { BackendStatus } from '../engine-stats';
 
 interface Entry {
@@ -7,26 +8,6 @@ interface Entry {
   init?: Promise<BackendInfo>;
   info?: BackendInfo;
   failure?: InferoxError;
-}
-
-/** Races `promise` against `signal` (the promise keeps running; only the wait is cancelled). */
-export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortError(signal, what));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError(signal, what));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
 
 /**
