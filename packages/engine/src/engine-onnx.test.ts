@@ -99,6 +99,28 @@ describe('Engine with the real onnx backend', () => {
     }
   });
 
+  it('moves scheduler-built batches to worker instances and leaves callers’ own feeds intact', async () => {
+    const engine = createEngine({ backends: [createOnnxBackend()] });
+    try {
+      await engine.load('inline', { source: mlp });
+      await engine.load('threads', { source: mlp, instances: { count: 1, mode: 'worker' }, batching: { maxBatchSize: 8, maxQueueDelayMs: 20 } });
+      const feeds = Array.from({ length: 8 }, (_, i) => mlpFeeds(i, 1));
+      const [inline, threads] = await Promise.all([engine.inferBatch('inline', feeds), engine.inferBatch('threads', feeds)]);
+      expect(Object.keys(engine.stats().batches.sizes).some((size) => Number(size) > 1)).toBe(true);
+      threads.forEach((r, i) => {
+        const a = (inline[i] as PromiseFulfilledResult<{ outputs: Record<string, { data: unknown }> }>).value.outputs.logits!;
+        const b = (r as PromiseFulfilledResult<{ outputs: Record<string, { data: unknown }> }>).value.outputs.logits!;
+        expect(maxAbsDiff(flat(a), flat(b))).toBeLessThanOrEqual(1e-6);
+      });
+      expect(feeds.every((f) => Object.values(f).every((t) => !t.disposed))).toBe(true);
+      const alone = mlpFeeds(3, 1);
+      await engine.infer('threads', alone);
+      expect(alone.input!.disposed).toBe(false);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('fails the load and leaves no worker behind when worker instances cannot load the source', async () => {
     const engine = createEngine({ backends: [createOnnxBackend()] });
     try {

@@ -569,7 +569,8 @@ class EngineImpl implements Engine {
       metadata: first.metadata,
       memoryBytes: workers.reduce((n, w) => n + (w.memoryBytes > 0 ? w.memoryBytes : estimate), 0),
       mode: 'worker',
-      runs: workers.map((w): Run => (feeds, context) => w.run(feeds, { signal: context.signal })),
+      // Feeds the scheduler built for a batch cross to the worker by transfer; a caller's own feeds are copied.
+      runs: workers.map((w): Run => (feeds, context) => w.run(feeds, { signal: context.signal, transferFeeds: context.ownsFeeds })),
       lost: () => false,
       release: async () => {
         await Promise.all(workers.map((w) => w.dispose()));

@@ -2,10 +2,13 @@ import { ErrorCode, InferoxError, type Logger, type ModelSignature, type Tensor,
 import type { InferOptions } from '../infer-options';
 import type { BatchingSpec } from '../model-spec';
 import type { ReplicaInfo } from '../model-info';
-import { type AdmissionPool, type BatchInfo, type Scheduler, createScheduler } from '../scheduler';
+import { type AdmissionPool, type BatchInfo, type ExecutorContext, type Scheduler, createScheduler } from '../scheduler';
 
-/** Runs a model once; what a replica's instances expose. */
-export type Run = (feeds: TensorMap, context: { signal: AbortSignal }) => Promise<Record<string, Tensor>>;
+/**
+ * Runs a model once; what a replica's instances expose. `context` is the scheduler's: `ownsFeeds` says the feeds
+ * were built by the scheduler for this run (a batch), so the run may consume them (e.g. transfer them to a worker).
+ */
+export type Run = (feeds: TensorMap, context: ExecutorContext) => Promise<Record<string, Tensor>>;
 
 /** What the scheduler answered for one request. */
 export interface ReplicaResult {
@@ -76,7 +79,7 @@ export class Replica {
     this.instanceCount = init.runs.length;
     this.scheduler = createScheduler({
       name: `${init.model}@${init.version}/${init.backend}`,
-      executors: init.runs.map((run) => (feeds: TensorMap, context: { signal: AbortSignal }) => this.#run(run, feeds, context)),
+      executors: init.runs.map((run) => (feeds: TensorMap, context: ExecutorContext) => this.#run(run, feeds, context)),
       logger: init.logger,
       ...(init.maxConcurrent === undefined ? {} : { maxConcurrent: init.maxConcurrent }),
       ...(init.maxQueueSize === undefined ? {} : { maxQueueSize: init.maxQueueSize }),
@@ -96,7 +99,7 @@ export class Replica {
     return this.pending === 0 && this.#active === 0;
   }
 
-  async #run(run: Run, feeds: TensorMap, context: { signal: AbortSignal }): Promise<Record<string, Tensor>> {
+  async #run(run: Run, feeds: TensorMap, context: ExecutorContext): Promise<Record<string, Tensor>> {
     if (this.state === 'disposed') throw new InferoxError(ErrorCode.INTERNAL, `replica ${this.backend} of ${this.model}@${this.version} ran after dispose`);
     if (this.#init.lost()) throw this.#lostError();
     this.#active += 1;
