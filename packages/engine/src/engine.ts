@@ -8,6 +8,7 @@ import {
   type ModelSource,
   type SignalOptions,
   type TensorMap,
+  abortError,
   formatDevice,
   noopLogger,
   throwIfAborted,
@@ -153,6 +154,13 @@ interface VersionEntry {
   unavailable?: readonly { readonly backend: string; readonly error: InferoxError }[];
 }
 
+/** Cached metric series of one replica's requests. */
+interface ReplicaSeries {
+  readonly success: { inc(value?: number): void };
+  readonly queue: { observe(value: number): void };
+  readonly compute: { observe(value: number): void };
+}
+
 interface Target {
   readonly backend: string;
   readonly source: ModelSource;
@@ -183,6 +191,7 @@ class EngineImpl implements Engine {
   /** Every replica created and not yet disposed (including those draining after a swap, unload or eviction). */
   readonly #replicas = new Set<Replica>();
   readonly #lifetime = new AbortController();
+  readonly #seriesOf = new WeakMap<Replica, ReplicaSeries>();
   /** Explicit loads in progress (not installed yet), so unload can cancel them. */
   readonly #pending = new Set<{ readonly entry: VersionEntry; readonly settled: Promise<void> }>();
   #closing?: Promise<void>;
@@ -221,14 +230,13 @@ class EngineImpl implements Engine {
 
   // ---------------------------------------------------------------- registry
 
-  /** Requests admitted before close may still proceed while the engine drains; after that, nothing may. */
-  #checkNotShut(what: string): void {
-    if (this.#shut) throw new InferoxError(ErrorCode.SHUT_DOWN, `${what}: the engine is closed`);
-  }
-
-  /** @throws InferoxError `SHUT_DOWN` naming the model and operation (`what`) once close() was called. */
-  #checkOpen(what: string): void {
-    if (this.#closing) throw new InferoxError(ErrorCode.SHUT_DOWN, `${what}: the engine is closed`);
+  /**
+   * `SHUT_DOWN` naming the model and operation (`what`). Callers test `#shut` (requests admitted before close may
+   * still proceed while the engine drains) or `#closing` (nothing new once close() was called) first, so the hot
+   * path builds no message.
+   */
+  #shutDown(what: string): InferoxError {
+    return new InferoxError(ErrorCode.SHUT_DOWN, `${what}: the engine is closed`);
   }
 
   #names(): string[] {
@@ -396,7 +404,7 @@ class EngineImpl implements Engine {
   // ---------------------------------------------------------------- loading
 
   async load(nameText: string, specInput: ModelSpec, options: SignalOptions = {}): Promise<ModelInfo> {
-    this.#checkOpen(`load of ${JSON.stringify(nameText)}`);
+    if (this.#closing) throw this.#shutDown(`load of ${JSON.stringify(nameText)}`);
     const { name, version: named } = parseModelName(nameText);
     const spec = parseModelSpec(specInput);
     if (named !== undefined && spec.version !== undefined && named !== spec.version) {
@@ -591,7 +599,7 @@ class EngineImpl implements Engine {
   }
 
   async register(nameText: string, handle: ModelHandle, options: RegisterOptions = {}): Promise<ModelInfo> {
-    this.#checkOpen(`register of ${JSON.stringify(nameText)}`);
+    if (this.#closing) throw this.#shutDown(`register of ${JSON.stringify(nameText)}`);
     const { name, version: named } = parseModelName(nameText);
     if (typeof handle?.run !== 'function' || typeof handle.signature !== 'object' || handle.signature === null) {
       throw new InferoxError(ErrorCode.INVALID_INPUT, `register ${JSON.stringify(nameText)}: handle is not a ModelHandle`, { details: { field: 'handle' } });
@@ -604,7 +612,7 @@ class EngineImpl implements Engine {
     const token = {};
     await Promise.all(this.#reserve(token, memoryBytes, entry, `registering ${label(entry)}`));
     this.#charges.delete(token);
-    this.#checkOpen(`register of ${JSON.stringify(nameText)}`);
+    if (this.#closing) throw this.#shutDown(`register of ${JSON.stringify(nameText)}`);
     const run: Run = (feeds, context) => handle.run(feeds, { signal: context.signal });
     const replica = this.#adopt(new Replica({
       model: name,
@@ -631,7 +639,7 @@ class EngineImpl implements Engine {
   }
 
   async unload(nameText: string, options: SignalOptions = {}): Promise<void> {
-    this.#checkOpen(`unload of ${JSON.stringify(nameText)}`);
+    if (this.#closing) throw this.#shutDown(`unload of ${JSON.stringify(nameText)}`);
     const { name, version } = parseModelName(nameText);
     const versions = this.#models.get(name);
     if (!versions) throw this.#notFound(name);
@@ -747,8 +755,8 @@ class EngineImpl implements Engine {
       const parsed = parseModelName(name);
       model = parsed.name;
       const result = await this.#infer(name, parsed, feeds, options, served);
+      // (its success is counted in inferox_requests_total by #dispatch, on the replica's cached series)
       this.#counts.succeeded += 1;
-      this.#metrics.requests.inc({ model, backend: result.backend, outcome: 'success' });
       return result;
     } catch (error) {
       const e = toInferoxError(error, ErrorCode.INTERNAL, `request to ${typeof name === 'string' ? name : String(name)}`);
@@ -760,14 +768,14 @@ class EngineImpl implements Engine {
 
   async #infer(nameText: string, { name, version }: { name: string; version?: number }, feeds: TensorMap, options: InferOptions, served: { backend: string }): Promise<InferResult> {
     const started = performance.now();
-    this.#checkOpen(`request to ${JSON.stringify(nameText)}`);
-    throwIfAborted(options.signal, `request to ${nameText}`);
+    if (this.#closing) throw this.#shutDown(`request to ${JSON.stringify(nameText)}`);
+    if (options.signal?.aborted) throw abortError(options.signal, `request to ${nameText}`);
     let entry = this.#resolve(name, version);
     for (let attempt = 0; entry.state !== 'ready'; attempt++) {
       if (attempt > 8) throw new InferoxError(ErrorCode.INTERNAL, `${label(entry)} kept changing while it loaded`);
       const timeoutMs = options.timeoutMs ?? this.#config.defaultTimeoutMs;
       await this.#ensureReady(entry, options.signal, timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started), options.deadline);
-      this.#checkNotShut(`request to ${label(entry)}`);
+      if (this.#shut) throw this.#shutDown(`request to ${label(entry)}`);
       entry = this.#resolve(name, version);
     }
     this.#touch(entry);
@@ -795,7 +803,7 @@ class EngineImpl implements Engine {
       last = refused.error;
       lastBackend = refused.backend;
     }
-    const tried = new Set<string>();
+    let tried: Set<string> | undefined;
     let swappedIn = false;
     for (let i = 0; i === 0 || (fallback && i <= order.length); i++) {
       if (i === order.length) {
@@ -805,18 +813,18 @@ class EngineImpl implements Engine {
         swappedIn = true;
         const current = this.#models.get(name)?.get(entry.version);
         if (!current || current === entry || current.state !== 'ready') break;
-        order.push(...current.replicas.filter((r) => r.state === 'live' && !tried.has(r.backend)).sort((a, b) => this.#registry.rank(a.backend) - this.#registry.rank(b.backend)));
+        order.push(...current.replicas.filter((r) => r.state === 'live' && !tried?.has(r.backend)).sort((a, b) => this.#registry.rank(a.backend) - this.#registry.rank(b.backend)));
         if (i === order.length) break;
       }
       const replica = order[i]!;
       // A replica retired meanwhile (swap or unload) takes no new work; its version's live ones may.
       if (replica.state !== 'live') continue;
-      tried.add(replica.backend);
+      (tried ??= new Set()).add(replica.backend);
       if (last) {
         this.#counts.fallbacks += 1;
         this.#metrics.fallbacks.inc({ model: name, from: lastBackend, to: replica.backend, reason: last.code });
       }
-      this.#checkNotShut(`request to ${label(entry)}`);
+      if (this.#shut) throw this.#shutDown(`request to ${label(entry)}`);
       served.backend = replica.backend;
       try {
         if (!replica.usable) {
@@ -824,20 +832,22 @@ class EngineImpl implements Engine {
         }
         const remaining = timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started);
         if (remaining !== undefined && remaining <= 0) throw new InferoxError(ErrorCode.TIMEOUT, `request to ${label(entry)} timed out after ${timeoutMs} ms`);
-        const r = await replica.submit(feeds, { ...options, ...(remaining === undefined ? {} : { timeoutMs: remaining }) });
+        const r = await replica.submit(feeds, remaining === undefined ? options : { ...options, timeoutMs: remaining });
         this.#touch(entry);
-        this.#metrics.queueSeconds.observe({ model: name, backend: replica.backend }, r.queueMs / 1000);
-        this.#metrics.computeSeconds.observe({ model: name, backend: replica.backend }, r.computeMs / 1000);
-        return {
+        const series = this.#series(replica);
+        series.queue.observe(r.queueMs / 1000);
+        series.compute.observe(r.computeMs / 1000);
+        series.success.inc();
+        const result: InferResult = {
           outputs: r.outputs,
           backend: replica.backend,
           device: replica.device,
           model: name,
           version: entry.version,
-          ...(fellBack ? { fellBack } : {}),
           timings: { queueMs: r.queueMs, computeMs: r.computeMs },
           batchSize: r.batchSize,
         };
+        return fellBack ? { ...result, fellBack } : result;
       } catch (error) {
         const e = toInferoxError(error, ErrorCode.BACKEND_ERROR, `${replica.backend} run of ${label(entry)}`);
         if (!(this.#config.fallbackOn as readonly string[]).includes(e.code) || options.signal?.aborted) throw e;
@@ -848,6 +858,20 @@ class EngineImpl implements Engine {
       }
     }
     throw last ?? new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `${label(entry)} has no live replica`, { details: { model: entry.name } });
+  }
+
+  /** The metric series of `replica`'s requests (prom-client children, made once per replica). */
+  #series(replica: Replica): ReplicaSeries {
+    let series = this.#seriesOf.get(replica);
+    if (!series) {
+      series = {
+        success: this.#metrics.requests.labels(replica.model, replica.backend, 'success'),
+        queue: this.#metrics.queueSeconds.labels(replica.model, replica.backend),
+        compute: this.#metrics.computeSeconds.labels(replica.model, replica.backend),
+      };
+      this.#seriesOf.set(replica, series);
+    }
+    return series;
   }
 
   /**
@@ -907,7 +931,7 @@ class EngineImpl implements Engine {
   }
 
   session(nameText: string, defaults: InferOptions = {}): EngineSession {
-    this.#checkOpen(`session on ${JSON.stringify(nameText)}`);
+    if (this.#closing) throw this.#shutDown(`session on ${JSON.stringify(nameText)}`);
     const { name, version } = parseModelName(nameText);
     this.#resolve(name, version);
     this.#sessions += 1;
