@@ -221,4 +221,15 @@ describe('Engine', () => {
     expect((await failure(engine.load('n', { source: 'n' }))).message).toContain('load of "n"');
     expect((await failure(engine.unload('m'))).message).toContain('unload of "m"');
   });
+  it('cancels a load in flight through its signal when its name is unloaded, before it reaches the backend', async () => {
+    const ctl = new ControlledBackend();
+    engine = createEngine({ backends: [ctl] });
+    await engine.load('m', { source: file });
+    const swap = failure(engine.load('m', { source: file, options: { factor: 2 } }));
+    await engine.unload('m');
+    const error = await swap;
+    expect(error.code).toBe('CANCELLED');
+    expect(error.message).toContain('unloaded while it loaded');
+    expect([ctl.loads, ctl.live.size, engine.list()]).toEqual([1, 0, []]);
+  });
 });

@@ -193,7 +193,7 @@ class EngineImpl implements Engine {
   readonly #lifetime = new AbortController();
   readonly #seriesOf = new WeakMap<Replica, ReplicaSeries>();
   /** Explicit loads in progress (not installed yet), so unload can cancel them. */
-  readonly #pending = new Set<{ readonly entry: VersionEntry; readonly settled: Promise<void> }>();
+  readonly #pending = new Set<{ readonly entry: VersionEntry; readonly cancel: AbortController; readonly settled: Promise<void> }>();
   #closing?: Promise<void>;
   #shut = false;
   #sessions = 0;
@@ -414,14 +414,17 @@ class EngineImpl implements Engine {
     const version = named ?? spec.version ?? this.#newest(name) ?? 1;
     const entry: VersionEntry = { name, version, spec, state: spec.lazy ? 'lazy' : 'loading', replicas: [], lastUsed: Date.now(), used: this.#stamp(), removed: false, inflight: 0 };
     if (!spec.lazy) {
-      const signal = options.signal ? AbortSignal.any([options.signal, this.#lifetime.signal]) : this.#lifetime.signal;
+      // unload() of this name aborts `cancel`: the backend may stop early (unload still waits for it to settle).
+      const cancel = new AbortController();
+      const signal = AbortSignal.any(options.signal ? [options.signal, this.#lifetime.signal, cancel.signal] : [this.#lifetime.signal, cancel.signal]);
       const materializing = this.#track(this.#materialize(entry, signal));
-      const pending = { entry, settled: materializing.then(() => undefined, () => undefined) };
+      const pending = { entry, cancel, settled: materializing.then(() => undefined, () => undefined) };
       this.#pending.add(pending);
       try {
         await materializing;
       } catch (error) {
         if (this.#closing) throw new InferoxError(ErrorCode.SHUT_DOWN, `the engine closed while ${label(entry)} was loading`, { cause: error });
+        if (entry.removed) throw this.#unloadedWhileLoading(entry, error);
         throw error;
       } finally {
         this.#pending.delete(pending);
@@ -429,7 +432,7 @@ class EngineImpl implements Engine {
       if (entry.removed) {
         // unload() was called while this load ran: an unloaded name is not brought back by a load that was in flight.
         await this.#retireEntry(entry, { drain: false });
-        throw new InferoxError(ErrorCode.CANCELLED, `load of ${label(entry)} was cancelled: the model was unloaded while it loaded`, { details: { model: name } });
+        throw this.#unloadedWhileLoading(entry);
       }
     } else {
       // Fail fast on backends the engine does not have.
@@ -442,6 +445,10 @@ class EngineImpl implements Engine {
     this.#install(entry);
     this.#logger.info('model loaded', { model: label(entry), state: entry.state, backends: entry.replicas.map((r) => r.backend) });
     return this.#info(entry);
+  }
+
+  #unloadedWhileLoading(entry: VersionEntry, cause?: unknown): InferoxError {
+    return new InferoxError(ErrorCode.CANCELLED, `load of ${label(entry)} was cancelled: the model was unloaded while it loaded`, { cause, details: { model: entry.name } });
   }
 
   async #targets(spec: ModelSpec, signal: AbortSignal): Promise<Target[]> {
@@ -652,6 +659,7 @@ class EngineImpl implements Engine {
     // installing it, and the unload waits for them.
     const inFlight = [...this.#pending].filter((p) => p.entry.name === name && (version === undefined || p.entry.version === version));
     for (const e of [...entries, ...inFlight.map((p) => p.entry)]) e.removed = true;
+    for (const p of inFlight) p.cancel.abort(new InferoxError(ErrorCode.CANCELLED, `${label(p.entry)} was unloaded while it loaded`));
     const done = Promise.all([
       ...entries.map(async (e) => {
         // A lazy load under way is waited for, then what it produced is retired with the rest.
