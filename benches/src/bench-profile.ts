@@ -49,7 +49,7 @@ export function benchProfile(quick: boolean): BenchProfile {
     : {
         quick,
         overhead: { models: ['tiny', 'small', 'base-width'], seq: 128, rounds: 1000, warmup: 30, budgetMs: 40_000 },
-        throughput: { model: 'small', seq: 128, concurrency: [1, 2, 4, 8, 16, 32, 64], rounds: 3, requestsPerClient: 4, minRequests: 48, maxBatchSize: 16, maxQueueDelayMs: 2 },
+        throughput: { model: 'tiny', seq: 128, concurrency: [1, 2, 4, 8, 16, 32, 64], rounds: 3, requestsPerClient: 4, minRequests: 48, maxBatchSize: 16, maxQueueDelayMs: 2 },
         transformers: { model: 'small', tokens: 64, rounds: 200, warmup: 20, clients: 16, requestsPerClient: 8, throughputRounds: 3 },
         tfjs: { model: 'tiny', seq: 64, batchSizes: [1, 4, 8, 16, 32], rounds: 10, warmup: 1 },
         memory: { models: ['tiny', 'small', 'base-width'], cycles: 50 },
