@@ -56,7 +56,7 @@ describe('@inferox/core', () => {
         'validateFeeds',
       ].sort(),
     );
-    expect(Object.keys(testing).sort()).toEqual(['conformanceChecks', 'describeBackendConformance', 'expectInferoxError', 'maxAbsDiff']);
+    expect(Object.keys(testing).sort()).toEqual(['conformanceChecks', 'describeBackendConformance', 'expectInferoxError', 'maxAbsDiff', 'rejectionOf']);
   });
 
   it('imports nothing but its own files (and vitest in testing/) when its sources are scanned', async () => {

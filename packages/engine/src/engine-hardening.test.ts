@@ -1,19 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type InferoxError, isInferoxError } from '@inferox/core';
+import { type InferoxError } from '@inferox/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Engine, createEngine } from './engine';
 import { ControlledBackend, feedsOf } from './internal/controlled-backend.fixture';
-
-async function failure(promise: Promise<unknown>): Promise<InferoxError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isInferoxError(error), `expected an InferoxError, got ${String(error)}`).toBe(true);
-  return error as InferoxError;
-}
+import { rejectionOf } from '@inferox/core/testing';
 
 const y0 = (r: { outputs: Record<string, { data: unknown }> }): number => (r.outputs.y!.data as Float32Array)[0]!;
 
@@ -38,7 +30,7 @@ describe('Engine', () => {
     const ctl = new ControlledBackend({ memoryBytes: 100 });
     engine = createEngine({ backends: [ctl], config: { maxMemoryBytes: 150 } });
     await engine.load('m', { source: file, options: { factor: 1 } });
-    const swap = await failure(engine.load('m', { source: file, options: { factor: 2 } }));
+    const swap = await rejectionOf(engine.load('m', { source: file, options: { factor: 2 } }));
     expect(swap.code).toBe('OUT_OF_MEMORY');
     expect(engine.info('m').state).toBe('ready');
     expect(y0(await engine.infer('m', feedsOf(1)))).toBe(1);
@@ -52,7 +44,7 @@ describe('Engine', () => {
     const running = engine.infer('a', feedsOf(1));
     await ctl.whenWaiting(1);
     const unloading = engine.unload('a');
-    const full = await failure(engine.load('c', { source: file }));
+    const full = await rejectionOf(engine.load('c', { source: file }));
     expect(full.code).toBe('OUT_OF_MEMORY');
     expect(full.message).toContain('a@1 on ctl 100 B (draining)');
     expect(full.message).not.toContain('held by nothing');
@@ -62,7 +54,7 @@ describe('Engine', () => {
     ctl.holdLoads();
     const loadingB = engine.load('b', { source: file });
     await vi.waitFor(() => expect(engine!.stats().memory.heldBytes).toBeGreaterThan(0));
-    const pending = await failure(engine.load('c', { source: file }));
+    const pending = await rejectionOf(engine.load('c', { source: file }));
     expect(pending.message).toContain('loading b@1 on ctl 120 B');
     ctl.releaseLoads();
     await loadingB;
@@ -72,7 +64,7 @@ describe('Engine', () => {
     engine = createEngine({ backends: [ctl] });
     await engine.load('m', { source: 'm', lazy: true });
     ctl.holdLoads();
-    const waiting = failure(engine.infer('m', feedsOf(1)));
+    const waiting = rejectionOf(engine.infer('m', feedsOf(1)));
     await vi.waitFor(() => expect(ctl.loadsHeld).toBe(1));
     await engine.close({ timeoutMs: 20 });
     expect((await waiting).code).toBe('SHUT_DOWN');
@@ -83,7 +75,7 @@ describe('Engine', () => {
     const ctl = new ControlledBackend();
     engine = createEngine({ backends: [ctl] });
     ctl.holdLoads();
-    const loading = failure(engine.load('m', { source: 'm' }));
+    const loading = rejectionOf(engine.load('m', { source: 'm' }));
     await vi.waitFor(() => expect(ctl.loadsHeld).toBe(1));
     await engine.close({ timeoutMs: 20 });
     ctl.releaseLoads();
@@ -94,7 +86,7 @@ describe('Engine', () => {
     const ctl = new ControlledBackend();
     engine = createEngine({ backends: [ctl] });
     await engine.load('m', { source: 'm', lazy: true });
-    expect((await failure(engine.infer('m', feedsOf(1), { deadline: Date.now() - 1000 }))).code).toBe('DEADLINE_EXCEEDED');
+    expect((await rejectionOf(engine.infer('m', feedsOf(1), { deadline: Date.now() - 1000 }))).code).toBe('DEADLINE_EXCEEDED');
     expect([ctl.loads, engine.info('m').state]).toEqual([0, 'lazy']);
   });
 
@@ -103,7 +95,7 @@ describe('Engine', () => {
     engine = createEngine({ backends: [ctl] });
     await engine.load('m', { source: 'm', lazy: true });
     ctl.holdLoads();
-    const waiting = failure(engine.infer('m', feedsOf(1), { deadline: Date.now() + 20, timeoutMs: 60_000 }));
+    const waiting = rejectionOf(engine.infer('m', feedsOf(1), { deadline: Date.now() + 20, timeoutMs: 60_000 }));
     expect((await waiting).code).toBe('DEADLINE_EXCEEDED');
     expect(ctl.loadsHeld).toBe(1);
     ctl.releaseLoads();
@@ -145,7 +137,7 @@ describe('Engine', () => {
     engine = createEngine({ backends: [ctl] });
     await engine.load('m', { source: 'm' });
     ctl.holdLoads();
-    const swap = failure(engine.load('m', { source: 'm', options: { factor: 2 } }));
+    const swap = rejectionOf(engine.load('m', { source: 'm', options: { factor: 2 } }));
     await vi.waitFor(() => expect(ctl.loadsHeld).toBe(1));
     const unloading = engine.unload('m');
     ctl.releaseLoads();
@@ -164,7 +156,7 @@ describe('Engine', () => {
     await ctl.whenWaiting(1);
     const parked = engine.infer('b', feedsOf(2));
     await vi.waitFor(() => expect(engine!.info('b').replicas[0]!.queued).toBe(1));
-    const full = await failure(engine.load('c', { source: file }));
+    const full = await rejectionOf(engine.load('c', { source: file }));
     expect(full.code).toBe('OUT_OF_MEMORY');
     expect([engine.info('a').state, engine.info('b').state, engine.stats().evictions]).toEqual(['ready', 'ready', 0]);
     ctl.release();
@@ -195,7 +187,7 @@ describe('Engine', () => {
       () => 'ok',
       (e: unknown) => (e as InferoxError).code,
     );
-    const queued = failure(engine.infer('m', feedsOf(2)));
+    const queued = rejectionOf(engine.infer('m', feedsOf(2)));
     await ctl.whenWaiting(1);
     const controller = new AbortController();
     const closing = engine.close({ signal: controller.signal });
@@ -212,20 +204,20 @@ describe('Engine', () => {
     const ctl = new ControlledBackend();
     engine = createEngine({ backends: [ctl] });
     await engine.load('m', { source: 'm' });
-    const refusedBatch = await failure(engine.inferBatch('m', 'nope' as never));
+    const refusedBatch = await rejectionOf(engine.inferBatch('m', 'nope' as never));
     expect(refusedBatch.message).toContain('got a string');
     expect(() => engine!.inferStream('m', null as never)).toThrow(/got null/);
     await engine.close();
-    const refused = await failure(engine.infer('m', feedsOf(1)));
+    const refused = await rejectionOf(engine.infer('m', feedsOf(1)));
     expect([refused.code, refused.message]).toEqual(['SHUT_DOWN', 'request to "m": the engine is closed']);
-    expect((await failure(engine.load('n', { source: 'n' }))).message).toContain('load of "n"');
-    expect((await failure(engine.unload('m'))).message).toContain('unload of "m"');
+    expect((await rejectionOf(engine.load('n', { source: 'n' }))).message).toContain('load of "n"');
+    expect((await rejectionOf(engine.unload('m'))).message).toContain('unload of "m"');
   });
   it('cancels a load in flight through its signal when its name is unloaded, before it reaches the backend', async () => {
     const ctl = new ControlledBackend();
     engine = createEngine({ backends: [ctl] });
     await engine.load('m', { source: file });
-    const swap = failure(engine.load('m', { source: file, options: { factor: 2 } }));
+    const swap = rejectionOf(engine.load('m', { source: file, options: { factor: 2 } }));
     await engine.unload('m');
     const error = await swap;
     expect(error.code).toBe('CANCELLED');

@@ -1,19 +1,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type InferoxError, isInferoxError } from '@inferox/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Engine, createEngine } from './engine';
 import { ControlledBackend, feedsOf } from './internal/controlled-backend.fixture';
-
-async function failure(promise: Promise<unknown>): Promise<InferoxError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isInferoxError(error), `expected an InferoxError, got ${String(error)}`).toBe(true);
-  return error as InferoxError;
-}
+import { rejectionOf } from '@inferox/core/testing';
 
 const y0 = (r: { outputs: Record<string, { data: unknown }> }): number => (r.outputs.y!.data as Float32Array)[0]!;
 
@@ -38,12 +29,12 @@ describe('Engine lifecycle', () => {
     expect(engine.list().map((i) => `${i.name}@${i.version}`)).toEqual(['m@1', 'm@2', 'm@3']);
     await engine.unload('m@2');
     expect(engine.info('m').versions).toEqual([1, 3]);
-    expect((await failure(engine.infer('m@2', feedsOf(1)))).code).toBe('MODEL_NOT_FOUND');
+    expect((await rejectionOf(engine.infer('m@2', feedsOf(1)))).code).toBe('MODEL_NOT_FOUND');
     await engine.unload('m');
     expect(engine.list()).toEqual([]);
     expect(ctl.live.size).toBe(0);
-    expect((await failure(engine.unload('m'))).code).toBe('MODEL_NOT_FOUND');
-    expect((await failure(engine.load('m@2', { source: 'm', version: 3 }))).code).toBe('INVALID_INPUT');
+    expect((await rejectionOf(engine.unload('m'))).code).toBe('MODEL_NOT_FOUND');
+    expect((await rejectionOf(engine.load('m@2', { source: 'm', version: 3 }))).code).toBe('INVALID_INPUT');
   });
 
   it('hot-swaps: in-flight requests finish on the old model, new ones use the new, the old is disposed after', async () => {
@@ -74,7 +65,7 @@ describe('Engine lifecycle', () => {
     const running = engine.infer('m', feedsOf(4));
     await ctl.whenWaiting(1);
     const unloading = engine.unload('m');
-    expect((await failure(engine.infer('m', feedsOf(1)))).code).toBe('MODEL_NOT_FOUND');
+    expect((await rejectionOf(engine.infer('m', feedsOf(1)))).code).toBe('MODEL_NOT_FOUND');
     ctl.release();
     expect(y0(await running)).toBe(4);
     await unloading;
@@ -109,7 +100,7 @@ describe('Engine lifecycle', () => {
     ctl.hold();
     const busy = [engine.infer('a', feedsOf(1)), engine.infer('b', feedsOf(1))];
     await ctl.whenWaiting(2);
-    const error = await failure(engine.load('c', { source: 'c' }));
+    const error = await rejectionOf(engine.load('c', { source: 'c' }));
     expect(error.code).toBe('OUT_OF_MEMORY');
     expect(error.message).toContain('needs 100 bytes');
     expect(error.message).toContain('budget is 250');
@@ -119,7 +110,7 @@ describe('Engine lifecycle', () => {
     await Promise.all(busy);
     await engine.load('c', { source: 'c' });
     expect(engine.info('a').state).toBe('evicted');
-    const tooBig = await failure(engine.load('big', { source: 'big', options: { memoryBytes: 1000 } }));
+    const tooBig = await rejectionOf(engine.load('big', { source: 'big', options: { memoryBytes: 1000 } }));
     expect(tooBig.code).toBe('OUT_OF_MEMORY');
   });
 
@@ -156,14 +147,14 @@ describe('Engine lifecycle', () => {
     expect(results.map(y0)).toEqual([7, 14]);
     expect(ctl.loads).toBe(1);
     expect(engine.info('m').state).toBe('ready');
-    expect((await failure(engine.load('z', { source: 'z', lazy: true, backends: ['nope'] }))).code).toBe('BACKEND_UNAVAILABLE');
+    expect((await rejectionOf(engine.load('z', { source: 'z', lazy: true, backends: ['nope'] }))).code).toBe('BACKEND_UNAVAILABLE');
   });
 
   it('keeps a lazy model lazy when its load fails, and fails the waiting request with the cause', async () => {
     const ctl = new ControlledBackend();
     engine = createEngine({ backends: [ctl] });
     await engine.load('m', { source: 'm', lazy: true, options: { fail: true } });
-    const error = await failure(engine.infer('m', feedsOf(1)));
+    const error = await rejectionOf(engine.infer('m', feedsOf(1)));
     expect(error.code).toBe('PACKAGE_INVALID');
     expect(engine.info('m').state).toBe('lazy');
   });
@@ -173,7 +164,7 @@ describe('Engine lifecycle', () => {
     engine = createEngine({ backends: [ctl] });
     await engine.load('m', { source: 'm', lazy: true });
     ctl.holdLoads();
-    const error = await failure(engine.infer('m', feedsOf(1), { timeoutMs: 10 }));
+    const error = await rejectionOf(engine.infer('m', feedsOf(1), { timeoutMs: 10 }));
     expect(error.code).toBe('TIMEOUT');
     expect(error.message).toContain('waiting for the model to load');
     ctl.releaseLoads();
@@ -188,7 +179,7 @@ describe('Engine lifecycle', () => {
     const controller = new AbortController();
     const pending = engine.infer('m', feedsOf(1), { signal: controller.signal });
     controller.abort(new Error('changed my mind'));
-    expect((await failure(pending)).code).toBe('CANCELLED');
+    expect((await rejectionOf(pending)).code).toBe('CANCELLED');
     expect(y0(await engine.infer('m', feedsOf(3)))).toBe(3);
   });
 
@@ -201,8 +192,8 @@ describe('Engine lifecycle', () => {
     expect(y0(await engine.infer('own', feedsOf(1)))).toBe(4);
     await engine.unload('own');
     expect(handle.disposed).toBe(true);
-    expect((await failure(engine.register('own', handle))).code).toBe('INVALID_INPUT');
-    expect((await failure(engine.register('own', {} as never))).code).toBe('INVALID_INPUT');
+    expect((await rejectionOf(engine.register('own', handle))).code).toBe('INVALID_INPUT');
+    expect((await rejectionOf(engine.register('own', {} as never))).code).toBe('INVALID_INPUT');
   });
 
   it('removes an evicted registered handle, since it cannot be reloaded', async () => {
@@ -213,15 +204,15 @@ describe('Engine lifecycle', () => {
     expect(engine.info('own@2').version).toBe(2);
     await engine.load('m', { source: 'm' });
     expect(handle.disposed).toBe(true);
-    expect((await failure(engine.infer('own', feedsOf(1)))).code).toBe('MODEL_NOT_FOUND');
+    expect((await rejectionOf(engine.infer('own', feedsOf(1)))).code).toBe('MODEL_NOT_FOUND');
     const big = await ctl.loadModel('big', { memoryBytes: 500 });
-    expect((await failure(engine.register('big', big))).code).toBe('OUT_OF_MEMORY');
+    expect((await rejectionOf(engine.register('big', big))).code).toBe('OUT_OF_MEMORY');
     expect(big.disposed).toBe(false);
   });
 
   it('runs worker-mode instances only on backends that can recreate themselves', async () => {
     engine = createEngine({ backends: [new ControlledBackend()] });
-    const error = await failure(engine.load('m', { source: 'm', instances: { count: 2, mode: 'worker' } }));
+    const error = await rejectionOf(engine.load('m', { source: 'm', instances: { count: 2, mode: 'worker' } }));
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toContain('spec.instances.mode');
     expect(engine.list()).toEqual([]);
@@ -246,8 +237,8 @@ describe('Engine lifecycle', () => {
     engine = createEngine({ backends: [ctl] });
     const controller = new AbortController();
     controller.abort(new Error('stop'));
-    expect((await failure(engine.load('m', { source: 'm' }, { signal: controller.signal }))).code).toBe('CANCELLED');
-    expect((await failure(engine.register('own', await ctl.loadModel('own'), { signal: controller.signal }))).code).toBe('CANCELLED');
+    expect((await rejectionOf(engine.load('m', { source: 'm' }, { signal: controller.signal }))).code).toBe('CANCELLED');
+    expect((await rejectionOf(engine.register('own', await ctl.loadModel('own'), { signal: controller.signal }))).code).toBe('CANCELLED');
     await engine.load('m', { source: 'm' });
     ctl.hold();
     const running = engine.infer('m', feedsOf(1));
@@ -255,7 +246,7 @@ describe('Engine lifecycle', () => {
     const waiting = new AbortController();
     const unloading = engine.unload('m', { signal: waiting.signal });
     waiting.abort(new Error('not waiting any more'));
-    expect((await failure(unloading)).code).toBe('CANCELLED');
+    expect((await rejectionOf(unloading)).code).toBe('CANCELLED');
     expect(() => engine!.info('m')).toThrow(expect.objectContaining({ code: 'MODEL_NOT_FOUND' }));
     ctl.release();
     await running;
@@ -276,7 +267,7 @@ describe('Engine lifecycle', () => {
   it('disposes the loaded model when the scheduler refuses the model options', async () => {
     const ctl = new ControlledBackend();
     engine = createEngine({ backends: [ctl] });
-    const error = await failure(engine.load('m', { source: 'm', batching: { maxBatchSize: 4, maxQueueDelayMs: 1, preferredBatchSizes: [8] } }));
+    const error = await rejectionOf(engine.load('m', { source: 'm', batching: { maxBatchSize: 4, maxQueueDelayMs: 1, preferredBatchSizes: [8] } }));
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toContain('preferredBatchSizes');
     await engine.close();
@@ -288,7 +279,7 @@ describe('Engine lifecycle', () => {
     const a = new ControlledBackend({ name: 'a' });
     const b = new ControlledBackend({ name: 'b' });
     engine = createEngine({ backends: [a, b] });
-    const error = await failure(engine.load('m', { source: 'm', replicas: [{ backend: 'a' }, { backend: 'b', options: { fail: true } }] }));
+    const error = await rejectionOf(engine.load('m', { source: 'm', replicas: [{ backend: 'a' }, { backend: 'b', options: { fail: true } }] }));
     expect(error.code).toBe('PACKAGE_INVALID');
     expect(a.live.size + b.live.size).toBe(0);
     expect(engine.list()).toEqual([]);

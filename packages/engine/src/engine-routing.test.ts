@@ -1,16 +1,8 @@
-import { type InferoxError, Tensor, isInferoxError } from '@inferox/core';
+import { Tensor } from '@inferox/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Engine, createEngine } from './engine';
 import { ControlledBackend, feedsOf } from './internal/controlled-backend.fixture';
-
-async function failure(promise: Promise<unknown>): Promise<InferoxError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isInferoxError(error), `expected an InferoxError, got ${String(error)}`).toBe(true);
-  return error as InferoxError;
-}
+import { rejectionOf } from '@inferox/core/testing';
 
 describe('Engine routing', () => {
   let engine: Engine | undefined;
@@ -103,11 +95,11 @@ describe('Engine routing', () => {
   it('does not fall back when fallback is off or the error is the caller’s', async () => {
     const { engine, a } = await twoBackends({ fallback: false });
     a.failNext('BACKEND_ERROR');
-    expect((await failure(engine.infer('m', feedsOf(1), { backend: 'a' }))).code).toBe('BACKEND_ERROR');
+    expect((await rejectionOf(engine.infer('m', feedsOf(1), { backend: 'a' }))).code).toBe('BACKEND_ERROR');
     a.failNext('INVALID_INPUT');
-    expect((await failure(engine.infer('m', feedsOf(1), { backend: 'a' }))).code).toBe('INVALID_INPUT');
+    expect((await rejectionOf(engine.infer('m', feedsOf(1), { backend: 'a' }))).code).toBe('INVALID_INPUT');
     await a.dispose();
-    const gone = await failure(engine.infer('m', feedsOf(1), { backend: 'a' }));
+    const gone = await rejectionOf(engine.infer('m', feedsOf(1), { backend: 'a' }));
     expect(gone.code).toBe('BACKEND_UNAVAILABLE');
     expect(gone.message).toContain('"a"');
   });
@@ -115,12 +107,12 @@ describe('Engine routing', () => {
   it('never falls back on the caller’s errors when fallback is on', async () => {
     const { engine, a, b } = await twoBackends();
     a.failNext('INVALID_INPUT');
-    expect((await failure(engine.infer('m', feedsOf(1), { backend: 'a' }))).code).toBe('INVALID_INPUT');
+    expect((await rejectionOf(engine.infer('m', feedsOf(1), { backend: 'a' }))).code).toBe('INVALID_INPUT');
     const controller = new AbortController();
     controller.abort(new Error('stop'));
-    expect((await failure(engine.infer('m', feedsOf(1), { backend: 'a', signal: controller.signal }))).code).toBe('CANCELLED');
+    expect((await rejectionOf(engine.infer('m', feedsOf(1), { backend: 'a', signal: controller.signal }))).code).toBe('CANCELLED');
     a.hold();
-    const timedOut = failure(engine.infer('m', feedsOf(1), { backend: 'a', timeoutMs: 1 }));
+    const timedOut = rejectionOf(engine.infer('m', feedsOf(1), { backend: 'a', timeoutMs: 1 }));
     expect((await timedOut).code).toBe('TIMEOUT');
     a.release();
     expect(b.runs).toEqual([]);
@@ -130,7 +122,7 @@ describe('Engine routing', () => {
   it('falls back only on the codes config.fallbackOn lists', async () => {
     const { engine, a, b } = await twoBackends({ fallbackOn: ['BACKEND_UNAVAILABLE'] });
     a.failNext('BACKEND_ERROR');
-    expect((await failure(engine.infer('m', feedsOf(1), { backend: 'a' }))).code).toBe('BACKEND_ERROR');
+    expect((await rejectionOf(engine.infer('m', feedsOf(1), { backend: 'a' }))).code).toBe('BACKEND_ERROR');
     expect(b.runs).toEqual([]);
     a.failNext('BACKEND_UNAVAILABLE');
     const moved = await engine.infer('m', feedsOf(1), { backend: 'a' });
@@ -143,8 +135,8 @@ describe('Engine routing', () => {
     engine = createEngine({ backends: [good, bad] });
     await Promise.all([engine.load('m1', { source: 'm1', backends: ['good'] }), engine.load('m2', { source: 'm2', backends: ['good'] })]);
     await engine.load('m3', { source: 'm3', backends: ['good'] });
-    expect((await failure(engine.load('x1', { source: 'x', backends: ['bad'] }))).message).toContain('no device');
-    expect((await failure(engine.load('x2', { source: 'x', backends: ['bad'] }))).message).toContain('no device');
+    expect((await rejectionOf(engine.load('x1', { source: 'x', backends: ['bad'] }))).message).toContain('no device');
+    expect((await rejectionOf(engine.load('x2', { source: 'x', backends: ['bad'] }))).message).toContain('no device');
     expect([good.initCalls, bad.initCalls]).toEqual([1, 1]);
   });
 
@@ -152,7 +144,7 @@ describe('Engine routing', () => {
     const { engine, a, b } = await twoBackends();
     a.failNext('BACKEND_ERROR');
     b.failNext('BACKEND_ERROR');
-    const error = await failure(engine.infer('m', feedsOf(1)));
+    const error = await rejectionOf(engine.infer('m', feedsOf(1)));
     expect(error.code).toBe('BACKEND_ERROR');
     expect(error.message).toContain('on b');
     expect(engine.stats().requests.failed).toEqual({ BACKEND_ERROR: 1 });
@@ -161,12 +153,12 @@ describe('Engine routing', () => {
   it('rejects unknown models with MODEL_NOT_FOUND listing those that exist', async () => {
     const { engine } = await twoBackends();
     await engine.load('other', { source: 'o', backends: ['a'] });
-    const error = await failure(engine.infer('nope', feedsOf(1)));
+    const error = await rejectionOf(engine.infer('nope', feedsOf(1)));
     expect(error.code).toBe('MODEL_NOT_FOUND');
     expect(error.message).toContain('"nope"');
     expect(error.message).toContain('"m"');
     expect(error.message).toContain('"other"');
-    const version = await failure(engine.infer('m@7', feedsOf(1)));
+    const version = await rejectionOf(engine.infer('m@7', feedsOf(1)));
     expect(version.code).toBe('MODEL_NOT_FOUND');
     expect(version.message).toContain('versions 1');
   });
@@ -175,22 +167,22 @@ describe('Engine routing', () => {
     const c = new ControlledBackend({ name: 'c' });
     engine = createEngine({ backends: [new ControlledBackend({ name: 'a' }), c] });
     await engine.load('m', { source: 'm', backends: ['a'] });
-    const unknown = await failure(engine.infer('m', feedsOf(1), { backend: 'zzz' }));
+    const unknown = await rejectionOf(engine.infer('m', feedsOf(1), { backend: 'zzz' }));
     expect(unknown.code).toBe('BACKEND_UNAVAILABLE');
     expect(unknown.message).toContain('"zzz"');
     expect(unknown.message).toContain('"a", "c"');
-    const noReplica = await failure(engine.infer('m', feedsOf(1), { backend: 'c' }));
+    const noReplica = await rejectionOf(engine.infer('m', feedsOf(1), { backend: 'c' }));
     expect(noReplica.code).toBe('BACKEND_UNAVAILABLE');
     expect(noReplica.message).toContain('no replica on backend "c"');
-    expect((await failure(engine.load('x', { source: 'x', backends: ['zzz'] }))).code).toBe('BACKEND_UNAVAILABLE');
+    expect((await rejectionOf(engine.load('x', { source: 'x', backends: ['zzz'] }))).code).toBe('BACKEND_UNAVAILABLE');
   });
 
   it('validates feeds before queueing with INVALID_INPUT naming the input', async () => {
     const { engine, a, b } = await twoBackends();
-    const wrong = await failure(engine.infer('m', { x: Tensor.zeros('float64', [1, 2]) }));
+    const wrong = await rejectionOf(engine.infer('m', { x: Tensor.zeros('float64', [1, 2]) }));
     expect(wrong.code).toBe('INVALID_INPUT');
     expect(wrong.message).toContain('"x"');
-    const extra = await failure(engine.infer('m', { ...feedsOf(1), z: Tensor.zeros('float32', [1]) }));
+    const extra = await rejectionOf(engine.infer('m', { ...feedsOf(1), z: Tensor.zeros('float32', [1]) }));
     expect(extra.message).toContain('"z"');
     expect(a.runs.length + b.runs.length).toBe(0);
   });
@@ -201,7 +193,7 @@ describe('Engine routing', () => {
     engine = createEngine({ backends: [broken, ok] });
     const info = await engine.load('m', { source: 'm' });
     expect(info.replicas.map((r) => r.backend)).toEqual(['ok']);
-    const again = await failure(engine.load('n', { source: 'n', backends: ['broken'] }));
+    const again = await rejectionOf(engine.load('n', { source: 'n', backends: ['broken'] }));
     expect(again.code).toBe('BACKEND_UNAVAILABLE');
     expect(again.message).toContain('no runtime here');
     expect(broken.initCalls).toBeGreaterThanOrEqual(1);
@@ -213,7 +205,7 @@ describe('Engine routing', () => {
 
   it('fails the load with every attempt when no backend initialises', async () => {
     engine = createEngine({ backends: [new ControlledBackend({ name: 'x', failInit: 'nope' })] });
-    const error = await failure(engine.load('m', { source: 'm' }));
+    const error = await rejectionOf(engine.load('m', { source: 'm' }));
     expect(error.code).toBe('BACKEND_UNAVAILABLE');
     expect((error.details.attempts as unknown[]).length).toBe(1);
   });

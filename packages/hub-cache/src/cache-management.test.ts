@@ -4,15 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startTestHub, type TestHub } from '@inferox/hub-cache/testing';
 import { deleteRevision, pruneCache, scanCache, snapshotDownload, verifyCache } from '@inferox/hub-cache';
-
-async function failure(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof Error)) throw new Error('expected the call to fail');
-  return error;
-}
+import { rejectionOf } from '@inferox/core/testing';
 
 
 const A = new Uint8Array(3000).fill(0xa);
@@ -119,7 +111,7 @@ describe('cache management', () => {
     });
 
     it('fails with HUB_ERROR naming the revision when it is not cached', async () => {
-      const error = await failure(deleteRevision('org/m', 'nope', { cacheDir }));
+      const error = await rejectionOf(deleteRevision('org/m', 'nope', { cacheDir }));
       expect(error.code).toBe('HUB_ERROR');
       expect(error.message).toMatch(/revision nope of hub repo org\/m is not in the cache/);
     });

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isInferoxError, type Logger } from '@inferox/core';
 import { startTestHub, type TestHub } from '@inferox/hub-cache/testing';
 import { downloadFile } from '@inferox/hub-cache';
+import { rejectionOf } from '@inferox/core/testing';
 
 const big = new Uint8Array(200_000).map((_, i) => (i * 7 + (i >> 9)) & 0xff);
 const unicodePath = 'données/模型 ü.json';
@@ -14,15 +15,6 @@ function recordingLogger(): Logger & { lines: { level: string; message: string; 
   const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
   const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, fields });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof Error)) throw new Error('expected the call to fail');
-  return error;
 }
 
 describe('downloadFile', () => {
@@ -117,10 +109,10 @@ describe('downloadFile', () => {
 
   it('names repo, revision and path when offline and the file is not cached', async () => {
     await downloadFile('org/tiny', 'config.json', base());
-    const error = await failure(downloadFile('org/tiny', 'model.bin', { ...base(), offline: true, revision: 'main' }));
+    const error = await rejectionOf(downloadFile('org/tiny', 'model.bin', { ...base(), offline: true, revision: 'main' }));
     expect(isInferoxError(error, 'HUB_ERROR')).toBe(true);
     expect(error.message).toMatch(/offline: file model\.bin of hub repo org\/tiny at revision main is not in the cache/);
-    const unknownRef = await failure(downloadFile('org/tiny', 'config.json', { ...base(), offline: true, revision: 'v9' }));
+    const unknownRef = await rejectionOf(downloadFile('org/tiny', 'config.json', { ...base(), offline: true, revision: 'v9' }));
     expect(unknownRef.message).toContain('at revision v9');
   });
 
@@ -136,7 +128,7 @@ describe('downloadFile', () => {
 
   it('resumes on the next call from the partial file when the first call ran out of retries', async () => {
     hub.addFault({ match: { server: 'cdn', method: 'GET' }, action: { type: 'cut', afterBytes: 100_000 }, times: 1 });
-    const error = await failure(downloadFile('org/tiny', 'model.bin', { ...base(), maxRetries: 0 }));
+    const error = await rejectionOf(downloadFile('org/tiny', 'model.bin', { ...base(), maxRetries: 0 }));
     expect(error.code).toBe('HUB_ERROR');
     const incomplete = join(cacheDir, 'models--org--tiny', 'blobs', `${hub.fileInfo('org/tiny', 'model.bin').sha256}.incomplete`);
     const partial = (await stat(incomplete)).size;
@@ -148,7 +140,7 @@ describe('downloadFile', () => {
 
   it('detects bytes that do not match the etag and caches nothing when the server keeps sending them', async () => {
     hub.addFault({ match: { server: 'cdn' }, action: { type: 'corrupt' } });
-    const error = await failure(downloadFile('org/tiny', 'model.bin', { ...base(), maxRetries: 1 }));
+    const error = await rejectionOf(downloadFile('org/tiny', 'model.bin', { ...base(), maxRetries: 1 }));
     expect(error.code).toBe('HUB_ERROR');
     expect(error.message).toContain(`does not match its etag ${hub.fileInfo('org/tiny', 'model.bin').sha256}`);
     expect(gets('cdn')).toHaveLength(2);
@@ -187,7 +179,7 @@ describe('downloadFile', () => {
   it('backs off exponentially with jitter when there is no Retry-After, then fails naming the status', async () => {
     hub.addFault({ match: { method: 'HEAD' }, action: { type: 'status', status: 502 } });
     const logger = recordingLogger();
-    const error = await failure(downloadFile('org/tiny', 'config.json', { ...base(), logger, maxRetries: 3, retryBaseDelayMs: 4 }));
+    const error = await rejectionOf(downloadFile('org/tiny', 'config.json', { ...base(), logger, maxRetries: 3, retryBaseDelayMs: 4 }));
     expect(error.code).toBe('HUB_ERROR');
     expect(error.message).toContain('HTTP 502');
     const delays = logger.lines.filter((l) => l.message === 'hub request failed, retrying').map((l) => Number(l.fields?.delayMs));
@@ -199,13 +191,13 @@ describe('downloadFile', () => {
   });
 
   it('says the repo may be private or gated and that no token was sent when the hub answers 401', async () => {
-    const error = await failure(downloadFile('org/private', 'model.bin', base()));
+    const error = await rejectionOf(downloadFile('org/private', 'model.bin', base()));
     expect(error.code).toBe('HUB_ERROR');
     expect(error.message).toMatch(/refused \(HTTP 401\): the repo may be private or gated; no token was sent/);
   });
 
   it('says a token was sent when the hub answers 403', async () => {
-    const error = await failure(downloadFile('org/private', 'model.bin', { ...base(), token: 'wrong' }));
+    const error = await rejectionOf(downloadFile('org/private', 'model.bin', { ...base(), token: 'wrong' }));
     expect(error.message).toMatch(/refused \(HTTP 403\).*a token was sent but it does not grant access/);
     expect(error.message).not.toContain('wrong');
   });
@@ -243,44 +235,44 @@ describe('downloadFile', () => {
   });
 
   it('tells a missing repo from a missing file and a missing revision when the hub answers 404', async () => {
-    const repo = await failure(downloadFile('org/ghost', 'config.json', base()));
+    const repo = await rejectionOf(downloadFile('org/ghost', 'config.json', base()));
     expect(repo.message).toMatch(/hub repo org\/ghost was not found on http:\/\/127\.0\.0\.1:\d+ \(HTTP 404 RepoNotFound/);
-    const file = await failure(downloadFile('org/tiny', 'nope/x.txt', base()));
+    const file = await rejectionOf(downloadFile('org/tiny', 'nope/x.txt', base()));
     expect(file.message).toMatch(/file nope\/x\.txt was not found in hub repo org\/tiny at revision main \(HTTP 404 EntryNotFound\)/);
-    const revision = await failure(downloadFile('org/tiny', 'config.json', { ...base(), revision: 'v404' }));
+    const revision = await rejectionOf(downloadFile('org/tiny', 'config.json', { ...base(), revision: 'v404' }));
     expect(revision.message).toMatch(/revision v404 of hub repo org\/tiny was not found/);
     expect([repo, file, revision].every((e) => e.code === 'HUB_ERROR')).toBe(true);
   });
 
   it('remembers a missing file in .no_exist and answers from it without the network when asked again', async () => {
-    await failure(downloadFile('org/tiny', 'nope.txt', base()));
+    await rejectionOf(downloadFile('org/tiny', 'nope.txt', base()));
     expect((await stat(join(cacheDir, 'models--org--tiny', '.no_exist', 'a'.repeat(40), 'nope.txt'))).isFile()).toBe(true);
     const before = hub.requests.length;
-    const again = await failure(downloadFile('org/tiny', 'nope.txt', base()));
+    const again = await rejectionOf(downloadFile('org/tiny', 'nope.txt', base()));
     expect(again.message).toMatch(/nope\.txt was not found in hub repo org\/tiny at revision main \(cached as absent/);
     expect(hub.requests.length).toBe(before);
   });
 
   it.each([['../escape.txt'], ['/etc/passwd'], ['a\\b.txt'], ['a//b'], ['./a'], ['C:/x'], ['']])('refuses the path %j when it would escape the cache', async (path) => {
-    const error = await failure(downloadFile('org/tiny', path, base()));
+    const error = await rejectionOf(downloadFile('org/tiny', path, base()));
     expect(error.code).toBe('INVALID_INPUT');
     expect(hub.requests).toHaveLength(0);
   });
 
   it.each([['../x'], ['org/../x'], ['a/b/c'], ['org--x/y'], ['/abs'], ['org/.hidden']])('refuses the repo id %j when it is not a valid hub id', async (repo) => {
-    const error = await failure(downloadFile(repo, 'config.json', base()));
+    const error = await rejectionOf(downloadFile(repo, 'config.json', base()));
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toContain(JSON.stringify(repo.replace(/^\//, '/')).slice(1, -1));
   });
 
   it('refuses a revision that would escape refs/ and an unknown repo type', async () => {
-    expect((await failure(downloadFile('org/tiny', 'config.json', { ...base(), revision: '../../x' }))).code).toBe('INVALID_INPUT');
-    expect((await failure(downloadFile({ type: 'bucket' as never, name: 'org/tiny' }, 'config.json', base()))).code).toBe('INVALID_INPUT');
+    expect((await rejectionOf(downloadFile('org/tiny', 'config.json', { ...base(), revision: '../../x' }))).code).toBe('INVALID_INPUT');
+    expect((await rejectionOf(downloadFile({ type: 'bucket' as never, name: 'org/tiny' }, 'config.json', base()))).code).toBe('INVALID_INPUT');
   });
 
   it('fails with TIMEOUT when the hub does not answer within timeoutMs and retries run out', async () => {
     hub.addFault({ match: { method: 'HEAD' }, action: { type: 'delay', ms: 2_000 } });
-    const error = await failure(downloadFile('org/tiny', 'config.json', { ...base(), timeoutMs: 50, maxRetries: 1 }));
+    const error = await rejectionOf(downloadFile('org/tiny', 'config.json', { ...base(), timeoutMs: 50, maxRetries: 1 }));
     expect(error.code).toBe('TIMEOUT');
     expect(error.message).toContain('50 ms');
   });
@@ -294,7 +286,7 @@ describe('downloadFile', () => {
   it('fails with a network error naming the URL when the hub cannot be reached', async () => {
     const endpoint = hub.url;
     await hub.close();
-    const error = await failure(downloadFile('org/tiny', 'config.json', { ...base(), endpoint, maxRetries: 1 }));
+    const error = await rejectionOf(downloadFile('org/tiny', 'config.json', { ...base(), endpoint, maxRetries: 1 }));
     expect(error.code).toBe('HUB_ERROR');
     expect(error.message).toMatch(/network error requesting http:\/\/127\.0\.0\.1:\d+\/org\/tiny\/resolve\/main\/config\.json/);
   });
@@ -306,19 +298,19 @@ describe('downloadFile', () => {
     const pending = downloadFile('org/tiny', 'model.bin', { ...base(), signal: controller.signal });
     await vi.waitFor(() => expect(gets('cdn')).toHaveLength(1));
     controller.abort(new Error('user gave up'));
-    const error = await failure(pending);
+    const error = await rejectionOf(pending);
     expect(error.code).toBe('CANCELLED');
     openGate();
     const aborted = new AbortController();
     aborted.abort();
-    expect((await failure(downloadFile('org/tiny', 'model.bin', { ...base(), signal: aborted.signal }))).code).toBe('CANCELLED');
+    expect((await rejectionOf(downloadFile('org/tiny', 'model.bin', { ...base(), signal: aborted.signal }))).code).toBe('CANCELLED');
   });
 
   it('downloads for a caller without a signal when the only other caller of that file has just aborted', async () => {
     let openGate: () => void = () => undefined;
     hub.addFault({ match: { server: 'cdn', method: 'GET' }, action: { type: 'delay', until: new Promise<void>((r) => (openGate = r)) }, times: 1 });
     const controller = new AbortController();
-    const first = failure(downloadFile('org/tiny', 'model.bin', { ...base(), signal: controller.signal }));
+    const first = rejectionOf(downloadFile('org/tiny', 'model.bin', { ...base(), signal: controller.signal }));
     await vi.waitFor(() => expect(gets('cdn')).toHaveLength(1));
     controller.abort(new Error('A gave up'));
     // B asks at once, while A's aborted download has not settled yet: it must get the file, not A's cancellation.
@@ -369,12 +361,12 @@ describe('downloadFile', () => {
 
   it('keeps the partial bytes for a later resume when the CDN answers an error status', async () => {
     hub.addFault({ match: { server: 'cdn', method: 'GET' }, action: { type: 'cut', afterBytes: 90_000 }, times: 1 });
-    await failure(downloadFile('org/tiny', 'model.bin', { ...base(), maxRetries: 0 }));
+    await rejectionOf(downloadFile('org/tiny', 'model.bin', { ...base(), maxRetries: 0 }));
     const incomplete = join(cacheDir, 'models--org--tiny', 'blobs', `${hub.fileInfo('org/tiny', 'model.bin').sha256}.incomplete`);
     const partial = (await stat(incomplete)).size;
     expect(partial).toBeGreaterThan(0);
     hub.addFault({ match: { server: 'cdn', method: 'GET' }, action: { type: 'status', status: 403 }, times: 1 });
-    const error = await failure(downloadFile('org/tiny', 'model.bin', base()));
+    const error = await rejectionOf(downloadFile('org/tiny', 'model.bin', base()));
     expect(error.message).toContain('HTTP 403');
     expect((await stat(incomplete)).size).toBe(partial);
     await downloadFile('org/tiny', 'model.bin', base());
@@ -397,7 +389,7 @@ describe('downloadFile', () => {
     const pending = downloadFile('org/tiny', 'config.json', { ...base(), signal: controller.signal, logger });
     await vi.waitFor(() => expect(logger.lines.some((l) => l.message === 'hub request failed, retrying')).toBe(true));
     controller.abort();
-    expect((await failure(pending)).code).toBe('CANCELLED');
+    expect((await rejectionOf(pending)).code).toBe('CANCELLED');
   });
 
   it('takes over an empty lock file left behind by another tool when it is not fresh', async () => {

@@ -1,15 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startTestHub, type TestHub } from '@inferox/hub-cache/testing';
 import { listFiles, repoInfo } from '@inferox/hub-cache';
-
-async function failure(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof Error)) throw new Error('expected the call to fail');
-  return error;
-}
+import { rejectionOf } from '@inferox/core/testing';
 
 
 describe('listFiles', () => {
@@ -54,19 +46,19 @@ describe('listFiles', () => {
   });
 
   it('refuses entries that would escape the cache when the hub sends them', async () => {
-    const error = await failure(listFiles('org/evil', { ...base(), recursive: true }));
+    const error = await rejectionOf(listFiles('org/evil', { ...base(), recursive: true }));
     expect(error.code).toBe('HUB_ERROR');
     expect(error.message).toMatch(/path sent by the hub for repo org\/evil "\.\.(\/x)?" would escape the cache folder/);
   });
 
   it('fails offline without a request when offline', async () => {
-    const error = await failure(listFiles('org/tiny', { ...base(), offline: true }));
+    const error = await rejectionOf(listFiles('org/tiny', { ...base(), offline: true }));
     expect(error.message).toMatch(/offline: cannot list the files of repo org\/tiny/);
     expect(hub.requests).toHaveLength(0);
   });
 
   it('fails with EntryNotFound naming the folder when the folder is missing', async () => {
-    const error = await failure(listFiles('org/tiny', { ...base(), path: 'nope' }));
+    const error = await rejectionOf(listFiles('org/tiny', { ...base(), path: 'nope' }));
     expect(error.message).toMatch(/file nope was not found in hub repo org\/tiny/);
   });
 });
@@ -92,17 +84,17 @@ describe('repoInfo', () => {
   });
 
   it('fails naming the repo when it is missing or offline', async () => {
-    const missing = await failure(repoInfo('org/ghost', { endpoint: hub.url, token: false }));
+    const missing = await rejectionOf(repoInfo('org/ghost', { endpoint: hub.url, token: false }));
     expect(missing.message).toMatch(/hub repo org\/ghost was not found/);
-    const offline = await failure(repoInfo('org/tiny', { endpoint: hub.url, offline: true }));
+    const offline = await rejectionOf(repoInfo('org/tiny', { endpoint: hub.url, offline: true }));
     expect(offline.message).toMatch(/offline: cannot ask the hub about repo org\/tiny/);
   });
 
   it('fails with HUB_ERROR when the answer is not JSON or has no commit', async () => {
     hub.addFault({ match: { path: '/api/' }, action: { type: 'status', status: 200 }, times: 1 });
-    const noSha = await failure(repoInfo('org/tiny', { endpoint: hub.url, token: false }));
+    const noSha = await rejectionOf(repoInfo('org/tiny', { endpoint: hub.url, token: false }));
     expect(noSha.message).toMatch(/has no valid commit sha/);
-    const notJson = await failure(repoInfo('org/tiny', {
+    const notJson = await rejectionOf(repoInfo('org/tiny', {
       endpoint: hub.url,
       token: false,
       fetch: async () => new Response('<html>', { status: 200 }),
@@ -111,7 +103,7 @@ describe('repoInfo', () => {
   });
 
   it('refuses an endpoint that is not a URL', async () => {
-    const error = await failure(repoInfo('org/tiny', { endpoint: 'not a url' }));
+    const error = await rejectionOf(repoInfo('org/tiny', { endpoint: 'not a url' }));
     expect(error.code).toBe('INVALID_INPUT');
   });
 });

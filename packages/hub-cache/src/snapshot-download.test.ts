@@ -4,15 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startTestHub, type TestHub } from '@inferox/hub-cache/testing';
 import { downloadFile, snapshotDownload } from '@inferox/hub-cache';
-
-async function failure(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof Error)) throw new Error('expected the call to fail');
-  return error;
-}
+import { rejectionOf } from '@inferox/core/testing';
 
 
 const files = {
@@ -85,25 +77,25 @@ describe('snapshotDownload', () => {
     const logger = { debug: () => undefined, info: () => undefined, error: () => undefined, warn: (m: string) => void warnings.push(m) };
     expect(await snapshotDownload('org/tiny', { ...base(), endpoint, maxRetries: 0, logger })).toBe(folder);
     expect(warnings).toContain('hub unreachable, using the cached snapshot');
-    const error = await failure(snapshotDownload('org/empty', { ...base(), endpoint, maxRetries: 0 }));
+    const error = await rejectionOf(snapshotDownload('org/empty', { ...base(), endpoint, maxRetries: 0 }));
     expect(error.message).toMatch(/network error requesting/);
   });
 
   it('does not fall back to the cache when the hub answers with an error', async () => {
     await snapshotDownload('org/tiny', { ...base(), allow: ['*.json'] });
     hub.addFault({ match: { path: '/api/' }, action: { type: 'status', status: 401 } });
-    const error = await failure(snapshotDownload('org/tiny', base()));
+    const error = await rejectionOf(snapshotDownload('org/tiny', base()));
     expect(error.message).toMatch(/HTTP 401/);
   });
 
   it('fails offline naming repo and revision when the snapshot is not cached', async () => {
-    const error = await failure(snapshotDownload('org/tiny', { cacheDir, offline: true, revision: 'dev' }));
+    const error = await rejectionOf(snapshotDownload('org/tiny', { cacheDir, offline: true, revision: 'dev' }));
     expect(error.code).toBe('HUB_ERROR');
     expect(error.message).toMatch(/offline: no cached snapshot of hub repo org\/tiny at revision dev/);
   });
 
   it('refuses the whole snapshot and writes nothing outside the cache when the hub sends an escaping path', async () => {
-    const error = await failure(snapshotDownload('org/evil', base()));
+    const error = await rejectionOf(snapshotDownload('org/evil', base()));
     expect(error.code).toBe('HUB_ERROR');
     expect(error.message).toContain('"../escape.txt" would escape the cache folder');
     await expect(stat(join(cacheDir, 'models--org--evil', 'snapshots', 'escape.txt'))).rejects.toThrow();
@@ -117,7 +109,7 @@ describe('snapshotDownload', () => {
 
   it('stops and reports the first failure when a file cannot be downloaded', async () => {
     hub.addFault({ match: { path: 'model.onnx', method: 'HEAD' }, action: { type: 'status', status: 403 } });
-    const error = await failure(snapshotDownload('org/tiny', { ...base(), concurrency: 1 }));
+    const error = await rejectionOf(snapshotDownload('org/tiny', { ...base(), concurrency: 1 }));
     expect(error.code).toBe('HUB_ERROR');
     expect(error.message).toContain('HTTP 403');
   });
@@ -129,7 +121,7 @@ describe('snapshotDownload', () => {
     hub.addFault({ match: { server: 'cdn', method: 'GET' }, action: { type: 'delay', until: new Promise<void>((r) => (releaseLarge = r)) }, times: 1 });
     hub.addFault({ match: { path: 'b-broken.json', method: 'HEAD' }, action: { type: 'delay', until: new Promise<void>((r) => (failBroken = r)) }, times: 1 });
     hub.addFault({ match: { path: 'b-broken.json', method: 'HEAD' }, action: { type: 'status', status: 404, errorCode: 'EntryNotFound' }, times: 1 });
-    const pending = failure(snapshotDownload('org/partial', { ...base(), concurrency: 2 }));
+    const pending = rejectionOf(snapshotDownload('org/partial', { ...base(), concurrency: 2 }));
     await vi.waitFor(() => expect(hub.requests.filter((r) => r.server === 'cdn' && r.method === 'GET')).toHaveLength(1));
     failBroken();
     // The large file's request is still held by the hub: the snapshot must fail without waiting for it.

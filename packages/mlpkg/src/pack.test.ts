@@ -5,24 +5,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { isInferoxError, serializeSafetensors, type InferoxError } from '@inferox/core';
+import { serializeSafetensors } from '@inferox/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pack } from './pack';
 import { verify } from './verify';
 import { externalInitializer, onnxModel, valueInfo } from './test-support/onnx-proto';
 import { TINY_BERT, removeTempDirs, tempDir, writeTinyCheckpoint } from './test-support/temp-package';
+import { expectInferoxError } from '@inferox/core/testing';
 
 afterAll(removeTempDirs);
-
-async function rejection(promise: Promise<unknown>, code: string): Promise<InferoxError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isInferoxError(error), `expected an InferoxError, got ${String(error)}`).toBe(true);
-  expect((error as InferoxError).code).toBe(code);
-  return error as InferoxError;
-}
 
 async function sha256(path: string): Promise<string> {
   return createHash('sha256').update(await readFile(path)).digest('hex');
@@ -80,7 +71,7 @@ describe('pack', () => {
   it('refuses an existing outDir when overwrite is not set, leaving it untouched', async () => {
     const out = await tempDir();
     await writeFile(join(out, 'keep.txt'), 'mine');
-    const error = await rejection(pack(TINY_BERT, out), 'INVALID_INPUT');
+    const error = await expectInferoxError(pack(TINY_BERT, out), 'INVALID_INPUT');
     expect(error.message).toContain(`outDir ${out} already exists`);
     expect(await readdir(out)).toEqual(['keep.txt']);
   });
@@ -88,7 +79,7 @@ describe('pack', () => {
   it('refuses to overwrite a folder that is not a package even when overwrite is set', async () => {
     const out = await tempDir();
     await writeFile(join(out, 'keep.txt'), 'mine');
-    const error = await rejection(pack(TINY_BERT, out, { overwrite: true }), 'INVALID_INPUT');
+    const error = await expectInferoxError(pack(TINY_BERT, out, { overwrite: true }), 'INVALID_INPUT');
     expect(error.message).toContain('is not a package');
   });
 
@@ -137,7 +128,7 @@ describe('pack', () => {
     await mkdir(src);
     await writeFile(join(src, 'config.json'), JSON.stringify({ model_type: 'gpt2' }));
     await writeFile(join(src, 'model.onnx'), onnxModel(externalInitializer('w', '../secret.bin')));
-    const error = await rejection(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID');
+    const error = await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID');
     expect(error.message).toContain('model.onnx names "../secret.bin": path contains ".."');
   });
 
@@ -147,7 +138,7 @@ describe('pack', () => {
     await mkdir(src);
     await writeFile(join(src, 'config.json'), JSON.stringify({ model_type: 'gpt2' }));
     await writeFile(join(src, 'model.onnx'), Uint8Array.of(0x3a, 0x10, 1));
-    const error = await rejection(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID');
+    const error = await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID');
     expect(error.message).toContain('model.onnx is not a valid ONNX model');
   });
 
@@ -183,11 +174,11 @@ describe('pack', () => {
     await mkdir(src);
     await writeFile(join(src, 'config.json'), JSON.stringify({ model_type: 'bert' }));
     await writeFile(join(src, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { a: 'missing.safetensors' } }));
-    expect((await rejection(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('names missing.safetensors, which is missing or not a file');
+    expect((await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('names missing.safetensors, which is missing or not a file');
     await writeFile(join(src, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { a: '/etc/passwd' } }));
-    expect((await rejection(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('"/etc/passwd": path is absolute');
+    expect((await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('"/etc/passwd": path is absolute');
     await writeFile(join(src, 'model.safetensors.index.json'), JSON.stringify({ weights: [] }));
-    expect((await rejection(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('model.safetensors.index.json has no weight_map');
+    expect((await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('model.safetensors.index.json has no weight_map');
     expect(existsSync(join(parent, 'pkg'))).toBe(false);
   });
 
@@ -196,7 +187,7 @@ describe('pack', () => {
     const src = join(parent, 'src');
     await writeTinyCheckpoint(src);
     await writeFile(join(src, 'model.safetensors'), Uint8Array.of(0xff, 0xff, 0, 0, 0, 0, 0, 0, 1));
-    const error = await rejection(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID');
+    const error = await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID');
     expect(error.message).toContain('model.safetensors: invalid safetensors header');
     const header = (text: string): Uint8Array => {
       const body = new TextEncoder().encode(text);
@@ -212,7 +203,7 @@ describe('pack', () => {
       ['{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}}', 'tensor w has bad data_offsets'],
     ] as const) {
       await writeFile(join(src, 'model.safetensors'), header(text));
-      expect((await rejection(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain(why);
+      expect((await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain(why);
     }
   });
 
@@ -233,25 +224,25 @@ describe('pack', () => {
     const layers = await pack(src, join(parent, 'layers'));
     expect(layers.modelInfo.backends.tfjs!.variants[0]!.format).toBe('tfjs-layers');
     await writeFile(join(src, 'tfjs', 'model.json'), JSON.stringify({ weightsManifest: 'nope' }));
-    expect((await rejection(pack(src, join(parent, 'bad')), 'PACKAGE_INVALID')).message).toContain('tfjs/model.json is not a TF.js model.json');
+    expect((await expectInferoxError(pack(src, join(parent, 'bad')), 'PACKAGE_INVALID')).message).toContain('tfjs/model.json is not a TF.js model.json');
   });
 
   it('names config.json when it is missing or has no model_type, and refuses a checkpoint without weights', async () => {
     const parent = await tempDir();
     const src = join(parent, 'src');
     await mkdir(src);
-    expect((await rejection(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('config.json is missing');
+    expect((await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('config.json is missing');
     await writeFile(join(src, 'config.json'), JSON.stringify({ hidden_size: 3 }));
-    expect((await rejection(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('config.json has no model_type');
+    expect((await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('config.json has no model_type');
     await writeFile(join(src, 'config.json'), JSON.stringify({ model_type: 'bert' }));
-    expect((await rejection(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('has no model.safetensors');
-    expect((await rejection(pack(join(parent, 'nope'), join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('does not exist');
+    expect((await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('has no model.safetensors');
+    expect((await expectInferoxError(pack(join(parent, 'nope'), join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('does not exist');
   });
 
   it('fails with PACKAGE_INVALID naming the source file and the system error code when a source file cannot be read', async () => {
     const parent = await tempDir();
     const src = await writeTinyCheckpoint(join(parent, 'src'));
-    const error = await rejection(
+    const error = await expectInferoxError(
       pack(src, join(parent, 'pkg'), {
         // The checkpoint vanishes after it was scanned: the copy of its first file fails on the source side.
         onProgress: async (event) => {
@@ -271,7 +262,7 @@ describe('pack', () => {
     const src = await writeTinyCheckpoint(join(parent, 'src'));
     await writeFile(join(parent, 'file'), 'not a folder');
     const out = join(parent, 'file', 'pkg');
-    const error = await rejection(pack(src, out), 'INVALID_INPUT');
+    const error = await expectInferoxError(pack(src, out), 'INVALID_INPUT');
     expect(error.message).toContain(out);
     expect(error.message).toMatch(/ENOTDIR|EEXIST/);
     expect((error.cause as NodeJS.ErrnoException).code).toMatch(/ENOTDIR|EEXIST/);
@@ -281,7 +272,7 @@ describe('pack', () => {
     const parent = await tempDir();
     const src = await writeTinyCheckpoint(join(parent, 'src'));
     const out = join(parent, 'pkg');
-    const error = await rejection(
+    const error = await expectInferoxError(
       pack(src, out, {
         onProgress: async (event) => {
           if (event.kind !== 'temp-created') return;
@@ -302,7 +293,7 @@ describe('pack', () => {
     const parent = await tempDir();
     const controller = new AbortController();
     const seen: string[] = [];
-    const error = await rejection(
+    const error = await expectInferoxError(
       pack(TINY_BERT, join(parent, 'pkg'), {
         signal: controller.signal,
         onProgress: (event) => {

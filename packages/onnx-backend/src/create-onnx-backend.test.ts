@@ -1,21 +1,11 @@
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Backend, type InitAttempt, type InferoxError, type LogFields, type Logger, type ModelHandle, Tensor, isInferoxError, parseSafetensors, serializeSafetensors } from '@inferox/core';
-import { maxAbsDiff } from '@inferox/core/testing';
+import { type Backend, type InitAttempt, type InferoxError, type LogFields, type Logger, type ModelHandle, Tensor, parseSafetensors, serializeSafetensors } from '@inferox/core';
+import { maxAbsDiff, rejectionOf } from '@inferox/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxBackend } from './create-onnx-backend';
 import { BERT_DIR, bertFeeds, expectedHidden, expectedPooler, tempDir } from './internal/test-fixtures.fixture';
 import { OnnxGraphBuilder } from './onnx-graph-builder';
-
-async function failure(promise: Promise<unknown> | (() => unknown)): Promise<InferoxError> {
-  try {
-    await (typeof promise === 'function' ? promise() : promise);
-  } catch (error) {
-    expect(isInferoxError(error), `expected an InferoxError, got ${String(error)}`).toBe(true);
-    return error as InferoxError;
-  }
-  throw new Error('expected a failure, got success');
-}
 
 async function expectReference(handle: ModelHandle): Promise<void> {
   const out = await handle.run(bertFeeds());
@@ -97,7 +87,7 @@ describe('createOnnxBackend', () => {
       const feeds = bertFeeds();
       const ids = feeds.input_ids!.data as BigInt64Array;
       ids[0] = 99_999n;
-      const error = await failure(handle.run(feeds));
+      const error = await rejectionOf(handle.run(feeds));
       expect(error.code).toBe('BACKEND_ERROR');
       expect(error.message).toContain('onnx run of "tiny-bert-hf"');
       expect(error.message).toContain('99999');
@@ -110,7 +100,7 @@ describe('createOnnxBackend', () => {
       expect(Object.keys(out)).toEqual(['pooler_output']);
       expect(maxAbsDiff(out.pooler_output!.data as Float32Array, expectedPooler)).toBeLessThanOrEqual(1e-4);
       expect(Object.keys(await handle.run(bertFeeds(), null as never))).toEqual(['last_hidden_state', 'pooler_output']);
-      const error = await failure(handle.run(bertFeeds(), { outputs: 'pooler_output' as unknown as string[] }));
+      const error = await rejectionOf(handle.run(bertFeeds(), { outputs: 'pooler_output' as unknown as string[] }));
       expect(error.code).toBe('INVALID_INPUT');
       expect(error.message).toContain('options.outputs');
     });
@@ -147,16 +137,16 @@ describe('createOnnxBackend', () => {
       await using cudaOnly = createOnnxBackend({ executionProviders: ['cuda'] });
       const first = cudaOnly.init();
       expect(cudaOnly.init()).toBe(first);
-      const error = await failure(first);
+      const error = await rejectionOf(first);
       expect(error.code).toBe('BACKEND_UNAVAILABLE');
       expect(error.message).toContain('no execution provider of [cuda] can be used');
       expect((error.details.attempts as InitAttempt[]).map((a) => a.candidate)).toEqual(['cuda']);
       expect(await cudaOnly.isAvailable()).toBe(false);
-      expect((await failure(cudaOnly.loadModel({ bytes: identityModel() }))).code).toBe('BACKEND_UNAVAILABLE');
+      expect((await rejectionOf(cudaOnly.loadModel({ bytes: identityModel() }))).code).toBe('BACKEND_UNAVAILABLE');
     });
 
     it('uses a per-model provider list and falls back when loadModel overrides executionProviders', async () => {
-      const error = await failure(backend.loadModel({ bytes: identityModel() }, { executionProviders: ['cuda'] }));
+      const error = await rejectionOf(backend.loadModel({ bytes: identityModel() }, { executionProviders: ['cuda'] }));
       expect(error.code).toBe('BACKEND_UNAVAILABLE');
       expect(error.message).toContain('cuda failed to initialise');
       await using handle = await backend.loadModel({ bytes: identityModel() }, { executionProviders: ['cuda', 'cpu'] });
@@ -164,13 +154,13 @@ describe('createOnnxBackend', () => {
     });
 
     it('refuses a device no provider serves with DEVICE_ERROR and places cpu models when device is cpu', async () => {
-      const cuda = await failure(backend.loadModel({ bytes: identityModel() }, { device: 'cuda:1' }));
+      const cuda = await rejectionOf(backend.loadModel({ bytes: identityModel() }, { device: 'cuda:1' }));
       expect(cuda.code).toBe('DEVICE_ERROR');
       expect(cuda.message).toContain('device cuda:1 cannot be used by the onnx backend');
-      const preferred = await failure(backend.loadModel({ bytes: identityModel() }, { device: 'cuda', executionProviders: ['cuda', 'cpu'] }));
+      const preferred = await rejectionOf(backend.loadModel({ bytes: identityModel() }, { device: 'cuda', executionProviders: ['cuda', 'cpu'] }));
       expect(preferred.code).toBe('DEVICE_ERROR');
       expect(preferred.message).toContain('cuda failed to initialise');
-      const bad = await failure(backend.loadModel({ bytes: identityModel() }, { device: 'tpu' }));
+      const bad = await rejectionOf(backend.loadModel({ bytes: identityModel() }, { device: 'tpu' }));
       expect(bad.code).toBe('DEVICE_ERROR');
       expect(bad.message).toContain('"tpu"');
       await using handle = await backend.loadModel({ bytes: identityModel() }, { device: 'cpu', executionProviders: ['cuda'] });
@@ -206,7 +196,7 @@ describe('createOnnxBackend', () => {
       [{ sessionOptions: 'fast' }, 'sessionOptions must be a plain object, got string'],
       [null, 'onnx backend options must be an object'],
     ])('throws INVALID_INPUT naming the option when created with %j', async (options, message) => {
-      const error = await failure(() => createOnnxBackend(options as never));
+      const error = await rejectionOf(() => createOnnxBackend(options as never));
       expect(error.code).toBe('INVALID_INPUT');
       expect(error.message).toContain(message);
     });
@@ -217,7 +207,7 @@ describe('createOnnxBackend', () => {
       [{ executionProviders: ['npu'] }, 'options.executionProviders has unknown execution provider "npu"'],
       [null, 'loadModel options must be an object'],
     ])('rejects loadModel with INVALID_INPUT naming the option when given %j', async (options, message) => {
-      const error = await failure(backend.loadModel({ bytes: identityModel() }, options as never));
+      const error = await rejectionOf(backend.loadModel({ bytes: identityModel() }, options as never));
       expect(error.code).toBe('INVALID_INPUT');
       expect(error.message).toContain(message);
     });
@@ -286,7 +276,7 @@ describe('createOnnxBackend', () => {
       [42, 'a model source must be a path'],
       ['/nonexistent/inferox/model.onnx', 'model path /nonexistent/inferox/model.onnx does not exist'],
     ])('rejects with INVALID_INPUT when the source is %j', async (source, message) => {
-      const error = await failure(backend.loadModel(source as never));
+      const error = await rejectionOf(backend.loadModel(source as never));
       expect(error.code).toBe('INVALID_INPUT');
       expect(error.message).toContain(message);
     });
@@ -302,16 +292,16 @@ describe('createOnnxBackend', () => {
       ];
       for (const [name, bytes] of files) {
         await writeFile(join(tmp.dir, name), bytes);
-        const error = await failure(backend.loadModel(join(tmp.dir, name)));
+        const error = await rejectionOf(backend.loadModel(join(tmp.dir, name)));
         expect(error.code, name).toBe('PACKAGE_INVALID');
         expect(error.message).toContain(join(tmp.dir, name));
       }
-      const fromBytes = await failure(backend.loadModel({ bytes: onnx.subarray(0, 1000), name: 'cut' }));
+      const fromBytes = await rejectionOf(backend.loadModel({ bytes: onnx.subarray(0, 1000), name: 'cut' }));
       expect(fromBytes.code).toBe('PACKAGE_INVALID');
       expect(fromBytes.message).toContain('cut (bytes): onnxruntime cannot load the model');
       const empty = join(tmp.dir, 'empty-folder');
       await mkdir(empty);
-      const folder = await failure(backend.loadModel(empty));
+      const folder = await rejectionOf(backend.loadModel(empty));
       expect(folder.code).toBe('PACKAGE_INVALID');
       expect(folder.message).toContain('empty-folder: folder holds neither config.json');
     });
@@ -321,7 +311,7 @@ describe('createOnnxBackend', () => {
       g.addInput('x', 'float32', [1]);
       g.addOutput(g.op('NoSuchOp', ['x'], {}, 'y'), 'float32', [1]);
       await writeFile(join(tmp.dir, 'unknown-op.onnx'), g.toBytes());
-      const error = await failure(backend.loadModel(join(tmp.dir, 'unknown-op.onnx')));
+      const error = await rejectionOf(backend.loadModel(join(tmp.dir, 'unknown-op.onnx')));
       expect(error.code).toBe('BACKEND_ERROR');
       expect(error.message).toContain('unknown-op.onnx: onnxruntime cannot load the model');
       expect(error.message).toContain('NoSuchOp');
@@ -332,7 +322,7 @@ describe('createOnnxBackend', () => {
       const g = new OnnxGraphBuilder();
       g.addInput('x', 'bfloat16', [1]);
       g.addOutput(g.op('Cast', ['x'], { to: 1 }, 'y'), 'float32', [1]);
-      const error = await failure(backend.loadModel({ bytes: g.toBytes(), name: 'bf16' }));
+      const error = await rejectionOf(backend.loadModel({ bytes: g.toBytes(), name: 'bf16' }));
       expect(error.code).toBe('BACKEND_ERROR');
       expect(error.message).toContain('bf16 (bytes): onnxruntime cannot load the model: Unsupported data type: 16');
     });
@@ -341,12 +331,12 @@ describe('createOnnxBackend', () => {
   describe('cancellation and disposal', () => {
     it('rejects with CANCELLED when the signal is aborted before or during loadModel and init', async () => {
       const aborted = AbortSignal.abort(new Error('stop'));
-      expect((await failure(backend.loadModel(BERT_DIR, {}, { signal: aborted }))).code).toBe('CANCELLED');
-      expect((await failure(backend.init({ signal: aborted }))).code).toBe('CANCELLED');
+      expect((await rejectionOf(backend.loadModel(BERT_DIR, {}, { signal: aborted }))).code).toBe('CANCELLED');
+      expect((await rejectionOf(backend.init({ signal: aborted }))).code).toBe('CANCELLED');
       const controller = new AbortController();
       const loading = backend.loadModel(BERT_DIR, {}, { signal: controller.signal });
       controller.abort(new Error('changed my mind'));
-      const error = await failure(loading);
+      const error = await rejectionOf(loading);
       expect(error.code).toBe('CANCELLED');
       expect((error.cause as Error).message).toBe('changed my mind');
     });
@@ -360,7 +350,7 @@ describe('createOnnxBackend', () => {
       const out = await running;
       await disposing;
       expect(maxAbsDiff(out.pooler_output!.data as Float32Array, expectedPooler)).toBeLessThanOrEqual(1e-4);
-      const error = await failure(handle.run(bertFeeds()));
+      const error = await rejectionOf(handle.run(bertFeeds()));
       expect(error.code).toBe('DISPOSED');
       expect(error.message).toContain('model "model" (onnx) was disposed');
     });
@@ -372,11 +362,11 @@ describe('createOnnxBackend', () => {
       expect(own.dispose()).toBe(disposing);
       await disposing;
       expect(handle.disposed).toBe(true);
-      expect((await failure(handle.run({ x: Tensor.from('float32', [1], [1]) }))).code).toBe('DISPOSED');
-      const load = await failure(own.loadModel({ bytes: identityModel() }));
+      expect((await rejectionOf(handle.run({ x: Tensor.from('float32', [1], [1]) }))).code).toBe('DISPOSED');
+      const load = await rejectionOf(own.loadModel({ bytes: identityModel() }));
       expect(load.code).toBe('DISPOSED');
       expect(load.message).toContain('the onnx backend was disposed');
-      expect((await failure(own.init())).code).toBe('DISPOSED');
+      expect((await rejectionOf(own.init())).code).toBe('DISPOSED');
       expect(await own.isAvailable()).toBe(false);
       await own[Symbol.asyncDispose]();
     });
@@ -386,7 +376,7 @@ describe('createOnnxBackend', () => {
       await own.init();
       const loading = own.loadModel({ bytes: identityModel() });
       await own.dispose();
-      const error = await failure(loading);
+      const error = await rejectionOf(loading);
       expect(error.code).toBe('DISPOSED');
     });
   });

@@ -1,7 +1,7 @@
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type DType, type InferoxError, type SafetensorsInput, Tensor, isInferoxError, parseSafetensors, serializeSafetensors } from '@inferox/core';
-import { maxAbsDiff } from '@inferox/core/testing';
+import { type DType, type SafetensorsInput, Tensor, parseSafetensors, serializeSafetensors } from '@inferox/core';
+import { maxAbsDiff, rejectionOf } from '@inferox/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxBackend } from './create-onnx-backend';
 import { exportOnnx } from './export-onnx';
@@ -26,15 +26,6 @@ async function folder(): Promise<string> {
   const dir = join(tmp.dir, `ckpt-${counter++}`);
   await mkdir(dir);
   return dir;
-}
-
-async function failure(promise: Promise<unknown>): Promise<InferoxError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isInferoxError(error), `expected an InferoxError, got ${String(error)}`).toBe(true);
-  return error as InferoxError;
 }
 
 /** A BERT checkpoint: the fixture's config patched, weights linked or rewritten. */
@@ -63,14 +54,14 @@ describe('exportOnnx', () => {
 
   it('throws INVALID_INPUT naming opset when it is below 17 or above 26', async () => {
     for (const opset of [16, 27]) {
-      const error = await failure(exportOnnx(BERT_DIR, { opset }));
+      const error = await rejectionOf(exportOnnx(BERT_DIR, { opset }));
       expect(error.code).toBe('INVALID_INPUT');
       expect(error.message).toContain(`opset must be an integer from 17 (LayerNormalization) to 26, got ${opset}`);
     }
   });
 
   it('rejects with CANCELLED when the signal is aborted', async () => {
-    const error = await failure(exportOnnx(BERT_DIR, { signal: AbortSignal.abort() }));
+    const error = await rejectionOf(exportOnnx(BERT_DIR, { signal: AbortSignal.abort() }));
     expect(error.code).toBe('CANCELLED');
   });
 
@@ -171,7 +162,7 @@ describe('exportOnnx', () => {
       [{ model_type: 'gpt2' }, 'model_type "gpt2" has no ONNX architecture; supported: bert, inferox-mlp'],
       [{ model_type: 7 }, 'model_type must be a non-empty string'],
     ])('rejects with PACKAGE_INVALID naming the field or tensor when config.json has %j', async (patch, message) => {
-      const error = await failure(backend.loadModel(await bertVariant(patch)));
+      const error = await rejectionOf(backend.loadModel(await bertVariant(patch)));
       expect(error.code).toBe('PACKAGE_INVALID');
       expect(error.message).toContain(message);
     });
@@ -222,7 +213,7 @@ describe('exportOnnx', () => {
     ])('rejects with PACKAGE_INVALID naming the field or tensor when config.json is %j', async (config, message) => {
       const dir = await folder();
       await writeMlp(dir, [10, 8, 8, 3], { config });
-      const error = await failure(backend.loadModel(dir));
+      const error = await rejectionOf(backend.loadModel(dir));
       expect(error.code).toBe('PACKAGE_INVALID');
       expect(error.message).toContain(message);
       expect(error.message).toContain(dir);
@@ -231,7 +222,7 @@ describe('exportOnnx', () => {
     it('rejects with PACKAGE_INVALID naming the tensor when one is missing or not floating point', async () => {
       const missing = await folder();
       await writeMlp(missing, [10, 8, 3], { skip: 'layers.1.bias' });
-      const gone = await failure(backend.loadModel(missing));
+      const gone = await rejectionOf(backend.loadModel(missing));
       expect(gone.code).toBe('PACKAGE_INVALID');
       expect(gone.message).toContain('missing weight tensor "layers.1.bias"');
       const ints = await folder();
@@ -243,7 +234,7 @@ describe('exportOnnx', () => {
           'layers.0.bias': { dtype: 'float32', shape: [2], bytes: new Uint8Array(8) },
         }),
       );
-      const wrong = await failure(backend.loadModel(ints));
+      const wrong = await rejectionOf(backend.loadModel(ints));
       expect(wrong.code).toBe('PACKAGE_INVALID');
       expect(wrong.message).toContain('tensor "layers.0.weight" is I32; the architecture needs floating point');
     });
@@ -253,19 +244,19 @@ describe('exportOnnx', () => {
     it('rejects with PACKAGE_INVALID naming the file when config.json or the weights are broken', async () => {
       const notJson = await folder();
       await writeFile(join(notJson, 'config.json'), '{ model_type: bert');
-      expect((await failure(exportOnnx(notJson))).message).toContain(`${join(notJson, 'config.json')}: not valid JSON`);
+      expect((await rejectionOf(exportOnnx(notJson))).message).toContain(`${join(notJson, 'config.json')}: not valid JSON`);
       const list = await folder();
       await writeFile(join(list, 'config.json'), '[]');
-      expect((await failure(exportOnnx(list))).message).toContain('config.json: must hold a JSON object');
+      expect((await rejectionOf(exportOnnx(list))).message).toContain('config.json: must hold a JSON object');
       const none = await folder();
-      const noConfig = await failure(exportOnnx(none));
+      const noConfig = await rejectionOf(exportOnnx(none));
       expect(noConfig.code).toBe('PACKAGE_INVALID');
       expect(noConfig.message).toContain(`${join(none, 'config.json')}: cannot read`);
       const noWeights = await folder();
       await writeFile(join(noWeights, 'config.json'), JSON.stringify({ model_type: 'inferox-mlp', layer_sizes: [2, 2] }));
-      expect((await failure(exportOnnx(noWeights))).message).toContain('has neither model.safetensors nor model.safetensors.index.json');
+      expect((await rejectionOf(exportOnnx(noWeights))).message).toContain('has neither model.safetensors nor model.safetensors.index.json');
       await writeFile(join(noWeights, 'model.safetensors'), 'not safetensors at all');
-      const corrupt = await failure(exportOnnx(noWeights));
+      const corrupt = await rejectionOf(exportOnnx(noWeights));
       expect(corrupt.code).toBe('PACKAGE_INVALID');
       expect(corrupt.message).toContain(`${join(noWeights, 'model.safetensors')}: invalid safetensors`);
     });
@@ -282,7 +273,7 @@ describe('exportOnnx', () => {
         const dir = await folder();
         await writeMlp(dir, [2, 2]);
         await writeFile(join(dir, 'model.safetensors.index.json'), typeof index === 'string' ? index : JSON.stringify(index));
-        const error = await failure(exportOnnx(dir));
+        const error = await rejectionOf(exportOnnx(dir));
         expect(error.code).toBe('PACKAGE_INVALID');
         expect(error.message).toContain(message);
       }

@@ -21,4 +21,5 @@ export { conformanceChecks } from './conformance-checks';
 export type { ConformanceCheck } from './conformance-checks';
 export type { ConformanceContext, ConformanceOptions, ExpectedOutput } from './conformance-options';
 export { expectInferoxError } from './expect-inferox-error';
+export { rejectionOf } from './rejection-of';
 export { maxAbsDiff } from './max-abs-diff';

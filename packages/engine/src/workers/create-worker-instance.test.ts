@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { DTYPES, type DType, type InferoxError, type LogFields, type Logger, Tensor, allocData, isInferoxError } from '@inferox/core';
+import { DTYPES, type DType, type InferoxError, type LogFields, type Logger, Tensor, allocData } from '@inferox/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type WorkerInstance, type WorkerInstanceOptions, type WorkerModelSpec, createWorkerInstance } from './create-worker-instance';
 import type { TestBackendOptions } from './test-backend.fixture';
+import { rejectionOf } from '@inferox/core/testing';
 
 const FIXTURE = resolve(import.meta.dirname, 'test-backend.fixture.ts');
 
@@ -15,15 +16,6 @@ function spec(options: TestBackendOptions = {}, extra: Partial<WorkerModelSpec> 
 
 function feeds(mode: string, x: readonly number[] = [1, 2, 3]): Record<string, Tensor> {
   return { mode: Tensor.from('string', [mode], [1]), x: Tensor.from('float32', x, [x.length]) };
-}
-
-async function failure(promise: Promise<unknown>): Promise<InferoxError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isInferoxError(error), `expected an InferoxError, got ${String(error)}`).toBe(true);
-  return error as InferoxError;
 }
 
 function recordingLogger(): Logger & { lines: { level: string; message: string; fields?: LogFields }[] } {
@@ -120,14 +112,14 @@ describe('createWorkerInstance', () => {
   it('rejects with DISPOSED naming the tensor when a feed was disposed', async () => {
     const x = Tensor.from('float32', [1], [1]);
     x.dispose();
-    const error = await failure(instance.run({ x }));
+    const error = await rejectionOf(instance.run({ x }));
     expect(error.code).toBe('DISPOSED');
     expect(error.message).toContain('float32[1]');
     expect((await instance.run(feeds('echo', [7]))).x!.toArray()).toEqual([7]);
   });
 
   it('rejects with the worker error code, message and details when the model throws an InferoxError', async () => {
-    const error = await failure(instance.run(feeds('throw')));
+    const error = await rejectionOf(instance.run(feeds('throw')));
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toContain('input "x" is not acceptable');
     expect(error.details).toEqual({ input: 'x', reason: 'told to' });
@@ -135,7 +127,7 @@ describe('createWorkerInstance', () => {
   });
 
   it('rejects with BACKEND_ERROR naming the failure when the model throws a plain Error', async () => {
-    const error = await failure(instance.run(feeds('throw-plain')));
+    const error = await rejectionOf(instance.run(feeds('throw-plain')));
     expect(error.code).toBe('BACKEND_ERROR');
     expect(error.message).toContain('plain failure in the test model');
     expect(instance.restarts).toBe(0);
@@ -144,7 +136,7 @@ describe('createWorkerInstance', () => {
   it('rejects with CANCELLED without reaching the worker when the signal is already aborted', async () => {
     const controller = new AbortController();
     controller.abort();
-    const error = await failure(instance.run(feeds('exit'), { signal: controller.signal }));
+    const error = await rejectionOf(instance.run(feeds('exit'), { signal: controller.signal }));
     expect(error.code).toBe('CANCELLED');
     expect(instance.restarts).toBe(0);
     expect((await instance.run(feeds('echo'))).x!.toArray()).toEqual([1, 2, 3]);
@@ -154,7 +146,7 @@ describe('createWorkerInstance', () => {
     const controller = new AbortController();
     const running = instance.run(feeds('wait-abort'), { signal: controller.signal });
     controller.abort();
-    expect((await failure(running)).code).toBe('CANCELLED');
+    expect((await rejectionOf(running)).code).toBe('CANCELLED');
   });
 
   it('disposes the discarded outputs and rejects with CANCELLED when the signal aborts after the worker finished', async () => {
@@ -166,7 +158,7 @@ describe('createWorkerInstance', () => {
     try {
       const running = instance.run(input, { signal: controller.signal });
       controller.abort();
-      expect((await failure(running)).code).toBe('CANCELLED');
+      expect((await rejectionOf(running)).code).toBe('CANCELLED');
       const disposed = dispose.mock.contexts as Tensor[];
       // The echo model answers x and thread; both were decoded here and discarded.
       expect(disposed).toHaveLength(2);
@@ -186,11 +178,11 @@ describe('createWorkerInstance crash recovery', () => {
     try {
       const before = crashing.metadata.thread;
       const waiting = crashing.run(feeds('wait-abort'));
-      const error = await failure(crashing.run(feeds('exit')));
+      const error = await rejectionOf(crashing.run(feeds('exit')));
       expect(error.code).toBe('BACKEND_ERROR');
       expect(error.message).toContain('exited with code 7');
       expect((error.cause as Error).message).toContain('exited with code 7');
-      const other = await failure(waiting);
+      const other = await rejectionOf(waiting);
       expect(other.code).toBe('BACKEND_ERROR');
       expect((await bystander.run(feeds('echo'))).x!.toArray()).toEqual([1, 2, 3]);
       expect(bystander.restarts).toBe(0);
@@ -209,7 +201,7 @@ describe('createWorkerInstance crash recovery', () => {
   it('fails the run with the thrown error as cause and recovers when the worker throws an uncaught exception', async () => {
     const crashing = await createWorkerInstance(spec());
     try {
-      const error = await failure(crashing.run(feeds('uncaught')));
+      const error = await rejectionOf(crashing.run(feeds('uncaught')));
       expect(error.code).toBe('BACKEND_ERROR');
       expect((error.cause as Error).message).toContain('uncaught boom in the test model');
       expect((await crashing.run(feeds('echo', [9]))).x!.toArray()).toEqual([9]);
@@ -222,7 +214,7 @@ describe('createWorkerInstance crash recovery', () => {
   it('terminates and replaces the worker with BACKEND_ERROR caused by TIMEOUT when a run hangs past runTimeoutMs', async () => {
     const hanging = await createWorkerInstance(spec(), { runTimeoutMs: 300 });
     try {
-      const error = await failure(hanging.run(feeds('hang')));
+      const error = await rejectionOf(hanging.run(feeds('hang')));
       expect(error.code).toBe('BACKEND_ERROR');
       expect(error.message).toContain('runTimeoutMs (300 ms)');
       expect((error.cause as InferoxError).code).toBe('TIMEOUT');
@@ -254,8 +246,8 @@ describe('createWorkerInstance crash recovery', () => {
     const flaky = await createWorkerInstance(spec({ failLoadIfExists: marker }), { logger });
     try {
       writeFileSync(marker, '');
-      expect((await failure(flaky.run(feeds('exit')))).code).toBe('BACKEND_ERROR');
-      const error = await failure(flaky.run(feeds('echo')));
+      expect((await rejectionOf(flaky.run(feeds('exit')))).code).toBe('BACKEND_ERROR');
+      const error = await rejectionOf(flaky.run(feeds('echo')));
       expect(error.code).toBe('BACKEND_ERROR');
       expect(error.message).toContain('could not be replaced');
       expect((error.cause as InferoxError).code).toBe('PACKAGE_INVALID');
@@ -273,22 +265,22 @@ describe('createWorkerInstance crash recovery', () => {
 describe('createWorkerInstance dispose', () => {
   it('fails in-flight runs with DISPOSED, refuses later runs and is idempotent when disposed', async () => {
     const disposable = await createWorkerInstance(spec());
-    const running = failure(disposable.run(feeds('wait-abort')));
+    const running = rejectionOf(disposable.run(feeds('wait-abort')));
     const first = disposable.dispose();
     expect(disposable.dispose()).toBe(first);
     await first;
     expect((await running).code).toBe('DISPOSED');
     expect((await running).message).toContain('while this run was in its worker');
     expect(disposable.disposed).toBe(true);
-    const later = await failure(disposable.run(feeds('echo')));
+    const later = await rejectionOf(disposable.run(feeds('echo')));
     expect(later.code).toBe('DISPOSED');
     expect(later.message).toContain('test-model');
   });
 
   it('rejects a run waiting for a replacement with DISPOSED when disposed during the reload', async () => {
     const disposable = await createWorkerInstance(spec());
-    await failure(disposable.run(feeds('exit')));
-    const waiting = failure(disposable.run(feeds('echo')));
+    await rejectionOf(disposable.run(feeds('exit')));
+    const waiting = rejectionOf(disposable.run(feeds('echo')));
     await disposable[Symbol.asyncDispose]();
     expect((await waiting).code).toBe('DISPOSED');
   });
@@ -301,7 +293,7 @@ describe('createWorkerInstance loading', () => {
     ['the module cannot be imported', { backend: { module: '/nonexistent/backend.mjs', factory: 'f', options: {} } }, 'BACKEND_UNAVAILABLE', ['/nonexistent/backend.mjs']],
     ['the worker exits while loading', spec({ exitOnLoad: 5 }, { options: { name: 'named' } }), 'BACKEND_ERROR', ['named', 'exited with code 5']],
   ])('rejects with the load error when %s', async (_what, override, code, facts) => {
-    const error = await failure(createWorkerInstance({ ...spec(), ...override }));
+    const error = await rejectionOf(createWorkerInstance({ ...spec(), ...override }));
     expect(error.code).toBe(code);
     for (const fact of facts) expect(error.message).toContain(fact);
   });
@@ -311,7 +303,7 @@ describe('createWorkerInstance loading', () => {
     const marker = join(dir, 'fail-load');
     writeFileSync(marker, '');
     try {
-      const error = await failure(createWorkerInstance(spec({ failLoadIfExists: marker })));
+      const error = await rejectionOf(createWorkerInstance(spec({ failLoadIfExists: marker })));
       expect(error.code).toBe('PACKAGE_INVALID');
       expect(error.message).toContain(marker);
       expect(error.details).toEqual({ file: marker });
@@ -327,7 +319,7 @@ describe('createWorkerInstance loading', () => {
     ['runTimeoutMs is negative', spec(), { runTimeoutMs: -1 }, 'runTimeoutMs'],
     ['runTimeoutMs is not finite', spec(), { runTimeoutMs: Number.POSITIVE_INFINITY }, 'runTimeoutMs'],
   ])('rejects with INVALID_INPUT when %s', async (_what, given, options, fact) => {
-    const error = await failure(createWorkerInstance(given, options));
+    const error = await rejectionOf(createWorkerInstance(given, options));
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toContain(fact);
   });
@@ -335,14 +327,14 @@ describe('createWorkerInstance loading', () => {
   it('rejects with CANCELLED without starting a worker when the signal is already aborted', async () => {
     const controller = new AbortController();
     controller.abort();
-    expect((await failure(createWorkerInstance(spec(), { signal: controller.signal }))).code).toBe('CANCELLED');
+    expect((await rejectionOf(createWorkerInstance(spec(), { signal: controller.signal }))).code).toBe('CANCELLED');
   });
 
   it('terminates the loading worker and rejects with CANCELLED when the signal aborts during the load', async () => {
     const controller = new AbortController();
     const loading = createWorkerInstance(spec(), { signal: controller.signal });
     setImmediate(() => controller.abort());
-    const error = await failure(loading);
+    const error = await rejectionOf(loading);
     expect(error.code).toBe('CANCELLED');
   });
 });

@@ -1,7 +1,8 @@
-import { type InferoxError, Tensor, isInferoxError } from '@inferox/core';
+import { type InferoxError, Tensor } from '@inferox/core';
 import { describe, expect, it } from 'vitest';
 import { ModelWorker } from './model-worker';
 import type { WorkerEntry } from './worker-entry';
+import { rejectionOf } from '@inferox/core/testing';
 
 const READY = `{ type: 'ready', model: { signature: { inputs: [], outputs: [] }, metadata: {}, memoryBytes: 1, device: { kind: 'cpu' } } }`;
 
@@ -11,15 +12,6 @@ function fake(body: string): WorkerEntry {
 }
 
 const spec = { backend: { module: 'unused', factory: 'unused', options: {} }, source: 'fake' };
-
-async function failure(promise: Promise<unknown>): Promise<InferoxError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isInferoxError(error), `expected an InferoxError, got ${String(error)}`).toBe(true);
-  return error as InferoxError;
-}
 
 describe('ModelWorker', () => {
   it('rejects the run with INTERNAL naming the tensor when the worker answers a malformed tensor', async () => {
@@ -33,10 +25,10 @@ parentPort.on('message', (m) => { if (m.type === 'run') parentPort.postMessage({
     );
     try {
       await worker.ready;
-      const error = await failure(worker.run({ x: Tensor.from('float32', [1], [1]) }));
+      const error = await rejectionOf(worker.run({ x: Tensor.from('float32', [1], [1]) }));
       expect(error.code).toBe('INTERNAL');
       expect(error.message).toContain('"y"');
-      const unknown = await failure(worker.run({}));
+      const unknown = await rejectionOf(worker.run({}));
       expect(unknown.code).toBe('INTERNAL');
     } finally {
       await worker.close();
@@ -65,11 +57,11 @@ parentPort.on('message', (m) => { if (m.type === 'run') parentPort.postMessage({
     try {
       await worker.ready;
       expect(worker.loaded).toBe(true);
-      const error = await failure(worker.run({}));
+      const error = await rejectionOf(worker.run({}));
       expect(error.code).toBe('BACKEND_ERROR');
       expect(error.message).toContain('code 3');
       expect(deaths.map((d) => d.code)).toEqual(['BACKEND_ERROR']);
-      const later = await failure(worker.run({}));
+      const later = await rejectionOf(worker.run({}));
       expect(later.code).toBe('BACKEND_ERROR');
       expect(later.message).toContain('not running');
     } finally {
@@ -79,7 +71,7 @@ parentPort.on('message', (m) => { if (m.type === 'run') parentPort.postMessage({
 
   it('rejects ready with DISPOSED when closed while the model loads', async () => {
     const worker = new ModelWorker(fake(`setInterval(() => undefined, 1000);`), spec, 'slow-model', () => undefined);
-    const ready = failure(worker.ready);
+    const ready = rejectionOf(worker.ready);
     await worker.close();
     const error = await ready;
     expect(error.code).toBe('DISPOSED');
