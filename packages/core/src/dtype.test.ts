@@ -19,7 +19,7 @@ import {
   numberToBfloat16Bits,
   numberToFloat16Bits,
 } from './dtype';
-import { InferoxError } from './inferox-error';
+import { thrown } from './internal/thrown.fixture';
 
 const TABLE: Record<DType, { bytes: number; float: boolean; int: boolean; signed: boolean; v2: string; array: string }> = {
   bool: { bytes: 1, float: false, int: false, signed: false, v2: 'BOOL', array: 'Uint8Array' },
@@ -37,16 +37,6 @@ const TABLE: Record<DType, { bytes: number; float: boolean; int: boolean; signed
   float64: { bytes: 8, float: true, int: false, signed: true, v2: 'FP64', array: 'Float64Array' },
   string: { bytes: 0, float: false, int: false, signed: false, v2: 'BYTES', array: 'string[]' },
 };
-
-function thrown(fn: () => unknown): InferoxError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InferoxError);
-    return error as InferoxError;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('DType', () => {
   it('lists the fourteen dtypes of the issue when DTYPES is read', () => {

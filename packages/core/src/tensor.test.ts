@@ -4,16 +4,7 @@ import { DTYPES, type DType, bfloat16BitsToNumber, float16BitsToNumber, isFloat 
 import { InferoxError } from './inferox-error';
 import { type ScalarLike, Tensor, type V2Tensor, isTensorOf } from './tensor';
 import type * as TensorModule from './tensor';
-
-function thrown(fn: () => unknown): InferoxError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InferoxError);
-    return error as InferoxError;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from './internal/thrown.fixture';
 
 function expectInvalid(fn: () => unknown, ...facts: string[]): InferoxError {
   const error = thrown(fn);

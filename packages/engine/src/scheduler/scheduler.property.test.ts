@@ -7,6 +7,19 @@ import { flushMicrotasks } from './internal/controllable-executor.fixture';
 import { PRIORITIES } from './priority';
 import { type Scheduler, createScheduler } from './scheduler';
 
+/** Winds a run down: answers every run still open (including ones started meanwhile) until `closed` settles. */
+async function answerAll(runs: readonly { answered: boolean; resolve: () => void }[], closed: Promise<unknown>): Promise<void> {
+  while (runs.some((r) => !r.answered)) {
+    for (const run of runs.filter((r) => !r.answered)) {
+      run.answered = true;
+      run.resolve();
+    }
+    await flushMicrotasks();
+  }
+  await closed;
+  await flushMicrotasks();
+}
+
 type Command =
   | { kind: 'submit'; scheduler: number; rank: number; cost: number; timeoutMs: number | null }
   | { kind: 'cancel'; pick: number }
@@ -191,15 +204,7 @@ describe('Scheduler (property)', () => {
 
         // Wind down: answer everything, close, and check every request settled exactly once with a coherent code.
         const closed = Promise.all(schedulers.map((s) => s.close()));
-        while (runs.some((r) => !r.answered)) {
-          for (const run of runs.filter((r) => !r.answered)) {
-            run.answered = true;
-            run.resolve();
-          }
-          await flushMicrotasks();
-        }
-        await closed;
-        await flushMicrotasks();
+        await answerAll(runs, closed);
         expect(violations).toEqual([]);
         expect(pool.used).toBe(0);
         expect(vi.getTimerCount()).toBe(0);
@@ -314,15 +319,7 @@ describe('Scheduler (property)', () => {
           expect(violations).toEqual([]);
         }
         const closed = scheduler.close();
-        while (runs.some((r) => !r.answered)) {
-          for (const run of runs.filter((r) => !r.answered)) {
-            run.answered = true;
-            run.resolve();
-          }
-          await flushMicrotasks();
-        }
-        await closed;
-        await flushMicrotasks();
+        await answerAll(runs, closed);
         expect(violations).toEqual([]);
         expect(outcomes.map((o) => o.fulfilled + o.rejected)).toEqual(outcomes.map(() => 1));
         expect(pool.used).toBe(0);
