@@ -9,11 +9,22 @@ import { fileURLToPath } from 'node:url';
 /** Which @inferox packages each library may depend on; apps (examples, benches, tools, cli) may use anything. */
 export const ALLOWED = {
   '@inferox/core': [],
-  '@inferox/onnx-backend': ['@inferox/core'],
-  '@inferox/tfjs-backend': ['@inferox/core'],
+  '@inferox/hf-checkpoint': ['@inferox/core'],
+  '@inferox/onnx-backend': ['@inferox/core', '@inferox/hf-checkpoint'],
+  '@inferox/tfjs-backend': ['@inferox/core', '@inferox/hf-checkpoint'],
   '@inferox/engine': ['@inferox/core'],
   '@inferox/hub-cache': ['@inferox/core'],
-  '@inferox/mlpkg': ['@inferox/core', '@inferox/hub-cache'],
+  '@inferox/mlpkg': ['@inferox/core', '@inferox/hub-cache', '@inferox/hf-checkpoint'],
+  '@inferox/text': ['@inferox/core', '@inferox/engine', '@inferox/hf-checkpoint', '@inferox/hub-cache', '@inferox/mlpkg'],
+  '@inferox/server': [
+    '@inferox/core',
+    '@inferox/engine',
+    '@inferox/text',
+    '@inferox/hf-checkpoint',
+    '@inferox/hub-cache',
+    '@inferox/mlpkg',
+  ],
+  '@inferox/queue': ['@inferox/core', '@inferox/engine', '@inferox/text'],
 };
 
 /** Third-party packages a library's sources may import, beyond its own package.json dependencies: none. */

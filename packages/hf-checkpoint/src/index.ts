@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @inferox/hf-checkpoint (being built).
+ */
+export {};

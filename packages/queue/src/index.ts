@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @inferox/queue (being built).
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @inferox/server (being built).
+ */
+export {};

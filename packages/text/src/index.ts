@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @inferox/text (being built).
+ */
+export {};

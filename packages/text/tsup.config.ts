@@ -1,0 +1,3 @@
+import { defineInferoxBuild } from '../../tsup.shared';
+
+export default defineInferoxBuild(['src/index.ts']);
