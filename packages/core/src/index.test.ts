@@ -50,6 +50,8 @@ describe('@inferox/core', () => {
         'numberToFloat16Bits',
         'parseDevice',
         'parseSafetensors',
+        'parseSafetensorsHeader',
+        'safetensorsHeaderSize',
         'serializeSafetensors',
         'throwIfAborted',
         'toInferoxError',

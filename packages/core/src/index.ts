@@ -29,11 +29,18 @@ export {
 } from './dtype';
 export type { DType, DTypeArrayMap, DTypeInfo, DataFor, NumericArray } from './dtype';
 export { Tensor, isTensorOf } from './tensor';
-export type { ScalarLike, TensorMap, TypedTensor, V2Tensor } from './tensor';
+export type { ScalarLike, TensorMap, V2Tensor } from './tensor';
 export { DEVICE_KINDS, formatDevice, parseDevice } from './device';
 export type { Device, DeviceKind } from './device';
 export type { Dim, ModelHandle, ModelSignature, RunOptions, TensorSpec } from './model-handle';
 export type { Backend, BackendFactorySpec, BackendInfo, InitAttempt, LoadModelOptions, ModelFormat, ModelSource, SignalOptions } from './backend';
 export { validateFeeds } from './validate-feeds';
-export { SAFETENSORS_DTYPES, SAFETENSORS_MAX_HEADER_BYTES, parseSafetensors, serializeSafetensors } from './safetensors';
-export type { SafetensorsEntry, SafetensorsFile, SafetensorsInput } from './safetensors';
+export {
+  SAFETENSORS_DTYPES,
+  SAFETENSORS_MAX_HEADER_BYTES,
+  parseSafetensors,
+  parseSafetensorsHeader,
+  safetensorsHeaderSize,
+  serializeSafetensors,
+} from './safetensors';
+export type { SafetensorsEntry, SafetensorsFile, SafetensorsHeader, SafetensorsInput, SafetensorsTensorInfo } from './safetensors';

@@ -9,6 +9,8 @@ import {
   SAFETENSORS_MAX_HEADER_BYTES,
   type SafetensorsInput,
   parseSafetensors,
+  parseSafetensorsHeader,
+  safetensorsHeaderSize,
   serializeSafetensors,
 } from './safetensors';
 
@@ -243,6 +245,50 @@ describe('serializeSafetensors', () => {
           }
         },
       ),
+    );
+  });
+});
+
+describe('parseSafetensorsHeader', () => {
+  it('reads the tensor table from the header bytes alone when given the file size', () => {
+    const whole = serializeSafetensors({ w: { dtype: 'float16', shape: [2, 3], bytes: new Uint8Array(12) }, b: { dtype: 'int64', shape: [1], bytes: new Uint8Array(8) } });
+    const size = safetensorsHeaderSize(whole.subarray(0, 8), whole.length, 'm.safetensors');
+    const header = parseSafetensorsHeader(whole.subarray(0, size), whole.length, 'm.safetensors');
+    expect(header.headerBytes).toBe(size);
+    expect([...header.tensors.values()]).toEqual([
+      { name: 'w', dtype: 'float16', fileDtype: 'F16', shape: [2, 3], dataOffsets: [0, 12] },
+      { name: 'b', dtype: 'int64', fileDtype: 'I64', shape: [1], dataOffsets: [12, 20] },
+    ]);
+  });
+
+  it('refuses offsets past the file size and a header it was not given whole', () => {
+    const whole = file({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, new Uint8Array(8));
+    const size = safetensorsHeaderSize(whole, whole.length);
+    expect(() => parseSafetensorsHeader(whole.subarray(0, size), whole.length - 4, 'cut')).toThrow(/cut: invalid safetensors: tensor "w" data_offsets \[0, 8\] lie outside the 4-byte data section/);
+    expect(() => parseSafetensorsHeader(whole.subarray(0, size - 1), whole.length)).toThrow(`only ${size - 1} of the ${size} header bytes were given`);
+    expect(() => safetensorsHeaderSize(whole.subarray(0, 4), whole.length)).toThrow('shorter than the 8-byte header length');
+    expect(() => safetensorsHeaderSize(whole, 12)).toThrow('runs past the end of the 12-byte file');
+  });
+
+  it('agrees with parseSafetensors on every input: both accept or both throw PACKAGE_INVALID', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.uint8Array({ maxLength: 32 }), (header, data) => {
+        const bytes = file(header, data);
+        let whole: unknown;
+        let alone: unknown;
+        try {
+          whole = [...parseSafetensors(bytes).tensors.keys()];
+        } catch (error) {
+          whole = (error as InferoxError).code;
+        }
+        try {
+          alone = [...parseSafetensorsHeader(bytes, bytes.length).tensors.keys()];
+        } catch (error) {
+          alone = (error as InferoxError).code;
+        }
+        expect(alone).toEqual(whole);
+        if (typeof whole === 'string') expect(whole).toBe('PACKAGE_INVALID');
+      }),
     );
   });
 });

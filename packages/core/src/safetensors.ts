@@ -51,36 +51,73 @@ function invalid(message: string, source: string | undefined, details: Record<st
   });
 }
 
+/** One tensor as a safetensors header describes it (offsets into the data section, checked against the file size). */
+export interface SafetensorsTensorInfo {
+  readonly name: string;
+  readonly dtype: DType;
+  /** The dtype as written in the file (`F32`, `BF16`, ...). */
+  readonly fileDtype: string;
+  readonly shape: readonly number[];
+  /** `[begin, end)` byte offsets into the data section (which starts at `headerBytes`). */
+  readonly dataOffsets: readonly [number, number];
+}
+
+/** A safetensors header, read without the tensor data. */
+export interface SafetensorsHeader {
+  /** The `__metadata__` string map (empty when absent). */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Tensors by name, in header order. */
+  readonly tensors: ReadonlyMap<string, SafetensorsTensorInfo>;
+  /** Bytes of header length prefix + header: where the data section starts. */
+  readonly headerBytes: number;
+}
+
 /**
- * Parses a safetensors file held in memory. Every offset, size and dtype is checked before a view is made, so
- * malformed bytes never read out of bounds.
+ * The size of a safetensors file's 8-byte length prefix plus its JSON header, read from the prefix: what a reader
+ * that does not hold the whole file must read before {@link parseSafetensorsHeader}.
  *
- * @param bytes - the whole file.
+ * @param prefix - at least the file's first 8 bytes.
+ * @param fileSize - the whole file's size in bytes.
  * @param source - a file name for messages.
- * @throws InferoxError `PACKAGE_INVALID` saying what is wrong (header length, JSON, dtype, shape vs bytes,
- * overlapping or out-of-range offsets).
+ * @throws InferoxError `PACKAGE_INVALID` when the file is shorter than 8 bytes, or the header length exceeds
+ * {@link SAFETENSORS_MAX_HEADER_BYTES} or runs past the end of the file.
  */
-export function parseSafetensors(bytes: Uint8Array, source?: string): SafetensorsFile {
-  if (!(bytes instanceof Uint8Array)) throw invalid('input is not a Uint8Array', source);
-  if (bytes.length < 8) throw invalid(`file is ${bytes.length} bytes, shorter than the 8-byte header length`, source);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = view.getBigUint64(0, true);
+export function safetensorsHeaderSize(prefix: Uint8Array, fileSize: number, source?: string): number {
+  if (!(prefix instanceof Uint8Array)) throw invalid('input is not a Uint8Array', source);
+  if (fileSize < 8 || prefix.length < 8) throw invalid(`file is ${Math.min(fileSize, prefix.length)} bytes, shorter than the 8-byte header length`, source);
+  const headerLength = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
   if (headerLength > BigInt(SAFETENSORS_MAX_HEADER_BYTES)) {
     throw invalid(`header length ${headerLength} exceeds the ${SAFETENSORS_MAX_HEADER_BYTES}-byte limit`, source);
   }
   const n = Number(headerLength);
-  if (8 + n > bytes.length) throw invalid(`header length ${n} runs past the end of the ${bytes.length}-byte file`, source);
+  if (8 + n > fileSize) throw invalid(`header length ${n} runs past the end of the ${fileSize}-byte file`, source);
+  return 8 + n;
+}
+
+/**
+ * Parses a safetensors header without its tensor data, with every check {@link parseSafetensors} makes: header
+ * length, UTF-8 JSON object, dtype in {@link SAFETENSORS_DTYPES}, shape, offsets inside the file's data section and
+ * matching dtype × shape, no overlap.
+ *
+ * @param bytes - the file's first bytes: at least {@link safetensorsHeaderSize} of them (the whole file will do).
+ * @param fileSize - the whole file's size in bytes (offsets are checked against it).
+ * @param source - a file name for messages.
+ * @throws InferoxError `PACKAGE_INVALID` saying what is wrong.
+ */
+export function parseSafetensorsHeader(bytes: Uint8Array, fileSize: number, source?: string): SafetensorsHeader {
+  const dataStart = safetensorsHeaderSize(bytes, fileSize, source);
+  const n = dataStart - 8;
+  if (bytes.length < dataStart) throw invalid(`only ${bytes.length} of the ${dataStart} header bytes were given`, source);
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart)));
   } catch (error) {
     throw invalid(`the ${n}-byte header is not valid UTF-8 JSON (${(error as Error).message})`, source, {}, error);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw invalid('header is not a JSON object', source);
-  const dataStart = 8 + n;
-  const dataLength = bytes.length - dataStart;
+  const dataLength = fileSize - dataStart;
   let metadata: Record<string, string> = {};
-  const entries: { name: string; begin: number; end: number; entry: Omit<SafetensorsEntry, 'bytes'> }[] = [];
+  const tensors = new Map<string, SafetensorsTensorInfo>();
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || Object.values(raw).some((v) => typeof v !== 'string')) {
@@ -114,26 +151,41 @@ export function parseSafetensors(bytes: Uint8Array, source?: string): Safetensor
         tensor: name,
       });
     }
-    entries.push({ name, begin, end, entry: { name, dtype, fileDtype: info.dtype as string, shape: Object.freeze([...(info.shape as number[])]) } });
+    tensors.set(name, { name, dtype, fileDtype: info.dtype as string, shape: Object.freeze([...(info.shape as number[])]), dataOffsets: Object.freeze([begin, end]) as readonly [number, number] });
   }
   // Empty tensors occupy no bytes, so they cannot overlap anything.
-  const sorted = entries.filter((e) => e.end > e.begin).sort((a, b) => a.begin - b.begin);
+  const sorted = [...tensors.values()].filter((t) => t.dataOffsets[1] > t.dataOffsets[0]).sort((a, b) => a.dataOffsets[0] - b.dataOffsets[0]);
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1]!;
     const cur = sorted[i]!;
-    if (cur.begin < prev.end) {
+    if (cur.dataOffsets[0] < prev.dataOffsets[1]) {
       throw invalid(
-        `tensors ${JSON.stringify(prev.name)} [${prev.begin}, ${prev.end}] and ${JSON.stringify(cur.name)} [${cur.begin}, ${cur.end}] overlap`,
+        `tensors ${JSON.stringify(prev.name)} [${prev.dataOffsets.join(', ')}] and ${JSON.stringify(cur.name)} [${cur.dataOffsets.join(', ')}] overlap`,
         source,
         { tensor: cur.name },
       );
     }
   }
-  const tensors = new Map<string, SafetensorsEntry>();
-  for (const { name, begin, end, entry } of entries) {
-    tensors.set(name, { ...entry, bytes: bytes.subarray(dataStart + begin, dataStart + end) });
-  }
   return { metadata, tensors, headerBytes: dataStart };
+}
+
+/**
+ * Parses a safetensors file held in memory. Every offset, size and dtype is checked before a view is made, so
+ * malformed bytes never read out of bounds.
+ *
+ * @param bytes - the whole file.
+ * @param source - a file name for messages.
+ * @throws InferoxError `PACKAGE_INVALID` saying what is wrong (header length, JSON, dtype, shape vs bytes,
+ * overlapping or out-of-range offsets).
+ */
+export function parseSafetensors(bytes: Uint8Array, source?: string): SafetensorsFile {
+  if (!(bytes instanceof Uint8Array)) throw invalid('input is not a Uint8Array', source);
+  const { metadata, tensors: infos, headerBytes } = parseSafetensorsHeader(bytes, bytes.length, source);
+  const tensors = new Map<string, SafetensorsEntry>();
+  for (const { name, dtype, fileDtype, shape, dataOffsets } of infos.values()) {
+    tensors.set(name, { name, dtype, fileDtype, shape, bytes: bytes.subarray(headerBytes + dataOffsets[0], headerBytes + dataOffsets[1]) });
+  }
+  return { metadata, tensors, headerBytes };
 }
 
 /** A tensor to write: raw little-endian bytes with dtype and shape. */
