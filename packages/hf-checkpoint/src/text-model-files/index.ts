@@ -1,0 +1,4 @@
+export { readTextModelFiles } from './read-text-model-files';
+export type { SentencePoolingMode, SentenceTransformersFiles, TextModelFiles } from './read-text-model-files';
+export { MAX_TEXT_CONFIG_BYTES, MAX_TOKENIZER_JSON_BYTES, TEXT_MODEL_FILES } from './text-model-file-schemas';
+export type { TextConfigJson, TokenizerConfigJson } from './text-model-file-schemas';
