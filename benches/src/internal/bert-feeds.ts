@@ -26,9 +26,9 @@ export function bertFeeds(batch: number, seq: number, seed = 1): BertFeeds {
   const shape = [batch, seq];
   return {
     core: {
-      input_ids: new Tensor('int64', ids.slice(), shape),
-      attention_mask: new Tensor('int64', mask.slice(), shape),
-      token_type_ids: new Tensor('int64', types.slice(), shape),
+      input_ids: Tensor.from('int64', ids.slice(), shape),
+      attention_mask: Tensor.from('int64', mask.slice(), shape),
+      token_type_ids: Tensor.from('int64', types.slice(), shape),
     },
     ort: {
       input_ids: new ort.Tensor('int64', ids.slice(), shape),

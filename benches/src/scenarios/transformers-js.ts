@@ -50,9 +50,9 @@ export const transformersJs: Scenario = {
       const embed = (name: string) => async (): Promise<Float32Array> => {
         const enc = tokenizer.encodeBatch([text], 512);
         const shape = [1, enc.length];
-        const ids = new Tensor('int64', BigInt64Array.from(enc.inputIds[0]!), shape);
+        const ids = Tensor.from('int64', BigInt64Array.from(enc.inputIds[0]!), shape);
         const mask = BigInt64Array.from(enc.attentionMask[0]!);
-        const { outputs } = await e.infer(name, { input_ids: ids, attention_mask: new Tensor('int64', mask, shape), token_type_ids: new Tensor('int64', BigInt64Array.from(enc.tokenTypeIds[0]!), shape) });
+        const { outputs } = await e.infer(name, { input_ids: ids, attention_mask: Tensor.from('int64', mask, shape), token_type_ids: Tensor.from('int64', BigInt64Array.from(enc.tokenTypeIds[0]!), shape) });
         return meanPoolNormalized(outputs.last_hidden_state!.data as Float32Array, mask, model.hidden);
       };
       const inferox = embed('bert');

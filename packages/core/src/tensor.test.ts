@@ -17,7 +17,7 @@ describe('Tensor', () => {
   describe('construction', () => {
     it('takes a typed array without copying when it matches the dtype', () => {
       const data = new Float32Array([1, 2, 3, 4, 5, 6]);
-      const t = new Tensor('float32', data, [2, 3]);
+      const t = Tensor.from('float32', data, [2, 3]);
       expect(t.data).toBe(data);
       expect(t.size).toBe(6);
       expect(t.rank).toBe(2);
@@ -98,19 +98,19 @@ describe('Tensor', () => {
       expectInvalid(() => Tensor.zeros('float32', [2, -1]), 'shape[1]', '-1');
       expectInvalid(() => Tensor.zeros('float32', [1.5]), 'shape[0]', '1.5');
       expectInvalid(() => Tensor.zeros('float32', ['2' as unknown as number]), 'shape[0]', '2');
-      expectInvalid(() => new Tensor('float32', [], 'x' as unknown as number[]), 'shape must be an array', 'x');
+      expectInvalid(() => Tensor.from('float32', [], 'x' as unknown as number[]), 'shape must be an array', 'x');
       expectInvalid(() => Tensor.zeros('float32', [2 ** 30, 2 ** 30]), 'more elements than can be addressed');
     });
 
     it('refuses a length mismatch naming shape, expected and given counts', () => {
-      const error = expectInvalid(() => new Tensor('float32', new Float32Array(5), [2, 3]), '[2, 3]', '6', '5');
+      const error = expectInvalid(() => Tensor.from('float32', new Float32Array(5), [2, 3]), '[2, 3]', '6', '5');
       expect(error.details).toMatchObject({ expected: 6, given: 5 });
     });
 
     it('refuses the wrong array type naming both types when a typed array does not match the dtype', () => {
-      expectInvalid(() => new Tensor('float32', new Float64Array(2) as unknown as Float32Array, [2]), 'float32', 'Float32Array', 'Float64Array');
-      expectInvalid(() => new Tensor('int64', new Int32Array(2) as unknown as BigInt64Array, [2]), 'BigInt64Array', 'Int32Array');
-      expectInvalid(() => new Tensor('int32', null as unknown as Int32Array, [0]), 'object');
+      expectInvalid(() => Tensor.from('float32', new Float64Array(2) as unknown as Float32Array, [2]), 'float32', 'Float32Array', 'Float64Array');
+      expectInvalid(() => Tensor.from('int64', new Int32Array(2) as unknown as BigInt64Array, [2]), 'BigInt64Array', 'Int32Array');
+      expectInvalid(() => Tensor.from('int32', null as unknown as Int32Array, [0]), 'object');
     });
 
     it('refuses an unknown dtype naming it', () => {

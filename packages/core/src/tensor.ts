@@ -80,13 +80,8 @@ export class Tensor<D extends DType = DType> implements Disposable {
     return true;
   }
 
-  /**
-   * @param dtype - the element type.
-   * @param data - the exact array type for `dtype` (taken without copying) or plain values (converted exactly).
-   * @param shape - non-negative integers whose product equals the data length.
-   * @throws InferoxError `INVALID_INPUT` naming the bad dimension, length, array type or element.
-   */
-  constructor(dtype: D, data: DataFor<D> | readonly ScalarLike[], shape: readonly number[]) {
+  /** Private: build tensors with {@link Tensor.from} (one way in, so every tensor is checked the same way). */
+  private constructor(dtype: D, data: DataFor<D> | readonly ScalarLike[], shape: readonly number[]) {
     dtypeInfo(dtype);
     const size = checkShape(shape);
     let array: DataFor<D>;
@@ -112,8 +107,12 @@ export class Tensor<D extends DType = DType> implements Disposable {
   }
 
   /**
-   * Same as the constructor; reads better at call sites.
+   * Makes a tensor: the one public way to build one.
    *
+   * @param dtype - the element type.
+   * @param data - the exact array type for `dtype` (taken without copying) or plain values (converted exactly).
+   * @param shape - non-negative integers whose product equals the data length.
+   * @returns a tensor owning `data` (typed array) or a fresh array (plain values).
    * @throws InferoxError `INVALID_INPUT` naming the bad dimension, length, array type or element.
    */
   static from<D extends DType>(dtype: D, data: DataFor<D> | readonly ScalarLike[], shape: readonly number[]): Tensor<D> {
@@ -363,9 +362,6 @@ function describeJson(value: unknown): string {
   if (typeof value !== 'object' || value === null) return String(value);
   return `an object with keys ${Object.keys(value).join(', ') || '(none)'}`;
 }
-
-/** A tensor whose dtype is known statically. */
-export type TypedTensor<D extends DType> = Tensor<D>;
 
 /** @returns whether `tensor` has dtype `dtype` (narrows its type). */
 export function isTensorOf<D extends DType>(tensor: Tensor, dtype: D): tensor is Tensor<D> {

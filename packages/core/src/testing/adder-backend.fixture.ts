@@ -62,8 +62,8 @@ class AdderHandle implements ModelHandle {
     const shape = feeds.a?.shape ?? [0, 2];
     const skew = this.faults.has('wrong-values') ? 0.5 : 0;
     const out: Record<string, Tensor> = {};
-    if (wanted.includes('sum')) out.sum = new Tensor('float32', a.map((x, i) => x + (b[i] ?? 0) + skew), shape);
-    if (wanted.includes('diff')) out.diff = new Tensor('float32', a.map((x, i) => x - (b[i] ?? 0)), shape);
+    if (wanted.includes('sum')) out.sum = Tensor.from('float32', a.map((x, i) => x + (b[i] ?? 0) + skew), shape);
+    if (wanted.includes('diff')) out.diff = Tensor.from('float32', a.map((x, i) => x - (b[i] ?? 0)), shape);
     return out;
   }
 

@@ -151,7 +151,7 @@ export class ControlledBackend implements Backend {
       const code = this.#failures.shift();
       if (code) throw new InferoxError(code, `injected ${code} on ${this.name}`);
       const data = Float32Array.from(x.data as Float32Array, (v) => v * factor);
-      return { y: new Tensor('float32', data, x.shape) };
+      return { y: Tensor.from('float32', data, x.shape) };
     };
     const dispose = async (): Promise<void> => {
       disposed = true;
@@ -199,5 +199,5 @@ export class ControlledBackend implements Backend {
 export function feedsOf(v: number, rows = 1): TensorMap {
   const data = new Float32Array(rows * 2);
   for (let i = 0; i < rows; i++) data.set([v, v + 1], i * 2);
-  return { x: new Tensor('float32', data, [rows, 2]) };
+  return { x: Tensor.from('float32', data, [rows, 2]) };
 }

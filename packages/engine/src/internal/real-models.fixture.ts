@@ -65,5 +65,5 @@ export async function writeMlp(dir: string, seed = 1, layerSizes: readonly numbe
 
 /** Feeds for an inferox-mlp: `input` float32 [rows, width] with values derived from `v`. */
 export function mlpFeeds(v: number, rows = 1, width = 10): TensorMap {
-  return { input: new Tensor('float32', Float32Array.from({ length: rows * width }, (_, i) => Math.sin(v + i)), [rows, width]) };
+  return { input: Tensor.from('float32', Float32Array.from({ length: rows * width }, (_, i) => Math.sin(v + i)), [rows, width]) };
 }

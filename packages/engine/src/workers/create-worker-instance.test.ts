@@ -44,12 +44,12 @@ function sample(dtype: DType): Tensor {
     case 'bfloat16': {
       const data = allocData(dtype, 6) as Uint16Array;
       data.set([0x3c00, 0xc000, 0x7c00, 0x0001, 0x7e00, 0x8000]);
-      return new Tensor(dtype, data, shape);
+      return Tensor.from(dtype, data, shape);
     }
     default: {
       const data = allocData(dtype, 6) as Exclude<ReturnType<typeof allocData>, string[] | BigInt64Array | BigUint64Array>;
       data.set([0, 1, 2, 3, 100, 127]);
-      return new Tensor(dtype, data, shape);
+      return Tensor.from(dtype, data, shape);
     }
   }
 }

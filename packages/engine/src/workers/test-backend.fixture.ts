@@ -38,7 +38,7 @@ function createModel(source: ModelSource): ModelHandle {
       const mode = feeds.mode ? String(feeds.mode.data[0]) : 'echo';
       const out: Record<string, Tensor> = {};
       for (const [name, t] of Object.entries(feeds)) {
-        if (name !== 'mode') out[name] = new Tensor(t.dtype, (Array.isArray(t.data) ? [...t.data] : t.data.slice()) as never, t.shape);
+        if (name !== 'mode') out[name] = Tensor.from(t.dtype, (Array.isArray(t.data) ? [...t.data] : t.data.slice()) as never, t.shape);
       }
       out.thread = Tensor.from('int32', [threadId], [1]);
       switch (mode) {

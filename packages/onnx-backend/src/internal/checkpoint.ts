@@ -92,7 +92,7 @@ class SafetensorsWeights implements CheckpointWeights {
     if (entry.shape.length !== shape.length || entry.shape.some((d, i) => d !== shape[i])) {
       throw packageInvalid(`${file}: weight tensor ${JSON.stringify(name)} has shape [${entry.shape.join(', ')}], the config needs [${shape.join(', ')}]`, file);
     }
-    return new Tensor('float32', toFloat32(entry, name, file), shape);
+    return Tensor.from('float32', toFloat32(entry, name, file), shape);
   }
 }
 

@@ -60,11 +60,11 @@ export function fromOrtTensor(name: string, value: Ort.Tensor): Tensor {
   }
   const data: unknown = value.data;
   const shape = value.dims;
-  if (isDataFor(type, data)) return new Tensor(type, data, shape);
+  if (isDataFor(type, data)) return Tensor.from(type, data, shape);
   const ctor = VIEW_CTORS[type];
   if (ctor && ArrayBuffer.isView(data) && (data as ArrayView).BYTES_PER_ELEMENT === (ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT) {
     const view = data as ArrayView;
-    return new Tensor(type, new ctor(view.buffer, view.byteOffset, view.length) as never, shape);
+    return Tensor.from(type, new ctor(view.buffer, view.byteOffset, view.length) as never, shape);
   }
   throw new InferoxError(ErrorCode.BACKEND_ERROR, `output ${JSON.stringify(name)}: onnxruntime returned ${(data as object)?.constructor?.name ?? typeof data} for ${type}, expected ${dataTypeName(type)}`, {
     details: { output: name },

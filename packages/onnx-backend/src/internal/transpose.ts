@@ -6,5 +6,5 @@ export function transpose2d(t: Tensor<'float32'>): Tensor<'float32'> {
   const src = t.data;
   const out = new Float32Array(src.length);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = src[r * cols + c]!;
-  return new Tensor('float32', out, [cols, rows]);
+  return Tensor.from('float32', out, [cols, rows]);
 }

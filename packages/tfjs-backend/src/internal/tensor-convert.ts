@@ -64,13 +64,13 @@ export async function fromTfTensor(name: string, tensor: TfTensor): Promise<Tens
   const values = await tensor.data();
   switch (tensor.dtype) {
     case 'float32':
-      return new Tensor('float32', Float32Array.from(values as Float32Array), shape);
+      return Tensor.from('float32', Float32Array.from(values as Float32Array), shape);
     case 'int32':
-      return new Tensor('int32', Int32Array.from(values as Int32Array), shape);
+      return Tensor.from('int32', Int32Array.from(values as Int32Array), shape);
     case 'bool':
-      return new Tensor('bool', Uint8Array.from(values as Uint8Array), shape);
+      return Tensor.from('bool', Uint8Array.from(values as Uint8Array), shape);
     case 'string':
-      return new Tensor('string', [...(values as unknown as string[])], shape);
+      return Tensor.from('string', [...(values as unknown as string[])], shape);
     default:
       throw new InferoxError(ErrorCode.BACKEND_ERROR, `output ${JSON.stringify(name)} is ${tensor.dtype}, which Inferox tensors cannot hold`, {
         details: { output: name, dtype: tensor.dtype },

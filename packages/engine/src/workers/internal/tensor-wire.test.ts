@@ -20,9 +20,9 @@ describe('encodeTensors', () => {
 
   it('copies instead of moving when two tensors share a buffer or the buffer is shared memory', () => {
     const data = new Float32Array([1, 2]);
-    const a = new Tensor('float32', data, [2]);
-    const b = new Tensor('float32', data, [1, 2]);
-    const shared = new Tensor('int32', new Int32Array(new SharedArrayBuffer(8)), [2]);
+    const a = Tensor.from('float32', data, [2]);
+    const b = Tensor.from('float32', data, [1, 2]);
+    const shared = Tensor.from('int32', new Int32Array(new SharedArrayBuffer(8)), [2]);
     expect(encodeTensors({ a, b, shared }, true).transfer).toEqual([]);
   });
 });

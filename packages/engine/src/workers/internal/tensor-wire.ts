@@ -55,7 +55,7 @@ export function decodeTensors(wire: readonly WireTensor[]): Record<string, Tenso
       throw new InferoxError(ErrorCode.INTERNAL, `tensor ${JSON.stringify(entry.name)} crossed a worker boundary with unknown dtype ${JSON.stringify(entry.dtype)}`);
     }
     try {
-      out[entry.name] = new Tensor(entry.dtype, entry.data as never, entry.shape);
+      out[entry.name] = Tensor.from(entry.dtype, entry.data as never, entry.shape);
     } catch (error) {
       throw new InferoxError(ErrorCode.INTERNAL, `tensor ${JSON.stringify(entry.name)} did not survive a worker boundary: ${(error as Error).message}`, {
         cause: error,
