@@ -1,3 +1,3 @@
 import { defineInferoxBuild } from '../../tsup.shared';
 
-export default defineInferoxBuild(['src/index.ts']);
+export default defineInferoxBuild({ index: 'src/index.ts', testing: 'src/testing/index.ts' });
