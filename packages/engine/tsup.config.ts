@@ -1,4 +1,5 @@
 import { defineInferoxBuild } from '../../tsup.shared';
 
-// workers/worker.ts is the worker-thread entry, loaded by URL from the bundle (dist/workers/worker.js).
-export default defineInferoxBuild(['src/index.ts', 'src/workers/worker.ts']);
+// index: the engine; scheduler/index: the `@inferox/engine/scheduler` subpath; workers/worker.ts: the worker-thread
+// entry, loaded by URL from the bundle (dist/workers/worker.js).
+export default defineInferoxBuild(['src/index.ts', 'src/scheduler/index.ts', 'src/workers/worker.ts']);

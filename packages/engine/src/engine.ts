@@ -33,7 +33,7 @@ import { parseModelName } from './internal/model-name';
 import { raceSignal } from './internal/race-signal';
 import { Replica, type ReplicaInit, type Run } from './internal/replica';
 import { type AdmissionPool, type BatchInfo, createAdmissionPool } from './scheduler';
-import { type WorkerInstance, createWorkerInstance } from './workers';
+import { type WorkerInstance, createWorkerInstance } from './workers/create-worker-instance';
 
 /** Options of {@link createEngine}. */
 export interface EngineOptions {

@@ -4,6 +4,8 @@
  * scheduler per replica (priorities, bounded queues, admission, deadlines, cancellation, dynamic batching,
  * worker-thread instances), a memory budget with LRU eviction, hot swap, sessions, metrics and a clean shutdown.
  * Depends on `@inferox/core` only: backends are handed in, never imported.
+ *
+ * The scheduler and admission pool the engine is built on are published apart, at `@inferox/engine/scheduler`.
  */
 export { createEngine } from './engine';
 export type { CloseOptions, Engine, EngineOptions, RegisterOptions } from './engine';
@@ -19,22 +21,5 @@ export type { ReplicaView, RoutingPolicy, RoutingRequest } from './routing-polic
 export { createSessionKey } from './session-key';
 export type { SessionKey } from './session-key';
 export type { EngineSession } from './engine-session';
-export { ALONE_REASONS, PRIORITIES, createAdmissionPool, createScheduler, priorityRank } from './scheduler';
-export type {
-  AdmissionPool,
-  AloneReason,
-  BatchInfo,
-  BatchingOptions,
-  CloseOptions as SchedulerCloseOptions,
-  Executor,
-  ExecutorContext,
-  PaddingOptions,
-  Priority,
-  ScheduledResult,
-  Scheduler,
-  SchedulerOptions,
-  SchedulerStats,
-  SubmitOptions,
-} from './scheduler';
-export { createWorkerInstance } from './workers';
-export type { WorkerInstance, WorkerInstanceOptions, WorkerModelSpec, WorkerRunContext } from './workers';
+export { ALONE_REASONS, PRIORITIES } from './scheduler/index';
+export type { AloneReason, BatchingOptions, PaddingOptions, Priority } from './scheduler/index';

@@ -5,7 +5,7 @@ import { maxAbsDiff } from '@inferox/core/testing';
 import { createOnnxBackend } from '@inferox/onnx-backend';
 import { createTfjsBackend } from '@inferox/tfjs-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type WorkerInstance, createWorkerInstance } from './index';
+import { type WorkerInstance, createWorkerInstance } from './create-worker-instance';
 
 const BERT = resolve(import.meta.dirname, '../../../../fixtures/tiny-bert-hf');
 

@@ -1,5 +1,5 @@
 import { ErrorCode, InferoxError } from '@inferox/core';
-import type { AdmissionPool } from '../admission-pool';
+import type { AdmissionPool } from '../admission-pool-contract';
 import { describeValue } from './describe-value';
 import type { Candidate, PoolClient } from './pool-client';
 

@@ -1,7 +1,7 @@
 import { ErrorCode, InferoxError, type Logger, noopLogger } from '@inferox/core';
 import type { BatchingOptions } from '../batching-options';
 import type { Executor } from '../executor';
-import type { SchedulerOptions } from '../scheduler';
+import type { SchedulerOptions } from '../scheduler-contract';
 import type { PaddingSpec } from './padding-spec';
 
 /** Batching options after validation and defaults. */

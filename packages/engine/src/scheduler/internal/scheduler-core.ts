@@ -8,7 +8,7 @@ import {
   toInferoxError,
 } from '@inferox/core';
 import type { AloneReason } from '../batching-options';
-import type { BatchInfo, CloseOptions, ScheduledResult, Scheduler, SchedulerOptions, SchedulerStats, SubmitOptions } from '../scheduler';
+import type { BatchInfo, CloseOptions, ScheduledResult, Scheduler, SchedulerOptions, SchedulerStats, SubmitOptions } from '../scheduler-contract';
 import { type Priority, priorityRank } from '../priority';
 import { batchKey } from './batch-key';
 import { type ComposedBatch, composeBatch } from './compose-batch';
