@@ -20,8 +20,18 @@ describe('@inferox/core', () => {
   it('exports the public API other packages code against', () => {
     expect(Object.keys(core).sort()).toEqual(
       [
+        'DEFAULT_V2_LIMITS',
         'DEVICE_KINDS',
         'DTYPES',
+        'V2_HEADER_CONTENT_LENGTH',
+        'V2_LIMIT_NAMES',
+        'bodyBytes',
+        'decodeInferRequest',
+        'encodeInferRequest',
+        'encodeInferResponse',
+        'parseInferRequest',
+        'parseInferRequestText',
+        'resolveV2Limits',
         'ErrorCode',
         'InferoxError',
         'SAFETENSORS_DTYPES',

@@ -44,3 +44,28 @@ export {
   serializeSafetensors,
 } from './safetensors';
 export type { SafetensorsEntry, SafetensorsFile, SafetensorsHeader, SafetensorsInput, SafetensorsTensorInfo } from './safetensors';
+export {
+  DEFAULT_V2_LIMITS,
+  V2_HEADER_CONTENT_LENGTH,
+  V2_LIMIT_NAMES,
+  bodyBytes,
+  decodeInferRequest,
+  encodeInferRequest,
+  encodeInferResponse,
+  parseInferRequest,
+  parseInferRequestText,
+  resolveV2Limits,
+} from './v2/index';
+export type {
+  V2EncodeOptions,
+  V2EncodedBody,
+  V2InferRequest,
+  V2InferResponse,
+  V2Limits,
+  V2ParseOptions,
+  V2ParsedRequest,
+  V2RequestInit,
+  V2RequestedOutput,
+  V2ResponseInit,
+  V2WireTensor,
+} from './v2/index';

@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import { type InferoxError, isInferoxError } from '../inferox-error';
+import { Tensor } from '../tensor';
+import { bodyBytes, encodeInferRequest } from './encode-infer-body';
+import { decodeInferRequest, parseInferRequest, parseInferRequestText } from './parse-infer-request';
+
+function errorOf(fn: () => unknown): InferoxError {
+  try {
+    fn();
+  } catch (e) {
+    if (isInferoxError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a throw');
+}
+
+const req = (inputs: unknown[], extra: Record<string, unknown> = {}): string => JSON.stringify({ inputs, ...extra });
+
+describe('parseInferRequest', () => {
+  it('builds int64 feeds row-major when given a v2 body', () => {
+    const { feeds, outputs, elements } = parseInferRequestText(
+      req([{ name: 'input_ids', datatype: 'INT64', shape: [2, 2], data: [1, 2, 3, 4] }], { outputs: [{ name: 'pooler_output' }] }),
+    );
+    expect(feeds.input_ids!.dtype).toBe('int64');
+    expect(feeds.input_ids!.shape).toEqual([2, 2]);
+    expect([...(feeds.input_ids!.data as BigInt64Array)]).toEqual([1n, 2n, 3n, 4n]);
+    expect(outputs).toEqual([{ name: 'pooler_output', binary: false }]);
+    expect(elements).toBe(4);
+  });
+
+  it('flattens nested data row-major when data nests like the shape', () => {
+    const { feeds } = parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [2, 3], data: [[1, 2, 3], [4, 5, 6]] }]));
+    expect([...(feeds.x!.data as Float32Array)]).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('reads every datatype core supports when given their JSON forms', () => {
+    const inputs = [
+      { name: 'b', datatype: 'BOOL', shape: [2], data: [true, 0] },
+      { name: 'u8', datatype: 'UINT8', shape: [1], data: [255] },
+      { name: 'i8', datatype: 'INT8', shape: [1], data: [-128] },
+      { name: 'u16', datatype: 'UINT16', shape: [1], data: [65535] },
+      { name: 'i16', datatype: 'INT16', shape: [1], data: [-32768] },
+      { name: 'u32', datatype: 'UINT32', shape: [1], data: [4294967295] },
+      { name: 'i32', datatype: 'INT32', shape: [1], data: [-2147483648] },
+      { name: 'i64', datatype: 'INT64', shape: [2], data: [-5, '-9223372036854775808'] },
+      { name: 'u64', datatype: 'UINT64', shape: [1], data: ['18446744073709551615'] },
+      { name: 'f16', datatype: 'FP16', shape: [1], data: [1.5] },
+      { name: 'bf16', datatype: 'BF16', shape: [1], data: [-2] },
+      { name: 'f32', datatype: 'FP32', shape: [3], data: [0.5, 'NaN', '-Infinity'] },
+      { name: 'f64', datatype: 'FP64', shape: [1], data: [1e300] },
+      { name: 's', datatype: 'BYTES', shape: [1], data: ['héllo'] },
+    ];
+    const { feeds } = parseInferRequestText(req(inputs));
+    expect(Object.keys(feeds)).toEqual(inputs.map((i) => i.name));
+    expect(feeds.b!.toArray()).toEqual([true, false]);
+    expect(feeds.i64!.toArray()).toEqual([-5n, -(2n ** 63n)]);
+    expect(feeds.u64!.toArray()).toEqual([2n ** 64n - 1n]);
+    expect(feeds.f16!.toArray()).toEqual([1.5]);
+    expect(feeds.bf16!.toArray()).toEqual([-2]);
+    expect(feeds.f32!.toArray()).toEqual([0.5, Number.NaN, Number.NEGATIVE_INFINITY]);
+    expect(feeds.s!.toArray()).toEqual(['héllo']);
+  });
+
+  it('refuses a declared shape of [1000000000] at once, naming maxElements, when data is empty', () => {
+    const e = errorOf(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [1000000000], data: [] }])));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message).toContain('maxElements');
+    expect(e.message).toContain('"x"');
+    expect(e.details).toMatchObject({ limit: 'maxElements', max: 1048576 });
+  });
+
+  it('counts elements over all inputs when each alone is under maxElements', () => {
+    const inputs = [
+      { name: 'a', datatype: 'UINT8', shape: [3], data: [1, 2, 3] },
+      { name: 'b', datatype: 'UINT8', shape: [3], data: [1, 2, 3] },
+    ];
+    const e = errorOf(() => parseInferRequestText(req(inputs), { limits: { maxElements: 5 } }));
+    expect(e.message).toContain('"b"');
+    expect(e.details).toMatchObject({ limit: 'maxElements', max: 5 });
+  });
+
+  it('accepts a zero dim after a huge one when the tensor is empty', () => {
+    const { feeds } = parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [1000000000, 0], data: [] }]));
+    expect(feeds.x!.size).toBe(0);
+  });
+
+  it('names maxInputs, maxOutputs, maxNameLength and maxDepth when a request passes them', () => {
+    const one = { name: 'x', datatype: 'UINT8', shape: [1], data: [1] };
+    const many = Array.from({ length: 3 }, (_, i) => ({ ...one, name: `x${i}` }));
+    expect(errorOf(() => parseInferRequestText(req(many), { limits: { maxInputs: 2 } })).details.limit).toBe('maxInputs');
+    const outs = [{ name: 'a' }, { name: 'b' }, { name: 'c' }];
+    expect(errorOf(() => parseInferRequestText(req([one], { outputs: outs }), { limits: { maxOutputs: 2 } })).details.limit).toBe('maxOutputs');
+    const long = errorOf(() => parseInferRequestText(req([{ ...one, name: 'n'.repeat(50_000_000) }])));
+    expect(long.details.limit).toBe('maxNameLength');
+    expect(long.message.length).toBeLessThan(400);
+    expect(errorOf(() => parseInferRequestText(req([{ ...one, shape: new Array(17).fill(1) }]))).details.limit).toBe('maxDepth');
+    const s = { name: 's', datatype: 'BYTES', shape: [1], data: ['abcdef'] };
+    expect(errorOf(() => parseInferRequestText(req([s]), { limits: { maxStringLength: 5 } })).details.limit).toBe('maxStringLength');
+    expect(errorOf(() => parseInferRequestText(req([one]), { limits: { maxRequestBytes: 10 } })).details.limit).toBe('maxRequestBytes');
+  });
+
+  it('gives a typed error, not a RangeError, when data nests a hundred thousand deep', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const e = errorOf(() => parseInferRequestText(`{"inputs":[{"name":"x","datatype":"FP32","shape":[1],"data":${deep}}]}`));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message).toContain('nests deeper');
+  });
+
+  it('refuses an input named __proto__ instead of dropping it', () => {
+    const e = errorOf(() => parseInferRequestText('{"inputs":[{"name":"__proto__","datatype":"UINT8","shape":[1],"data":[1]}]}'));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message).toContain('__proto__');
+  });
+
+  it('refuses "100" as an INT64 or FP32 number and says to write a number', () => {
+    const e = errorOf(() => parseInferRequestText(req([{ name: 'ids', datatype: 'INT64', shape: [1], data: ['100'] }])));
+    expect(e.message).toContain('write it as a JSON number');
+    const f = errorOf(() => parseInferRequestText(req([{ name: 'f', datatype: 'FP32', shape: [1], data: ['100'] }])));
+    expect(f.message).toContain('not a number');
+  });
+
+  it('refuses a 50-million-digit int64 string before parsing it, quoting it cut', () => {
+    const e = errorOf(() => parseInferRequestText(req([{ name: 'ids', datatype: 'INT64', shape: [1], data: ['9'.repeat(50_000_000)] }])));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message.length).toBeLessThan(400);
+  });
+
+  it('names the tensor and both counts when the data length does not match the shape', () => {
+    const e = errorOf(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [2, 3], data: [1, 2] }])));
+    expect(e.message).toContain('"x"');
+    expect(e.message).toContain('6');
+    expect(e.message).toContain('2');
+    expect(errorOf(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [1], data: [1, 2] }]))).message).toContain('needs 1 elements');
+  });
+
+  it('says what is wrong when the body is not a request', () => {
+    expect(errorOf(() => parseInferRequestText('{"inputs": [', { source: 'in.json' })).message).toContain('in.json is not valid JSON');
+    expect(errorOf(() => parseInferRequest([])).message).toContain('"inputs" array');
+    expect(errorOf(() => parseInferRequestText('{"inputs":[]}')).message).toContain('empty');
+    expect(errorOf(() => parseInferRequestText(req([{ name: 'x', datatype: 'FLOAT', shape: [1], data: [1] }]))).message).toContain('"FLOAT"');
+    expect(errorOf(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [-1], data: [] }]))).message).toContain('shape[0]');
+    expect(errorOf(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [1] }]))).message).toContain('needs "data"');
+    const twice = { name: 'x', datatype: 'FP32', shape: [1], data: [1] };
+    expect(errorOf(() => parseInferRequestText(req([twice, twice]))).message).toContain('given twice');
+    expect(errorOf(() => parseInferRequestText(req([twice], { id: 5 }))).message).toContain('"id"');
+    expect(errorOf(() => parseInferRequestText(req([twice], { parameters: [] }))).message).toContain('"parameters"');
+  });
+
+  it('marks outputs binary from their parameters or the request default', () => {
+    const one = { name: 'x', datatype: 'UINT8', shape: [1], data: [1] };
+    const parsed = parseInferRequestText(req([one], { parameters: { binary_data_output: true }, outputs: [{ name: 'a' }, { name: 'b', parameters: { binary_data: false } }] }));
+    expect(parsed.binaryDataOutput).toBe(true);
+    expect(parsed.outputs).toEqual([
+      { name: 'a', binary: true },
+      { name: 'b', binary: false },
+    ]);
+  });
+});
+
+describe('decodeInferRequest', () => {
+  it('reads binary data after the JSON part when given its length', () => {
+    const inputs = {
+      ids: Tensor.from('int64', [1n, -2n, 2n ** 62n], [1, 3]),
+      h: Tensor.from('float16', [0.5, -1], [2]),
+      s: Tensor.from('string', ['a', '', 'ünï'], [3]),
+      b: Tensor.from('bool', [true, false], [2]),
+    };
+    const body = encodeInferRequest({ inputs, binary: true, outputs: [{ name: 'y', binary: true }] });
+    expect(body.headerLength).toBeGreaterThan(0);
+    const parsed = decodeInferRequest(bodyBytes(body), { headerLength: body.headerLength! });
+    for (const [name, t] of Object.entries(inputs)) {
+      expect(parsed.feeds[name]!.toArray()).toEqual(t.toArray());
+      expect(parsed.feeds[name]!.shape).toEqual(t.shape);
+    }
+    expect(parsed.outputs).toEqual([{ name: 'y', binary: true }]);
+  });
+
+  it('reads a JSON body when no header length is given', () => {
+    const body = encodeInferRequest({ inputs: { x: Tensor.from('float32', [1, 2], [2]) } });
+    expect(decodeInferRequest(bodyBytes(body)).feeds.x!.toArray()).toEqual([1, 2]);
+  });
+
+  it('refuses binary sizes that do not add up, cut BYTES and bad bools', () => {
+    const enc = new TextEncoder();
+    const make = (json: unknown, tail: number[]): [Uint8Array, number] => {
+      const head = enc.encode(JSON.stringify(json));
+      const out = new Uint8Array(head.length + tail.length);
+      out.set(head);
+      out.set(tail, head.length);
+      return [out, head.length];
+    };
+    const t = (datatype: string, shape: number[], size: number) => ({ inputs: [{ name: 'x', datatype, shape, parameters: { binary_data_size: size } }] });
+    const run = ([bytes, headerLength]: [Uint8Array, number]) => errorOf(() => decodeInferRequest(bytes, { headerLength }));
+    expect(run(make(t('FP32', [1], 4), [0, 0])).message).toContain('add up to 4 bytes');
+    expect(run(make(t('FP32', [1], 3), [0, 0, 0])).message).toContain('take 4');
+    expect(run(make(t('BOOL', [1], 1), [7])).message).toContain('0 or 1');
+    expect(run(make(t('BYTES', [2], 5), [1, 0, 0, 0, 65])).message).toContain('ends at element 1');
+    expect(run(make(t('BYTES', [1], 5), [9, 0, 0, 0, 65])).message).toContain('says 9 bytes');
+    expect(run(make(t('BYTES', [1], 5), [1, 0, 0, 0, 0xff])).message).toContain('not UTF-8');
+    expect(run(make(t('BYTES', [1], 6), [1, 0, 0, 0, 65, 66])).message).toContain('after its 1 elements');
+    expect(errorOf(() => decodeInferRequest(new Uint8Array(3), { headerLength: 9 })).message).toContain('Inference-Header-Content-Length');
+    expect(errorOf(() => decodeInferRequest(new Uint8Array([0xff]))).message).toContain('not UTF-8');
+  });
+});
