@@ -53,6 +53,12 @@ export interface TextModelFiles {
   readonly sentenceTransformers?: SentenceTransformersFiles;
 }
 
+/** Options of {@link readTextModelFiles}. */
+export interface ReadTextModelFilesOptions extends SignalOptions {
+  /** Where `tokenizer.json` and `tokenizer_config.json` are (an mlpkg package's `tokenizer/`). @defaultValue `dir` */
+  readonly tokenizerDir?: string;
+}
+
 const invalid = (file: string, why: string, cause?: unknown): InferoxError =>
   new InferoxError(ErrorCode.PACKAGE_INVALID, `${file}: ${why}`, { cause, details: { file } });
 
@@ -128,7 +134,7 @@ async function readSentenceTransformers(dir: string, signal: AbortSignal | undef
  * Reads what a text model needs from a Hugging Face folder, each file once: `config.json`, `tokenizer.json`,
  * `tokenizer_config.json` and, when `modules.json` is present, the sentence-transformers files.
  *
- * @param dir - the model folder (or a folder holding the tokenizer and config files).
+ * @param dir - the model folder (`config.json`, and the sentence-transformers files when present).
  * @throws InferoxError `PACKAGE_INVALID` naming the file that is missing (`config.json`, `tokenizer.json`), too
  * large, not JSON or of the wrong shape (with the field); `CANCELLED` on abort.
  * @example
@@ -137,14 +143,15 @@ async function readSentenceTransformers(dir: string, signal: AbortSignal | undef
  * files.maxSequenceLength; // 128
  * ```
  */
-export async function readTextModelFiles(dir: string, options: SignalOptions = {}): Promise<TextModelFiles> {
+export async function readTextModelFiles(dir: string, options: ReadTextModelFilesOptions = {}): Promise<TextModelFiles> {
   const { signal } = options;
+  const tokenizerDir = options.tokenizerDir ?? dir;
   throwIfAborted(signal);
   const config = (await readJson(join(dir, TEXT_MODEL_FILES.config), textConfigSchema, MAX_TEXT_CONFIG_BYTES, true))!;
   throwIfAborted(signal);
-  const tokenizerJson = (await readJson(join(dir, TEXT_MODEL_FILES.tokenizer), tokenizerJsonSchema, MAX_TOKENIZER_JSON_BYTES, true))!;
+  const tokenizerJson = (await readJson(join(tokenizerDir, TEXT_MODEL_FILES.tokenizer), tokenizerJsonSchema, MAX_TOKENIZER_JSON_BYTES, true))!;
   throwIfAborted(signal);
-  const tokenizerConfig = (await readJson(join(dir, TEXT_MODEL_FILES.tokenizerConfig), tokenizerConfigSchema, MAX_TEXT_CONFIG_BYTES, false)) ?? {};
+  const tokenizerConfig = (await readJson(join(tokenizerDir, TEXT_MODEL_FILES.tokenizerConfig), tokenizerConfigSchema, MAX_TEXT_CONFIG_BYTES, false)) ?? {};
   const sentenceTransformers = await readSentenceTransformers(dir, signal);
   const positions = config.max_position_embeddings ?? Number.POSITIVE_INFINITY;
   // model_max_length is a huge sentinel (1e30) in tokenizers saved without a limit.
