@@ -1,0 +1,49 @@
+/* v8 ignore file -- @preserve test support: runs in a child process, where coverage is not collected */
+/**
+ * A queue worker process for tests and benches, run as
+ * `node --import tsx --conditions=@inferox/source queue-worker-process.fixture.ts '<json options>'`.
+ * It serves model `standin` on the device-bound stand-in backend (and, with `text`, a text model folder on onnx),
+ * prints `ready <id>` once taking jobs and `start <x0>` as each run starts. Runs whose first value is
+ * {@link POISON} SIGKILL the process; runs at or above {@link HOLD} wait until the file `<gate>` exists.
+ * SIGTERM closes the worker (running jobs finish) and the engine, then the process exits by itself.
+ */
+import { existsSync } from 'node:fs';
+import { stdout } from 'node:process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createEngine } from '@inferox/engine';
+import { createOnnxBackend } from '@inferox/onnx-backend';
+import { loadTextModel } from '@inferox/text';
+import { createQueueWorker } from '../create-queue-worker';
+import { createDeviceBoundBackend } from './device-bound-backend';
+import { HOLD, POISON, type QueueWorkerProcessOptions } from './queue-worker-process';
+
+const options = JSON.parse(process.argv[2]!) as QueueWorkerProcessOptions;
+const onRun = async (first: number): Promise<void> => {
+  stdout.write(`start ${first}\n`);
+  if (first === POISON) process.kill(process.pid, 'SIGKILL');
+  if (first >= HOLD && options.gate) while (!existsSync(options.gate)) await sleep(10);
+};
+const engine = createEngine({ backends: [createDeviceBoundBackend({ runMs: options.runMs ?? 20, onRun }), ...(options.text ? [createOnnxBackend()] : [])] });
+await engine.load('standin', { source: 'stand-in', backends: ['device-bound'] });
+const textModels = options.text ? [await loadTextModel(engine, options.text, { name: 'text', backends: ['onnx'] })] : [];
+const worker = await createQueueWorker({
+  engine,
+  connection: options.url,
+  queue: options.queue,
+  concurrency: options.concurrency ?? 1,
+  models: ['standin'],
+  textModels,
+  ...(options.id ? { id: options.id } : {}),
+  lockDurationMs: options.lockDurationMs ?? 2000,
+  stalledIntervalMs: options.stalledIntervalMs ?? 500,
+  maxStalledCount: options.maxStalledCount ?? 1,
+  heartbeatMs: 200,
+});
+stdout.write(`ready ${worker.id}\n`);
+process.once('SIGTERM', () => {
+  void worker.close().then(async () => {
+    for (const m of textModels) await m.dispose();
+    await engine.close();
+    stdout.write('closed\n');
+  });
+});

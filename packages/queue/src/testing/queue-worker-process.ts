@@ -1,0 +1,86 @@
+/**
+ * Spawns `queue-worker-process.fixture.ts` as a real worker process (tests and benches share it) and follows
+ * what it prints.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+/** A run whose first value is this kills its worker process (SIGKILL). */
+export const POISON = -1;
+/** Runs whose first value is at least this wait for the gate file. */
+export const HOLD = 1_000_000;
+
+/** What the child process is told (JSON in argv). */
+export interface QueueWorkerProcessOptions {
+  readonly url: string;
+  readonly queue: string;
+  readonly concurrency?: number;
+  readonly runMs?: number;
+  readonly id?: string;
+  readonly gate?: string;
+  readonly text?: string;
+  readonly lockDurationMs?: number;
+  readonly stalledIntervalMs?: number;
+  readonly maxStalledCount?: number;
+}
+
+/** A running worker child. */
+export interface QueueWorkerProcess {
+  readonly process: ChildProcess;
+  /** The first values of the runs it started, in order. */
+  readonly starts: number[];
+  /** Resolves once at least `count` runs started. */
+  whenStarted(count: number): Promise<void>;
+  /** Resolves with the exit code or signal. */
+  readonly exited: Promise<number | string | null>;
+  /** What it wrote to stderr. */
+  stderr(): string;
+  /** SIGTERM, then waits for the exit. */
+  stop(): Promise<void>;
+  /** SIGKILL, then waits for the exit. */
+  kill(): Promise<void>;
+}
+
+/** Starts a worker child and resolves once it prints `ready`. */
+export async function spawnQueueWorker(options: QueueWorkerProcessOptions): Promise<QueueWorkerProcess> {
+  const script = resolve(import.meta.dirname, 'queue-worker-process.fixture.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', script, JSON.stringify(options)], {
+    cwd: import.meta.dirname,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const starts: number[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  let err = '';
+  let buffer = '';
+  let onReady: () => void = () => {};
+  const ready = new Promise<void>((r) => (onReady = r));
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const lines = buffer.split('\n');
+    buffer = lines.pop()!;
+    for (const line of lines) {
+      if (line.startsWith('ready ')) onReady();
+      if (line.startsWith('start ')) starts.push(Number(line.slice(6)));
+    }
+    for (const w of waiters.filter((x) => starts.length >= x.count)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  });
+  const exited = new Promise<number | string | null>((r) => child.once('exit', (code, signal) => r(code ?? signal)));
+  await Promise.race([ready, exited.then((code) => Promise.reject(new Error(`worker child exited (${String(code)}) before it was ready: ${err.slice(-2000)}`)))]);
+  const end = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  return {
+    process: child,
+    starts,
+    whenStarted: (count) => (starts.length >= count ? Promise.resolve() : new Promise((r) => waiters.push({ count, resolve: r }))),
+    exited,
+    stderr: () => err,
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
+  };
+}
