@@ -16,3 +16,10 @@ export type {
   TextModelInfo,
   TextTask,
 } from './model-service';
+export { createServer } from './create-server';
+export type { InferoxServer } from './create-server';
+export { engineModelService } from './engine-model-service';
+export type { EngineModelServiceOptions } from './engine-model-service';
+export type { ServedModelConfig, ServedTask } from './served-model-config';
+export { DEFAULT_SERVER_LIMITS } from './server-options';
+export type { ServerLimits, ServerOptions } from './server-options';
