@@ -1,13 +1,106 @@
-import { ErrorCode, InferoxError } from '@inferox/core';
-import type { Engine } from '@inferox/engine';
-import type { LoadTextModelOptions, TextModel } from './text-model';
+import { ErrorCode, InferoxError, throwIfAborted, toInferoxError } from '@inferox/core';
+import type { Engine, ModelSpec } from '@inferox/engine';
+import { type TextModelFiles, readTextModelFiles } from '@inferox/hf-checkpoint';
+import { createBatchRunner } from './internal/batch-runner';
+import { resolveTextSource } from './internal/resolve-text-source';
+import { TextModelImpl } from './internal/text-model-impl';
+import { TextTokenizer } from './internal/text-tokenizer';
+import { TokenBatcher } from './internal/token-batcher';
+import type { LoadTextModelOptions, PoolingMode, TextModel, TextModelInfo, TextTask } from './text-model';
+
+/** Padded tokens of one batch when the caller sets none. */
+export const DEFAULT_MAX_BATCH_TOKENS = 8192;
+/** Sequences of one batch when the caller sets none. */
+export const DEFAULT_MAX_BATCH_SIZE = 64;
+/** Batches in flight per backend when the caller sets none. */
+export const DEFAULT_MAX_CONCURRENT_BATCHES = 2;
+
+const positiveInt = (value: number | undefined, name: string, fallback: number): number => {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) throw new InferoxError(ErrorCode.INVALID_INPUT, `${name} must be a whole number ≥ 1, got ${String(value)}`, { details: { option: name } });
+  return value;
+};
+
+function taskOf(files: TextModelFiles, wanted: TextTask | undefined): TextTask {
+  const isClassifier = (files.config.architectures ?? []).some((a) => a.endsWith('ForSequenceClassification'));
+  if (wanted === undefined) return isClassifier ? 'classification' : 'embedding';
+  if (wanted !== 'embedding' && wanted !== 'classification') throw new InferoxError(ErrorCode.INVALID_INPUT, `task must be 'embedding' or 'classification', got ${JSON.stringify(wanted)}`);
+  if (wanted === 'classification' && !isClassifier) {
+    throw new InferoxError(ErrorCode.INVALID_INPUT, `task 'classification' needs a *ForSequenceClassification checkpoint; ${files.dir} has architectures ${JSON.stringify(files.config.architectures ?? [])}`);
+  }
+  return wanted;
+}
+
+function labelsOf(files: TextModelFiles): string[] {
+  const id2label = files.config.id2label ?? {};
+  const count = Object.keys(id2label).reduce((max, id) => Math.max(max, Number(id) + 1), 0);
+  return Array.from({ length: count }, (_, i) => id2label[String(i)] ?? `LABEL_${i}`);
+}
 
 /**
- * Loads a text model from a Hugging Face folder, an mlpkg package or `hf://org/repo@rev` into `engine`.
- * (Being built: this placeholder fixes the signature.)
+ * Loads a text model into `engine`: reads the folder's tokenizer and sentence-transformers files once, loads the
+ * weights on each backend as that backend wants them (the folder's `onnx/model.onnx` on onnx, the safetensors
+ * checkpoint elsewhere), and returns a {@link TextModel} whose requests are batched by a padded token budget.
+ *
+ * @param engine - the engine to load into; it keeps its backends (text never imports one).
+ * @param source - a Hugging Face folder, an mlpkg package folder, or `hf://org/repo@revision` (through hub-cache).
+ * @returns the model; `dispose()` unloads it from the engine.
+ * @throws InferoxError `INVALID_INPUT` (bad source or option), `PACKAGE_INVALID` naming the file (no `tokenizer.json`,
+ * a malformed config), `HUB_ERROR`, the engine's load codes, `CANCELLED`.
+ * @example
+ * ```ts
+ * const engine = createEngine({ backends: [createOnnxBackend()] });
+ * const model = await loadTextModel(engine, 'fixtures/tiny-bert-st');
+ * const { embeddings } = await model.embed(['Hello world!'], { promptName: 'query' });
+ * ```
  */
-export function loadTextModel(engine: Engine, source: string, options?: LoadTextModelOptions): Promise<TextModel> {
-  void engine;
-  void options;
-  return Promise.reject(new InferoxError(ErrorCode.INTERNAL, `loadTextModel(${source}): not built yet`));
+export async function loadTextModel(engine: Engine, source: string, options: LoadTextModelOptions = {}): Promise<TextModel> {
+  try {
+    const { signal } = options;
+    throwIfAborted(signal);
+    const maxBatchTokens = positiveInt(options.maxBatchTokens, 'maxBatchTokens', DEFAULT_MAX_BATCH_TOKENS);
+    const maxBatchSize = positiveInt(options.maxBatchSize, 'maxBatchSize', DEFAULT_MAX_BATCH_SIZE);
+    const maxConcurrentBatches = positiveInt(options.maxConcurrentBatches, 'maxConcurrentBatches', DEFAULT_MAX_CONCURRENT_BATCHES);
+    const resolved = await resolveTextSource(source, options);
+    const files = await readTextModelFiles(resolved.dir, { tokenizerDir: resolved.tokenizerDir, ...(signal ? { signal } : {}) });
+    const tokenizer = new TextTokenizer(files);
+    const task = taskOf(files, options.task);
+    const name = options.name ?? resolved.defaultName;
+    const backends = options.backends ?? engine.stats().backends.slice(0, 1).map((b) => b.name);
+    if (backends.length === 0) throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, 'the engine has no backend to load the text model on');
+    const spec: ModelSpec = {
+      replicas: backends.map((backend) => ({ backend, source: resolved.sourceFor(backend) })),
+      options: { ...options.loadOptions, name },
+      ...(options.instances ? { instances: options.instances } : {}),
+      ...(options.batching ? { batching: options.batching } : {}),
+    };
+    const loaded = await engine.load(name, spec, signal ? { signal } : {});
+    const st = files.sentenceTransformers;
+    const pooling: PoolingMode = st?.pooling ?? 'mean';
+    const labels = task === 'classification' ? labelsOf(files) : undefined;
+    const info: TextModelInfo = {
+      maxSequenceLength: files.maxSequenceLength,
+      ...(task === 'embedding' ? { dimensions: st?.dimensions ?? files.config.hidden_size, pooling, normalize: st?.normalize ?? false } : {}),
+      ...(labels ? { labels, problemType: files.config.problem_type ?? 'single_label_classification' } : {}),
+      prompts: st?.prompts ?? {},
+      backends,
+      modelType: files.config.model_type,
+    };
+    const inputNames = new Set((loaded.signature?.inputs ?? []).map((input) => input.name));
+    if (inputNames.size === 0) for (const input of ['input_ids', 'attention_mask', 'token_type_ids']) inputNames.add(input);
+    const run = createBatchRunner({ engine, name, kind: task, padId: tokenizer.padId, paddingSide: files.paddingSide, inputNames, pooling, checkpointDir: resolved.dir });
+    const batcher = new TokenBatcher(run, { maxBatchTokens, maxBatchSize, maxConcurrentBatches });
+    return new TextModelImpl({
+      engine,
+      name,
+      task,
+      info,
+      tokenizer,
+      batcher,
+      includePrompt: st?.includePrompt ?? true,
+      ...(st?.defaultPromptName ? { defaultPromptName: st.defaultPromptName } : {}),
+    });
+  } catch (error) {
+    throw toInferoxError(error);
+  }
 }

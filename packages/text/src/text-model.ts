@@ -5,16 +5,16 @@ import type { BatchingSpec, InstancesSpec, Priority } from '@inferox/engine';
 export type TextTask = 'embedding' | 'classification';
 
 /** How token vectors become one vector (sentence-transformers' `1_Pooling/config.json` modes). */
-export type PoolingMode = 'mean' | 'cls' | 'max' | 'last-token' | 'weighted-mean';
+export type PoolingMode = 'mean' | 'cls' | 'max' | 'last-token' | 'weighted-mean' | 'mean-sqrt-len';
 
 /** Which end of a too-long text is cut. */
 export type TruncationDirection = 'left' | 'right';
 
 /** Options of {@link loadTextModel}. */
 export interface LoadTextModelOptions extends SignalOptions {
-  /** The engine model name. @defaultValue the folder's (or repo's) last path segment */
+  /** The engine model name. @defaultValue the folder's (or repo's, or package's) name */
   readonly name?: string;
-  /** One replica on each of these engine backends (preference order). @defaultValue the engine's default */
+  /** One replica on each of these engine backends (preference order). @defaultValue the engine's first backend */
   readonly backends?: readonly string[];
   /** Force a task instead of reading it from the folder (`architectures` / sentence-transformers modules). */
   readonly task?: TextTask;
@@ -26,6 +26,8 @@ export interface LoadTextModelOptions extends SignalOptions {
   readonly maxBatchTokens?: number;
   /** Most sequences in one batch. @defaultValue 64 */
   readonly maxBatchSize?: number;
+  /** Formed batches in flight at once per backend (more overlaps tokenizing and pooling with compute). @defaultValue 2 */
+  readonly maxConcurrentBatches?: number;
   /** Prefer `onnx/model.onnx` (the torch export) over building from safetensors on the onnx backend. @defaultValue true */
   readonly preferOnnxFile?: boolean;
   /** Hub cache directory and endpoint for `hf://` sources (passed to `@inferox/hub-cache`). */
@@ -42,8 +44,10 @@ export interface TextRequestOptions extends SignalOptions {
   readonly truncationDirection?: TruncationDirection;
   /** @defaultValue `'normal'` */
   readonly priority?: Priority;
-  /** Covers queueing and compute of every batch the request is split into. */
+  /** Covers queueing and compute of every batch the request is split into; `TIMEOUT` when it elapses. */
   readonly timeoutMs?: number;
+  /** Run on this engine backend's replica (falls back as the engine does). @defaultValue the engine's choice */
+  readonly backend?: string;
 }
 
 /** Options of {@link TextModel.embed}. */
