@@ -23,3 +23,5 @@ export type { EngineModelServiceOptions } from './engine-model-service';
 export type { ServedModelConfig, ServedTask } from './served-model-config';
 export { DEFAULT_SERVER_LIMITS } from './server-options';
 export type { ServerLimits, ServerOptions } from './server-options';
+export { parseModelArgument, parseServeConfig, readServeConfig } from './serve-config';
+export type { ServeConfig } from './serve-config';

@@ -241,7 +241,7 @@ export const teiRoutes: FastifyPluginAsync<{ context: ServerContext }> = async (
   } as const;
   app.get<{ Querystring: { model?: string } }>('/info', { schema: infoSchema, config }, async (request) => {
     const served = await context.service.list();
-    const target = request.query.model ? await context.service.model(request.query.model) : served.find((m) => m.text);
+    const target = request.query.model ? await context.service.model(request.query.model) : (served.find((m) => m.text?.task === 'embedding') ?? served.find((m) => m.text));
     if (!target?.text) throw new InferoxError(ErrorCode.MODEL_NOT_FOUND, 'no text model is served');
     const { task, info } = target.text;
     const id2label = Object.fromEntries((info.labels ?? []).map((label, i) => [String(i), label]));
