@@ -1,3 +1,4 @@
+import './ambient-types';
 import { ErrorCode, isErrorCode } from './error-codes';
 
 /** Options for {@link InferoxError}. */
@@ -7,6 +8,9 @@ export interface InferoxErrorOptions {
   /** Structured facts about the failure (input name, expected vs given, path, ...). */
   readonly details?: Readonly<Record<string, unknown>>;
 }
+
+/** Marks errors across copies of this package; see {@link InferoxError}'s `instanceof`. */
+const INFEROX_ERROR_BRAND = Symbol.for('@inferox/core/InferoxError');
 
 /**
  * The one error class of Inferox. `code` says what kind of failure it is; the message says what was wrong and with
@@ -19,6 +23,20 @@ export interface InferoxErrorOptions {
  * ```
  */
 export class InferoxError extends Error {
+  /**
+   * `instanceof InferoxError` holds for errors made by any copy of this package (an app that loads @inferox/core
+   * twice, e.g. its own and the engine's), as it does for {@link Tensor}; subclasses keep the usual prototype check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== InferoxError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[INFEROX_ERROR_BRAND] === true;
+  }
+
+  /** The brand {@link InferoxError}'s `instanceof` checks (shared by every copy of the package through `Symbol.for`). */
+  get [INFEROX_ERROR_BRAND](): true {
+    return true;
+  }
+
   /** Always `'InferoxError'`. */
   override readonly name = 'InferoxError';
   /** What kind of failure this is; branch on it, never on the message. */
@@ -43,7 +61,10 @@ export class InferoxError extends Error {
   }
 }
 
-/** @returns whether `value` is an {@link InferoxError}, optionally with the given code. */
+/**
+ * @returns whether `value` is an {@link InferoxError} (made by any copy of @inferox/core), optionally with the given
+ * code.
+ */
 export function isInferoxError(value: unknown, code?: ErrorCode): value is InferoxError {
   return value instanceof InferoxError && (code === undefined || value.code === code);
 }
