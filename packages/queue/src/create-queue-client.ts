@@ -151,7 +151,7 @@ export function createQueueClient(options: QueueClientOptions): QueueClient {
       metrics.wait.observe({ model: entry.model }, outcome.result.waitMs / 1000);
       entry.resolve(outcome.result);
     } else {
-      entry.reject(decodeFailure(outcome.reason, `job ${jobId} on model ${JSON.stringify(entry.model)}`));
+      entry.reject(decodeFailure(outcome.reason, `job ${jobId} on model ${JSON.stringify(entry.model)}`, jobId));
     }
   };
   const lane = (model: string): Promise<ClientLane> => {
@@ -207,13 +207,16 @@ export function createQueueClient(options: QueueClientOptions): QueueClient {
       if (remove) void l.queue.remove(id).catch(() => 0);
     };
     if (signal) {
-      const onAbort = (): void => giveUp(abortError(signal, `job ${id} (${data.kind} on ${JSON.stringify(data.model)})`), true);
+      const onAbort = (): void => {
+        const error = abortError(signal, `job ${id} (${data.kind} on ${JSON.stringify(data.model)})`);
+        giveUp(new InferoxError(error.code, error.message, { cause: error.cause, details: { jobId: id } }), true);
+      };
       signal.addEventListener('abort', onAbort, { once: true });
       cleanups.push(() => signal.removeEventListener('abort', onAbort));
     }
     if (data.expiresAt !== undefined) {
       const code = data.expiryCode ?? ErrorCode.DEADLINE_EXCEEDED;
-      const timer = setTimeout(() => giveUp(new InferoxError(code, `job ${id} (${data.kind} on ${JSON.stringify(data.model)}) did not finish before its ${code === ErrorCode.TIMEOUT ? 'timeout' : 'deadline'}`), false), Math.max(0, data.expiresAt - Date.now()));
+      const timer = setTimeout(() => giveUp(new InferoxError(code, `job ${id} (${data.kind} on ${JSON.stringify(data.model)}) did not finish before its ${code === ErrorCode.TIMEOUT ? 'timeout' : 'deadline'}`, { details: { jobId: id } }), false), Math.max(0, data.expiresAt - Date.now()));
       cleanups.push(() => clearTimeout(timer));
     }
     try {
@@ -225,7 +228,7 @@ export function createQueueClient(options: QueueClientOptions): QueueClient {
         removeOnFail: { age: keep },
       });
     } catch (error) {
-      giveUp(new InferoxError(ErrorCode.BACKEND_ERROR, `adding job ${id} to ${JSON.stringify(l.queue.name)} failed: ${(error as Error).message}`, { cause: error }), false);
+      giveUp(new InferoxError(ErrorCode.BACKEND_ERROR, `adding job ${id} to ${JSON.stringify(l.queue.name)} failed: ${(error as Error).message}`, { cause: error, details: { jobId: id } }), false);
     }
     return { ...(await answer), jobId: id };
   };

@@ -100,17 +100,31 @@ export function encodeFailure(code: ErrorCode, message: string): string {
   return `${FAILURE_PREFIX}${JSON.stringify({ code, message })}`;
 }
 
-/** Reads a `failedReason`; reasons BullMQ wrote itself (stalls, lock loss) become `BACKEND_ERROR` naming them. */
-export function decodeFailure(reason: string | undefined, context: string): InferoxError {
+/** BullMQ's own reason for a job given up after too many stalls. */
+const STALLED_REASON = 'job stalled more than allowable limit';
+
+/**
+ * Reads a `failedReason`; reasons BullMQ wrote itself (stalls, lock loss) become `BACKEND_ERROR` naming them.
+ *
+ * @param jobId - put in the error's details.
+ */
+export function decodeFailure(reason: string | undefined, context: string, jobId: string): InferoxError {
   if (reason?.startsWith(FAILURE_PREFIX)) {
     try {
       const parsed = JSON.parse(reason.slice(FAILURE_PREFIX.length)) as { code?: unknown; message?: unknown };
       if (isErrorCode(parsed.code) && typeof parsed.message === 'string') {
-        return new InferoxError(parsed.code, `${context}: ${parsed.message}`, { details: { remote: true } });
+        return new InferoxError(parsed.code, `${context}: ${parsed.message}`, { details: { jobId, remote: true } });
       }
     } catch {
       // falls through: reported as an unreadable reason below
     }
   }
-  return new InferoxError('BACKEND_ERROR', `${context}: ${reason ?? 'failed without a reason'}`);
+  if (reason === STALLED_REASON) {
+    return new InferoxError(
+      'BACKEND_ERROR',
+      `${context}: given up: every worker that took it stopped before finishing it (the process died or lost its lock), more times than the workers' maxStalledCount allows (BullMQ: ${reason}); the job itself is the likely cause`,
+      { details: { jobId, stalled: true } },
+    );
+  }
+  return new InferoxError('BACKEND_ERROR', `${context}: ${reason ?? 'failed without a reason'}`, { details: { jobId } });
 }

@@ -2,7 +2,7 @@
 /**
  * A queue worker process for tests and benches, run as
  * `node --import tsx --conditions=@inferox/source queue-worker-process.fixture.ts '<json options>'`.
- * It serves model `standin` on the device-bound stand-in backend (and, with `text`, a text model folder on onnx),
+ * It serves model `standin` on the device-bound stand-in backend (and, with `text`, text model folders on onnx),
  * prints `ready <id>` once taking jobs and `start <x0>` as each run starts. Runs whose first value is
  * {@link POISON} SIGKILL the process; runs at or above {@link HOLD} wait until the file `<gate>` exists.
  * SIGTERM closes the worker (running jobs finish) and the engine, then the process exits by itself.
@@ -11,8 +11,6 @@ import { existsSync } from 'node:fs';
 import { stdout } from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createEngine } from '@inferox/engine';
-import { createOnnxBackend } from '@inferox/onnx-backend';
-import { loadTextModel } from '@inferox/text';
 import { createQueueWorker } from '../create-queue-worker';
 import { createDeviceBoundBackend } from './device-bound-backend';
 import { HOLD, POISON, type QueueWorkerProcessOptions } from './queue-worker-process';
@@ -23,9 +21,11 @@ const onRun = async (first: number): Promise<void> => {
   if (first === POISON) process.kill(process.pid, 'SIGKILL');
   if (first >= HOLD && options.gate) while (!existsSync(options.gate)) await sleep(10);
 };
-const engine = createEngine({ backends: [createDeviceBoundBackend({ runMs: options.runMs ?? 20, onRun }), ...(options.text ? [createOnnxBackend()] : [])] });
+// Text support is imported only when asked for, so a stand-in worker starts fast and needs nothing else.
+const text = options.text ? { ...(await import('@inferox/text')), ...(await import('@inferox/onnx-backend')) } : undefined;
+const engine = createEngine({ backends: [createDeviceBoundBackend({ runMs: options.runMs ?? 20, onRun }), ...(text ? [text.createOnnxBackend()] : [])] });
 await engine.load('standin', { source: 'stand-in', backends: ['device-bound'] });
-const textModels = options.text ? [await loadTextModel(engine, options.text, { name: 'text', backends: ['onnx'] })] : [];
+const textModels = text ? await Promise.all(Object.entries(options.text!).map(([name, dir]) => text.loadTextModel(engine, dir, { name, backends: ['onnx'] }))) : [];
 const worker = await createQueueWorker({
   engine,
   connection: options.url,

@@ -18,7 +18,8 @@ export interface QueueWorkerProcessOptions {
   readonly runMs?: number;
   readonly id?: string;
   readonly gate?: string;
-  readonly text?: string;
+  /** Text models to serve: name → folder (loaded on the onnx backend). */
+  readonly text?: Readonly<Record<string, string>>;
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
   readonly maxStalledCount?: number;
