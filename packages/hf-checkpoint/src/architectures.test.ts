@@ -1,0 +1,74 @@
+import { expectInferoxError } from '@inferox/core/testing';
+import { describe, expect, it } from 'vitest';
+import {
+  BERT_ARCHITECTURE,
+  CHECKPOINT_ARCHITECTURES,
+  MLP_ARCHITECTURE,
+  architectureFor,
+  backendsBuilding,
+  modelTypesBuiltBy,
+} from './architectures';
+import { parseCheckpointConfig } from './checkpoint-config';
+import { tensorLookup } from './tensor-lookup';
+
+const bertConfig = parseCheckpointConfig(
+  { model_type: 'bert', vocab_size: 10, hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 16 },
+  '/c/config.json',
+);
+
+describe('CHECKPOINT_ARCHITECTURES', () => {
+  it('lists bert and inferox-mlp, each built by onnx and tfjs', () => {
+    expect([...CHECKPOINT_ARCHITECTURES.keys()]).toEqual(['bert', 'inferox-mlp']);
+    for (const [key, architecture] of CHECKPOINT_ARCHITECTURES) {
+      expect(architecture.modelType).toBe(key);
+      expect(architecture.description.length).toBeGreaterThan(10);
+    }
+    expect(backendsBuilding('bert')).toEqual(['onnx', 'tfjs']);
+    expect(backendsBuilding('gpt2')).toEqual([]);
+    expect(backendsBuilding('constructor')).toEqual([]);
+    expect(modelTypesBuiltBy('tfjs')).toEqual(['bert', 'inferox-mlp']);
+    expect(modelTypesBuiltBy('webnn')).toEqual([]);
+  });
+});
+
+describe('BERT_ARCHITECTURE', () => {
+  it('has pooler_output only when the checkpoint has a pooler tensor', () => {
+    const config = BERT_ARCHITECTURE.parseConfig(bertConfig);
+    const withPooler = BERT_ARCHITECTURE.signature(config, tensorLookup(new Set(['pooler.dense.bias']), ''));
+    expect(withPooler).toEqual({
+      inputs: ['input_ids', 'attention_mask', 'token_type_ids'].map((name) => ({ name, dtype: 'int64', shape: ['batch', 'sequence'] })),
+      outputs: [
+        { name: 'last_hidden_state', dtype: 'float32', shape: ['batch', 'sequence', 8] },
+        { name: 'pooler_output', dtype: 'float32', shape: ['batch', 8] },
+      ],
+    });
+    expect(BERT_ARCHITECTURE.signature(config, tensorLookup(new Set(['x']), '')).outputs.map((o) => o.name)).toEqual(['last_hidden_state']);
+  });
+});
+
+describe('MLP_ARCHITECTURE', () => {
+  it('takes input [batch, first size] and gives logits [batch, last size]', () => {
+    const config = MLP_ARCHITECTURE.parseConfig(parseCheckpointConfig({ model_type: 'inferox-mlp', layer_sizes: [10, 8, 3] }, 'c'));
+    expect(MLP_ARCHITECTURE.signature(config, tensorLookup(new Set(), ''))).toEqual({
+      inputs: [{ name: 'input', dtype: 'float32', shape: ['batch', 10] }],
+      outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 3] }],
+    });
+  });
+});
+
+describe('architectureFor', () => {
+  it('returns the architecture a backend builds and names model_type otherwise', async () => {
+    expect(architectureFor(bertConfig, 'onnx')).toBe(BERT_ARCHITECTURE);
+    const gpt2 = parseCheckpointConfig({ model_type: 'gpt2' }, '/c/config.json');
+    await expectInferoxError(Promise.reject(catchError(() => architectureFor(gpt2, 'tfjs'))), 'PACKAGE_INVALID', '/c/config.json: model_type "gpt2" is not built by the tfjs backend; it builds bert, inferox-mlp');
+  });
+});
+
+function catchError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return new Error('did not throw');
+}
