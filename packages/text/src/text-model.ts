@@ -107,6 +107,10 @@ export interface TokenizeOptions extends SignalOptions {
   /** @defaultValue true */
   readonly addSpecialTokens?: boolean;
   readonly promptName?: string;
+  /** Cut at the model's limit as the model would see it (`false`: every token). @defaultValue true */
+  readonly truncate?: boolean;
+  /** @defaultValue the tokenizer's `truncation_side` */
+  readonly truncationDirection?: TruncationDirection;
 }
 
 /** One token of {@link TextModel.tokenize}. */

@@ -112,9 +112,10 @@ export class TextModelImpl implements TextModel {
     this.#checkOpen();
     checkList(inputs, 'inputs');
     const prompt = this.#prompt(options);
+    const { truncate, direction } = this.#truncation(options);
     return inputs.map((text, i) => {
       if (typeof text !== 'string') throw new InferoxError(ErrorCode.INVALID_INPUT, `inputs[${i}] must be a string, got ${typeof text}`);
-      return this.#parts.tokenizer.details((prompt ?? '') + text, options.addSpecialTokens ?? true);
+      return this.#parts.tokenizer.details((prompt ?? '') + text, options.addSpecialTokens ?? true, truncate ? direction : undefined);
     });
   }
 
@@ -169,7 +170,7 @@ export class TextModelImpl implements TextModel {
     return prompt;
   }
 
-  #truncation(options: TextRequestOptions): { truncate: boolean; direction: 'left' | 'right' } {
+  #truncation(options: Pick<TextRequestOptions, 'truncate' | 'truncationDirection'>): { truncate: boolean; direction: 'left' | 'right' } {
     const direction = options.truncationDirection ?? this.#parts.tokenizer.truncationSide;
     if (direction !== 'left' && direction !== 'right') throw new InferoxError(ErrorCode.INVALID_INPUT, `truncationDirection must be 'left' or 'right', got ${JSON.stringify(direction)}`);
     return { truncate: options.truncate ?? true, direction };

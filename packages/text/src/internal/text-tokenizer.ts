@@ -79,10 +79,15 @@ export class TextTokenizer {
     return Math.max(0, this.#tokenizer.encode(prompt).ids.length - 1);
   }
 
-  /** Token details of one text (offsets are not reported by `@huggingface/tokenizers`: `null`). */
-  details(text: string, addSpecialTokens: boolean): TokenInfo[] {
+  /**
+   * Token details of one text, cut at the limit when `direction` is given (offsets are not reported by
+   * `@huggingface/tokenizers`: `null`).
+   */
+  details(text: string, addSpecialTokens: boolean, direction: TruncationDirection | undefined): TokenInfo[] {
     const encoding = this.#tokenizer.encode(text, { add_special_tokens: addSpecialTokens });
-    return encoding.ids.map((id, i) => ({ id, text: encoding.tokens[i] ?? '', special: this.#specialIds.has(id), start: null, stop: null }));
+    const tokens = encoding.ids.map((id, i) => ({ id, text: encoding.tokens[i] ?? '', special: this.#specialIds.has(id), start: null, stop: null }));
+    if (direction === undefined || tokens.length <= this.maxLength) return tokens;
+    return direction === 'left' ? tokens.slice(tokens.length - this.maxLength) : tokens.slice(0, this.maxLength);
   }
 
   /** Checks caller-given ids against the vocabulary. @throws InferoxError `INVALID_INPUT` naming the input and id. */
