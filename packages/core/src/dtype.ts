@@ -1,5 +1,6 @@
 import { ErrorCode } from './error-codes';
 import { InferoxError } from './inferox-error';
+import { cutText, quoteValue } from './quote-value';
 
 /** Every element type a {@link Tensor} can hold. */
 export const DTYPES = [
@@ -95,8 +96,8 @@ export function isDType(value: unknown): value is DType {
  */
 export function dtypeInfo(dtype: DType): DTypeInfo {
   if (!isDType(dtype)) {
-    throw new InferoxError(ErrorCode.INVALID_INPUT, `unknown dtype ${JSON.stringify(dtype)}; expected one of ${DTYPES.join(', ')}`, {
-      details: { dtype },
+    throw new InferoxError(ErrorCode.INVALID_INPUT, `unknown dtype ${quoteValue(dtype)}; expected one of ${DTYPES.join(', ')}`, {
+      details: { dtype: typeof dtype === 'string' ? cutText(dtype) : quoteValue(dtype) },
     });
   }
   const { ctor: _ctor, ...info } = INFO[dtype];
@@ -113,9 +114,16 @@ export const isInt = (dtype: DType): boolean => dtypeInfo(dtype).isInt;
 export const isSigned = (dtype: DType): boolean => dtypeInfo(dtype).isSigned;
 
 /**
+ * The most elements a `string` tensor holds (2^24 = 16,777,216): an array of more takes seconds and gigabytes to
+ * build in V8, so a shape asking for more is refused before anything is allocated.
+ */
+export const MAX_STRING_ELEMENTS = 2 ** 24;
+
+/**
  * Allocates a zero-filled data array of `length` elements for `dtype` (empty strings for `string`).
  *
- * @throws InferoxError `INVALID_INPUT` for an unknown dtype or a length that is not a non-negative integer.
+ * @throws InferoxError `INVALID_INPUT` for an unknown dtype, a length that is not a non-negative integer, more than
+ * {@link MAX_STRING_ELEMENTS} strings, or a typed array the runtime cannot allocate (2^40 floats).
  */
 export function allocData<D extends DType>(dtype: D, length: number): DataFor<D> {
   dtypeInfo(dtype);
@@ -124,8 +132,23 @@ export function allocData<D extends DType>(dtype: D, length: number): DataFor<D>
       details: { dtype, length },
     });
   }
-  if (dtype === 'string') return new Array<string>(length).fill('') as DataFor<D>;
-  return new INFO[dtype].ctor!(length) as DataFor<D>;
+  if (dtype === 'string') {
+    if (length > MAX_STRING_ELEMENTS) {
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `cannot allocate ${length} string elements: a string tensor holds at most ${MAX_STRING_ELEMENTS}`, {
+        details: { dtype, length, limit: MAX_STRING_ELEMENTS },
+      });
+    }
+    return new Array<string>(length).fill('') as DataFor<D>;
+  }
+  try {
+    return new INFO[dtype].ctor!(length) as DataFor<D>;
+  } catch (error) {
+    // V8 throws a RangeError for a length past its typed-array limit or memory it cannot reserve.
+    throw new InferoxError(ErrorCode.INVALID_INPUT, `cannot allocate ${length} elements of ${dtype} (${length * INFO[dtype].byteSize} bytes): ${(error as Error).message}`, {
+      cause: error,
+      details: { dtype, length },
+    });
+  }
 }
 
 /** @returns whether `data` is the exact array type that `dtype` requires. */
@@ -151,7 +174,7 @@ const V2_TO_DTYPE: Readonly<Record<string, DType>> = Object.fromEntries(DTYPES.m
 export function dtypeFromV2(datatype: string): DType {
   const dtype = typeof datatype === 'string' && Object.hasOwn(V2_TO_DTYPE, datatype) ? V2_TO_DTYPE[datatype] : undefined;
   if (!dtype) {
-    throw new InferoxError(ErrorCode.INVALID_INPUT, `unknown v2 datatype ${JSON.stringify(datatype)}; expected one of ${Object.keys(V2_TO_DTYPE).join(', ')}`, {
+    throw new InferoxError(ErrorCode.INVALID_INPUT, `unknown v2 datatype ${quoteValue(datatype)}; expected one of ${Object.keys(V2_TO_DTYPE).join(', ')}`, {
       details: { datatype },
     });
   }

@@ -11,6 +11,7 @@ export { noopLogger } from './logger';
 export type { Logger, LogFields } from './logger';
 export {
   DTYPES,
+  MAX_STRING_ELEMENTS,
   allocData,
   bfloat16BitsToNumber,
   byteSizeOf,
@@ -28,11 +29,15 @@ export {
   numberToFloat16Bits,
 } from './dtype';
 export type { DType, DTypeArrayMap, DTypeInfo, DataFor, NumericArray } from './dtype';
-export { Tensor, isTensorOf } from './tensor';
+export { Tensor } from './tensor';
 export type { ScalarLike, TensorMap, V2Tensor } from './tensor';
 export { DEVICE_KINDS, formatDevice, parseDevice } from './device';
 export type { Device, DeviceKind } from './device';
-export type { Dim, ModelHandle, ModelSignature, RunOptions, TensorSpec } from './model-handle';
+export type { Dim, DimLimit, ModelHandle, ModelSignature, RunOptions, TensorSpec, ValueRange } from './model-handle';
+export type { ModelRunner, RunContext } from './model-runner';
+export { ManagedModelHandle } from './managed-model-handle';
+export type { ManagedModelHandleInit } from './managed-model-handle';
+export { QUOTE_MAX_CHARS, cutText, quoteValue } from './quote-value';
 export type { Backend, BackendFactorySpec, BackendInfo, InitAttempt, LoadModelOptions, ModelFormat, ModelSource, SignalOptions } from './backend';
 export { validateFeeds } from './validate-feeds';
 export {

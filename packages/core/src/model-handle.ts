@@ -8,12 +8,37 @@ import type { Tensor, TensorMap } from './tensor';
  */
 export type Dim = number | string | null;
 
+/** Bounds on the size of one dim of an input, beyond what `shape` says. */
+export interface DimLimit {
+  /** Smallest size accepted. @defaultValue 1 for a symbolic or unknown dim (no empty batch or sequence) */
+  readonly min?: number;
+  /** Largest size accepted (e.g. `max_position_embeddings` for a sequence dim). */
+  readonly max?: number;
+  /** Where the bound comes from, for messages (`max_position_embeddings`). */
+  readonly source?: string;
+}
+
+/** The element values a numeric input accepts: `min <= v < maxExclusive` (NaN is outside). */
+export interface ValueRange {
+  readonly min: number;
+  readonly maxExclusive: number;
+  /** Where the bound comes from, for messages (`vocab_size`). */
+  readonly source?: string;
+}
+
 /** A declared model input or output. */
 export interface TensorSpec {
   readonly name: string;
   readonly dtype: DType;
   /** The dims; `null` when even the rank is unknown. */
   readonly shape: readonly Dim[] | null;
+  /**
+   * Inputs only: per-dim size bounds, index for index with `shape` (`null` or absent: the default). Whatever this
+   * says, a symbolic or unknown dim of size 0 is refused unless its `min` is 0.
+   */
+  readonly dimLimits?: readonly (DimLimit | null)[];
+  /** Inputs only: the values every element must lie in (token ids within the vocabulary, ...). */
+  readonly valueRange?: ValueRange;
 }
 
 /** A model's declared inputs and outputs, in the model's order. */
@@ -24,9 +49,12 @@ export interface ModelSignature {
 
 /** Options for {@link ModelHandle.run}. */
 export interface RunOptions {
-  /** Aborting before the run starts rejects with `CANCELLED`. */
+  /** Aborting before the run starts rejects with `CANCELLED` (even when the feeds are also bad). */
   readonly signal?: AbortSignal;
-  /** Only these outputs (default: all). An unknown name is `INVALID_INPUT`. */
+  /**
+   * Only these outputs (default: all), each returned once even when named twice. An unknown name or an empty list
+   * is `INVALID_INPUT`.
+   */
   readonly outputs?: readonly string[];
 }
 
@@ -50,13 +78,18 @@ export interface ModelHandle extends AsyncDisposable {
   readonly disposed: boolean;
 
   /**
-   * Runs the model. Feeds are validated against `signature` first (bad feeds never reach native code).
+   * Runs the model. Feeds are validated against `signature` first, limits and value ranges included (bad feeds
+   * never reach native code). Checked in this order: `DISPOSED`, malformed options, an aborted signal
+   * (`CANCELLED`), feeds and output names (`INVALID_INPUT`).
    *
    * @returns new tensors, owned by the caller; the feeds stay owned by the caller too.
    * @throws InferoxError `INVALID_INPUT`, `CANCELLED`, `BACKEND_ERROR` (native cause attached), `DISPOSED`.
    */
   run(feeds: TensorMap, options?: RunOptions): Promise<Record<string, Tensor>>;
 
-  /** Frees the native resources. Idempotent. */
+  /**
+   * Frees the native resources once the runs in flight are done. Idempotent: every call returns the same promise,
+   * so a second call made while the first is under way waits for it.
+   */
   dispose(): Promise<void>;
 }

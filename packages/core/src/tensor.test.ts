@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { DTYPES, type DType, bfloat16BitsToNumber, float16BitsToNumber, isFloat } from './dtype';
 import { InferoxError } from './inferox-error';
-import { type ScalarLike, Tensor, type V2Tensor, isTensorOf } from './tensor';
+import { type ScalarLike, Tensor, type V2Tensor } from './tensor';
 import type * as TensorModule from './tensor';
 import { thrown } from './internal/thrown.fixture';
 
@@ -115,12 +115,6 @@ describe('Tensor', () => {
 
     it('refuses an unknown dtype naming it', () => {
       expectInvalid(() => Tensor.zeros('float8' as DType, [1]), '"float8"');
-    });
-
-    it('narrows the static type when isTensorOf matches the dtype', () => {
-      const t: Tensor = Tensor.zeros('int64', [1]);
-      expect(isTensorOf(t, 'int64')).toBe(true);
-      expect(isTensorOf(t, 'int32')).toBe(false);
     });
   });
 

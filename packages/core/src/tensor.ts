@@ -15,6 +15,7 @@ import { ErrorCode } from './error-codes';
 import { InferoxError, toInferoxError } from './inferox-error';
 import { type ScalarLike, fromPlain, readFloat } from './internal/convert';
 import { checkShape, formatShape } from './internal/shape';
+import { cutText, quoteValue } from './quote-value';
 
 export type { ScalarLike } from './internal/convert';
 
@@ -179,7 +180,7 @@ export class Tensor<D extends DType = DType> implements Disposable {
       return new Tensor(dtype, json.data as readonly ScalarLike[], json.shape);
     } catch (error) {
       const e = toInferoxError(error, ErrorCode.INVALID_INPUT);
-      throw new InferoxError(e.code, `input ${JSON.stringify(name)}: ${e.message}`, { cause: error, details: { ...e.details, name } });
+      throw new InferoxError(e.code, `input ${quoteValue(name)}: ${e.message}`, { cause: error, details: { ...e.details, name: cutText(name) } });
     }
   }
 
@@ -272,7 +273,7 @@ export class Tensor<D extends DType = DType> implements Disposable {
   slice(start: number, end: number = this.shape[0] ?? 0): Tensor<D> {
     const rows = this.#rows('slice');
     if (!Number.isInteger(start) || !Number.isInteger(end)) {
-      throw new InferoxError(ErrorCode.INVALID_INPUT, `slice ${this.describe()}: start and end must be integers, got ${String(start)} and ${String(end)}`, {
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `slice ${this.describe()}: start and end must be integers, got ${quoteValue(start)} and ${quoteValue(end)}`, {
         details: { start, end },
       });
     }
@@ -359,11 +360,7 @@ export class Tensor<D extends DType = DType> implements Disposable {
 }
 
 function describeJson(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return String(value);
-  return `an object with keys ${Object.keys(value).join(', ') || '(none)'}`;
-}
-
-/** @returns whether `tensor` has dtype `dtype` (narrows its type). */
-export function isTensorOf<D extends DType>(tensor: Tensor, dtype: D): tensor is Tensor<D> {
-  return tensor.dtype === dtype;
+  if (typeof value !== 'object' || value === null) return quoteValue(value);
+  const keys = Object.keys(value);
+  return `an object with keys ${cutText(keys.slice(0, 10).join(', ')) || '(none)'}${keys.length > 10 ? ` and ${keys.length - 10} more` : ''}`;
 }

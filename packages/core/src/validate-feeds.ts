@@ -1,7 +1,9 @@
 import { ErrorCode } from './error-codes';
 import { InferoxError } from './inferox-error';
+import { checkDimLimits, checkValueRange } from './internal/feed-limits';
 import { formatShape } from './internal/shape';
 import type { ModelSignature } from './model-handle';
+import { cutText, quoteValue } from './quote-value';
 import { Tensor, type TensorMap } from './tensor';
 
 function invalid(message: string, details: Record<string, unknown>): InferoxError {
@@ -11,13 +13,24 @@ function invalid(message: string, details: Record<string, unknown>): InferoxErro
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value !== 'object') return typeof value;
-  return (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+  return cutText((value as { constructor?: { name?: string } }).constructor?.name ?? 'object', 40);
+}
+
+/** At most this many names listed in a message; the rest are counted. */
+const LISTED = 20;
+
+function listNames(names: readonly string[]): string {
+  if (names.length === 0) return '';
+  const shown = names.slice(0, LISTED).map((n) => quoteValue(n)).join(', ');
+  return names.length > LISTED ? `${shown} and ${names.length - LISTED} more` : shown;
 }
 
 /**
  * Checks feeds against a signature: every declared input present, no undeclared one, dtype equal, rank equal and
- * fixed dims equal (symbolic and unknown dims take any size). Symbolic dims of the same name must agree across
- * inputs (`batch` is one size for all).
+ * fixed dims equal. Symbolic dims of the same name must agree across inputs (`batch` is one size for all). Then the
+ * limits: a symbolic or unknown dim must hold at least 1 (no empty batch or sequence) and stay within the spec's
+ * `dimLimits`; every element must lie within its `valueRange` (token ids within the vocabulary). Names and values
+ * quoted in messages are cut.
  *
  * @param signature - the model's declared inputs (outputs are ignored).
  * @param feeds - the tensors to check; they are not modified.
@@ -32,9 +45,9 @@ export function validateFeeds(signature: ModelSignature, feeds: TensorMap): void
   const declared = new Set(signature.inputs.map((s) => s.name));
   for (const name of Object.keys(feeds)) {
     if (!declared.has(name)) {
-      throw invalid(`unknown input ${JSON.stringify(name)}; the model takes ${[...declared].map((n) => JSON.stringify(n)).join(', ') || 'no inputs'}`, {
-        input: name,
-        expected: [...declared],
+      throw invalid(`unknown input ${quoteValue(name)}; the model takes ${listNames([...declared]) || 'no inputs'}`, {
+        input: cutText(name),
+        expected: [...declared].slice(0, LISTED),
       });
     }
   }
@@ -43,18 +56,18 @@ export function validateFeeds(signature: ModelSignature, feeds: TensorMap): void
     const tensor = Object.hasOwn(feeds, spec.name) ? feeds[spec.name] : undefined;
     if (tensor === undefined) {
       const wanted = `${spec.dtype}${spec.shape === null ? '' : formatShape(spec.shape)}`;
-      throw invalid(`missing input ${JSON.stringify(spec.name)} (expected ${wanted}); given ${Object.keys(feeds).map((n) => JSON.stringify(n)).join(', ') || 'no inputs'}`, {
+      throw invalid(`missing input ${quoteValue(spec.name)} (expected ${wanted}); given ${listNames(Object.keys(feeds)) || 'no inputs'}`, {
         input: spec.name,
         expected: wanted,
-        given: Object.keys(feeds),
+        given: Object.keys(feeds).slice(0, LISTED),
       });
     }
     if (!(tensor instanceof Tensor)) {
-      throw invalid(`input ${JSON.stringify(spec.name)} must be a Tensor, got ${describeValue(tensor)}`, { input: spec.name, given: describeValue(tensor) });
+      throw invalid(`input ${quoteValue(spec.name)} must be a Tensor, got ${describeValue(tensor)}`, { input: spec.name, given: describeValue(tensor) });
     }
-    if (tensor.disposed) throw invalid(`input ${JSON.stringify(spec.name)} was disposed`, { input: spec.name });
+    if (tensor.disposed) throw invalid(`input ${quoteValue(spec.name)} was disposed`, { input: spec.name });
     if (tensor.dtype !== spec.dtype) {
-      throw invalid(`input ${JSON.stringify(spec.name)} must be ${spec.dtype}, got ${tensor.dtype}`, {
+      throw invalid(`input ${quoteValue(spec.name)} must be ${spec.dtype}, got ${tensor.dtype}`, {
         input: spec.name,
         expected: spec.dtype,
         given: tensor.dtype,
@@ -63,14 +76,14 @@ export function validateFeeds(signature: ModelSignature, feeds: TensorMap): void
     if (spec.shape === null) continue;
     if (tensor.shape.length !== spec.shape.length) {
       throw invalid(
-        `input ${JSON.stringify(spec.name)} must have rank ${spec.shape.length} ${formatShape(spec.shape)}, got rank ${tensor.shape.length} ${formatShape(tensor.shape)}`,
+        `input ${quoteValue(spec.name)} must have rank ${spec.shape.length} ${formatShape(spec.shape)}, got rank ${tensor.shape.length} ${formatShape(tensor.shape)}`,
         { input: spec.name, expected: spec.shape, given: tensor.shape },
       );
     }
     spec.shape.forEach((dim, i) => {
       const size = tensor.shape[i]!;
       if (typeof dim === 'number' && dim >= 0 && dim !== size) {
-        throw invalid(`input ${JSON.stringify(spec.name)} dim ${i} must be ${dim}, got ${size} (shape ${formatShape(tensor.shape)})`, {
+        throw invalid(`input ${quoteValue(spec.name)} dim ${i} must be ${dim}, got ${size} (shape ${formatShape(tensor.shape)})`, {
           input: spec.name,
           dim: i,
           expected: dim,
@@ -80,7 +93,7 @@ export function validateFeeds(signature: ModelSignature, feeds: TensorMap): void
       if (typeof dim === 'string' && dim !== '') {
         const seen = symbols.get(dim);
         if (seen && seen.size !== size) {
-          throw invalid(`input ${JSON.stringify(spec.name)} dim ${i} (${dim}) is ${size}, but input ${JSON.stringify(seen.input)} has ${dim} = ${seen.size}`, {
+          throw invalid(`input ${quoteValue(spec.name)} dim ${i} (${dim}) is ${size}, but input ${quoteValue(seen.input)} has ${dim} = ${seen.size}`, {
             input: spec.name,
             dim: i,
             expected: seen.size,
@@ -90,5 +103,9 @@ export function validateFeeds(signature: ModelSignature, feeds: TensorMap): void
         symbols.set(dim, { size, input: spec.name });
       }
     });
+  }
+  for (const spec of signature.inputs) {
+    checkDimLimits(spec, feeds[spec.name]!);
+    checkValueRange(spec, feeds[spec.name]!);
   }
 }

@@ -10,16 +10,21 @@ import {
 } from '../dtype';
 import { ErrorCode } from '../error-codes';
 import { InferoxError } from '../inferox-error';
+import { cutText, quoteValue } from '../quote-value';
 
 /** A plain JavaScript value a tensor element may be given as. */
 export type ScalarLike = number | bigint | boolean | string;
 
 function bad(dtype: DType, index: number, value: unknown, why: string): InferoxError {
-  const shown = typeof value === 'bigint' ? `${value}n` : typeof value === 'string' ? JSON.stringify(value) : String(value);
+  const shown = quoteValue(value);
+  const detail = typeof value === 'bigint' ? cutText(value.toString()) : typeof value === 'string' ? cutText(value) : typeof value === 'object' && value !== null ? shown : value;
   return new InferoxError(ErrorCode.INVALID_INPUT, `element ${index} (${shown}) cannot be stored as ${dtype}: ${why}`, {
-    details: { index, value: typeof value === 'bigint' ? value.toString() : value, dtype },
+    details: { index, value: detail, dtype },
   });
 }
+
+/** The longest decimal string read as a 64-bit integer: a sign and 20 digits, plus room for leading zeros and spaces. */
+const MAX_INTEGER_STRING = 64;
 
 function toBigInt(dtype: DType, index: number, value: ScalarLike): bigint {
   if (typeof value === 'bigint') return value;
@@ -29,7 +34,12 @@ function toBigInt(dtype: DType, index: number, value: ScalarLike): bigint {
     if (!Number.isSafeInteger(value)) throw bad(dtype, index, value, 'beyond 2^53 a number is not exact; pass a bigint');
     return BigInt(value);
   }
-  if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return BigInt(value.trim());
+  if (typeof value === 'string') {
+    // Cheap checks first: BigInt() of a 50-million-digit string takes seconds before any range check could run.
+    if (value.length > MAX_INTEGER_STRING) throw bad(dtype, index, value, `a decimal string of ${value.length} chars is beyond any 64-bit integer`);
+    const text = value.trim();
+    if (/^-?\d+$/.test(text)) return BigInt(text);
+  }
   throw bad(dtype, index, value, 'not an integer');
 }
 
