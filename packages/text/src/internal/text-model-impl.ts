@@ -149,7 +149,8 @@ export class TextModelImpl implements TextModel {
     this.#checkOpen();
     if (this.task !== task) {
       const use = this.task === 'embedding' ? 'embed()' : 'classify() or rerank()';
-      throw new InferoxError(ErrorCode.INVALID_INPUT, `${method}() needs a ${task} model, but ${this.name} is a ${this.task} model: use ${use}`, {
+      const a = (t: TextTask): string => (t === 'embedding' ? 'an embedding' : 'a classification');
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `${method}() needs ${a(task)} model, but ${this.name} is ${a(this.task)} model: use ${use}`, {
         details: { model: this.name, task: this.task, method },
       });
     }
