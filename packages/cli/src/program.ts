@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { type CliIO, processIO } from './cli-io';
 import { registerCommands } from './commands/index';
+import { cliVersion } from './internal/cli-version';
 import { formatError } from './internal/format-error';
 
 /** Exit codes: 0 success, 1 the command failed, 2 the command line was wrong. */
@@ -18,6 +19,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
   let exitCode: number = ExitCode.OK;
   const program = new Command('inferox')
     .description('Run, package and fetch ML models on onnxruntime-node and TensorFlow.js.')
+    .version(cliVersion(), '-V, --version', 'print the version of @inferox/cli')
     .option('--verbose', 'print stack traces and causes on errors')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(text) })

@@ -1,0 +1,33 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CliIO } from './cli-io';
+import { runCli } from './program';
+
+const packageDir = resolve(import.meta.dirname, '..');
+const { version } = JSON.parse(readFileSync(resolve(packageDir, 'package.json'), 'utf8')) as { version: string };
+
+function io(): CliIO & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), readStdin: () => Promise.resolve(''), isTTY: false };
+}
+
+describe('inferox --version', () => {
+  it('prints the package version and exits 0 when asked with --version or -V', async () => {
+    for (const flag of ['--version', '-V']) {
+      const streams = io();
+      expect(await runCli([flag], streams)).toBe(0);
+      expect(streams.out.join('')).toBe(`${version}\n`);
+    }
+  });
+
+  it('runs through the committed bin shim when the package is not built', () => {
+    // In the repository after `npm ci`, bin/inferox.js runs the sources (dist/bin.js is absent or built: both print it).
+    const run = spawnSync(process.execPath, [resolve(packageDir, 'bin/inferox.js'), '--version'], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(`${version}\n`);
+    expect(run.status).toBe(0);
+  });
+});
