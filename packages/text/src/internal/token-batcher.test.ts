@@ -1,0 +1,101 @@
+import { expectInferoxError } from '@inferox/core/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type BatchContext, TokenBatcher } from './token-batcher';
+
+interface Item {
+  readonly ids: readonly number[];
+  readonly tag: string;
+}
+
+const item = (length: number, tag = `${length}`): Item => ({ ids: new Array<number>(length).fill(1), tag });
+
+/** A batcher whose runs are recorded and answered with each item's tag. */
+function recording(options: { maxBatchTokens: number; maxBatchSize: number; maxConcurrentBatches?: number }) {
+  const runs: { tags: string[]; context: BatchContext }[] = [];
+  const batcher = new TokenBatcher<Item, string>(
+    async (items, context) => {
+      runs.push({ tags: items.map((i) => i.tag), context });
+      await new Promise((resolve) => setImmediate(resolve));
+      return items.map((i) => `done:${i.tag}`);
+    },
+    { maxConcurrentBatches: 1, ...options },
+  );
+  return { batcher, runs };
+}
+
+describe('TokenBatcher', () => {
+  it('answers each request in input order when its sequences are spread over batches', async () => {
+    const { batcher, runs } = recording({ maxBatchTokens: 40, maxBatchSize: 8 });
+    const result = await batcher.submit([item(10, 'a'), item(30, 'b'), item(10, 'c'), item(30, 'd')]);
+    expect(result).toEqual(['done:a', 'done:b', 'done:c', 'done:d']);
+    // Lengths are grouped: the two 10s share a batch, each 30 runs alone (30 × 2 > 40).
+    expect(runs.map((r) => r.tags)).toEqual([['a', 'c'], ['b'], ['d']]);
+    expect(batcher.stats()).toEqual({ requests: 1, sequences: 4, batches: 3, realTokens: 80, paddedTokens: 80, paddingWaste: 0 });
+  });
+
+  it('groups short texts of concurrent callers apart from long ones', async () => {
+    const { batcher, runs } = recording({ maxBatchTokens: 1000, maxBatchSize: 4 });
+    const lengths = [8, 120, 9, 118, 10, 119, 8, 121];
+    await Promise.all(lengths.map((n) => batcher.submit([item(n)])));
+    expect(runs.map((r) => r.tags.map(Number).sort((a, b) => a - b))).toEqual([
+      [8, 8, 9, 10],
+      [118, 119, 120, 121],
+    ]);
+    expect(runs.map((r) => r.context.length)).toEqual([10, 121]);
+  });
+
+  it('runs the most urgent priority first and tells the run its priority and backend', async () => {
+    const { batcher, runs } = recording({ maxBatchTokens: 10, maxBatchSize: 1 });
+    const done = [batcher.submit([item(5, 'low')], { priority: 'low', backend: 'tfjs' }), batcher.submit([item(5, 'critical')], { priority: 'critical', backend: 'tfjs' })];
+    await Promise.all(done);
+    expect(runs.map((r) => [r.tags[0], r.context.priority, r.context.backend])).toEqual([
+      ['critical', 'critical', 'tfjs'],
+      ['low', 'low', 'tfjs'],
+    ]);
+    await expectInferoxError(batcher.submit([item(1)], { priority: 'urgent' as never }), 'INVALID_INPUT', 'urgent');
+  });
+
+  it('fails every request of a batch whose run fails, and only those', async () => {
+    let calls = 0;
+    const batcher = new TokenBatcher<Item, string>(
+      async (items) => {
+        calls++;
+        if (items.some((i) => i.tag === 'bad')) throw new Error('boom');
+        return items.map((i) => i.tag);
+      },
+      { maxBatchTokens: 10, maxBatchSize: 8, maxConcurrentBatches: 1 },
+    );
+    const [bad, good] = await Promise.allSettled([batcher.submit([item(5, 'bad')]), batcher.submit([item(9, 'good')])]);
+    expect(bad.status).toBe('rejected');
+    expect(good).toEqual({ status: 'fulfilled', value: ['good'] });
+    expect(calls).toBe(2);
+  });
+
+  it('drops a cancelled request from the queue without running it', async () => {
+    const { batcher, runs } = recording({ maxBatchTokens: 10, maxBatchSize: 1 });
+    const controller = new AbortController();
+    const first = batcher.submit([item(5, 'first')]);
+    const second = batcher.submit([item(5, 'cancelled')], { signal: controller.signal });
+    controller.abort('no');
+    await expectInferoxError(second, 'CANCELLED');
+    await first;
+    expect(runs.map((r) => r.tags)).toEqual([['first']]);
+  });
+
+  it('never exceeds the token budget or batch size and settles every request once (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 64, max: 300 }), async (requests, budget) => {
+        const { batcher, runs } = recording({ maxBatchTokens: budget, maxBatchSize: 5, maxConcurrentBatches: 2 });
+        const results = await Promise.all(requests.map((lengths, r) => batcher.submit(lengths.map((n, i) => item(n, `${r}.${i}`)))));
+        results.forEach((result, r) => expect(result).toEqual(requests[r]!.map((_, i) => `done:${r}.${i}`)));
+        for (const run of runs) {
+          expect(run.tags.length).toBeLessThanOrEqual(5);
+          expect(run.context.length * run.tags.length).toBeLessThanOrEqual(budget);
+        }
+        expect(runs.flatMap((r) => r.tags).sort()).toEqual(requests.flatMap((l, r) => l.map((_, i) => `${r}.${i}`)).sort());
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
