@@ -1,0 +1,35 @@
+// What a published package.json must hold: no repo-only export condition, every target inside the tarball, a
+// `default` condition (so require() of the ESM build works on Node >= 20.19), a LICENSE file and complete metadata.
+
+const SOURCE_CONDITION = '@inferox/source';
+
+function targetsOf(value, out = []) {
+  if (typeof value === 'string') out.push(value);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) targetsOf(v, out);
+  return out;
+}
+
+/**
+ * @param manifest - the package.json inside the tarball.
+ * @param files - the tarball's file paths (relative, as `npm pack --json` lists them).
+ * @returns one message per problem; `[]` when the manifest is fit to publish.
+ */
+export function checkPublishedManifest(manifest, files) {
+  const problems = [];
+  const have = new Set(files.map((f) => f.replace(/^\.\//, '')));
+  const name = manifest.name;
+  if (JSON.stringify(manifest).includes(SOURCE_CONDITION)) problems.push(`${name}: publishes the "${SOURCE_CONDITION}" condition (its src/ is not in the tarball)`);
+  const targets = [...targetsOf(manifest.exports), manifest.main, manifest.types, ...targetsOf(manifest.bin)].filter(Boolean);
+  for (const t of new Set(targets)) {
+    if (t.includes(SOURCE_CONDITION)) continue;
+    if (!have.has(t.replace(/^\.\//, ''))) problems.push(`${name}: points at ${t}, which the tarball lacks`);
+  }
+  for (const [sub, entry] of Object.entries(manifest.exports ?? {})) {
+    if (typeof entry === 'object' && entry !== null && !('default' in entry)) problems.push(`${name}: export "${sub}" has no "default" condition, so require() fails`);
+  }
+  if (!have.has('LICENSE')) problems.push(`${name}: no LICENSE file`);
+  for (const field of ['license', 'repository', 'homepage', 'keywords', 'engines', 'files', 'description']) {
+    if (manifest[field] === undefined || (Array.isArray(manifest[field]) && manifest[field].length === 0)) problems.push(`${name}: no "${field}"`);
+  }
+  return problems;
+}
