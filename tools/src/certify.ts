@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Backend, Tensor, toInferoxError } from '@inferox/core';
-import { open, pack } from '@inferox/mlpkg';
+import { openPackage, packModel } from '@inferox/mlpkg';
 import { createOnnxBackend } from '@inferox/onnx-backend';
 import { type TfjsRuntime, createTfjsBackend } from '@inferox/tfjs-backend';
 
@@ -74,8 +74,8 @@ export async function certify(
   };
   try {
     const pkgDir = join(work, 'pkg');
-    await pack(fixtureDir, pkgDir, { name: 'tiny-bert-hf', ...(signal ? { signal } : {}) });
-    const pkg = await open(pkgDir, signal ? { signal } : {});
+    await packModel(fixtureDir, pkgDir, { name: 'tiny-bert-hf', ...(signal ? { signal } : {}) });
+    const pkg = await openPackage(pkgDir, signal ? { signal } : {});
     const feeds = () =>
       Object.fromEntries(
         Object.entries(reference.inputs).map(([name, rows]) => [name, Tensor.from('int64', rows.flat(), [rows.length, rows[0]!.length])]),

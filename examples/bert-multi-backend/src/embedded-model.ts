@@ -1,7 +1,7 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type VerifiedPackage, pack } from '@inferox/mlpkg';
+import { type VerifiedPackage, packModel } from '@inferox/mlpkg';
 import { loadBertBaseUncasedVocab } from './vocab';
 
 /** The embedded default model: the tiny random-weight BERT checkpoint in the repository's fixtures. */
@@ -18,7 +18,7 @@ export async function packEmbeddedModel(outDir: string, options: { signal?: Abor
     await writeFile(join(source, 'vocab.txt'), `${(await loadBertBaseUncasedVocab()).join('\n')}\n`);
     await writeFile(join(source, 'tokenizer_config.json'), `${JSON.stringify({ do_lower_case: true, model_max_length: 512, tokenizer_class: 'BertTokenizer' }, null, 2)}\n`);
     await mkdir(outDir, { recursive: true });
-    return await pack(source, outDir, { name: 'tiny-bert-hf', overwrite: true, ...(options.signal ? { signal: options.signal } : {}) });
+    return await packModel(source, outDir, { name: 'tiny-bert-hf', overwrite: true, ...(options.signal ? { signal: options.signal } : {}) });
   } finally {
     await rm(source, { recursive: true, force: true });
   }

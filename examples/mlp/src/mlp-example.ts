@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Backend, ErrorCode, InferoxError, Tensor, parseSafetensors, toInferoxError } from '@inferox/core';
 import { createEngine } from '@inferox/engine';
-import { loadIntoEngine, pack } from '@inferox/mlpkg';
+import { loadIntoEngine, packModel } from '@inferox/mlpkg';
 import { createOnnxBackend } from '@inferox/onnx-backend';
 import { createTfjsBackend } from '@inferox/tfjs-backend';
 import { referenceMlp, writeMlpCheckpoint } from './write-mlp-checkpoint';
@@ -67,7 +67,7 @@ export async function runMlpExample(options: MlpExampleOptions = {}): Promise<{ 
       const checkpoint = join(work, `${mlp.name}-checkpoint`);
       await writeMlpCheckpoint(checkpoint, { layerSizes: mlp.layerSizes }, mlp.seed);
       const pkg = join(work, `${mlp.name}.mlpkg`);
-      await pack(checkpoint, pkg, { name: mlp.name });
+      await packModel(checkpoint, pkg, { name: mlp.name });
       await loadIntoEngine(engine, pkg, { name: mlp.name, backends: ['onnx', 'tfjs'] });
       const weights = parseSafetensors(await readFile(join(checkpoint, 'model.safetensors')));
       const layers = mlp.layerSizes.slice(1).map((outSize, i) => {

@@ -13,7 +13,7 @@ export { listFiles } from './list-files';
 export type { ListFilesOptions, RepoFileEntry } from './list-files';
 export { resolveCacheDir } from './resolve-cache-dir';
 export { scanCache } from './scan-cache';
-export type { CachedFile, CachedRepo, CachedRevision, CacheScan } from './cache-scan';
+export type { CachedFile, CachedRepo, CachedRevision, CacheScan } from './cached-repo';
 export { deleteRevision } from './delete-revision';
 export { pruneCache } from './prune-cache';
 export type { PruneCacheOptions, PruneResult } from './prune-cache';

@@ -1,5 +1,5 @@
 import { InferoxError, throwIfAborted } from '@inferox/core';
-import type { CachedRepo } from './cache-scan';
+import type { CachedRepo } from './cached-repo';
 import { scanCache } from './scan-cache';
 import { removeRevisions } from './internal/remove-revisions';
 

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { throwIfAborted } from '@inferox/core';
-import type { CachedRepo, CacheScan } from './cache-scan';
+import type { CachedRepo, CacheScan } from './cached-repo';
 import { resolveCacheDir } from './resolve-cache-dir';
 import { scanRepo } from './internal/scan-repo';
 

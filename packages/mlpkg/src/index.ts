@@ -1,7 +1,7 @@
 /**
  * @packageDocumentation
- * A verified model package format (format version 1) that serves several backends: {@link pack} a Hugging Face
- * checkpoint, {@link verify} it, {@link open} it for serialisable load specs, {@link loadIntoEngine} on the
+ * A verified model package format (format version 1) that serves several backends: {@link packModel} a Hugging Face
+ * checkpoint, {@link verifyPackage} it, {@link openPackage} it for serialisable load specs, {@link loadIntoEngine} on the
  * backends chosen at load time. Depends on `@inferox/core` and `@inferox/hub-cache`.
  */
 export { MLPKG_FORMAT_VERSION } from './format-version';
@@ -9,14 +9,14 @@ export { ARCHITECTURE_FAMILIES, architectureFamilyOf } from './architecture-fami
 export type { ArchitectureFamily } from './architecture-family';
 export { packageFileSchema, packageMetadataSchema } from './package-metadata';
 export type { PackageFile, PackageMetadata } from './package-metadata';
-export { backendEntrySchema, backendVariantSchema, packageModelInfoSchema } from './model-info';
-export type { BackendEntry, BackendVariant, PackageModelInfo } from './model-info';
+export { backendEntrySchema, backendVariantSchema, packageModelInfoSchema } from './package-model-info';
+export type { BackendEntry, BackendVariant, PackageModelInfo } from './package-model-info';
 export type { BackendLoadSpecs, LoadSpec } from './load-spec';
-export { pack } from './pack';
-export type { PackOptions, PackProgress } from './pack';
-export { verify } from './verify';
-export type { VerifiedPackage } from './verify';
-export { open } from './open-package';
+export { packModel } from './pack-model';
+export type { PackOptions, PackProgress } from './pack-model';
+export { verifyPackage } from './verify-package';
+export type { VerifiedPackage } from './verify-package';
+export { openPackage } from './open-package';
 export type { OpenOptions, OpenedPackage } from './open-package';
 export { selectLoadSpec } from './select-load-spec';
 export { loadIntoEngine } from './load-into-engine';

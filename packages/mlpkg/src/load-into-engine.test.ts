@@ -7,7 +7,7 @@ import { createOnnxBackend } from '@inferox/onnx-backend';
 import { createTfjsBackend } from '@inferox/tfjs-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadIntoEngine, type EngineReplicaSpec } from './load-into-engine';
-import { open } from './open-package';
+import { openPackage } from './open-package';
 import { TINY_BERT, packTinyBert, removeTempDirs } from './test-support/temp-package';
 
 interface Reference {
@@ -76,7 +76,7 @@ describe('loadIntoEngine', () => {
   });
 
   it('declares in model_info.json the signature each backend reports when loading a variant', async () => {
-    const opened = await open(pkg, { verify: false });
+    const opened = await openPackage(pkg, { verify: false });
     const onnx = createOnnxBackend();
     try {
       for (const variant of opened.modelInfo.backends.onnx!.variants) {
@@ -120,7 +120,7 @@ describe('loadIntoEngine', () => {
       spec: { version: 2 },
     });
     expect(result).toBe(1);
-    const opened = await open(pkg, { verify: false });
+    const opened = await openPackage(pkg, { verify: false });
     expect(seen[0]).toEqual({
       name: 'bert',
       signal: controller.signal,

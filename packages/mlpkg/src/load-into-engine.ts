@@ -1,5 +1,5 @@
 import type { LoadModelOptions, ModelSource, SignalOptions } from '@inferox/core';
-import { open } from './open-package';
+import { openPackage } from './open-package';
 import { selectLoadSpec } from './select-load-spec';
 
 /** One replica as the engine's `load(name, { replicas })` takes it. */
@@ -48,7 +48,7 @@ export interface LoadIntoEngineOptions extends SignalOptions {
  */
 export async function loadIntoEngine<R>(engine: EngineLoader<R>, dir: string, options: LoadIntoEngineOptions): Promise<R> {
   const { signal } = options;
-  const pkg = await open(dir, { verify: options.verify ?? true, ...(signal ? { signal } : {}) });
+  const pkg = await openPackage(dir, { verify: options.verify ?? true, ...(signal ? { signal } : {}) });
   const choices = options.backends ?? pkg.modelInfo.supported_backends;
   const replicas = choices.map((choice): EngineReplicaSpec => {
     const { backend, variant, options: extra } = typeof choice === 'string' ? { backend: choice, variant: undefined, options: undefined } : choice;

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { isInferoxError } from '@inferox/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { open } from './open-package';
+import { openPackage } from './open-package';
 import { selectLoadSpec } from './select-load-spec';
 import { copyPackage, packTinyBert, removeTempDirs, tempDir, writeTinyCheckpoint } from './test-support/temp-package';
-import { pack } from './pack';
-import { verify } from './verify';
+import { packModel } from './pack-model';
+import { verifyPackage } from './verify-package';
 
 let bert: string;
 let small: string;
@@ -16,13 +16,13 @@ beforeAll(async () => {
   bert = await packTinyBert();
   const parent = await tempDir();
   small = join(parent, 'small.mlpkg');
-  await pack(await writeTinyCheckpoint(join(parent, 'src'), 'bert', { vocab_size: 10 }), small, { name: 'small' });
+  await packModel(await writeTinyCheckpoint(join(parent, 'src'), 'bert', { vocab_size: 10 }), small, { name: 'small' });
 });
 afterAll(removeTempDirs);
 
 describe('open', () => {
   it('returns serialisable load specs per backend and variant when the package verifies', async () => {
-    const pkg = await open(bert);
+    const pkg = await openPackage(bert);
     expect(pkg.verified).toBe(true);
     expect(pkg.backends.onnx).toEqual({
       default: { backend: 'onnx', variant: 'graph', source: { path: join(pkg.dir, 'backends/onnx/model.onnx'), format: 'onnx' }, options: { name: 'tiny-bert' } },
@@ -42,27 +42,27 @@ describe('open', () => {
     const bytes = await readFile(file);
     bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
     await writeFile(file, bytes);
-    await expect(open(copy, { verify: false })).resolves.toMatchObject({ verified: false });
-    await expect(open(copy)).rejects.toThrow(/weights\/model\.safetensors: sha256/);
+    await expect(openPackage(copy, { verify: false })).resolves.toMatchObject({ verified: false });
+    await expect(openPackage(copy)).rejects.toThrow(/weights\/model\.safetensors: sha256/);
     await writeFile(file, bytes.subarray(1));
-    await expect(open(copy, { verify: false })).rejects.toThrow(/weights\/model\.safetensors: has \d+ bytes, metadata\.json says/);
+    await expect(openPackage(copy, { verify: false })).rejects.toThrow(/weights\/model\.safetensors: has \d+ bytes, metadata\.json says/);
     await rm(file);
     const outside = join(await tempDir(), 'w.safetensors');
     await writeFile(outside, bytes);
     await symlink(outside, file);
-    await expect(open(copy, { verify: false })).rejects.toThrow(/weights\/model\.safetensors: resolves outside the package/);
+    await expect(openPackage(copy, { verify: false })).rejects.toThrow(/weights\/model\.safetensors: resolves outside the package/);
   });
 });
 
 describe('selectLoadSpec', () => {
   it('returns the default or the named variant when the package offers it', async () => {
-    const pkg = await open(bert, { verify: false });
+    const pkg = await openPackage(bert, { verify: false });
     expect(selectLoadSpec(pkg, 'onnx').variant).toBe('graph');
     expect(selectLoadSpec(pkg, 'onnx', 'weights').source.format).toBe('hf-checkpoint');
   });
 
   it('names the backend or variant and the choices when the package does not offer it', async () => {
-    const pkg = await open(bert, { verify: false });
+    const pkg = await openPackage(bert, { verify: false });
     expect(() => selectLoadSpec(pkg, 'webgpu')).toThrow('does not support backend "webgpu" (supported: onnx, tfjs)');
     expect(() => selectLoadSpec(pkg, 'toString')).toThrow('does not support backend "toString"');
     expect(() => selectLoadSpec(pkg, 'tfjs', 'graph')).toThrow('has no variant "graph" for backend tfjs (variants: weights)');
@@ -93,7 +93,7 @@ const nastyPath = fc.constantFrom('../x', '/etc/passwd', 'a\\b', 'C:/x', '', '.'
 const replacement = fc.oneof(fc.jsonValue(), nastyPath, fc.constant(undefined), fc.integer({ min: -5, max: 5 }), fc.constant(1e308));
 
 async function settlesTyped(dir: string): Promise<void> {
-  for (const run of [() => verify(dir), () => open(dir, { verify: false }), () => open(dir)]) {
+  for (const run of [() => verifyPackage(dir), () => openPackage(dir, { verify: false }), () => openPackage(dir)]) {
     try {
       await run();
     } catch (error) {

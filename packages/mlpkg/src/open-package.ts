@@ -3,13 +3,13 @@ import type { SignalOptions } from '@inferox/core';
 import { guardAbort } from './internal/guard-abort';
 import { readPackage } from './internal/read-package';
 import type { BackendLoadSpecs, LoadSpec } from './load-spec';
-import type { PackageModelInfo } from './model-info';
+import type { PackageModelInfo } from './package-model-info';
 import type { PackageMetadata } from './package-metadata';
 
-/** Options for {@link open}. */
+/** Options for {@link openPackage}. */
 export interface OpenOptions extends SignalOptions {
   /**
-   * Hash every file and refuse unlisted files first (as {@link verify}). When false, manifests, paths, presence
+   * Hash every file and refuse unlisted files first (as {@link verifyPackage}). When false, manifests, paths, presence
    * and sizes are still checked. @defaultValue true
    */
   readonly verify?: boolean;
@@ -35,11 +35,11 @@ export interface OpenedPackage {
  * @throws InferoxError `PACKAGE_INVALID` naming every bad path; `CANCELLED` on abort.
  * @example
  * ```ts
- * const pkg = await open('./tiny-bert.mlpkg');
+ * const pkg = await openPackage('./tiny-bert.mlpkg');
  * const handle = await onnx.loadModel(pkg.backends.onnx.variants.weights.source);
  * ```
  */
-export async function open(dir: string, options: OpenOptions = {}): Promise<OpenedPackage> {
+export async function openPackage(dir: string, options: OpenOptions = {}): Promise<OpenedPackage> {
   const { signal, verify = true } = options;
   const read = await guardAbort(() => readPackage(dir, verify, signal), signal, `open ${dir}`, 'PACKAGE_INVALID');
   const backends: Record<string, BackendLoadSpecs> = {};

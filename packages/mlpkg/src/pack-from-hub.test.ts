@@ -5,7 +5,7 @@ import { startTestHub, type TestHub } from '@inferox/hub-cache/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packFromHub } from './pack-from-hub';
 import { TINY_BERT, removeTempDirs, tempDir } from './test-support/temp-package';
-import { verify } from './verify';
+import { verifyPackage } from './verify-package';
 
 const MAIN = '1'.repeat(40);
 const TAG = '2'.repeat(40);
@@ -44,7 +44,7 @@ describe('packFromHub', () => {
     expect(result.metadata.name).toBe('acme/tiny-bert');
     expect(result.modelInfo.backends.onnx!.variants.map((v) => v.name)).toEqual(['graph', 'weights']);
     expect(result.modelInfo.tokenizer).toEqual({ files: ['tokenizer/vocab.txt'] });
-    expect((await verify(out)).metadata.files.map((f) => f.path)).toEqual([
+    expect((await verifyPackage(out)).metadata.files.map((f) => f.path)).toEqual([
       'backends/onnx/model.onnx',
       'model_info.json',
       'tokenizer/vocab.txt',

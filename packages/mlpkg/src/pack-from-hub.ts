@@ -3,8 +3,8 @@ import { throwIfAborted } from '@inferox/core';
 import { snapshotDownload, type HubOptions } from '@inferox/hub-cache';
 import { guardAbort } from './internal/guard-abort';
 import { TOKENIZER_FILES } from './internal/scan-checkpoint';
-import { pack, type PackOptions } from './pack';
-import type { VerifiedPackage } from './verify';
+import { packModel, type PackOptions } from './pack-model';
+import type { VerifiedPackage } from './verify-package';
 
 /** The repo files {@link packFromHub} downloads by default: everything pack reads, nothing else. */
 export const PACK_FROM_HUB_FILES: readonly string[] = [
@@ -66,7 +66,7 @@ export async function packFromHub(repoId: string, outDir: string, options: PackF
   );
   throwIfAborted(signal, 'pack from hub');
   const { revision: _revision, token: _token, allow: _allow, hub: _hub, ...packOptions } = options;
-  return pack(snapshot, outDir, {
+  return packModel(snapshot, outDir, {
     ...packOptions,
     name: options.name ?? repoId,
     source: { repo_id: repoId, revision, commit: basename(snapshot) },

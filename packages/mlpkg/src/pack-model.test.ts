@@ -7,8 +7,8 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { serializeSafetensors } from '@inferox/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pack } from './pack';
-import { verify } from './verify';
+import { packModel } from './pack-model';
+import { verifyPackage } from './verify-package';
 import { externalInitializer, onnxModel, valueInfo } from './test-support/onnx-proto';
 import { TINY_BERT, removeTempDirs, tempDir, writeTinyCheckpoint } from './test-support/temp-package';
 import { expectInferoxError } from '@inferox/core/testing';
@@ -23,7 +23,7 @@ describe('pack', () => {
   it('lays out tiny-bert with both onnx variants and tfjs when packing the fixture', async () => {
     const out = join(await tempDir(), 'tiny-bert.mlpkg');
     const createdAt = new Date('2026-01-02T03:04:05.000Z');
-    const result = await pack(TINY_BERT, out, {
+    const result = await packModel(TINY_BERT, out, {
       name: 'tiny-bert',
       version: '2.1.0',
       createdAt,
@@ -65,13 +65,13 @@ describe('pack', () => {
     expect(info.backends.onnx!.variants[0]!.signature?.outputs[0]).toEqual({ name: 'last_hidden_state', dtype: 'float32', shape: ['batch', 'sequence', 64] });
     // 2,090,560 float32 parameters in model.safetensors.
     expect(info.memory_estimate).toEqual({ parameters: 2_090_560, weights_bytes: 8_362_240, dtype: 'F32', estimated_bytes: 10_452_800 });
-    expect(await verify(out)).toMatchObject({ metadata: { name: 'tiny-bert' } });
+    expect(await verifyPackage(out)).toMatchObject({ metadata: { name: 'tiny-bert' } });
   });
 
   it('refuses an existing outDir when overwrite is not set, leaving it untouched', async () => {
     const out = await tempDir();
     await writeFile(join(out, 'keep.txt'), 'mine');
-    const error = await expectInferoxError(pack(TINY_BERT, out), 'INVALID_INPUT');
+    const error = await expectInferoxError(packModel(TINY_BERT, out), 'INVALID_INPUT');
     expect(error.message).toContain(`outDir ${out} already exists`);
     expect(await readdir(out)).toEqual(['keep.txt']);
   });
@@ -79,22 +79,22 @@ describe('pack', () => {
   it('refuses to overwrite a folder that is not a package even when overwrite is set', async () => {
     const out = await tempDir();
     await writeFile(join(out, 'keep.txt'), 'mine');
-    const error = await expectInferoxError(pack(TINY_BERT, out, { overwrite: true }), 'INVALID_INPUT');
+    const error = await expectInferoxError(packModel(TINY_BERT, out, { overwrite: true }), 'INVALID_INPUT');
     expect(error.message).toContain('is not a package');
   });
 
   it('replaces a package when overwrite is set, leaving no temp folder behind', async () => {
     const parent = await tempDir();
     const out = join(parent, 'pkg');
-    await pack(await writeTinyCheckpoint(join(parent, 'mlp')), out, { name: 'first' });
-    await pack(await writeTinyCheckpoint(join(parent, 'mlp')), out, { name: 'second', overwrite: true });
-    expect((await verify(out)).metadata.name).toBe('second');
+    await packModel(await writeTinyCheckpoint(join(parent, 'mlp')), out, { name: 'first' });
+    await packModel(await writeTinyCheckpoint(join(parent, 'mlp')), out, { name: 'second', overwrite: true });
+    expect((await verifyPackage(out)).metadata.name).toBe('second');
     expect((await readdir(parent)).sort()).toEqual(['mlp', 'pkg']);
   });
 
   it('packs an inferox-mlp checkpoint for both weight builders with family unknown', async () => {
     const parent = await tempDir();
-    const { modelInfo, metadata } = await pack(await writeTinyCheckpoint(join(parent, 'mlp')), join(parent, 'pkg'));
+    const { modelInfo, metadata } = await packModel(await writeTinyCheckpoint(join(parent, 'mlp')), join(parent, 'pkg'));
     expect(metadata.name).toBe('mlp');
     expect(modelInfo).toMatchObject({ model_type: 'inferox-mlp', architecture_family: 'unknown', supported_backends: ['onnx', 'tfjs'], hidden_size: 4 });
     expect(modelInfo.backends.onnx!.variants[0]).toMatchObject({ name: 'weights', signature: null });
@@ -103,9 +103,9 @@ describe('pack', () => {
 
   it('leaves out backends that cannot serve an unknown model_type', async () => {
     const parent = await tempDir();
-    const { modelInfo } = await pack(await writeTinyCheckpoint(join(parent, 'src'), 'my-model'), join(parent, 'pkg'));
+    const { modelInfo } = await packModel(await writeTinyCheckpoint(join(parent, 'src'), 'my-model'), join(parent, 'pkg'));
     expect(modelInfo).toMatchObject({ architecture_family: 'unknown', supported_backends: [], backends: {} });
-    await expect(verify(join(parent, 'pkg'))).resolves.toBeDefined();
+    await expect(verifyPackage(join(parent, 'pkg'))).resolves.toBeDefined();
   });
 
   it('serves only the onnx graph when the model_type is unknown but an ONNX file is present', async () => {
@@ -115,11 +115,11 @@ describe('pack', () => {
     await writeFile(join(src, 'config.json'), JSON.stringify({ model_type: 'gpt2', n_embd: 8, n_layer: 3 }));
     await writeFile(join(src, 'onnx', 'model.onnx'), onnxModel(externalInitializer('w', 'model.onnx_data'), valueInfo(11, 'x', 1, [4]), valueInfo(12, 'y', 1, [4])));
     await writeFile(join(src, 'onnx', 'model.onnx_data'), new Uint8Array(16));
-    const { modelInfo } = await pack(src, join(parent, 'pkg'));
+    const { modelInfo } = await packModel(src, join(parent, 'pkg'));
     expect(modelInfo).toMatchObject({ architecture_family: 'decoder-only', supported_backends: ['onnx'], hidden_size: 8, num_layers: 3, vocab_size: null });
     expect(modelInfo.backends.onnx!.variants[0]!.files).toEqual(['backends/onnx/model.onnx', 'backends/onnx/model.onnx_data']);
     expect(modelInfo.memory_estimate.parameters).toBeNull();
-    await expect(verify(join(parent, 'pkg'))).resolves.toBeDefined();
+    await expect(verifyPackage(join(parent, 'pkg'))).resolves.toBeDefined();
   });
 
   it('refuses an ONNX external data location that leaves the checkpoint, naming it', async () => {
@@ -128,7 +128,7 @@ describe('pack', () => {
     await mkdir(src);
     await writeFile(join(src, 'config.json'), JSON.stringify({ model_type: 'gpt2' }));
     await writeFile(join(src, 'model.onnx'), onnxModel(externalInitializer('w', '../secret.bin')));
-    const error = await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID');
+    const error = await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID');
     expect(error.message).toContain('model.onnx names "../secret.bin": path contains ".."');
   });
 
@@ -138,7 +138,7 @@ describe('pack', () => {
     await mkdir(src);
     await writeFile(join(src, 'config.json'), JSON.stringify({ model_type: 'gpt2' }));
     await writeFile(join(src, 'model.onnx'), Uint8Array.of(0x3a, 0x10, 1));
-    const error = await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID');
+    const error = await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID');
     expect(error.message).toContain('model.onnx is not a valid ONNX model');
   });
 
@@ -156,7 +156,7 @@ describe('pack', () => {
     );
     await writeFile(join(src, 'vocab.txt'), '[PAD]\n');
     await writeFile(join(src, 'tokenizer_config.json'), '{}');
-    const { modelInfo } = await pack(src, join(parent, 'pkg'));
+    const { modelInfo } = await packModel(src, join(parent, 'pkg'));
     expect(modelInfo.backends.tfjs!.variants[0]!.files).toEqual([
       'weights/config.json',
       'weights/model-00001-of-00002.safetensors',
@@ -165,7 +165,7 @@ describe('pack', () => {
     ]);
     expect(modelInfo.memory_estimate).toMatchObject({ parameters: 4, weights_bytes: 8, dtype: 'F16' });
     expect(modelInfo.tokenizer).toEqual({ files: ['tokenizer/tokenizer_config.json', 'tokenizer/vocab.txt'] });
-    await expect(verify(join(parent, 'pkg'))).resolves.toBeDefined();
+    await expect(verifyPackage(join(parent, 'pkg'))).resolves.toBeDefined();
   });
 
   it('refuses a safetensors index naming a missing shard or an unsafe one, and a bad index', async () => {
@@ -174,11 +174,11 @@ describe('pack', () => {
     await mkdir(src);
     await writeFile(join(src, 'config.json'), JSON.stringify({ model_type: 'bert' }));
     await writeFile(join(src, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { a: 'missing.safetensors' } }));
-    expect((await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('names missing.safetensors, which is missing or not a file');
+    expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('names missing.safetensors, which is missing or not a file');
     await writeFile(join(src, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { a: '/etc/passwd' } }));
-    expect((await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('"/etc/passwd": path is absolute');
+    expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('"/etc/passwd": path is absolute');
     await writeFile(join(src, 'model.safetensors.index.json'), JSON.stringify({ weights: [] }));
-    expect((await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('model.safetensors.index.json has no weight_map');
+    expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('model.safetensors.index.json has no weight_map');
     expect(existsSync(join(parent, 'pkg'))).toBe(false);
   });
 
@@ -187,7 +187,7 @@ describe('pack', () => {
     const src = join(parent, 'src');
     await writeTinyCheckpoint(src);
     await writeFile(join(src, 'model.safetensors'), Uint8Array.of(0xff, 0xff, 0, 0, 0, 0, 0, 0, 1));
-    const error = await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID');
+    const error = await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID');
     expect(error.message).toContain('model.safetensors: invalid safetensors header');
     const header = (text: string): Uint8Array => {
       const body = new TextEncoder().encode(text);
@@ -203,7 +203,7 @@ describe('pack', () => {
       ['{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}}', 'tensor w has bad data_offsets'],
     ] as const) {
       await writeFile(join(src, 'model.safetensors'), header(text));
-      expect((await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain(why);
+      expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain(why);
     }
   });
 
@@ -214,36 +214,36 @@ describe('pack', () => {
     await writeFile(join(src, 'config.json'), JSON.stringify({ model_type: 'vit' }));
     await writeFile(join(src, 'tfjs', 'model.json'), JSON.stringify({ format: 'graph-model', weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: [] }] }));
     await writeFile(join(src, 'tfjs', 'group1-shard1of1.bin'), new Uint8Array(32));
-    const { modelInfo } = await pack(src, join(parent, 'pkg'));
+    const { modelInfo } = await packModel(src, join(parent, 'pkg'));
     expect(modelInfo).toMatchObject({ architecture_family: 'vision', supported_backends: ['tfjs'] });
     expect(modelInfo.backends.tfjs!.variants).toEqual([
       { name: 'graph', format: 'tfjs-graph', path: 'backends/tfjs', files: ['backends/tfjs/model.json', 'backends/tfjs/group1-shard1of1.bin'], signature: null },
     ]);
     expect(modelInfo.memory_estimate.weights_bytes).toBe(32);
     await writeFile(join(src, 'tfjs', 'model.json'), JSON.stringify({ format: 'layers-model' }));
-    const layers = await pack(src, join(parent, 'layers'));
+    const layers = await packModel(src, join(parent, 'layers'));
     expect(layers.modelInfo.backends.tfjs!.variants[0]!.format).toBe('tfjs-layers');
     await writeFile(join(src, 'tfjs', 'model.json'), JSON.stringify({ weightsManifest: 'nope' }));
-    expect((await expectInferoxError(pack(src, join(parent, 'bad')), 'PACKAGE_INVALID')).message).toContain('tfjs/model.json is not a TF.js model.json');
+    expect((await expectInferoxError(packModel(src, join(parent, 'bad')), 'PACKAGE_INVALID')).message).toContain('tfjs/model.json is not a TF.js model.json');
   });
 
   it('names config.json when it is missing or has no model_type, and refuses a checkpoint without weights', async () => {
     const parent = await tempDir();
     const src = join(parent, 'src');
     await mkdir(src);
-    expect((await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('config.json is missing');
+    expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('config.json is missing');
     await writeFile(join(src, 'config.json'), JSON.stringify({ hidden_size: 3 }));
-    expect((await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('config.json has no model_type');
+    expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('config.json has no model_type');
     await writeFile(join(src, 'config.json'), JSON.stringify({ model_type: 'bert' }));
-    expect((await expectInferoxError(pack(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('has no model.safetensors');
-    expect((await expectInferoxError(pack(join(parent, 'nope'), join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('does not exist');
+    expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('has no model.safetensors');
+    expect((await expectInferoxError(packModel(join(parent, 'nope'), join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('does not exist');
   });
 
   it('fails with PACKAGE_INVALID naming the source file and the system error code when a source file cannot be read', async () => {
     const parent = await tempDir();
     const src = await writeTinyCheckpoint(join(parent, 'src'));
     const error = await expectInferoxError(
-      pack(src, join(parent, 'pkg'), {
+      packModel(src, join(parent, 'pkg'), {
         // The checkpoint vanishes after it was scanned: the copy of its first file fails on the source side.
         onProgress: async (event) => {
           if (event.kind === 'temp-created') await rm(src, { recursive: true });
@@ -262,7 +262,7 @@ describe('pack', () => {
     const src = await writeTinyCheckpoint(join(parent, 'src'));
     await writeFile(join(parent, 'file'), 'not a folder');
     const out = join(parent, 'file', 'pkg');
-    const error = await expectInferoxError(pack(src, out), 'INVALID_INPUT');
+    const error = await expectInferoxError(packModel(src, out), 'INVALID_INPUT');
     expect(error.message).toContain(out);
     expect(error.message).toMatch(/ENOTDIR|EEXIST/);
     expect((error.cause as NodeJS.ErrnoException).code).toMatch(/ENOTDIR|EEXIST/);
@@ -273,7 +273,7 @@ describe('pack', () => {
     const src = await writeTinyCheckpoint(join(parent, 'src'));
     const out = join(parent, 'pkg');
     const error = await expectInferoxError(
-      pack(src, out, {
+      packModel(src, out, {
         onProgress: async (event) => {
           if (event.kind !== 'temp-created') return;
           // Another program replaces the temp folder with a file: nothing can be written into it any more.
@@ -294,7 +294,7 @@ describe('pack', () => {
     const controller = new AbortController();
     const seen: string[] = [];
     const error = await expectInferoxError(
-      pack(TINY_BERT, join(parent, 'pkg'), {
+      packModel(TINY_BERT, join(parent, 'pkg'), {
         signal: controller.signal,
         onProgress: (event) => {
           seen.push(event.kind);
@@ -312,7 +312,7 @@ describe('pack', () => {
     const parent = await tempDir();
     const out = join(parent, 'pkg');
     const packageRoot = resolve(import.meta.dirname, '..');
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', 'test-support/pack-child.mjs', TINY_BERT, out], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', 'src/test-support/pack-child.ts', TINY_BERT, out], {
       cwd: packageRoot,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -329,7 +329,7 @@ describe('pack', () => {
     expect([code, signal]).toEqual([null, 'SIGKILL']);
     expect(existsSync(out)).toBe(false);
     // A later pack to the same outDir is not disturbed by the abandoned temp folder.
-    await pack(TINY_BERT, out);
-    await expect(verify(out)).resolves.toBeDefined();
+    await packModel(TINY_BERT, out);
+    await expect(verifyPackage(out)).resolves.toBeDefined();
   });
 });

@@ -13,15 +13,15 @@ import { sha256File } from './internal/sha256-file';
 import { ProblemList } from './internal/problems';
 import { walkPackage } from './internal/walk-package';
 import type { PackageMetadata } from './package-metadata';
-import type { VerifiedPackage } from './verify';
+import type { VerifiedPackage } from './verify-package';
 
-/** A step of {@link pack}, reported to `onProgress`. */
+/** A step of {@link packModel}, reported to `onProgress`. */
 export type PackProgress =
   | { readonly kind: 'temp-created'; readonly tempDir: string }
   | { readonly kind: 'file-copied'; readonly path: string }
   | { readonly kind: 'renamed'; readonly dir: string };
 
-/** Options for {@link pack}. */
+/** Options for {@link packModel}. */
 export interface PackOptions extends SignalOptions {
   /** The package name. @defaultValue the source folder's name */
   readonly name?: string;
@@ -82,10 +82,10 @@ function json(value: unknown): string {
  * created or written: the message names it and the system error code, `cause` is the system error), `CANCELLED`.
  * @example
  * ```ts
- * await pack('./tiny-bert-hf', './tiny-bert.mlpkg', { name: 'tiny-bert', version: '1.0.0' });
+ * await packModel('./tiny-bert-hf', './tiny-bert.mlpkg', { name: 'tiny-bert', version: '1.0.0' });
  * ```
  */
-export async function pack(sourceDir: string, outDir: string, options: PackOptions = {}): Promise<VerifiedPackage> {
+export async function packModel(sourceDir: string, outDir: string, options: PackOptions = {}): Promise<VerifiedPackage> {
   const { signal, logger = noopLogger } = options;
   const target = resolve(outDir);
   return guardAbort(

@@ -1,10 +1,10 @@
 import type { SignalOptions } from '@inferox/core';
 import { guardAbort } from './internal/guard-abort';
 import { readPackage } from './internal/read-package';
-import type { PackageModelInfo } from './model-info';
+import type { PackageModelInfo } from './package-model-info';
 import type { PackageMetadata } from './package-metadata';
 
-/** A package that passed {@link verify}. */
+/** A package that passed {@link verifyPackage}. */
 export interface VerifiedPackage {
   /** The package folder, resolved (real path). */
   readonly dir: string;
@@ -23,10 +23,10 @@ export interface VerifiedPackage {
  * `{ path, problem }[]`), including a format version newer than this library reads; `CANCELLED` on abort.
  * @example
  * ```ts
- * const { metadata } = await verify('./packages/tiny-bert');
+ * const { metadata } = await verifyPackage('./packages/tiny-bert');
  * ```
  */
-export async function verify(dir: string, options: SignalOptions = {}): Promise<VerifiedPackage> {
+export async function verifyPackage(dir: string, options: SignalOptions = {}): Promise<VerifiedPackage> {
   const { signal } = options;
   const read = await guardAbort(() => readPackage(dir, true, signal), signal, `verify ${dir}`, 'PACKAGE_INVALID');
   return { dir: read.root, metadata: read.metadata, modelInfo: read.modelInfo };

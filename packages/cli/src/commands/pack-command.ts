@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { type VerifiedPackage, pack, packFromHub } from '@inferox/mlpkg';
+import { type VerifiedPackage, packFromHub, packModel } from '@inferox/mlpkg';
 import type { CliIO } from '../cli-io';
 import { formatSize } from '../internal/parse-size';
 
@@ -16,7 +16,7 @@ export async function packCommand(io: CliIO, source: string, flags: PackFlags): 
   const local = await stat(source).then((s) => s.isDirectory()).catch(() => false);
   const options = { ...(flags.overwrite ? { overwrite: true } : {}), ...(flags.name ? { name: flags.name } : {}) };
   const result: VerifiedPackage = local
-    ? await pack(source, flags.output, options)
+    ? await packModel(source, flags.output, options)
     : await packFromHub(source, flags.output, { ...options, ...(flags.revision ? { revision: flags.revision } : {}) });
   const bytes = result.metadata.files.reduce((n, f) => n + f.size, 0);
   io.stdout(`packed ${result.metadata.name} → ${flags.output} (${result.metadata.files.length} files, ${formatSize(bytes)})\n`);

@@ -1,6 +1,6 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CachedRepo } from '../cache-scan';
+import type { CachedRepo } from '../cached-repo';
 
 /**
  * Removes the given revisions of a scanned repo: their snapshot folders, the refs pointing at them, their

@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { CachedFile, CachedRepo, CachedRevision } from '../cache-scan';
+import type { CachedFile, CachedRepo, CachedRevision } from '../cached-repo';
 import type { RepoType } from '../repo-ref';
 
 const TYPES: Readonly<Record<string, RepoType>> = { models: 'model', datasets: 'dataset', spaces: 'space' };

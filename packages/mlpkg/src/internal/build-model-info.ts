@@ -1,5 +1,5 @@
 import { architectureFamilyOf } from '../architecture-family';
-import type { BackendEntry, BackendVariant, PackageModelInfo } from '../model-info';
+import type { BackendEntry, BackendVariant, PackageModelInfo } from '../package-model-info';
 import type { CheckpointPlan } from './scan-checkpoint';
 import { WEIGHT_ARCHITECTURES, weightBackends } from './weight-architectures';
 

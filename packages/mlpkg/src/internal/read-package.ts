@@ -2,7 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ErrorCode, InferoxError, throwIfAborted } from '@inferox/core';
 import { MLPKG_FORMAT_VERSION } from '../format-version';
-import { packageModelInfoSchema, type PackageModelInfo } from '../model-info';
+import { packageModelInfoSchema, type PackageModelInfo } from '../package-model-info';
 import { packageMetadataSchema, type PackageMetadata } from '../package-metadata';
 import { isUnder, pathProblem } from './package-path';
 import { ProblemList, invalidPackage } from './problems';

@@ -7,7 +7,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { serializeSafetensors } from '@inferox/core';
-import { pack } from '../pack';
+import { packModel } from '../pack-model';
 
 /** The real tiny BERT checkpoint. */
 export const TINY_BERT = resolve(import.meta.dirname, '../../../../fixtures/tiny-bert-hf');
@@ -30,7 +30,7 @@ export async function removeTempDirs(): Promise<void> {
 /** Packs the tiny BERT fixture into a new temp folder. @returns the package folder. */
 export async function packTinyBert(): Promise<string> {
   const out = join(await tempDir(), 'tiny-bert.mlpkg');
-  await pack(TINY_BERT, out, { name: 'tiny-bert', version: '1.0.0' });
+  await packModel(TINY_BERT, out, { name: 'tiny-bert', version: '1.0.0' });
   return out;
 }
 
