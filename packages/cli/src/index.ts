@@ -7,5 +7,3 @@ export { ExitCode, runCli } from './program';
 export type { Action } from './program';
 export type { CliIO } from './cli-io';
 export { processIO } from './cli-io';
-export { buildInferResponse, parseInferRequest } from './v2-protocol';
-export type { ParsedRequest, V2InferRequest, V2InferResponse } from './v2-protocol';

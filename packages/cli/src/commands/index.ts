@@ -21,6 +21,9 @@ export function registerCommands(program: Command, wrap: Wrap): void {
     .option('--providers <list>', 'onnx execution providers in preference order, e.g. cuda,cpu', csv)
     .requiredOption('--inputs <file|->', 'v2 request body: a file, or - for stdin')
     .option('--output <file>', 'write the v2 response here instead of stdout')
+    .option('--max-elements <n>', 'most tensor elements in the request (default 1048576)')
+    .option('--max-request-size <size>', 'largest request body (default 64MiB)')
+    .option('--max-output-size <size>', 'largest response body, counted before it is written (default 64MiB)')
     .action(wrap((io, model: string, flags: Parameters<typeof runCommand>[2]) => runCommand(io, model, flags)));
 
   program
