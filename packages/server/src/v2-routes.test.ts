@@ -11,7 +11,7 @@ const feeds = () => Object.fromEntries(names.map((n) => [n, Tensor.from('int64',
 
 let ctx: Awaited<ReturnType<typeof startTestServer>>;
 beforeAll(async () => {
-  ctx = await startTestServer([{ name: 'bert', source: join(FIXTURES, 'tiny-bert-hf'), task: 'tensor', backends: ['onnx'] }]);
+  ctx = await startTestServer([{ name: 'bert', source: join(FIXTURES, 'tiny-bert-hf/model.onnx'), task: 'tensor', backends: ['onnx'] }]);
 });
 afterAll(async () => ctx?.server.close());
 
