@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, InferoxError, type Logger, type TensorMap, abortError, noopLogger } from '@inferox/core';
 import { type InferResult, PRIORITIES, type Priority } from '@inferox/engine';
-import type { ClassifyOptions, EmbedOptions, EmbedResult, LabelScore, RerankOptions, RerankResult } from '@inferox/text';
+import type { ClassifyOptions, EmbedOptions, EmbedResult, LabelScore, RerankOptions, RerankResult, TokenInfo, TokenizeOptions } from '@inferox/text';
 import type { Registry } from 'prom-client';
 import { Redis } from 'ioredis';
 import { type ClientLane, type JobOutcome, openLane } from './internal/client-lane';
@@ -70,6 +70,8 @@ export interface QueueClient extends AsyncDisposable {
   classify(model: string, inputs: readonly (string | readonly [string, string])[], options?: Omit<ClassifyOptions, 'signal' | 'priority' | 'timeoutMs'> & QueueRequestOptions): Promise<LabelScore[][]>;
   /** Reranks passages on a worker. @throws InferoxError as {@link QueueClient.infer}. */
   rerank(model: string, query: string, passages: readonly string[], options?: Omit<RerankOptions, 'signal' | 'priority' | 'timeoutMs'> & QueueRequestOptions): Promise<RerankResult[]>;
+  /** Tokenizes texts with a worker's tokenizer for text model `model`. @throws InferoxError as {@link QueueClient.infer}. */
+  tokenize(model: string, inputs: readonly string[], options?: Omit<TokenizeOptions, 'signal'> & QueueRequestOptions): Promise<TokenInfo[][]>;
   /** The models live workers announce. */
   models(): Promise<QueueModel[]>;
   /** Queue depth per model, live workers and the wait times this client saw. */
@@ -198,6 +200,8 @@ export function createQueueClient(options: QueueClientOptions): QueueClient {
       const done = (): void => { for (const c of cleanups) c(); };
       pending.set(id, { model: data.model, lane: l, addedAt: Date.now(), resolve: (r) => { done(); resolve(r); }, reject: (e) => { done(); reject(e); } });
     });
+    // It may settle (timeout, abort) while the add below is still under way; it is awaited after that.
+    answer.catch(() => undefined);
     const giveUp = (error: InferoxError, remove: boolean): void => {
       const entry = pending.get(id);
       if (!entry) return;
@@ -296,6 +300,10 @@ export function createQueueClient(options: QueueClientOptions): QueueClient {
     rerank: (model, query, passages, options = {}) => record(String(model), (async () => {
       const r = await submit({ ...base(model, options), kind: 'rerank', query, passages, options: split(options) }, options);
       return (r as { value: RerankResult[] }).value;
+    })()),
+    tokenize: (model, inputs, options = {}) => record(String(model), (async () => {
+      const r = await submit({ ...base(model, options), kind: 'tokenize', inputs, options: split(options) }, options);
+      return (r as { value: TokenInfo[][] }).value;
     })()),
     models: async () => {
       const byName = new Map<string, QueueModel>();

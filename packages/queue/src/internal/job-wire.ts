@@ -47,8 +47,15 @@ export interface RerankJobData extends JobCommon {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
+/** A tokenize job (no model run: the worker's tokenizer only). */
+export interface TokenizeJobData extends JobCommon {
+  readonly kind: 'tokenize';
+  readonly inputs: readonly string[];
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
 /** Any job. */
-export type QueueJobData = InferJobData | EmbedJobData | ClassifyJobData | RerankJobData;
+export type QueueJobData = InferJobData | EmbedJobData | ClassifyJobData | RerankJobData | TokenizeJobData;
 
 /** Where and how a job ran (added to every result). */
 export interface JobRunFacts {
@@ -84,9 +91,9 @@ export interface EmbedJobResult extends JobRunFacts {
   readonly tokens: number;
 }
 
-/** A worker's answer to a `classify` or `rerank` job (small JSON). */
+/** A worker's answer to a `classify`, `rerank` or `tokenize` job (small JSON). */
 export interface JsonJobResult extends JobRunFacts {
-  readonly kind: 'classify' | 'rerank';
+  readonly kind: 'classify' | 'rerank' | 'tokenize';
   readonly value: unknown;
 }
 

@@ -62,6 +62,8 @@ export async function runJob(context: RunJobContext): Promise<Answer> {
       return { kind: 'classify', value: await textModel(context).classify(data.inputs, { ...data.options, ...limits }) };
     case 'rerank':
       return { kind: 'rerank', value: await textModel(context).rerank(data.query, data.passages, { ...data.options, ...limits }) };
+    case 'tokenize':
+      return { kind: 'tokenize', value: await textModel(context).tokenize(data.inputs, { ...data.options, ...(signal ? { signal } : {}) }) };
     default:
       throw new InferoxError(ErrorCode.INVALID_INPUT, `${context.what} has unknown kind ${JSON.stringify(String((data as { kind?: unknown }).kind).slice(0, 40))}`);
   }
