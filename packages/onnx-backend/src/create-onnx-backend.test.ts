@@ -1,4 +1,5 @@
-import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Backend, type InitAttempt, type InferoxError, type LogFields, type Logger, type ModelHandle, Tensor, parseSafetensors, serializeSafetensors } from '@inferox/core';
 import { maxAbsDiff, rejectionOf } from '@inferox/core/testing';
@@ -274,7 +275,7 @@ describe('createOnnxBackend', () => {
       [{ path: BERT_DIR, format: 'tfjs-graph' }, 'source.format "tfjs-graph" is not one the onnx backend loads'],
       [{ path: join(BERT_DIR, 'model.onnx'), format: 'hf-checkpoint' }, 'model.onnx is a file; a hf-checkpoint source is a folder'],
       [42, 'a model source must be a path'],
-      ['/nonexistent/inferox/model.onnx', 'model path /nonexistent/inferox/model.onnx does not exist'],
+      ['/nonexistent/inferox/model.onnx', 'model source "/nonexistent/inferox/model.onnx" does not exist'],
     ])('rejects with INVALID_INPUT when the source is %j', async (source, message) => {
       const error = await rejectionOf(backend.loadModel(source as never));
       expect(error.code).toBe('INVALID_INPUT');
@@ -303,7 +304,33 @@ describe('createOnnxBackend', () => {
       await mkdir(empty);
       const folder = await rejectionOf(backend.loadModel(empty));
       expect(folder.code).toBe('PACKAGE_INVALID');
-      expect(folder.message).toContain('empty-folder: folder holds neither config.json');
+      expect(folder.message).toContain('empty-folder" is: the folder holds neither metadata.json');
+    });
+
+    it('refuses a FIFO as model.safetensors or config.json at once instead of hanging, naming the file', async () => {
+      for (const file of ['model.safetensors', 'config.json']) {
+        const dir = join(tmp.dir, `fifo-${file}`);
+        await mkdir(dir);
+        for (const other of ['model.safetensors', 'config.json'].filter((f) => f !== file)) await copyFile(join(BERT_DIR, other), join(dir, other));
+        execFileSync('mkfifo', [join(dir, file)]);
+        const error = await rejectionOf(backend.loadModel(dir));
+        expect(error.code).toBe('PACKAGE_INVALID');
+        expect(error.message).toContain(`${join(dir, file)}: cannot read: a FIFO, not a regular file`);
+      }
+    });
+
+    it('rejects with INVALID_INPUT naming a package folder or a symbolic link loop for what they are', async () => {
+      const pkg = join(tmp.dir, 'a-package');
+      await mkdir(pkg);
+      await writeFile(join(pkg, 'metadata.json'), '{}');
+      const error = await rejectionOf(backend.loadModel(pkg));
+      expect(error.code).toBe('INVALID_INPUT');
+      expect(error.message).toContain('is an Inferox package (load it with @inferox/mlpkg); the onnx backend loads hf-checkpoint, onnx sources');
+      await symlink(join(tmp.dir, 'loop-b'), join(tmp.dir, 'loop-a'));
+      await symlink(join(tmp.dir, 'loop-a'), join(tmp.dir, 'loop-b'));
+      const loop = await rejectionOf(backend.loadModel(join(tmp.dir, 'loop-a')));
+      expect(loop.code).toBe('INVALID_INPUT');
+      expect(loop.message).toContain('cannot be read: a symbolic link loop');
     });
 
     it('rejects with BACKEND_ERROR naming the file when onnxruntime refuses a well-formed model', async () => {

@@ -26,7 +26,7 @@ import { type OrtModule, loadOrt } from './internal/load-ort';
 import { OnnxModelHandle } from './internal/onnx-model-handle';
 import { isOrtDType } from './internal/ort-tensor';
 import { probeProvider } from './internal/probe-provider';
-import { type ResolvedSource, resolveSource } from './internal/resolve-source';
+import { type OnnxSource, onnxSource } from './internal/onnx-source';
 import { checkSessionOptions } from './internal/session-options';
 import type { OnnxSessionOptions } from './onnx-session-options';
 
@@ -58,7 +58,7 @@ export interface OnnxBackend extends Backend {
   readonly factorySpec: BackendFactorySpec;
   /**
    * Loads an `.onnx` file (external data is read from beside it), ONNX bytes, or a Hugging Face checkpoint folder
-   * whose `model_type` is in {@link architectureRegistry}.
+   * whose `model_type` `@inferox/hf-checkpoint`'s architecture table lists for onnx (`bert`, `inferox-mlp`).
    *
    * @returns a handle owned by the caller.
    * @throws InferoxError `INVALID_INPUT` (bad option or source, naming it), `DEVICE_ERROR` (a `device` no provider
@@ -159,7 +159,7 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
     return initialised;
   };
 
-  const open = async (ort: OrtModule, resolved: ResolvedSource, ep: Ort.InferenceSession.ExecutionProviderConfig, session: OnnxSessionOptions, signal?: AbortSignal) => {
+  const open = async (ort: OrtModule, resolved: OnnxSource, ep: Ort.InferenceSession.ExecutionProviderConfig, session: OnnxSessionOptions, signal?: AbortSignal) => {
     let target: string | Uint8Array;
     let label: string;
     let memoryBytes: number;
@@ -245,7 +245,7 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
         throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `no execution provider of [${candidates.join(', ')}] can be used: ${why}`, { details: { attempts } });
       }
       const ep: Ort.InferenceSession.ExecutionProviderConfig = device?.index !== undefined && provider !== 'cpu' ? { name: provider, deviceId: device.index } as Ort.InferenceSession.ExecutionProviderConfig : provider;
-      const resolved = await resolveSource(source);
+      const resolved = await onnxSource(source, signal);
       throwIfAborted(signal, `onnx loadModel of ${resolved.name}`);
       const opened = await open(ort, resolved, ep, session, signal);
       const release = async (): Promise<void> => {

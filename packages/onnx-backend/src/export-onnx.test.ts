@@ -1,4 +1,4 @@
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DType, type SafetensorsInput, Tensor, parseSafetensors, serializeSafetensors } from '@inferox/core';
 import { maxAbsDiff, rejectionOf } from '@inferox/core/testing';
@@ -151,16 +151,16 @@ describe('exportOnnx', () => {
     });
 
     it.each<[Record<string, unknown>, string]>([
-      [{ hidden_act: 'quick_gelu' }, 'hidden_act "quick_gelu" is not supported; expected one of gelu, relu'],
-      [{ num_attention_heads: 3 }, 'num_attention_heads (3) must divide hidden_size (64)'],
-      [{ hidden_size: '64' }, 'hidden_size must be a positive integer, got "64"'],
-      [{ vocab_size: undefined }, 'vocab_size must be a positive integer, got nothing'],
-      [{ layer_norm_eps: -1 }, 'layer_norm_eps must be a positive number, got -1'],
-      [{ position_embedding_type: 'relative_key' }, 'position_embedding_type "relative_key" is not supported'],
+      [{ hidden_act: 'quick_gelu' }, 'field "hidden_act" must be one of gelu, gelu_new, gelu_pytorch_tanh, relu, tanh, silu, swish, got "quick_gelu"'],
+      [{ num_attention_heads: 3 }, 'field "num_attention_heads" must divide hidden_size (64), got 3'],
+      [{ hidden_size: '64' }, 'field "hidden_size" must be a positive integer, got "64"'],
+      [{ vocab_size: undefined }, 'field "vocab_size" must be a positive integer, got nothing'],
+      [{ layer_norm_eps: -1 }, 'field "layer_norm_eps" must be a positive number, got -1'],
+      [{ position_embedding_type: 'relative_key' }, 'field "position_embedding_type" must be one of absolute, got "relative_key"'],
       [{ num_hidden_layers: 3 }, 'missing weight tensor "encoder.layer.2.attention.self.query.weight"'],
       [{ intermediate_size: 128 }, 'weight tensor "encoder.layer.0.intermediate.dense.weight" has shape [256, 64], the config needs [128, 64]'],
-      [{ model_type: 'gpt2' }, 'model_type "gpt2" has no ONNX architecture; supported: bert, inferox-mlp'],
-      [{ model_type: 7 }, 'model_type must be a non-empty string'],
+      [{ model_type: 'gpt2' }, 'model_type "gpt2" is not built by the onnx backend; it builds bert, inferox-mlp'],
+      [{ model_type: 7 }, 'field "model_type" must be a non-empty string, got 7'],
     ])('rejects with PACKAGE_INVALID naming the field or tensor when config.json has %j', async (patch, message) => {
       const error = await rejectionOf(backend.loadModel(await bertVariant(patch)));
       expect(error.code).toBe('PACKAGE_INVALID');
@@ -205,10 +205,10 @@ describe('exportOnnx', () => {
     });
 
     it.each<[Record<string, unknown>, string]>([
-      [{ model_type: 'inferox-mlp' }, 'layer_sizes must be an array of at least 2 positive integers, got nothing'],
-      [{ model_type: 'inferox-mlp', layer_sizes: [4] }, 'layer_sizes must be an array of at least 2 positive integers, got [4]'],
-      [{ model_type: 'inferox-mlp', layer_sizes: [4, 0] }, 'layer_sizes must be an array of at least 2 positive integers'],
-      [{ model_type: 'inferox-mlp', layer_sizes: [10, 8, 8, 3], hidden_act: 'swish' }, 'hidden_act "swish" is not supported; expected one of relu, gelu, tanh'],
+      [{ model_type: 'inferox-mlp' }, 'field "layer_sizes" must be an array of at least 2 positive integers, got nothing'],
+      [{ model_type: 'inferox-mlp', layer_sizes: [4] }, 'field "layer_sizes" must be an array of at least 2 positive integers, got [4]'],
+      [{ model_type: 'inferox-mlp', layer_sizes: [4, 0] }, 'field "layer_sizes" must be an array of at least 2 positive integers'],
+      [{ model_type: 'inferox-mlp', layer_sizes: [10, 8, 8, 3], hidden_act: 'swish' }, 'field "hidden_act" must be one of relu, gelu, tanh, got "swish"'],
       [{ model_type: 'inferox-mlp', layer_sizes: [10, 8, 8, 4] }, 'weight tensor "layers.2.weight" has shape [3, 8], the config needs [4, 8]'],
     ])('rejects with PACKAGE_INVALID naming the field or tensor when config.json is %j', async (config, message) => {
       const dir = await folder();
@@ -236,7 +236,7 @@ describe('exportOnnx', () => {
       );
       const wrong = await rejectionOf(backend.loadModel(ints));
       expect(wrong.code).toBe('PACKAGE_INVALID');
-      expect(wrong.message).toContain('tensor "layers.0.weight" is I32; the architecture needs floating point');
+      expect(wrong.message).toContain('tensor "layers.0.weight" is I32; checkpoint weights must be floating point (F32, F16, BF16, F64)');
     });
   });
 
@@ -251,7 +251,7 @@ describe('exportOnnx', () => {
       const none = await folder();
       const noConfig = await rejectionOf(exportOnnx(none));
       expect(noConfig.code).toBe('PACKAGE_INVALID');
-      expect(noConfig.message).toContain(`${join(none, 'config.json')}: cannot read`);
+      expect(noConfig.message).toContain(`${join(none, 'config.json')}: cannot read: no such file`);
       const noWeights = await folder();
       await writeFile(join(noWeights, 'config.json'), JSON.stringify({ model_type: 'inferox-mlp', layer_sizes: [2, 2] }));
       expect((await rejectionOf(exportOnnx(noWeights))).message).toContain('has neither model.safetensors nor model.safetensors.index.json');
@@ -265,13 +265,15 @@ describe('exportOnnx', () => {
       const cases: [unknown, string][] = [
         ['{', 'model.safetensors.index.json: not valid JSON'],
         [{ metadata: {} }, 'weight_map must be an object of tensor name → shard file name'],
-        [{ weight_map: { 'layers.0.weight': 'missing.safetensors' } }, 'shard missing.safetensors is missing'],
-        [{ weight_map: { 'layers.0.weight': '../escape.safetensors' } }, 'shard "../escape.safetensors" lies outside the checkpoint folder'],
-        [{ weight_map: { 'layers.9.weight': 'model.safetensors' } }, 'tensor "layers.9.weight" listed in model.safetensors.index.json is not in the shard'],
+        [{ weight_map: { 'layers.0.weight': 'missing.safetensors' } }, 'shard "missing.safetensors": '],
+        [{ weight_map: { 'layers.0.weight': '../escape.safetensors' } }, 'maps to shard "../escape.safetensors", which is not a file inside the checkpoint folder'],
+        [{ weight_map: { 'layers.9.weight': 'shard.safetensors' } }, 'tensor "layers.9.weight" listed in model.safetensors.index.json is not in the shard'],
       ];
       for (const [index, message] of cases) {
         const dir = await folder();
         await writeMlp(dir, [2, 2]);
+        // model.safetensors would be read first (as transformers does): keep only the index and a shard.
+        await rename(join(dir, 'model.safetensors'), join(dir, 'shard.safetensors'));
         await writeFile(join(dir, 'model.safetensors.index.json'), typeof index === 'string' ? index : JSON.stringify(index));
         const error = await rejectionOf(exportOnnx(dir));
         expect(error.code).toBe('PACKAGE_INVALID');

@@ -10,7 +10,7 @@ export interface ExportOnnxOptions extends SignalOptions {
 /**
  * Writes a Hugging Face checkpoint folder (`config.json` + `model.safetensors`, or shards with
  * `model.safetensors.index.json`) as an ONNX model, weights inline as float32 initializers, using the architecture
- * registered for its `model_type` (see {@link architectureRegistry}). Save the bytes as `model.onnx` to load the
+ * `@inferox/hf-checkpoint`'s table lists for its `model_type` (`bert`, `inferox-mlp`). Save the bytes as `model.onnx` to load the
  * model anywhere onnxruntime runs.
  *
  * @param checkpointDir - the checkpoint folder.

@@ -2,7 +2,8 @@
  * @packageDocumentation
  * onnxruntime-node behind the Inferox {@link Backend} contract: `.onnx` files (with external data), ONNX bytes, and
  * Hugging Face checkpoints (`bert`, `inferox-mlp`) written as ONNX graphs in memory by a small protobuf writer.
- * Depends on `@inferox/core` and `onnxruntime-node` only; importing it has no side effect.
+ * Checkpoints are read with `@inferox/hf-checkpoint`. Depends on `@inferox/core`, `@inferox/hf-checkpoint` and
+ * `onnxruntime-node`; importing it has no side effect.
  */
 export { createOnnxBackend } from './create-onnx-backend';
 export type { OnnxBackend, OnnxBackendOptions, OnnxLoadModelOptions } from './create-onnx-backend';
@@ -11,5 +12,3 @@ export { exportOnnx } from './export-onnx';
 export type { ExportOnnxOptions } from './export-onnx';
 export { OnnxGraphBuilder } from './onnx-graph-builder';
 export type { OnnxAttribute, OnnxGraphBuilderOptions, OnnxModelWithExternalData, OnnxNodeOptions } from './onnx-graph-builder';
-export { architectureRegistry } from './architecture-registry';
-export type { Architecture, ArchitectureInput, CheckpointWeights } from './architecture';

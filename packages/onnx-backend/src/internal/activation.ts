@@ -1,13 +1,8 @@
+import type { BertActivation, MlpActivation } from '@inferox/hf-checkpoint';
 import type { OnnxGraphBuilder } from '../onnx-graph-builder';
 
-/** Hidden activations the built-in architectures write, by their Hugging Face names. */
-export const ACTIVATIONS = ['gelu', 'relu', 'tanh', 'gelu_new', 'gelu_pytorch_tanh', 'silu', 'swish'] as const;
-
-/** An activation name. */
-export type Activation = (typeof ACTIVATIONS)[number];
-
 /** Writes `act(x)` into the graph. `gelu` is the exact (erf) form; `gelu_new`/`gelu_pytorch_tanh` the tanh form. */
-export function applyActivation(g: OnnxGraphBuilder, x: string, act: Activation): string {
+export function applyActivation(g: OnnxGraphBuilder, x: string, act: BertActivation | MlpActivation): string {
   switch (act) {
     case 'relu':
       return g.op('Relu', [x]);
