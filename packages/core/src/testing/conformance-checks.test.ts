@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AdderFault, adderExpected, adderFeeds, createAdderBackend } from './adder-backend.fixture';
+import { type AdderFault, adderExpected, adderFeeds, adderLimits, createAdderBackend } from './adder-backend.fixture';
 import { conformanceChecks } from './conformance-checks';
 import type { ConformanceContext, ConformanceOptions } from './conformance-options';
 
@@ -9,6 +9,7 @@ const options: ConformanceOptions = {
   source: 'adder',
   feeds: adderFeeds,
   expected: adderExpected,
+  limits: adderLimits,
 };
 
 async function contextWith(faults: readonly AdderFault[], overrides: Partial<ConformanceOptions> = {}): Promise<ConformanceContext> {
@@ -29,6 +30,14 @@ const BREAKS: readonly [CheckName, AdderFault][] = [
   ['rejectsAbortedRun', 'ignores-run-signal'],
   ['rejectsAbortedLoad', 'ignores-load-signal'],
   ['disposesModel', 'runs-after-dispose'],
+  ['deduplicatesOutputs', 'passes-duplicate-outputs'],
+  ['rejectsValuesAboveRange', 'accepts-values-above-range'],
+  ['rejectsValuesBelowRange', 'accepts-values-below-range'],
+  ['rejectsOverlongDims', 'accepts-overlong-dims'],
+  ['rejectsEmptyDims', 'accepts-empty-dims'],
+  ['rejectsAbortedBadFeeds', 'validates-before-abort'],
+  ['disposeWaitsForDisposal', 'dispose-returns-early'],
+  ['initIgnoresAbortAfterInit', 'init-rejects-aborted-after-init'],
 ];
 
 describe('conformanceChecks', () => {

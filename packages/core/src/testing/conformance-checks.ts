@@ -2,7 +2,11 @@ import { expect } from 'vitest';
 import { Tensor } from '../tensor';
 import type { ConformanceContext } from './conformance-options';
 import { expectInferoxError } from './expect-inferox-error';
+import { limitChecks } from './limit-checks';
 import { maxAbsDiff } from './max-abs-diff';
+
+/** A zero tensor of the same shape and another dtype (float64, or float32 for a float64 tensor). */
+const otherDtype = (tensor: Tensor): Tensor => Tensor.zeros(tensor.dtype === 'float64' ? 'float32' : 'float64', tensor.shape);
 
 /** One check of the conformance suite; rejects with an assertion error when the backend breaks the contract. */
 export type ConformanceCheck = (context: ConformanceContext) => Promise<void>;
@@ -67,13 +71,37 @@ export const conformanceChecks = {
     const [missing, tensor] = first!;
     await expectInferoxError(handle.run(Object.fromEntries(rest)), 'INVALID_INPUT', missing);
     await expectInferoxError(handle.run({ ...options.feeds(), bogus_input: tensor }), 'INVALID_INPUT', 'bogus_input');
-    const wrong = tensor.dtype === 'float64' ? Tensor.zeros('float32', tensor.shape) : Tensor.zeros('float64', tensor.shape);
-    await expectInferoxError(handle.run({ ...options.feeds(), [missing]: wrong }), 'INVALID_INPUT', missing, tensor.dtype);
+    await expectInferoxError(handle.run({ ...options.feeds(), [missing]: otherDtype(tensor) }), 'INVALID_INPUT', missing, tensor.dtype);
     const spec = handle.signature.inputs.find((s) => s.name === missing);
     if (spec?.shape) {
       const deeper = Tensor.zeros(tensor.dtype, [1, ...tensor.shape]);
       await expectInferoxError(handle.run({ ...options.feeds(), [missing]: deeper }), 'INVALID_INPUT', missing);
     }
+  },
+
+  /** `outputs` naming one output twice returns it once, with the expected values (the runtime computes it once). */
+  async deduplicatesOutputs({ handle, options }: ConformanceContext): Promise<void> {
+    const [name, want] = Object.entries(options.expected)[0]!;
+    const outcome = await handle.run(options.feeds(), { outputs: [name, name] }).then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    expect('error' in outcome ? String(outcome.error) : 'resolved', `run with outputs [${name}, ${name}]`).toBe('resolved');
+    const outputs = (outcome as { value: Record<string, Tensor> }).value;
+    expect(Object.keys(outputs)).toEqual([name]);
+    expect(outputs[name]!.shape).toEqual(want.shape);
+    if (want.values) expect(maxAbsDiff(Array.from(outputs[name]!.toArray(), Number), want.values), `max abs diff of ${name}`).toBeLessThanOrEqual(want.tolerance ?? 1e-4);
+  },
+
+  ...limitChecks,
+
+  /** Bad feeds with an already aborted signal are `CANCELLED`, not `INVALID_INPUT`: the caller gave up first. */
+  async rejectsAbortedBadFeeds({ handle, options }: ConformanceContext): Promise<void> {
+    const controller = new AbortController();
+    controller.abort(new Error('caller gave up'));
+    const [first, ...rest] = Object.entries(options.feeds());
+    await expectInferoxError(handle.run(Object.fromEntries(rest), { signal: controller.signal }), 'CANCELLED');
+    await expectInferoxError(handle.run({ ...options.feeds(), [first![0]]: otherDtype(first![1]) }, { signal: controller.signal }), 'CANCELLED');
   },
 
   /** `run` with an already aborted signal is `CANCELLED` with the signal's reason as cause. */
@@ -100,5 +128,29 @@ export const conformanceChecks = {
     await own.dispose();
     expect(own.disposed).toBe(true);
     await expectInferoxError(own.run(options.feeds()), 'DISPOSED');
+  },
+
+  /** A second `dispose()` made while the first is under way resolves only once the first has (it waits, not returns early). */
+  async disposeWaitsForDisposal({ backend, options }: ConformanceContext): Promise<void> {
+    const own = await backend.loadModel(options.source, options.loadOptions);
+    let firstDone = false;
+    const first = own.dispose().then(() => {
+      firstDone = true;
+    });
+    await own.dispose();
+    expect(firstDone, 'the second dispose() resolved before the first one had finished').toBe(true);
+    await first;
+  },
+
+  /** `init()` with an aborted signal after a successful init resolves with the memoised result (the same promise). */
+  async initIgnoresAbortAfterInit({ backend }: ConformanceContext): Promise<void> {
+    const first = backend.init();
+    const info = await first;
+    const controller = new AbortController();
+    controller.abort(new Error('caller gave up'));
+    const again = backend.init({ signal: controller.signal });
+    again.catch(() => undefined);
+    expect(again, 'init() after a successful init must return the memoised promise').toBe(first);
+    await expect(again).resolves.toBe(info);
   },
 } as const satisfies Record<string, ConformanceCheck>;

@@ -23,6 +23,18 @@ export interface ConformanceOptions {
   feeds(): TensorMap;
   /** Outputs to check by name (at least one). */
   readonly expected: Readonly<Record<string, ExpectedOutput>>;
+  /**
+   * The limits the model must declare (from its config): value ranges by input name (`input_ids` in
+   * `[0, vocab_size)`) and the largest size of symbolic dims (`sequence` up to `max_position_embeddings`). Absent:
+   * the model must declare none.
+   */
+  readonly limits?: ConformanceLimits;
+}
+
+/** What {@link ConformanceOptions.limits} states. */
+export interface ConformanceLimits {
+  readonly valueRanges?: Readonly<Record<string, { readonly min: number; readonly maxExclusive: number }>>;
+  readonly maxDims?: Readonly<Record<string, number>>;
 }
 
 /** What each conformance check works on: the options, a backend and a model loaded on it. */

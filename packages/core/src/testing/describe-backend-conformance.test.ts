@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { adderExpected, adderFeeds, createAdderBackend } from './adder-backend.fixture';
+import { adderExpected, adderFeeds, adderLimits, createAdderBackend } from './adder-backend.fixture';
 import { describeBackendConformance } from './describe-backend-conformance';
 
 // The suite run against a correct pure-JS backend: every check must pass.
@@ -16,6 +16,7 @@ describeBackendConformance({
   loadOptions: { name: 'adder-under-test' },
   feeds: adderFeeds,
   expected: adderExpected,
+  limits: adderLimits,
 });
 
 describe('describeBackendConformance', () => {

@@ -6,8 +6,9 @@ import type { ConformanceContext, ConformanceOptions } from './conformance-optio
 
 /**
  * Registers a vitest `describe` block that checks `options.createBackend()` against the core contract: init,
- * load, signature, run (values within tolerance), output selection, bad feeds, cancellation of run and load,
- * dispose and use after dispose. The backend and the model are created once in `beforeAll` and disposed in
+ * load, signature, run (values within tolerance), output selection (a name given twice returned once), bad feeds,
+ * declared limits (value ranges, longest and empty dims), cancellation of run and load (an aborted signal wins over
+ * bad feeds), dispose (a concurrent second call waits) and use after dispose, init with an aborted signal after init. The backend and the model are created once in `beforeAll` and disposed in
  * `afterAll`.
  *
  * @example
@@ -45,5 +46,14 @@ export function describeBackendConformance(options: ConformanceOptions): void {
     it('rejects with CANCELLED when the signal is aborted before the run starts', () => conformanceChecks.rejectsAbortedRun(context()));
     it('rejects with CANCELLED when the signal is aborted before the load starts', () => conformanceChecks.rejectsAbortedLoad(context()));
     it('throws DISPOSED on run after dispose, and dispose is idempotent', () => conformanceChecks.disposesModel(context()));
+    it('returns an output once when it is requested twice', () => conformanceChecks.deduplicatesOutputs(context()));
+    it('rejects with INVALID_INPUT when a value is at or past the top of its declared range (token id outside the vocabulary)', () =>
+      conformanceChecks.rejectsValuesAboveRange(context()));
+    it('rejects with INVALID_INPUT when a value is below its declared range (negative token id)', () => conformanceChecks.rejectsValuesBelowRange(context()));
+    it('rejects with INVALID_INPUT when a dim is longer than its declared maximum (max_position_embeddings)', () => conformanceChecks.rejectsOverlongDims(context()));
+    it('rejects with INVALID_INPUT when the batch or the sequence is empty', () => conformanceChecks.rejectsEmptyDims(context()));
+    it('rejects with CANCELLED, not INVALID_INPUT, when the feeds are bad and the signal is already aborted', () => conformanceChecks.rejectsAbortedBadFeeds(context()));
+    it('resolves a second dispose() only after the first one finished when both are called at once', () => conformanceChecks.disposeWaitsForDisposal(context()));
+    it('resolves init() with the memoised result when the signal is aborted after a successful init', () => conformanceChecks.initIgnoresAbortAfterInit(context()));
   });
 }
