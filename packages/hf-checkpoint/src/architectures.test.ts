@@ -32,11 +32,21 @@ describe('CHECKPOINT_ARCHITECTURES', () => {
 });
 
 describe('BERT_ARCHITECTURE', () => {
-  it('has pooler_output only when the checkpoint has a pooler tensor', () => {
+  it('declares the config limits on its inputs and has pooler_output only when the checkpoint has a pooler tensor', () => {
     const config = BERT_ARCHITECTURE.parseConfig(bertConfig);
     const withPooler = BERT_ARCHITECTURE.signature(config, tensorLookup(new Set(['pooler.dense.bias']), ''));
     expect(withPooler).toEqual({
-      inputs: ['input_ids', 'attention_mask', 'token_type_ids'].map((name) => ({ name, dtype: 'int64', shape: ['batch', 'sequence'] })),
+      inputs: [
+        ['input_ids', config.vocabSize, 'vocab_size'],
+        ['attention_mask', 2, 'a mask of 0 and 1'],
+        ['token_type_ids', config.typeVocabSize, 'type_vocab_size'],
+      ].map(([name, maxExclusive, source]) => ({
+        name,
+        dtype: 'int64',
+        shape: ['batch', 'sequence'],
+        dimLimits: [null, { max: config.maxPositionEmbeddings, source: 'max_position_embeddings' }],
+        valueRange: { min: 0, maxExclusive, source },
+      })),
       outputs: [
         { name: 'last_hidden_state', dtype: 'float32', shape: ['batch', 'sequence', 8] },
         { name: 'pooler_output', dtype: 'float32', shape: ['batch', 8] },

@@ -38,7 +38,8 @@ const SEQUENCE = ['batch', 'sequence'] as const;
 const spec = (name: string, dtype: TensorSpec['dtype'], shape: TensorSpec['shape']): TensorSpec => ({ name, dtype, shape });
 
 /**
- * Hugging Face `BertModel`. Inputs `input_ids`, `attention_mask`, `token_type_ids` (int64 [batch, sequence]);
+ * Hugging Face `BertModel`. Inputs `input_ids`, `attention_mask`, `token_type_ids` (int64 [batch, sequence], at most
+ * `max_position_embeddings` positions; ids in `[0, vocab_size)`, types in `[0, type_vocab_size)`, mask 0 or 1);
  * outputs `last_hidden_state` [batch, sequence, hidden] and `pooler_output` [batch, hidden] only when the checkpoint
  * has pooler tensors (`pooler.dense.weight` or `.bias`).
  */
@@ -51,8 +52,19 @@ export const BERT_ARCHITECTURE: CheckpointArchitecture<BertConfig> = {
   signature(config, tensors) {
     const hidden = config.hiddenSize;
     const pooler = tensors.has('pooler.dense.weight') || tensors.has('pooler.dense.bias');
+    // The limits the config gives, so every backend refuses the same bad ids with INVALID_INPUT before running.
+    const sequence = [null, { max: config.maxPositionEmbeddings, source: 'max_position_embeddings' }] as const;
+    const ranges = {
+      input_ids: { min: 0, maxExclusive: config.vocabSize, source: 'vocab_size' },
+      attention_mask: { min: 0, maxExclusive: 2, source: 'a mask of 0 and 1' },
+      token_type_ids: { min: 0, maxExclusive: config.typeVocabSize, source: 'type_vocab_size' },
+    };
     return {
-      inputs: ['input_ids', 'attention_mask', 'token_type_ids'].map((name) => spec(name, 'int64', [...SEQUENCE])),
+      inputs: (['input_ids', 'attention_mask', 'token_type_ids'] as const).map((name) => ({
+        ...spec(name, 'int64', [...SEQUENCE]),
+        dimLimits: sequence,
+        valueRange: ranges[name],
+      })),
       outputs: [spec('last_hidden_state', 'float32', [...SEQUENCE, hidden]), ...(pooler ? [spec('pooler_output', 'float32', ['batch', hidden])] : [])],
     };
   },
