@@ -6,6 +6,7 @@ import { packCommand } from './pack-command';
 import { pullCommand } from './pull-command';
 import { runCommand } from './run-command';
 import { verifyCommand } from './verify-command';
+import { workerCommand } from './worker-command';
 
 type Wrap = <A extends unknown[]>(action: Action<A>) => (...args: A) => Promise<void>;
 const list = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -25,6 +26,23 @@ export function registerCommands(program: Command, wrap: Wrap): void {
     .option('--max-request-size <size>', 'largest request body (default 64MiB)')
     .option('--max-output-size <size>', 'largest response body, counted before it is written (default 64MiB)')
     .action(wrap((io, model: string, flags: Parameters<typeof runCommand>[2]) => runCommand(io, model, flags)));
+
+  program
+    .command('worker')
+    .description('take inference jobs for the given models from a Redis queue (BullMQ) until SIGTERM; run one per GPU or host')
+    .requiredOption('--redis <url>', 'Redis to take jobs from, e.g. redis://127.0.0.1:6379')
+    .option('--model <source>', 'a model to serve: ./folder, name=./folder, name=hf://org/repo@rev (repeatable)', list)
+    .option('--queue <name>', 'queue name shared with the front ends (default inferox)')
+    .option('--concurrency <n>', 'jobs run at once per model (default 1)')
+    .option('--backend <name>', 'backend for the models (repeatable, preference order): onnx, tfjs', list)
+    .addOption(new Option('--runtime <runtime>', 'tfjs runtime').choices(['auto', 'node-gpu', 'node', 'wasm', 'cpu']))
+    .option('--providers <list>', 'onnx execution providers in preference order, e.g. cuda,cpu', csv)
+    .option('--task <task>', 'task of the models: auto, embedding, classification, tensor')
+    .option('--id <id>', 'worker id in announcements (default host:pid:random)')
+    .option('--lock-duration <ms>', 'job lock; a dead worker\'s jobs run again after it (default 30000)')
+    .option('--stalled-interval <ms>', 'how often to look for jobs of dead workers (default 30000)')
+    .option('--max-stalled <n>', 'times a job may outlive its worker before it fails (default 1)')
+    .action(wrap((io, flags: Parameters<typeof workerCommand>[1]) => workerCommand(io, flags)));
 
   program
     .command('pack <source>')
