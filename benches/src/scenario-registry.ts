@@ -6,9 +6,10 @@ import { tfjsRuntimes } from './scenarios/tfjs-runtimes';
 import { memory } from './scenarios/memory';
 import { hubDownload } from './scenarios/hub-download';
 import { stress } from './scenarios/stress';
+import { serverHttp } from './scenarios/server-http';
 
 /** Every scenario, in the issue's order. */
-export const SCENARIOS: readonly Scenario[] = [engineOverhead, throughput, transformersJs, tfjsRuntimes, memory, hubDownload, stress];
+export const SCENARIOS: readonly Scenario[] = [engineOverhead, throughput, transformersJs, tfjsRuntimes, memory, hubDownload, stress, serverHttp];
 
 /**
  * The scenarios `--only` names (by id or number), in registry order; all of them when `only` is absent.

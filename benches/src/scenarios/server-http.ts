@@ -1,0 +1,171 @@
+import { Agent, request as httpRequest } from 'node:http';
+import { resolve } from 'node:path';
+import { createEngine } from '@inferox/engine';
+import { createOnnxBackend } from '@inferox/onnx-backend';
+import { createServer, engineModelService } from '@inferox/server';
+import { loadTextModel } from '@inferox/text';
+import Fastify from 'fastify';
+import { checkGoal, ratio } from '../goal';
+import { closedLoop } from '../internal/closed-loop';
+import { rotate } from '../internal/rotate';
+import { sessionOptions } from '../internal/sides';
+import type { Scenario } from '../scenario';
+import { fmt, interleave, quantile, summarize } from '../stats';
+
+const FIXTURES = resolve(import.meta.dirname, '../../../fixtures');
+const TEXT = 'The quick brown fox jumps over the lazy dog near the river bank.';
+
+/** A keep-alive HTTP client for one base URL: at most `connections` sockets, one request per socket at a time. */
+function httpClient(base: string, connections: number): { post: (path: string, body: string) => Promise<string>; close: () => void } {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
+  const url = new URL(base);
+  return {
+    post: (path, body) =>
+      new Promise((done, fail) => {
+        const req = httpRequest(
+          { agent, host: url.hostname, port: url.port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              if (res.statusCode === 200) done(text);
+              else fail(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`));
+            });
+            res.on('error', fail);
+          },
+        );
+        req.on('error', fail);
+        req.end(body);
+      }),
+    close: () => agent.destroy(),
+  };
+}
+
+/** An embedding response must be one vector of the model's width with finite numbers. */
+function checkEmbedding(text: string, width: number): void {
+  const body = JSON.parse(text) as number[][];
+  if (!Array.isArray(body) || body.length !== 1 || body[0]!.length !== width || !body[0]!.every(Number.isFinite)) {
+    throw new Error(`malformed /embed response: ${text.slice(0, 120)}`);
+  }
+}
+
+/**
+ * Scenario 8: `inferox serve` over HTTP (TEI `/embed`) against the same text model called in process, and against
+ * transformers.js behind a minimal Fastify route (what a user would otherwise write), on the tiny sentence-transformers
+ * model; then 5,000 requests from 256 connections, none lost.
+ */
+export const serverHttp: Scenario = {
+  id: 'server',
+  number: 8,
+  title: '8. HTTP server (inferox serve) vs in-process and vs transformers.js behind Fastify',
+  async run(ctx) {
+    const quick = ctx.profile.quick;
+    const p = { singleRounds: quick ? 300 : 2000, warmup: quick ? 30 : 100, clients: 64, requestsPerClient: quick ? 8 : 30, rounds: quick ? 2 : 3, stressRequests: 5000, stressConnections: 256 };
+    const folder = resolve(FIXTURES, 'tiny-bert-st');
+    const engine = createEngine({ backends: [createOnnxBackend({ executionProviders: ['cpu'], sessionOptions: sessionOptions(ctx.threads) })] });
+    const text = await loadTextModel(engine, folder, { name: 'st', backends: ['onnx'] });
+    const width = text.info.dimensions ?? 64;
+    const service = await engineModelService({ engine, textModels: [text] });
+    const server = await createServer({ service, limits: { maxConcurrentRequests: 1024 } });
+    const url = await server.listen({ host: '127.0.0.1', port: 0 });
+
+    const { env, pipeline } = await import('@huggingface/transformers');
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    env.localModelPath = `${FIXTURES}/`;
+    const extractor = (await pipeline('feature-extraction', 'tiny-bert-st', { dtype: 'fp32', device: 'cpu', session_options: sessionOptions(ctx.threads) })) as unknown as {
+      (text: string, options: { pooling: 'mean'; normalize: boolean }): Promise<{ data: Float32Array }>;
+      dispose(): Promise<void>;
+    };
+    const baseline = Fastify({ logger: false });
+    baseline.post<{ Body: { inputs: string } }>('/embed', async (request) => [Array.from((await extractor(request.body.inputs, { pooling: 'mean', normalize: true })).data)]);
+    const baselineUrl = await baseline.listen({ host: '127.0.0.1', port: 0 });
+
+    const body = JSON.stringify({ inputs: TEXT });
+    const one = httpClient(url, 1);
+    const many = httpClient(url, p.clients);
+    const tjs = httpClient(baselineUrl, p.clients);
+    const stress = httpClient(url, p.stressConnections);
+    try {
+      const inProcess = async (): Promise<unknown> => (await text.embed([TEXT])).embeddings[0];
+      const overHttp = async (): Promise<void> => checkEmbedding(await one.post('/embed', body), width);
+      // Same model, same text: the HTTP answer and transformers.js' must agree with the in-process one first.
+      const direct = (await text.embed([TEXT])).embeddings[0]!;
+      const viaHttp = (JSON.parse(await one.post('/embed', body)) as number[][])[0]!;
+      const viaTjs = (JSON.parse(await tjs.post('/embed', body)) as number[][])[0]!;
+      const httpDiff = viaHttp.reduce((m, v, i) => Math.max(m, Math.abs(v - direct[i]!)), 0);
+      const tjsDiff = viaTjs.reduce((m, v, i) => Math.max(m, Math.abs(v - direct[i]!)), 0);
+
+      ctx.log(`  one connection: ${p.singleRounds} interleaved calls each`);
+      const single = await interleave(inProcess, overHttp, { rounds: p.singleRounds, warmup: p.warmup });
+      const sIn = summarize(single.a);
+      const sHttp = summarize(single.b);
+
+      ctx.log(`  ${p.clients} connections × ${p.requestsPerClient} requests, ${p.rounds} rounds each`);
+      const loaders = {
+        inProcess,
+        http: async () => checkEmbedding(await many.post('/embed', body), width),
+        tjs: async () => checkEmbedding(await tjs.post('/embed', body), width),
+      };
+      const rps = { inProcess: [] as number[], http: [] as number[], tjs: [] as number[] };
+      for (let round = 0; round < p.rounds; round++) {
+        for (const side of rotate(['inProcess', 'http', 'tjs'] as const, round)) {
+          const r = await closedLoop(loaders[side], { clients: p.clients, requestsPerClient: p.requestsPerClient });
+          if (r.failures > 0) throw new Error(`${side}: ${r.failures} requests failed: ${String(r.firstError)}`);
+          rps[side].push(r.rps);
+        }
+      }
+
+      ctx.log(`  ${p.stressRequests} requests from ${p.stressConnections} connections`);
+      const stressRun = await closedLoop(async () => checkEmbedding(await stress.post('/embed', body), width), {
+        clients: p.stressConnections,
+        requestsPerClient: Math.ceil(p.stressRequests / p.stressConnections),
+      });
+      const answered = stressRun.latencies.length;
+      const sent = p.stressConnections * Math.ceil(p.stressRequests / p.stressConnections);
+
+      const added = sHttp.p50 - sIn.p50;
+      const rIn = quantile(rps.inProcess, 0.5);
+      const rHttp = quantile(rps.http, 0.5);
+      const rTjs = quantile(rps.tjs, 0.5);
+      const stressSummary = summarize(stressRun.latencies);
+      return {
+        id: this.id,
+        title: this.title,
+        tables: [
+          {
+            title: `tiny-bert-st (64 dims), one ${TEXT.split(' ').length}-word text per request, TEI POST /embed`,
+            headers: ['measure', 'in process (text.embed)', 'inferox serve (HTTP)', 'transformers.js + Fastify (HTTP)', 'ratio'],
+            rows: [
+              ['1 connection p50 (ms)', fmt(sIn.p50), fmt(sHttp.p50), '', `+${fmt(added)} ms added`],
+              ['1 connection p99 (ms)', fmt(sIn.p99), fmt(sHttp.p99), '', ''],
+              [`${p.clients} connections (requests/s)`, fmt(rIn), fmt(rHttp), fmt(rTjs), `HTTP ÷ in process ${fmt(ratio(rHttp, rIn))}; HTTP ÷ transformers.js ${fmt(ratio(rHttp, rTjs))}`],
+              [`${sent} requests from ${p.stressConnections} connections`, '', `${answered} answered, ${stressRun.failures} failed; p50 ${fmt(stressSummary.p50)} ms, p99 ${fmt(stressSummary.p99)} ms`, '', ''],
+            ],
+          },
+        ],
+        goals: [
+          checkGoal('added p50 over the in-process engine at one connection', added, { atMost: 0.2 }, ' ms'),
+          checkGoal(`throughput at ${p.clients} connections ÷ in-process`, ratio(rHttp, rIn), { atLeast: 0.9 }),
+          checkGoal(`throughput at ${p.clients} connections ÷ transformers.js behind Fastify`, ratio(rHttp, rTjs), { atLeast: 3 }),
+          checkGoal(`requests lost of ${sent} from ${p.stressConnections} connections`, sent - answered, { equal: 0 }),
+        ],
+        notes: [
+          `Both HTTP sides are Fastify 5 on 127.0.0.1 with keep-alive node:http clients (a closed loop: each connection sends its next request when the previous one answers); the in-process side calls the same TextModel the server serves, in the same process, so the HTTP columns include the load generator's own CPU on the same ${ctx.profile.quick ? 'quick-pass ' : ''}machine.`,
+          `Answers agree: HTTP vs in process max abs difference ${fmt(httpDiff)}, transformers.js vs in process ${fmt(tjsDiff)} (same ONNX file, same tokenizer.json, mean pooling + L2 norm).`,
+          `One connection: ${p.singleRounds} interleaved calls each after ${p.warmup} warm-up calls. ${p.clients} connections: ${p.rounds} rounds in rotating order, median requests/s. No dynamic batching on either side beyond what the text model forms itself.`,
+        ],
+        raw: { single, rps, stress: { sent, answered, failures: stressRun.failures, p50: stressSummary.p50, p99: stressSummary.p99 }, httpDiff, tjsDiff },
+      };
+    } finally {
+      one.close();
+      many.close();
+      tjs.close();
+      stress.close();
+      await baseline.close();
+      await server.close();
+      await extractor.dispose();
+    }
+  },
+};
