@@ -50,12 +50,48 @@ describe('Engine shutdown', () => {
     const closing = engine.close({ timeoutMs: 0 });
     const results = await Promise.all(work);
     expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['SHUT_DOWN', 'SHUT_DOWN', 'SHUT_DOWN']);
-    // The running run was answered at once; the handle is disposed only after the backend returns.
-    expect(ctl.live.size).toBe(1);
-    ctl.release();
+    // The running run was answered at once; close does not wait for it; the handle (and then the backend) is
+    // disposed only after the backend returns.
     await closing;
-    expect(ctl.live.size).toBe(0);
+    expect(ctl.live.size).toBe(1);
+    expect(ctl.disposed).toBe(false);
+    ctl.release();
+    await vi.waitFor(() => expect(ctl.live.size).toBe(0));
+    await vi.waitFor(() => expect(ctl.disposed).toBe(true));
     expect(ctl.runs.every((r) => !r.disposed)).toBe(true);
+  });
+
+  it('resolves close by its timeout and answers SHUT_DOWN when an inline run never returns', async () => {
+    const ctl = new ControlledBackend();
+    const engine = createEngine({ backends: [ctl] });
+    await engine.load('m', { source: 'm' });
+    ctl.hold();
+    const running = settle(engine.infer('m', feedsOf(1)));
+    await ctl.whenWaiting(1);
+    // The run is never released before close resolves: close must not wait for it.
+    await engine.close({ timeoutMs: 20 });
+    const r = await running;
+    expect(r.ok === false && r.error.code).toBe('SHUT_DOWN');
+    expect([ctl.live.size, ctl.disposed]).toEqual([1, false]);
+    ctl.release();
+    await vi.waitFor(() => expect([ctl.live.size, ctl.disposed]).toEqual([0, true]));
+  });
+
+  it('resolves unload by its timeout and answers SHUT_DOWN when an inline run never returns', async () => {
+    const ctl = new ControlledBackend();
+    const engine = createEngine({ backends: [ctl] });
+    await engine.load('m', { source: 'm' });
+    ctl.hold();
+    const running = settle(engine.infer('m', feedsOf(1)));
+    await ctl.whenWaiting(1);
+    await engine.unload('m', { timeoutMs: 20 });
+    const r = await running;
+    expect(r.ok === false && r.error.code).toBe('SHUT_DOWN');
+    expect(ctl.live.size).toBe(1);
+    expect((await settle(engine.infer('m', feedsOf(2)))).ok).toBe(false);
+    ctl.release();
+    await vi.waitFor(() => expect(ctl.live.size).toBe(0));
+    await engine.close();
   });
 
   it('gives models still draining after a swap the same close timeout as the rest', async () => {
@@ -71,7 +107,7 @@ describe('Engine shutdown', () => {
     expect((await Promise.all(old)).map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['SHUT_DOWN', 'SHUT_DOWN', 'SHUT_DOWN']);
     ctl.release();
     await closing;
-    expect(ctl.live.size).toBe(0);
+    await vi.waitFor(() => expect(ctl.live.size).toBe(0));
   });
 
   it('cuts short the drain of swapped models at once when not draining', async () => {

@@ -15,7 +15,7 @@ export { parseModelSpec } from './model-spec';
 export type { BatchingSpec, InstancesSpec, ModelSpec, ReplicaSpec } from './model-spec';
 export type { InferOptions } from './infer-options';
 export type { FallbackReport, InferResult, StreamItem } from './infer-result';
-export type { ModelInfo, ModelState, ReplicaInfo } from './model-info';
+export type { MemoryFigure, ModelInfo, ModelState, ReplicaInfo } from './model-info';
 export type { BackendStatus, EngineStats } from './engine-stats';
 export type { ReplicaView, RoutingPolicy, RoutingRequest } from './routing-policy';
 export { createSessionKey } from './session-key';

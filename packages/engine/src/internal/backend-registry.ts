@@ -119,9 +119,20 @@ export class BackendRegistry {
     });
   }
 
-  /** Disposes every backend once (failures are logged by the caller through the returned errors). */
-  dispose(): Promise<void> {
-    this.#disposed ??= Promise.allSettled([...this.#entries.values()].map((e) => e.backend.dispose())).then(() => undefined);
+  /**
+   * Disposes every backend once. A backend named in `after` is disposed only once that promise settles (a run still
+   * in its runtime must not see the runtime go); the returned promise does not wait for those. Failures are ignored
+   * (a backend's dispose is best effort at shutdown).
+   */
+  dispose(after: ReadonlyMap<string, Promise<void>> = new Map()): Promise<void> {
+    this.#disposed ??= Promise.allSettled(
+      [...this.#entries.entries()].map(([name, e]) => {
+        const wait = after.get(name);
+        if (!wait) return e.backend.dispose();
+        void wait.then(() => e.backend.dispose()).catch(() => undefined);
+        return undefined;
+      }),
+    ).then(() => undefined);
     return this.#disposed;
   }
 }

@@ -1,7 +1,7 @@
 import { ErrorCode, InferoxError, type Logger, type ModelSignature, type Tensor, type TensorMap, toInferoxError } from '@inferox/core';
 import type { InferOptions } from '../infer-options';
 import type { BatchingSpec } from '../model-spec';
-import type { ReplicaInfo } from '../model-info';
+import type { MemoryFigure, ReplicaInfo } from '../model-info';
 import { type AdmissionPool, type BatchInfo, type ExecutorContext, type Scheduler, createScheduler } from '../scheduler';
 
 /**
@@ -27,6 +27,8 @@ export interface ReplicaInit {
   readonly signature: ModelSignature;
   readonly metadata: Readonly<Record<string, string>>;
   readonly memoryBytes: number;
+  /** What `memoryBytes` rests on when it is an estimate (the backend reported nothing); absent when reported. */
+  readonly memoryBasis?: string;
   readonly mode: 'inline' | 'worker';
   /** One per instance (inline instances share a handle). */
   readonly runs: readonly Run[];
@@ -42,6 +44,12 @@ export interface ReplicaInit {
   readonly onBatch?: (event: BatchInfo) => void;
 }
 
+/** How a replica retires: drain its queue first (within `timeoutMs`) or reject what is queued at once. */
+export interface RetireOptions {
+  readonly drain: boolean;
+  readonly timeoutMs?: number;
+}
+
 /**
  * One model version on one backend: its scheduler, its instances and its life (live → retiring → disposed). It is
  * disposed only once its scheduler has drained and no run is in progress, so no request ever sees a disposed model.
@@ -54,6 +62,7 @@ export class Replica {
   readonly signature: ModelSignature;
   readonly metadata: Readonly<Record<string, string>>;
   readonly memoryBytes: number;
+  readonly memory: MemoryFigure;
   readonly mode: 'inline' | 'worker';
   readonly instanceCount: number;
   readonly scheduler: Scheduler;
@@ -64,7 +73,11 @@ export class Replica {
   #active = 0;
   #idle: (() => void)[] = [];
   #retired?: Promise<void>;
-  readonly #hurry = new AbortController();
+  #releasing?: Promise<void>;
+  #isReleased = false;
+  #resolveReleased!: () => void;
+  readonly #released = new Promise<void>((resolve) => (this.#resolveReleased = resolve));
+  readonly #endDrain = new AbortController();
 
   constructor(init: ReplicaInit) {
     this.#init = init;
@@ -75,6 +88,7 @@ export class Replica {
     this.signature = init.signature;
     this.metadata = init.metadata;
     this.memoryBytes = init.memoryBytes;
+    this.memory = init.memoryBasis === undefined ? { bytes: init.memoryBytes, estimated: false } : { bytes: init.memoryBytes, estimated: true, basis: init.memoryBasis };
     this.mode = init.mode;
     this.instanceCount = init.runs.length;
     this.scheduler = createScheduler({
@@ -139,36 +153,69 @@ export class Replica {
   }
 
   /**
-   * Stops taking requests, lets queued and running ones finish (within `timeoutMs` when given; the rest get
-   * `SHUT_DOWN`), waits for the last run to return, then frees the resources. Idempotent.
+   * Stops taking requests, lets queued and running ones finish (within `timeoutMs` when given, or until
+   * {@link Replica.endDrainNow}; then what is left gets `SHUT_DOWN`), then frees the resources. Resolves once they are
+   * freed, or once the drain is over when a run is still in progress: an inline run cannot be interrupted, so its
+   * handle is freed when (if) the run returns ({@link Replica.released}); workers are freed at once (which fails their
+   * runs). Idempotent.
    */
-  retire(options: { drain: boolean; timeoutMs?: number }): Promise<void> {
+  retire(options: RetireOptions): Promise<void> {
     this.#retired ??= this.#retire(options);
     return this.#retired;
   }
 
-  async #retire(options: { drain: boolean; timeoutMs?: number }): Promise<void> {
+  /** Whether the resources were freed. */
+  get isReleased(): boolean {
+    return this.#isReleased;
+  }
+
+  /** Resolves once the resources were freed (after `retire`; never before). */
+  get released(): Promise<void> {
+    return this.#released;
+  }
+
+  async #retire(options: RetireOptions): Promise<void> {
     this.state = 'retiring';
+    const signal = this.#endDrain.signal;
+    const closed = this.scheduler
+      .close(options.timeoutMs === undefined ? { drain: options.drain, signal } : { drain: options.drain, timeoutMs: options.timeoutMs, signal })
+      .catch((error: unknown) => this.#init.logger.warn('scheduler close failed', { model: this.model, backend: this.backend, error: String(error) }));
+    // Inline runs cannot be interrupted: the handle is freed only after the last one returned.
+    const drained = closed.then(() => (this.mode === 'inline' && this.#active > 0 ? new Promise<void>((resolve) => this.#idle.push(resolve)) : undefined));
+    void drained.then(() => this.#release());
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => this.endDrainNow(), options.timeoutMs);
+    const over = new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
     try {
-      const signal = this.#hurry.signal;
-      await this.scheduler.close(options.timeoutMs === undefined ? { drain: options.drain, signal } : { drain: options.drain, timeoutMs: options.timeoutMs, signal });
-    } catch (error) {
-      this.#init.logger.warn('scheduler close failed', { model: this.model, backend: this.backend, error: String(error) });
+      await Promise.race([this.#released, over]);
+    } finally {
+      clearTimeout(timer);
     }
-    // Inline runs cannot be interrupted: wait for them so the handle is never disposed under a run. Workers are
-    // terminated by release(), which fails their runs.
-    if (this.mode === 'inline' && this.#active > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
-    this.state = 'disposed';
-    try {
-      await this.#init.release();
-    } catch (error) {
-      this.#init.logger.warn('replica dispose failed', { model: this.model, backend: this.backend, error: String(error) });
+    if (this.#isReleased) return;
+    // The drain is over and a run is still in progress: workers are freed now (their runs fail); an inline handle
+    // when its run returns.
+    if (this.mode === 'worker') await this.#release();
+    else this.#init.logger.warn('a run did not return in time; its handle is disposed when it does', { model: this.model, backend: this.backend });
+  }
+
+  /** Frees the resources once. */
+  #release(): Promise<void> {
+    if (!this.#releasing) {
+      this.state = 'disposed';
+      this.#releasing = this.#init.release().then(
+        () => undefined,
+        (error: unknown) => this.#init.logger.warn('replica dispose failed', { model: this.model, backend: this.backend, error: String(error) }),
+      );
+      void this.#releasing.then(() => {
+        this.#isReleased = true;
+        this.#resolveReleased();
+      });
     }
+    return this.#released;
   }
 
   /** Ends a drain under way at once, as if its time were up (what is left gets `SHUT_DOWN`). */
-  hurry(): void {
-    this.#hurry.abort();
+  endDrainNow(): void {
+    this.#endDrain.abort();
   }
 
   info(): ReplicaInfo {
@@ -176,6 +223,7 @@ export class Replica {
       backend: this.backend,
       device: this.device,
       memoryBytes: this.memoryBytes,
+      memory: this.memory,
       instances: { count: this.instanceCount, mode: this.mode },
       queued: this.scheduler.queued,
       running: this.scheduler.running,

@@ -1,0 +1,117 @@
+import { ErrorCode, InferoxError, throwIfAborted, toInferoxError } from '@inferox/core';
+import type { ModelSpec } from '../model-spec';
+import type { EngineState } from './engine-state';
+import { estimateSourceBytes } from './estimate-memory';
+import { reserveMemory } from './evictor';
+import { Replica, type ReplicaInit } from './replica';
+import { type ReplicaParts, type ReplicaTarget, loadInline, loadWorkers } from './replica-parts';
+import { retireReplica } from './retire';
+import { type VersionEntry, label } from './version-entry';
+
+/** The scheduling of a replica of `model` on `backend`: the spec's settings over the engine's defaults. */
+function scheduling(state: EngineState, model: string, backend: string, spec: ModelSpec | undefined): Pick<ReplicaInit, 'batching' | 'maxQueueSize' | 'maxConcurrent' | 'pool' | 'onBatch'> {
+  const maxQueueSize = spec?.maxQueueSize ?? state.config.maxQueueSize;
+  const maxConcurrent = spec?.maxConcurrent ?? state.config.maxConcurrent;
+  return {
+    ...(spec?.batching ? { batching: spec.batching } : {}),
+    ...(maxQueueSize === undefined ? {} : { maxQueueSize }),
+    ...(maxConcurrent === undefined ? {} : { maxConcurrent }),
+    ...(state.pool ? { pool: state.pool } : {}),
+    onBatch: ({ size, alone }) => state.counters.batch(model, backend, size, alone),
+  };
+}
+
+/**
+ * Builds a replica of `entry` on `backend` over loaded resources and adopts it (it is then retired with the engine);
+ * when the scheduler refuses the options, the resources are freed and the error thrown.
+ */
+export function buildReplica(state: EngineState, entry: VersionEntry, backend: string, parts: ReplicaParts): Replica {
+  let replica: Replica;
+  try {
+    replica = new Replica({ ...parts, model: entry.name, version: entry.version, backend, logger: state.logger, ...scheduling(state, entry.name, backend, entry.spec) });
+  } catch (error) {
+    state.background.track(parts.release()).catch((e: unknown) => state.logger.warn('replica dispose failed', { error: String(e) }));
+    throw error;
+  }
+  state.replicas.add(replica);
+  return replica;
+}
+
+/** Where each replica of `spec` loads (the default backend when the spec names none). */
+async function targetsOf(state: EngineState, spec: ModelSpec, signal: AbortSignal): Promise<ReplicaTarget[]> {
+  if (spec.replicas) {
+    for (const r of spec.replicas) state.registry.get(r.backend);
+    return spec.replicas.map((r) => ({ backend: r.backend, source: (r.source ?? spec.source)!, options: { ...spec.options, ...r.options } }));
+  }
+  for (const b of spec.backends ?? []) state.registry.get(b);
+  const names = spec.backends ?? [await state.registry.pickDefault({ signal })];
+  return names.map((backend) => ({ backend, source: spec.source!, options: { ...spec.options } }));
+}
+
+/** Loads one replica: backend init, a memory reservation for the estimate, the load, then the real charge. */
+async function loadReplica(state: EngineState, entry: VersionEntry, target: ReplicaTarget, signal: AbortSignal): Promise<Replica> {
+  const spec = entry.spec!;
+  const backend = state.registry.get(target.backend);
+  await state.registry.init(target.backend, { signal });
+  const instances = spec.instances ?? { count: 1, mode: 'inline' as const };
+  const estimate = await estimateSourceBytes(target.source);
+  const what = `loading ${label(entry)} on ${target.backend}`;
+  // A token holds the estimate while the load runs, so concurrent loads see it.
+  const token = {};
+  try {
+    await Promise.all(reserveMemory(state, token, estimate * (instances.mode === 'worker' ? instances.count : 1), what, entry, what));
+    throwIfAborted(signal, what);
+    const parts =
+      instances.mode === 'worker'
+        ? await loadWorkers(backend, target, instances.count, estimate, signal, { runTimeoutMs: state.config.workerRunTimeoutMs, logger: state.logger })
+        : await loadInline(backend, target, instances.count, estimate, signal);
+    const replica = buildReplica(state, entry, target.backend, parts);
+    state.ledger.release(token);
+    try {
+      await Promise.all(reserveMemory(state, replica, replica.memoryBytes, `${label(entry)} on ${target.backend}`, entry, what));
+    } catch (error) {
+      await retireReplica(state, replica, { drain: false });
+      throw error;
+    }
+    return replica;
+  } finally {
+    state.ledger.release(token);
+  }
+}
+
+/**
+ * Loads every replica of `entry` and marks it ready. A replica whose backend failed to initialise is kept as
+ * unavailable (with the cause) as long as another replica loads; any other failure fails the whole load and frees
+ * what was loaded.
+ */
+export async function loadVersion(state: EngineState, entry: VersionEntry, signal: AbortSignal): Promise<void> {
+  const targets = await targetsOf(state, entry.spec!, signal);
+  const loaded: Replica[] = [];
+  const unavailable: { backend: string; error: InferoxError }[] = [];
+  try {
+    for (const target of targets) {
+      try {
+        loaded.push(await loadReplica(state, entry, target, signal));
+      } catch (error) {
+        if (signal.aborted || state.registry.usable(target.backend)) throw error;
+        const e = toInferoxError(error, ErrorCode.BACKEND_UNAVAILABLE, `init of backend ${target.backend}`);
+        state.logger.warn('replica unavailable: its backend failed to initialise', { model: label(entry), backend: target.backend, error: e.message });
+        unavailable.push({ backend: target.backend, error: e });
+      }
+    }
+    if (loaded.length === 0) {
+      throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `no replica of ${label(entry)} could load: ${unavailable.map((u) => u.error.message).join('; ')}`, {
+        cause: unavailable[0]?.error,
+        details: { model: entry.name, backends: unavailable.map((u) => u.backend) },
+      });
+    }
+    if (state.phase === 'stopped') throw new InferoxError(ErrorCode.SHUT_DOWN, `the engine closed while ${label(entry)} was loading`);
+  } catch (error) {
+    await Promise.all(loaded.map((r) => retireReplica(state, r, { drain: false }).then(() => state.ledger.release(r))));
+    throw error;
+  }
+  entry.replicas = loaded;
+  entry.unavailable = unavailable;
+  entry.state = 'ready';
+  state.table.touch(entry);
+}

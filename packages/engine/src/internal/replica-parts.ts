@@ -1,0 +1,82 @@
+import { type Backend, ErrorCode, InferoxError, type LoadModelOptions, type Logger, type ModelSource, formatDevice, throwIfAborted } from '@inferox/core';
+import { type WorkerInstance, createWorkerInstance } from '../workers/create-worker-instance';
+import { WEIGHTS_OVERHEAD } from './estimate-memory';
+import type { ReplicaInit, Run } from './replica';
+
+/** Where one replica loads: its backend, source and merged load options. */
+export interface ReplicaTarget {
+  readonly backend: string;
+  readonly source: ModelSource;
+  readonly options: LoadModelOptions;
+}
+
+/** What a loaded replica is built from, before the engine adds its name, version and scheduling. */
+export type ReplicaParts = Omit<ReplicaInit, 'model' | 'version' | 'backend' | 'logger'>;
+
+/** What the memory figure of a replica rests on when its backend reports none. */
+export const ESTIMATE_BASIS = `weights size × ${WEIGHTS_OVERHEAD}`;
+
+/** Loads the model once on the main thread; `count` executors share the handle. */
+export async function loadInline(backend: Backend, target: ReplicaTarget, count: number, estimate: number, signal: AbortSignal): Promise<ReplicaParts> {
+  const handle = await backend.loadModel(target.source, target.options, { signal });
+  const run: Run = (feeds, context) => handle.run(feeds, { signal: context.signal });
+  const reported = handle.memoryBytes > 0;
+  return {
+    device: formatDevice(handle.device),
+    signature: handle.signature,
+    metadata: handle.metadata,
+    memoryBytes: reported ? handle.memoryBytes : estimate,
+    ...(reported ? {} : { memoryBasis: ESTIMATE_BASIS }),
+    mode: 'inline',
+    runs: Array.from({ length: count }, () => run),
+    lost: () => handle.disposed,
+    release: () => handle.dispose(),
+  };
+}
+
+/**
+ * Loads the model in `count` worker threads, each re-creating the backend from its `factorySpec`.
+ *
+ * @throws InferoxError `INVALID_INPUT` when the backend has no `factorySpec`.
+ */
+export async function loadWorkers(
+  backend: Backend,
+  target: ReplicaTarget,
+  count: number,
+  estimate: number,
+  signal: AbortSignal,
+  settings: { readonly runTimeoutMs: number; readonly logger: Logger },
+): Promise<ReplicaParts> {
+  const factory = backend.factorySpec;
+  if (!factory) {
+    throw new InferoxError(ErrorCode.INVALID_INPUT, `spec.instances.mode: backend ${JSON.stringify(backend.name)} cannot run worker instances (it has no factorySpec)`, {
+      details: { field: 'spec.instances.mode', backend: backend.name },
+    });
+  }
+  const workers: WorkerInstance[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      throwIfAborted(signal, `loading worker instance ${i} on ${backend.name}`);
+      workers.push(await createWorkerInstance({ backend: factory, source: target.source, options: target.options }, { ...settings, signal }));
+    }
+  } catch (error) {
+    await Promise.allSettled(workers.map((w) => w.dispose()));
+    throw error;
+  }
+  const first = workers[0]!;
+  const estimated = workers.some((w) => !(w.memoryBytes > 0));
+  return {
+    device: formatDevice(first.device),
+    signature: first.signature,
+    metadata: first.metadata,
+    memoryBytes: workers.reduce((n, w) => n + (w.memoryBytes > 0 ? w.memoryBytes : estimate), 0),
+    ...(estimated ? { memoryBasis: ESTIMATE_BASIS } : {}),
+    mode: 'worker',
+    // Feeds the scheduler built for a batch cross to the worker by transfer; a caller's own feeds are copied.
+    runs: workers.map((w): Run => (feeds, context) => w.run(feeds, { signal: context.signal, transferFeeds: context.ownsFeeds })),
+    lost: () => false,
+    release: async () => {
+      await Promise.all(workers.map((w) => w.dispose()));
+    },
+  };
+}
