@@ -5,6 +5,7 @@ import { cachePruneCommand, cacheScanCommand } from './cache-command';
 import { packCommand } from './pack-command';
 import { pullCommand } from './pull-command';
 import { runCommand } from './run-command';
+import { serveCommand } from './serve-command';
 import { verifyCommand } from './verify-command';
 import { workerCommand } from './worker-command';
 
@@ -26,6 +27,26 @@ export function registerCommands(program: Command, wrap: Wrap): void {
     .option('--max-request-size <size>', 'largest request body (default 64MiB)')
     .option('--max-output-size <size>', 'largest response body, counted before it is written (default 64MiB)')
     .action(wrap((io, model: string, flags: Parameters<typeof runCommand>[2]) => runCommand(io, model, flags)));
+
+  program
+    .command('serve [models...]')
+    .description('serve models over HTTP: Open Inference Protocol v2, OpenAI embeddings, TEI routes, /metrics (models: ./folder, name=./folder, name=hf://org/repo@rev)')
+    .option('--config <file>', 'a JSON or YAML serve config (models, keys, limits)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--port <port>', 'port to listen on (default 8080; 0 picks one)')
+    .option('--api-key <key>', 'require Authorization: Bearer <key> (repeatable; also INFEROX_API_KEYS, comma-separated)', list)
+    .option('--backend <name>', 'backend for the models given as arguments (repeatable, preference order): onnx, tfjs', list)
+    .addOption(new Option('--runtime <runtime>', 'tfjs runtime').choices(['auto', 'node-gpu', 'node', 'wasm', 'cpu']))
+    .option('--providers <list>', 'onnx execution providers in preference order, e.g. cuda,cpu', csv)
+    .addOption(new Option('--task <task>', 'task of the models given as arguments').choices(['auto', 'embedding', 'classification', 'tensor']))
+    .option('--instances <n>', 'executor instances per replica')
+    .option('--max-batch-size <n>', 'dynamic batching: most requests in a batch')
+    .option('--max-queue-delay <ms>', 'dynamic batching: longest wait to fill a batch (default 2)')
+    .option('--shutdown-timeout <ms>', 'how long in-flight requests may take after SIGTERM (default 10000)')
+    .option('--body-limit <bytes>', 'largest request body (default 2097152)')
+    .option('--model-repository', 'enable the v2 model repository extension (load/unload over HTTP)')
+    .option('--cors <origin>', 'allow this origin (repeatable; * for any); CORS is off by default', list)
+    .action(wrap((io, models: string[], flags: Parameters<typeof serveCommand>[2]) => serveCommand(io, models, flags)));
 
   program
     .command('worker')
