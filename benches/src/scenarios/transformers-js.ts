@@ -1,7 +1,7 @@
 import { Tensor } from '@inferox/core';
 import type { Engine } from '@inferox/engine';
-import { WordPieceTokenizer } from '../../../examples/bert-multi-backend/src/wordpiece-tokenizer';
-import { loadBertBaseUncasedVocab } from '../../../examples/bert-multi-backend/src/vocab';
+import { readFile } from 'node:fs/promises';
+import { Tokenizer } from '@huggingface/tokenizers';
 import { roundsWithin } from '../budget';
 import { ratio } from '../goal';
 import { closedLoop } from '../internal/closed-loop';
@@ -19,7 +19,7 @@ interface Extractor {
   dispose(): Promise<void>;
 }
 
-/** Scenario 3: text → embedding with Inferox (WordPiece tokenizer + engine) vs transformers.js' pipeline. */
+/** Scenario 3: text → embedding with Inferox (@huggingface/tokenizers + engine) vs transformers.js' pipeline. */
 export const transformersJs: Scenario = {
   id: 'transformers',
   number: 3,
@@ -27,9 +27,12 @@ export const transformersJs: Scenario = {
   async run(ctx) {
     const p = ctx.profile.transformers;
     const model = await ctx.model(p.model);
-    const vocab = await loadBertBaseUncasedVocab();
-    const tokenizer = new WordPieceTokenizer(vocab);
-    const text = textOfTokens((t) => tokenizer.tokenize(t), p.tokens - 2);
+    // The bert-base-uncased tokenizer files of the sentence-transformers fixture, read by @huggingface/tokenizers.
+    const files = new URL('../../../fixtures/tiny-bert-st/', import.meta.url);
+    const vocab = (await readFile(new URL('vocab.txt', files), 'utf8')).replace(/\n$/, '').split('\n');
+    const tokenizer = new Tokenizer(JSON.parse(await readFile(new URL('tokenizer.json', files), 'utf8')), JSON.parse(await readFile(new URL('tokenizer_config.json', files), 'utf8')));
+    const encode = (t: string): number[] => tokenizer.encode(t).ids.slice(0, 512);
+    const text = textOfTokens((t) => tokenizer.encode(t, { add_special_tokens: false }).ids, p.tokens - 2);
     await writeTransformersFolder(ctx.workDir, 'tjs-bert', { checkpointDir: model.dir, onnxPath: model.onnxPath, vocab });
     const { env, pipeline } = await import('@huggingface/transformers');
     env.allowRemoteModels = false;
@@ -48,11 +51,11 @@ export const transformersJs: Scenario = {
       const e = engine;
       const x = extractor;
       const embed = (name: string) => async (): Promise<Float32Array> => {
-        const enc = tokenizer.encodeBatch([text], 512);
+        const enc = encode(text);
         const shape = [1, enc.length];
-        const ids = Tensor.from('int64', BigInt64Array.from(enc.inputIds[0]!), shape);
-        const mask = BigInt64Array.from(enc.attentionMask[0]!);
-        const { outputs } = await e.infer(name, { input_ids: ids, attention_mask: Tensor.from('int64', mask, shape), token_type_ids: Tensor.from('int64', BigInt64Array.from(enc.tokenTypeIds[0]!), shape) });
+        const ids = Tensor.from('int64', BigInt64Array.from(enc, BigInt), shape);
+        const mask = new BigInt64Array(enc.length).fill(1n);
+        const { outputs } = await e.infer(name, { input_ids: ids, attention_mask: Tensor.from('int64', mask, shape), token_type_ids: Tensor.from('int64', new BigInt64Array(enc.length), shape) });
         return meanPoolNormalized(outputs.last_hidden_state!.data as Float32Array, mask, model.hidden);
       };
       const inferox = embed('bert');
@@ -61,7 +64,7 @@ export const transformersJs: Scenario = {
 
       // Same input, same model: the two embeddings must agree before their speed means anything.
       const tjsIds = [...x.tokenizer(text).input_ids.data].map(Number);
-      const ourIds = tokenizer.encodeBatch([text], 512).inputIds[0]!.map(Number);
+      const ourIds = encode(text);
       const sameTokens = tjsIds.length === ourIds.length && tjsIds.every((v, i) => v === ourIds[i]);
       const a = await baseline();
       const b = await inferox();
@@ -104,7 +107,7 @@ export const transformersJs: Scenario = {
         ],
         notes: [
           `Both sides load the same ONNX file with the same session options (intraOpNumThreads ${ctx.threads}); transformers.js from a local folder (env.allowRemoteModels = false).`,
-          `Tokenizers: transformers.js' own over a tokenizer.json (WordPiece, BertNormalizer, BertPreTokenizer) vs the WordPiece tokenizer of examples/bert-multi-backend, over the same bert-base-uncased vocabulary; token ids ${sameTokens ? 'identical' : '**differ**'} (${ourIds.length} tokens); embeddings agree to ${fmt(maxDiff)} (max abs difference).`,
+          `Tokenizers: transformers.js' own over a tokenizer.json (WordPiece, BertNormalizer, BertPreTokenizer) vs @huggingface/tokenizers over fixtures/tiny-bert-st's bert-base-uncased tokenizer.json; token ids ${sameTokens ? 'identical' : '**differ**'} (${ourIds.length} tokens); embeddings agree to ${fmt(maxDiff)} (max abs difference).`,
           `Single client: ${rounds} interleaved calls each after ${p.warmup} warm-up calls. ${p.clients} clients: closed loop, ${p.throughputRounds} rounds in rotating order, median requests/s; the batching row is the same engine with dynamic batching (maxQueueDelayMs 2).`,
         ],
         raw: { single, rps, sameTokens, maxDiff, tokens: ourIds.length },

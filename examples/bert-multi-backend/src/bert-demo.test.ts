@@ -1,16 +1,27 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { isInferoxError } from '@inferox/core';
+import { expectInferoxError, maxAbsDiff } from '@inferox/core/testing';
 import { startTestHub } from '@inferox/hub-cache/testing';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { runBertDemo } from './bert-demo';
-import { EMBEDDED_MODEL_DIR } from './embedded-model';
-import { loadBertBaseUncasedVocab } from './vocab';
+import { DEFAULT_SENTENCES, runBertDemo } from './bert-demo';
+import { EMBEDDED_CLASSIFIER_DIR, EMBEDDED_MODEL_DIR } from './embedded-model';
 
-const quiet = { print: () => {}, warn: () => {} };
+interface StItem {
+  text: string;
+  prompt_name: string | null;
+  embedding: number[];
+}
+interface ClsItem {
+  text: string;
+  text_pair: string | null;
+  scores: number[];
+  label: string;
+}
+const stReference = (JSON.parse(readFileSync(join(EMBEDDED_MODEL_DIR, 'reference.json'), 'utf8')) as { items: StItem[] }).items.filter((i) => i.prompt_name === null);
+const clsReference = (JSON.parse(readFileSync(join(EMBEDDED_CLASSIFIER_DIR, 'reference.json'), 'utf8')) as { items: ClsItem[] }).items.filter((i) => i.text_pair === null);
 const tmp = mkdtempSync(join(tmpdir(), 'bert-demo-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 afterEach(() => {
@@ -18,55 +29,40 @@ afterEach(() => {
 });
 
 describe('runBertDemo', () => {
-  it('serves each route on its backend with outputs agreeing within 1e-4, then falls back to onnx when tfjs is made unavailable', async () => {
+  it('embeds on onnx and tfjs within 1e-4 of each other and 1e-5 of the reference, with their similarity matrix and labels', async () => {
     const lines: string[] = [];
-    const report = await runBertDemo({ rounds: 1, tfjsRuntime: 'wasm', print: (l) => lines.push(l), warn: () => {} });
-    expect(report.rows.map((r) => [r.route, r.servedBy])).toEqual([
-      ['onnx', 'onnx'],
-      ['tfjs', 'tfjs'],
-      ['auto', 'onnx'],
-    ]);
-    expect(report.rows.find((r) => r.route === 'tfjs')!.runtime).toBe('wasm');
-    for (const row of report.rows) expect(row.maxAbsDiffVsOnnx).toBeLessThanOrEqual(1e-4);
-    expect(report.rows.find((r) => r.route === 'tfjs')!.maxAbsDiffVsOnnx).toBeGreaterThan(0);
-    expect(report.fallback).toMatchObject({ asked: 'tfjs', servedBy: 'onnx' });
-    expect(report.fallback!.reason).toContain('BACKEND_UNAVAILABLE');
-    expect(lines.join('\n')).toContain('metadata.backend  served by  runtime  p50 ms  max |Δ| vs onnx');
-    expect(report.truncated).toEqual([]);
+    const report = await runBertDemo({ tfjsRuntime: 'wasm', print: (l) => lines.push(l) });
+    expect(report.runtimes).toEqual({ onnx: 'cpu', tfjs: 'wasm' });
+    expect(report.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+    const reference = DEFAULT_SENTENCES.map((s) => stReference.find((i) => i.text === s)!.embedding);
+    report.embeddings.onnx.forEach((e, i) => expect(maxAbsDiff(e, reference[i]!)).toBeLessThanOrEqual(1e-5));
+    report.embeddings.tfjs.forEach((e, i) => expect(maxAbsDiff(e, reference[i]!)).toBeLessThanOrEqual(1e-4));
+    // The reference embeddings are unit vectors: cosine = dot product.
+    const dot = (a: number[], b: number[]): number => a.reduce((s, v, k) => s + v * b[k]!, 0);
+    report.similarity.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(dot(reference[i]!, reference[j]!), 5)));
+    const expected = DEFAULT_SENTENCES.map((s) => clsReference.find((i) => i.text === s)!);
+    expect(report.classification.map((c) => c.label)).toEqual(expected.map((e) => e.label));
+    report.classification.forEach((c, i) => expect(c.score).toBeCloseTo(Math.max(...expected[i]!.scores), 4));
+    expect(lines.join('\n')).toContain('cosine similarity');
+    expect(lines.join('\n')).toMatch(/onnx and tfjs agree to \d\.\d\de-\d+/);
   });
 
-  it('truncates an over-long sentence to max_position_embeddings with a warning', async () => {
-    const warnings: string[] = [];
-    const report = await runBertDemo({ rounds: 1, tfjsRuntime: 'wasm', sentences: ['word '.repeat(600), 'short'], print: () => {}, warn: (l) => warnings.push(l) });
-    expect(report.maxPositions).toBe(512);
-    expect(report.truncated).toEqual([0]);
-    expect(warnings).toEqual(["warning: sentence 0 is longer than the model's 512 positions and was truncated"]);
+  it('rejects with INVALID_INPUT when the input is empty or the model folder does not exist', async () => {
+    await expectInferoxError(runBertDemo({ sentences: [], print: () => {} }), 'INVALID_INPUT', 'no input');
+    await expectInferoxError(runBertDemo({ model: join(tmp, 'nowhere'), print: () => {} }), 'INVALID_INPUT', 'nowhere', 'does not exist');
   });
 
-  it('rejects with INVALID_INPUT when the input is empty', async () => {
-    const empty = await runBertDemo({ sentences: [], ...quiet }).catch((e: unknown) => e);
-    expect(isInferoxError(empty, 'INVALID_INPUT')).toBe(true);
-    expect((empty as Error).message).toContain('no input');
-    const rounds = await runBertDemo({ rounds: Number('x'), ...quiet }).catch((e: unknown) => e);
-    expect(isInferoxError(rounds, 'INVALID_INPUT')).toBe(true);
-    expect((rounds as Error).message).toBe('rounds must be a whole number ≥ 1, got NaN');
-    const blank = await runBertDemo({ sentences: ['fine', ['a', '  ']], ...quiet }).catch((e: unknown) => e);
-    expect(isInferoxError(blank, 'INVALID_INPUT')).toBe(true);
-    expect((blank as Error).message).toBe('sentence 1 is empty');
-  });
-
-  it('packs a hub repo through the cache when given --model', async () => {
-    const vocab = `${(await loadBertBaseUncasedVocab()).join('\n')}\n`;
-    const hub = await startTestHub({
-      repos: [{ id: 'acme/bert', files: { 'config.json': readFileSync(join(EMBEDDED_MODEL_DIR, 'config.json')), 'model.safetensors': readFileSync(join(EMBEDDED_MODEL_DIR, 'model.safetensors')), 'vocab.txt': vocab } }],
-    });
+  it('loads an hf:// model through the hub cache when given --model', async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (const entry of readdirSync(EMBEDDED_MODEL_DIR, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) files[relative(EMBEDDED_MODEL_DIR, join(entry.parentPath, entry.name)).split('\\').join('/')] = readFileSync(join(entry.parentPath, entry.name));
+    }
+    const hub = await startTestHub({ repos: [{ id: 'acme/st', files }] });
     vi.stubEnv('HF_ENDPOINT', hub.url);
     vi.stubEnv('HF_HUB_CACHE', join(tmp, 'cache'));
     try {
-      const lines: string[] = [];
-      const report = await runBertDemo({ model: 'acme/bert', rounds: 1, tfjsRuntime: 'cpu', print: (l) => lines.push(l), warn: () => {} });
-      expect(lines[0]).toContain('packing acme/bert from the hub');
-      expect(report.rows.find((r) => r.route === 'tfjs')!.maxAbsDiffVsOnnx).toBeLessThanOrEqual(1e-4);
+      const report = await runBertDemo({ model: 'hf://acme/st', sentences: ['Hello world!'], tfjsRuntime: 'wasm', print: () => {} });
+      expect(maxAbsDiff(report.embeddings.onnx[0]!, stReference[0]!.embedding)).toBeLessThanOrEqual(1e-5);
     } finally {
       await hub.close();
     }
@@ -74,23 +70,23 @@ describe('runBertDemo', () => {
 });
 
 describe('main (npm start)', () => {
-  it('runs offline and exits 0, printing the table and the fallback', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', join(import.meta.dirname, 'main.ts'), '--rounds', '2'], {
+  const main = (args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', join(import.meta.dirname, 'main.ts'), ...args], {
       cwd: join(import.meta.dirname, '..'),
       env: { ...process.env, HF_HUB_OFFLINE: '1' },
       timeout: 90_000,
     });
-    expect(stdout).toMatch(/^tfjs {14}tfjs /m);
-    expect(stdout).toContain('after falling back from tfjs');
+
+  it('runs offline and exits 0, printing the agreement, the matrix and the labels', async () => {
+    const { stdout } = await main(['--runtime', 'wasm']);
+    expect(stdout).toMatch(/onnx and tfjs agree to/);
+    expect(stdout).toMatch(/^ {2}s3 {3}/m);
+    expect(stdout).toContain('classification (negative, neutral, positive)');
   });
 
-  it('exits 1 with one error line when given an empty sentence', async () => {
-    const error = (await promisify(execFile)(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', join(import.meta.dirname, 'main.ts'), '--text', ''], {
-      cwd: join(import.meta.dirname, '..'),
-      timeout: 90_000,
-    }).catch((e: unknown) => e)) as { code: number; stderr: string };
+  it('exits 1 with one error line when the model folder does not exist', async () => {
+    const error = (await main(['--model', join(tmp, 'missing')]).catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(error.code).toBe(1);
-    expect(error.stderr.trim()).toBe('error [INVALID_INPUT]: sentence 0 is empty');
+    expect(error.stderr.trim()).toMatch(/^error \[INVALID_INPUT\]: model folder .*missing does not exist$/);
   });
 });
-

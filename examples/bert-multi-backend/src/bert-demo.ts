@@ -1,161 +1,103 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Backend, ErrorCode, InferoxError, Tensor, type TensorMap, toInferoxError } from '@inferox/core';
+import { type Backend, ErrorCode, InferoxError, toInferoxError } from '@inferox/core';
 import { createEngine } from '@inferox/engine';
-import { loadIntoEngine, packFromHub } from '@inferox/mlpkg';
 import { createOnnxBackend } from '@inferox/onnx-backend';
+import { loadTextModel } from '@inferox/text';
 import { createTfjsBackend } from '@inferox/tfjs-backend';
-import { packEmbeddedModel, readPackageVocab } from './embedded-model';
-import { type EncodedBatch, type TextInput, WordPieceTokenizer } from './wordpiece-tokenizer';
+import { EMBEDDED_CLASSIFIER_DIR, EMBEDDED_MODEL_DIR } from './embedded-model';
 
-/** Sentences of different lengths (one a pair) that the demo sends when none are given. */
-export const DEFAULT_SENTENCES: readonly TextInput[] = [
-  'Inferox runs one model on several backends.',
-  ['Is the output the same on every backend?', 'It should agree to four decimal places.'],
-  'Short one.',
-  'Padding and attention masks let sentences of different lengths share a batch without changing their embeddings.',
+/** Sentences the demo embeds and classifies when none are given (texts of the fixtures' reference data). */
+export const DEFAULT_SENTENCES: readonly string[] = [
+  'Hello world!',
+  'The quick brown fox jumps over the lazy dog.',
+  'Inferox serves BERT on onnxruntime and TensorFlow.js.',
+  "Don't stop believin', it's rock'n'roll!",
 ];
-
-/** One row of the demo's table. */
-export interface DemoRow {
-  /** What the requests asked for in `metadata.backend`. */
-  readonly route: string;
-  /** The backend that answered. */
-  readonly servedBy: string;
-  readonly runtime: string;
-  readonly p50Ms: number;
-  /** Max |Δ| of last_hidden_state against the onnx answer, over positions with attention_mask 1. */
-  readonly maxAbsDiffVsOnnx: number;
-}
 
 /** Options for {@link runBertDemo}. */
 export interface BertDemoOptions {
-  /** A hub repo id to pack instead of the embedded model (needs network). */
+  /** The embedding model: a folder, an mlpkg package or `hf://org/repo@rev`. @defaultValue the embedded tiny-bert-st */
   readonly model?: string;
-  readonly sentences?: readonly TextInput[];
-  /** Timed requests per route. @defaultValue 20 */
-  readonly rounds?: number;
+  /** The classification model (same kinds of source). @defaultValue the embedded tiny-bert-cls */
+  readonly classifier?: string;
+  readonly sentences?: readonly string[];
   readonly tfjsRuntime?: 'auto' | 'wasm' | 'cpu';
   readonly print?: (line: string) => void;
-  readonly warn?: (line: string) => void;
   readonly signal?: AbortSignal;
 }
 
-/** What the demo observed. */
+/** What the demo computed. */
 export interface DemoReport {
-  readonly rows: DemoRow[];
-  readonly fallback: { readonly asked: string; readonly servedBy: string; readonly reason: string } | undefined;
-  readonly truncated: number[];
-  readonly maxPositions: number;
+  readonly sentences: readonly string[];
+  /** The runtime each backend used (`onnx: cpu`, `tfjs: wasm`). */
+  readonly runtimes: Readonly<Record<string, string>>;
+  /** Embeddings by backend, one per sentence. */
+  readonly embeddings: { readonly onnx: Float32Array[]; readonly tfjs: Float32Array[] };
+  /** Max |onnx − tfjs| over every embedding value. */
+  readonly maxAbsDiff: number;
+  /** Cosine similarity of every pair of sentences (onnx embeddings). */
+  readonly similarity: number[][];
+  /** The best label of each sentence. */
+  readonly classification: { readonly label: string; readonly score: number }[];
+  /** Padding waste of the embedding model's batches. */
+  readonly paddingWaste: number;
 }
 
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-function toFeeds(batch: EncodedBatch): TensorMap {
-  const shape = [batch.inputIds.length, batch.length];
-  return {
-    input_ids: Tensor.from('int64', BigInt64Array.from(batch.inputIds.flat()), shape),
-    attention_mask: Tensor.from('int64', BigInt64Array.from(batch.attentionMask.flat()), shape),
-    token_type_ids: Tensor.from('int64', BigInt64Array.from(batch.tokenTypeIds.flat()), shape),
-  };
-}
-
-function maskedMaxAbsDiff(a: Float32Array, b: Float32Array, mask: readonly bigint[], hidden: number): number {
-  let max = 0;
-  mask.forEach((m, position) => {
-    if (m === 0n) return;
-    for (let k = 0; k < hidden; k++) max = Math.max(max, Math.abs(a[position * hidden + k]! - b[position * hidden + k]!));
-  });
-  return max;
-}
+const cosine = (a: Float32Array, b: Float32Array): number => {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return dot / Math.sqrt(na * nb);
+};
 
 /**
- * The main job: packs the embedded tiny BERT (or a hub repo), loads it on onnx and tfjs in one engine, tokenizes
- * sentences with WordPiece over the bert-base-uncased vocabulary, routes requests by `metadata.backend`
- * (`onnx`, `tfjs`, `auto`), prints latency and cross-backend agreement, then makes tfjs unavailable and shows the
- * engine falling back to onnx.
+ * The main job: one engine with onnx and tfjs, a sentence-transformers model loaded on both through `@inferox/text`,
+ * the sentences embedded on each backend and compared, their cosine-similarity matrix, and a classification of each
+ * by a BERT sequence classifier.
  *
- * @throws InferoxError `INVALID_INPUT` for an empty sentence list or an empty sentence.
+ * @throws InferoxError `INVALID_INPUT` for an empty sentence list or a missing model folder, and the codes of
+ * `loadTextModel` and `embed`.
  */
 export async function runBertDemo(options: BertDemoOptions = {}): Promise<DemoReport> {
   const print = options.print ?? ((line: string) => console.log(line));
-  const warn = options.warn ?? ((line: string) => console.warn(line));
-  const rounds = options.rounds ?? 20;
-  if (!Number.isSafeInteger(rounds) || rounds < 1) {
-    throw new InferoxError(ErrorCode.INVALID_INPUT, `rounds must be a whole number ≥ 1, got ${String(rounds)}`, { details: { rounds } });
-  }
   const sentences = options.sentences ?? DEFAULT_SENTENCES;
   if (sentences.length === 0) throw new InferoxError(ErrorCode.INVALID_INPUT, 'no input: give at least one sentence');
-  sentences.forEach((s, i) => {
-    const parts = typeof s === 'string' ? [s] : s;
-    if (parts.some((p) => p.trim() === '')) throw new InferoxError(ErrorCode.INVALID_INPUT, `sentence ${i} is empty`, { details: { index: i } });
-  });
-
-  const work = await mkdtemp(join(tmpdir(), 'inferox-bert-demo-'));
+  const signal = options.signal ? { signal: options.signal } : {};
   const onnx = createOnnxBackend();
   const tfjs = createTfjsBackend({ runtime: options.tfjsRuntime ?? 'auto' });
   const backends: Backend[] = [onnx, tfjs];
   const engine = createEngine({ backends });
   try {
-    const pkgDir = join(work, 'model.mlpkg');
-    if (options.model) {
-      print(`packing ${options.model} from the hub into ${pkgDir}`);
-      await packFromHub(options.model, pkgDir, options.signal ? { signal: options.signal } : {});
-    } else {
-      await packEmbeddedModel(pkgDir, options.signal ? { signal: options.signal } : {});
-    }
-    const config = JSON.parse(await readFile(join(pkgDir, 'weights', 'config.json'), 'utf8')) as { max_position_embeddings?: number; hidden_size: number };
-    const maxPositions = config.max_position_embeddings ?? 512;
-    const tokenizer = new WordPieceTokenizer(await readPackageVocab(pkgDir));
-    await loadIntoEngine(engine, pkgDir, { name: 'bert', backends: ['onnx', 'tfjs'] });
+    const embedder = await loadTextModel(engine, options.model ?? EMBEDDED_MODEL_DIR, { name: 'embedder', backends: ['onnx', 'tfjs'], ...signal });
+    const classifier = await loadTextModel(engine, options.classifier ?? EMBEDDED_CLASSIFIER_DIR, { name: 'classifier', backends: ['onnx'], ...signal });
     const runtimes: Record<string, string> = {};
     for (const b of backends) runtimes[b.name] = (await b.init()).runtime;
+    print(`${sentences.length} sentences; ${embedder.info.modelType} embeddings (${embedder.info.dimensions} dims, ${embedder.info.pooling} pooling) on ${backends.map((b) => `${b.name}/${runtimes[b.name]}`).join(' and ')}`);
 
-    const batch = tokenizer.encodeBatch(sentences, maxPositions);
-    for (const index of batch.truncated) warn(`warning: sentence ${index} is longer than the model's ${maxPositions} positions and was truncated`);
-    const feeds = toFeeds(batch);
-    print(`${sentences.length} sentences, padded to ${batch.length} tokens; model ${JSON.stringify('bert')} on ${backends.map((b) => `${b.name}/${runtimes[b.name]}`).join(' and ')}`);
+    const [onnxRun, tfjsRun] = await Promise.all([embedder.embed(sentences, { backend: 'onnx', ...signal }), embedder.embed(sentences, { backend: 'tfjs', ...signal })]);
+    let maxAbsDiff = 0;
+    onnxRun.embeddings.forEach((e, i) => e.forEach((v, k) => (maxAbsDiff = Math.max(maxAbsDiff, Math.abs(v - tfjsRun.embeddings[i]![k]!)))));
+    print(`onnx and tfjs agree to ${maxAbsDiff.toExponential(2)} (max |Δ| over ${onnxRun.embeddings.length} × ${onnxRun.embeddings[0]!.length} values, ${onnxRun.tokens} tokens)`);
 
-    const answers: Record<string, Float32Array> = {};
-    const rows: DemoRow[] = [];
-    for (const route of ['onnx', 'tfjs', 'auto']) {
-      await engine.infer('bert', feeds, { metadata: { backend: route } });
-      const times: number[] = [];
-      let servedBy = '';
-      for (let r = 0; r < rounds; r++) {
-        const t0 = performance.now();
-        const result = await engine.infer('bert', feeds, { metadata: { backend: route } });
-        times.push(performance.now() - t0);
-        servedBy = result.backend;
-        answers[route] = result.outputs.last_hidden_state!.data as Float32Array;
-      }
-      rows.push({ route, servedBy, runtime: runtimes[servedBy] ?? '?', p50Ms: median(times), maxAbsDiffVsOnnx: 0 });
-    }
-    const mask = batch.attentionMask.flat();
-    for (const [i, row] of rows.entries()) rows[i] = { ...row, maxAbsDiffVsOnnx: maskedMaxAbsDiff(answers[row.route]!, answers.onnx!, mask, config.hidden_size) };
-
+    const similarity = onnxRun.embeddings.map((a) => onnxRun.embeddings.map((b) => cosine(a, b)));
     print('');
-    print('metadata.backend  served by  runtime  p50 ms  max |Δ| vs onnx');
-    for (const r of rows) {
-      print(`${r.route.padEnd(17)} ${r.servedBy.padEnd(10)} ${r.runtime.padEnd(8)} ${r.p50Ms.toFixed(2).padStart(6)}  ${r.maxAbsDiffVsOnnx.toExponential(2)}`);
-    }
+    print('cosine similarity');
+    print(`      ${sentences.map((_, j) => `s${j}`.padStart(7)).join('')}`);
+    similarity.forEach((row, i) => print(`  s${i}`.padEnd(6) + row.map((v) => v.toFixed(3).padStart(7)).join('')));
 
+    const labels = await classifier.classify(sentences, { topK: 1, ...signal });
+    const classification = labels.map((l) => l[0]!);
     print('');
-    print('making tfjs unavailable (its backend is disposed), then asking for tfjs again:');
-    await tfjs.dispose();
-    const fell = await engine.infer('bert', feeds, { metadata: { backend: 'tfjs' } });
-    const fallback = fell.fellBack ? { asked: 'tfjs', servedBy: fell.backend, reason: `${fell.fellBack.reason}: ${fell.fellBack.message}` } : undefined;
-    print(fallback ? `  served by ${fallback.servedBy} after falling back from tfjs (${fallback.reason})` : `  served by ${fell.backend} without a fallback`);
-    return { rows, fallback, truncated: batch.truncated, maxPositions };
+    print(`classification (${classifier.info.labels?.join(', ')})`);
+    sentences.forEach((s, i) => print(`  s${i} ${classification[i]!.label.padEnd(9)} ${classification[i]!.score.toFixed(3)}  ${s.length > 60 ? `${s.slice(0, 57)}...` : s}`));
+    return { sentences, runtimes, embeddings: { onnx: onnxRun.embeddings, tfjs: tfjsRun.embeddings }, maxAbsDiff, similarity, classification, paddingWaste: embedder.stats().paddingWaste };
   } catch (error) {
     throw toInferoxError(error);
   } finally {
     await engine.close();
-    await rm(work, { recursive: true, force: true });
   }
 }

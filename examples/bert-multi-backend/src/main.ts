@@ -5,16 +5,16 @@ import { runBertDemo } from './bert-demo';
 const { values } = parseArgs({
   options: {
     model: { type: 'string' },
+    classifier: { type: 'string' },
     text: { type: 'string', multiple: true },
-    rounds: { type: 'string', default: '20' },
     runtime: { type: 'string' },
   },
 });
 try {
   await runBertDemo({
     ...(values.model ? { model: values.model } : {}),
+    ...(values.classifier ? { classifier: values.classifier } : {}),
     ...(values.text ? { sentences: values.text } : {}),
-    rounds: Number(values.rounds),
     ...(values.runtime ? { tfjsRuntime: values.runtime as 'auto' | 'wasm' | 'cpu' } : {}),
   });
 } catch (error) {
