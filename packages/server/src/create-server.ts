@@ -116,6 +116,11 @@ export async function createServer(options: ServerOptions): Promise<InferoxServe
     if (request.method === 'POST') context.window.record(seconds * 1000, reply.statusCode >= 400);
   });
 
+  // While closing, every response ends its connection, so close() does not wait for clients' keep-alive timeouts.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
+  });
+
   if (options.corsOrigins?.length) {
     const origins = new Set(options.corsOrigins);
     app.addHook('onRequest', async (request, reply) => {

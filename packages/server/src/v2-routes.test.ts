@@ -11,7 +11,13 @@ const feeds = () => Object.fromEntries(names.map((n) => [n, Tensor.from('int64',
 
 let ctx: Awaited<ReturnType<typeof startTestServer>>;
 beforeAll(async () => {
-  ctx = await startTestServer([{ name: 'bert', source: join(FIXTURES, 'tiny-bert-hf/model.onnx'), task: 'tensor', backends: ['onnx'] }]);
+  ctx = await startTestServer(
+    [
+      { name: 'bert', source: join(FIXTURES, 'tiny-bert-hf/model.onnx'), task: 'tensor', backends: ['onnx'] },
+      { name: 'bert-tfjs', source: join(FIXTURES, 'tiny-bert-hf'), task: 'tensor', backends: ['tfjs'] },
+    ],
+    { tfjs: true },
+  );
 });
 afterAll(async () => ctx?.server.close());
 
@@ -51,5 +57,17 @@ describe('v2 routes', () => {
     const data = new Float32Array(bytes.slice(headerLength).buffer);
     const direct = await ctx.engine.infer('bert', feeds());
     expect(data).toEqual(direct.outputs.pooler_output!.data);
+  });
+
+  it('answers JSON with nested data from a tfjs (wasm) replica equal to the engine outputs exactly', async () => {
+    const nested = { inputs: names.map((name) => ({ name, datatype: 'INT64', shape: [3, 12], data: reference.inputs[name] })) };
+    const res = await post('/v2/models/bert-tfjs/infer', { ...nested, outputs: [{ name: 'pooler_output' }] });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { model_name: string; outputs: { name: string; datatype: string; data: number[] }[]; };
+    const direct = await ctx.engine.infer('bert-tfjs', feeds());
+    expect(body.outputs.map((o) => [o.name, o.datatype])).toEqual([['pooler_output', 'FP32']]);
+    expect(Float32Array.from(body.outputs[0]!.data)).toEqual(direct.outputs.pooler_output!.data);
+    const meta = (await (await fetch(`${ctx.url}/v2/models/bert-tfjs`)).json()) as { platform: string };
+    expect(meta.platform).toBe('tfjs');
   });
 });
