@@ -22,4 +22,9 @@ describeBackendConformance({
   source: { path: BERT_DIR, format: 'hf-checkpoint' },
   feeds: bertFeeds,
   expected,
+  // What tiny-bert-hf's config.json gives: vocab_size 30522, type_vocab_size 2, max_position_embeddings 512.
+  limits: {
+    valueRanges: { input_ids: { min: 0, maxExclusive: 30522 }, attention_mask: { min: 0, maxExclusive: 2 }, token_type_ids: { min: 0, maxExclusive: 2 } },
+    maxDims: { sequence: 512 },
+  },
 });

@@ -82,25 +82,33 @@ describe('createOnnxBackend', () => {
       await expectReference(handle);
     });
 
-    it('rejects with BACKEND_ERROR carrying the onnxruntime message when a token id is out of the vocabulary', async () => {
-      // logSeverityLevel 4 keeps ORT from printing the (expected) kernel error on stderr.
-      await using handle = await backend.loadModel(BERT_DIR, { sessionOptions: { logSeverityLevel: 4 } });
+    it('rejects with INVALID_INPUT naming vocab_size, before onnxruntime runs, when a checkpoint model gets a token id out of the vocabulary', async () => {
+      await using handle = await backend.loadModel(BERT_DIR);
       const feeds = bertFeeds();
-      const ids = feeds.input_ids!.data as BigInt64Array;
-      ids[0] = 99_999n;
+      (feeds.input_ids!.data as BigInt64Array)[0] = 99_999n;
+      const error = await rejectionOf(handle.run(feeds));
+      expect(error.code).toBe('INVALID_INPUT');
+      expect(error.message).toBe('input "input_ids" element 0 is 99999, outside [0, 30522) (vocab_size)');
+    });
+
+    it('rejects with BACKEND_ERROR carrying the onnxruntime message when a plain .onnx file (no config to know the vocabulary from) gets an id out of range', async () => {
+      // logSeverityLevel 4 keeps ORT from printing the (expected) kernel error on stderr.
+      await using handle = await backend.loadModel(join(BERT_DIR, 'model.onnx'), { sessionOptions: { logSeverityLevel: 4 } });
+      const feeds = bertFeeds();
+      (feeds.input_ids!.data as BigInt64Array)[0] = 99_999n;
       const error = await rejectionOf(handle.run(feeds));
       expect(error.code).toBe('BACKEND_ERROR');
-      expect(error.message).toContain('onnx run of "tiny-bert-hf"');
+      expect(error.message).toContain('onnx run of "model"');
       expect(error.message).toContain('99999');
       expect(error.cause).toBeInstanceOf(Error);
     });
 
-    it('returns each selected output once when outputs repeat a name, and all outputs when options are null', async () => {
+    it('returns each selected output once when outputs repeat a name, and all outputs when options are left out', async () => {
       await using handle = await backend.loadModel(join(BERT_DIR, 'model.onnx'));
       const out = await handle.run(bertFeeds(), { outputs: ['pooler_output', 'pooler_output'] });
       expect(Object.keys(out)).toEqual(['pooler_output']);
       expect(maxAbsDiff(out.pooler_output!.data as Float32Array, expectedPooler)).toBeLessThanOrEqual(1e-4);
-      expect(Object.keys(await handle.run(bertFeeds(), null as never))).toEqual(['last_hidden_state', 'pooler_output']);
+      expect(Object.keys(await handle.run(bertFeeds(), undefined))).toEqual(['last_hidden_state', 'pooler_output']);
       const error = await rejectionOf(handle.run(bertFeeds(), { outputs: 'pooler_output' as unknown as string[] }));
       expect(error.code).toBe('INVALID_INPUT');
       expect(error.message).toContain('options.outputs');
@@ -356,10 +364,16 @@ describe('createOnnxBackend', () => {
   });
 
   describe('cancellation and disposal', () => {
-    it('rejects with CANCELLED when the signal is aborted before or during loadModel and init', async () => {
+    it('rejects with CANCELLED when the signal is aborted before or during loadModel, and init after init resolves', async () => {
       const aborted = AbortSignal.abort(new Error('stop'));
       expect((await rejectionOf(backend.loadModel(BERT_DIR, {}, { signal: aborted }))).code).toBe('CANCELLED');
-      expect((await rejectionOf(backend.init({ signal: aborted }))).code).toBe('CANCELLED');
+      // Before any init the signal stops it (and the cancellation is not memoised); after init it has nothing left
+      // to stop, so the memoised promise answers.
+      const fresh = createOnnxBackend();
+      expect((await rejectionOf(fresh.init({ signal: aborted }))).code).toBe('CANCELLED');
+      const info = await fresh.init();
+      await expect(fresh.init({ signal: aborted })).resolves.toBe(info);
+      await fresh.dispose();
       const controller = new AbortController();
       const loading = backend.loadModel(BERT_DIR, {}, { signal: controller.signal });
       controller.abort(new Error('changed my mind'));

@@ -11,6 +11,7 @@ import {
   type LoadModelOptions,
   type Logger,
   type ModelHandle,
+  type ModelSignature,
   type ModelSource,
   type SignalOptions,
   type TensorSpec,
@@ -23,7 +24,7 @@ import type * as Ort from 'onnxruntime-node';
 import { buildCheckpoint } from './internal/build-checkpoint';
 import { PROVIDER_DEVICES, checkExecutionProviders } from './internal/execution-providers';
 import { type OrtModule, loadOrt } from './internal/load-ort';
-import { OnnxModelHandle } from './internal/onnx-model-handle';
+import { createOnnxModelHandle, withDeclaredLimits } from './internal/onnx-model-handle';
 import { isOrtDType } from './internal/ort-tensor';
 import { probeProvider } from './internal/probe-provider';
 import { type OnnxSource, onnxSource } from './internal/onnx-source';
@@ -110,7 +111,7 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
   const providers = checkExecutionProviders(options.executionProviders) ?? ['cpu'];
   const sessionOptions = checkSessionOptions(options.sessionOptions);
   const logger = options.logger ?? noopLogger;
-  const handles = new Set<OnnxModelHandle>();
+  const handles = new Set<ModelHandle>();
   let initialised: Promise<BackendInfo> | undefined;
   let disposed: Promise<void> | undefined;
 
@@ -154,7 +155,8 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
 
   const init = (context?: SignalOptions): Promise<BackendInfo> => {
     if (disposed) return Promise.reject(new InferoxError(ErrorCode.DISPOSED, 'the onnx backend was disposed; cannot init'));
-    if (context?.signal?.aborted) return Promise.reject(abortError(context.signal, 'onnx backend init'));
+    // A signal stops only work still to start: once init started, every call returns the memoised promise.
+    if (!initialised && context?.signal?.aborted) return Promise.reject(abortError(context.signal, 'onnx backend init'));
     initialised ??= start();
     return initialised;
   };
@@ -164,8 +166,10 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
     let label: string;
     let memoryBytes: number;
     let metadata: Record<string, string> = {};
+    let declared: ModelSignature | undefined;
     if (resolved.kind === 'checkpoint') {
       const built = await buildCheckpoint(resolved.dir, { signal });
+      declared = built.signature;
       target = built.bytes;
       label = resolved.dir;
       memoryBytes = built.weightBytes;
@@ -191,7 +195,7 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
     } catch (error) {
       throw ortLoadError(error, label);
     }
-    return { session: created, label, memoryBytes, metadata };
+    return { session: created, label, memoryBytes, metadata, declared };
   };
 
   const backend: OnnxBackend = {
@@ -258,12 +262,15 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
       }
       let signature;
       try {
-        signature = { inputs: signatureOf(opened.session.inputMetadata, 'input', opened.label), outputs: signatureOf(opened.session.outputMetadata, 'output', opened.label) };
+        signature = withDeclaredLimits(
+          { inputs: signatureOf(opened.session.inputMetadata, 'input', opened.label), outputs: signatureOf(opened.session.outputMetadata, 'output', opened.label) },
+          opened.declared,
+        );
       } catch (error) {
         await release();
         throw error;
       }
-      const handle = new OnnxModelHandle({
+      const handle = createOnnxModelHandle({
         ort,
         session: opened.session,
         name: loadOptions.name ?? resolved.name,

@@ -1,4 +1,4 @@
-import { ErrorCode, InferoxError, throwIfAborted } from '@inferox/core';
+import { ErrorCode, InferoxError, type ModelSignature, throwIfAborted } from '@inferox/core';
 import { architectureFor, readCheckpoint } from '@inferox/hf-checkpoint';
 import { OnnxGraphBuilder } from '../onnx-graph-builder';
 import { GRAPH_WRITERS } from './graph-writers';
@@ -9,6 +9,8 @@ export interface BuiltCheckpoint {
   readonly modelType: string;
   /** Bytes of the weights (float32), for memory estimates. */
   readonly weightBytes: number;
+  /** The architecture's signature, with the limits its config gives (vocabulary, positions). */
+  readonly signature: ModelSignature;
 }
 
 /**
@@ -24,10 +26,12 @@ export async function buildCheckpoint(dir: string, options: { readonly opset?: n
     throw new InferoxError(ErrorCode.INVALID_INPUT, `opset must be an integer from 17 (LayerNormalization) to 26, got ${String(opset)}`, { details: { option: 'opset' } });
   }
   const checkpoint = await readCheckpoint(dir, options.signal ? { signal: options.signal } : {});
-  const { modelType } = architectureFor(checkpoint.config, 'onnx');
+  const architecture = architectureFor(checkpoint.config, 'onnx');
+  const { modelType } = architecture;
   const graph = new OnnxGraphBuilder({ name: modelType, opset, metadata: { architecture: modelType, source: 'inferox hf checkpoint' } });
   GRAPH_WRITERS[modelType]!(checkpoint, graph);
   throwIfAborted(options.signal, `building ${modelType} from ${dir}`);
   const bytes = graph.toBytes();
-  return { bytes, modelType, weightBytes: bytes.length };
+  const signature = architecture.signature(architecture.parseConfig(checkpoint.config), checkpoint.weights);
+  return { bytes, modelType, weightBytes: bytes.length, signature };
 }

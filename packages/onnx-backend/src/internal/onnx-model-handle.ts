@@ -3,19 +3,19 @@ import {
   ErrorCode,
   InferoxError,
   type Logger,
-  type ModelHandle,
+  ManagedModelHandle,
+  type ModelRunner,
   type ModelSignature,
-  type RunOptions,
   type Tensor,
   type TensorMap,
-  throwIfAborted,
-  validateFeeds,
+  type TensorSpec,
+  cutText,
 } from '@inferox/core';
 import type * as Ort from 'onnxruntime-node';
 import type { OrtModule } from './load-ort';
 import { fromOrtTensor, toOrtTensor } from './ort-tensor';
 
-/** What a handle is made of. */
+/** What an onnx handle is made of. */
 export interface OnnxModelHandleInit {
   readonly ort: OrtModule;
   readonly session: Ort.InferenceSession;
@@ -26,95 +26,60 @@ export interface OnnxModelHandleInit {
   readonly memoryBytes: number;
   readonly logger: Logger;
   /** Called once, when the handle is disposed. */
-  readonly onDispose: (handle: OnnxModelHandle) => void;
+  readonly onDispose: (handle: ManagedModelHandle) => void;
 }
 
-/** A model loaded into an onnxruntime session. */
-export class OnnxModelHandle implements ModelHandle {
-  readonly backend = 'onnx';
-  readonly name: string;
-  readonly device: Device;
-  readonly signature: ModelSignature;
-  readonly metadata: Readonly<Record<string, string>>;
-  readonly memoryBytes: number;
-  readonly #init: OnnxModelHandleInit;
-  readonly #outputNames: ReadonlySet<string>;
-  readonly #running = new Set<Promise<unknown>>();
-  #disposing: Promise<void> | undefined;
-
-  constructor(init: OnnxModelHandleInit) {
-    this.#init = init;
-    this.name = init.name;
-    this.device = init.device;
-    this.signature = init.signature;
-    this.metadata = init.metadata;
-    this.memoryBytes = init.memoryBytes;
-    this.#outputNames = new Set(init.signature.outputs.map((o) => o.name));
-  }
-
-  get disposed(): boolean {
-    return this.#disposing !== undefined;
-  }
-
-  async run(feeds: TensorMap, options: RunOptions | undefined = {}): Promise<Record<string, Tensor>> {
-    options ??= {};
-    if (this.#disposing) throw new InferoxError(ErrorCode.DISPOSED, `model ${JSON.stringify(this.name)} (onnx) was disposed`);
-    validateFeeds(this.signature, feeds);
-    const fetches = this.#fetches(options.outputs);
-    throwIfAborted(options.signal, `onnx run of ${this.name}`);
-    const { ort, session } = this.#init;
-    const ortFeeds: Record<string, Ort.Tensor> = {};
-    for (const spec of this.signature.inputs) ortFeeds[spec.name] = toOrtTensor(ort, spec.name, feeds[spec.name]!);
-    const running = session.run(ortFeeds, fetches);
-    this.#running.add(running);
-    let results: Ort.InferenceSession.ReturnType;
-    try {
-      results = await running;
-    } catch (error) {
-      throw new InferoxError(ErrorCode.BACKEND_ERROR, `onnx run of ${JSON.stringify(this.name)} failed: ${(error as Error)?.message ?? String(error)}`, {
-        cause: error,
-        details: { model: this.name },
-      });
-    } finally {
-      this.#running.delete(running);
-    }
-    const outputs: Record<string, Tensor> = {};
-    for (const name of fetches) outputs[name] = fromOrtTensor(name, results[name]!);
-    return outputs;
-  }
-
-  #fetches(wanted: readonly string[] | undefined): string[] {
-    if (wanted === undefined) return [...this.#outputNames];
-    if (!Array.isArray(wanted)) throw new InferoxError(ErrorCode.INVALID_INPUT, 'options.outputs must be an array of output names', { details: { option: 'outputs' } });
-    for (const name of wanted) {
-      if (!this.#outputNames.has(name)) {
-        throw new InferoxError(
-          ErrorCode.INVALID_INPUT,
-          `unknown output ${JSON.stringify(name)} of model ${JSON.stringify(this.name)}; it has ${[...this.#outputNames].map((n) => JSON.stringify(n)).join(', ')}`,
-          { details: { output: name } },
-        );
+/**
+ * The onnx part of a handle: feeds to `ort.Tensor`s over the same arrays, `session.run`, outputs back. Everything
+ * else (validation, output selection, abort, dispose state) is core's {@link ManagedModelHandle}.
+ */
+function onnxRunner(ort: OrtModule, session: Ort.InferenceSession, name: string, signature: ModelSignature): ModelRunner {
+  return {
+    async run(feeds: TensorMap, outputs: readonly string[]): Promise<Record<string, Tensor>> {
+      const ortFeeds: Record<string, Ort.Tensor> = {};
+      for (const spec of signature.inputs) ortFeeds[spec.name] = toOrtTensor(ort, spec.name, feeds[spec.name]!);
+      let results: Ort.InferenceSession.ReturnType;
+      try {
+        results = await session.run(ortFeeds, outputs as string[]);
+      } catch (error) {
+        throw new InferoxError(ErrorCode.BACKEND_ERROR, `onnx run of ${JSON.stringify(name)} failed: ${cutText((error as Error)?.message ?? String(error), 2000)}`, {
+          cause: error,
+          details: { model: name },
+        });
       }
-    }
-    return [...new Set(wanted)];
-  }
+      const out: Record<string, Tensor> = {};
+      for (const output of outputs) out[output] = fromOrtTensor(output, results[output]!);
+      return out;
+    },
+    release: () => session.release(),
+  };
+}
 
-  /** Waits for runs in flight, then releases the session. Idempotent. */
-  dispose(): Promise<void> {
-    this.#disposing ??= this.#release();
-    return this.#disposing;
-  }
+/** A model loaded into an onnxruntime session, as core's managed handle over the onnx runner. */
+export function createOnnxModelHandle(init: OnnxModelHandleInit): ManagedModelHandle {
+  return new ManagedModelHandle({
+    name: init.name,
+    backend: 'onnx',
+    device: init.device,
+    signature: init.signature,
+    metadata: init.metadata,
+    memoryBytes: init.memoryBytes,
+    runner: onnxRunner(init.ort, init.session, init.name, init.signature),
+    logger: init.logger,
+    onDispose: init.onDispose,
+  });
+}
 
-  async #release(): Promise<void> {
-    this.#init.onDispose(this);
-    await Promise.allSettled([...this.#running]);
-    try {
-      await this.#init.session.release();
-    } catch (error) {
-      this.#init.logger.warn('onnx session release failed', { model: this.name, error: (error as Error)?.message });
-    }
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.dispose();
-  }
+/**
+ * The session's signature with the limits a checkpoint's architecture declares (value ranges, dim limits) added to
+ * the inputs of the same name, so ids outside the vocabulary are refused before onnxruntime sees them.
+ */
+export function withDeclaredLimits(session: ModelSignature, declared: ModelSignature | undefined): ModelSignature {
+  if (!declared) return session;
+  const byName = new Map(declared.inputs.map((spec) => [spec.name, spec]));
+  const inputs = session.inputs.map((spec): TensorSpec => {
+    const limits = byName.get(spec.name);
+    return limits ? { ...spec, ...(limits.dimLimits ? { dimLimits: limits.dimLimits } : {}), ...(limits.valueRange ? { valueRange: limits.valueRange } : {}) } : spec;
+  });
+  return { inputs, outputs: session.outputs };
 }
