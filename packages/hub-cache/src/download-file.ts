@@ -28,7 +28,8 @@ import { safeSegments } from './internal/safe-path';
 import { statusError } from './internal/status-error';
 
 const inFlight = new InFlight<string, DownloadProgress>();
-const SAFE_NAME = /^[A-Za-z0-9_.-]+$/;
+/** What names a blob: a git blob sha1 (files stored in git) or a sha256 (LFS files), lower-case hex. */
+const ETAG_HASH = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /**
  * Downloads one file of a hub repo into the cache (the layout of Python `huggingface_hub`) unless it is there
@@ -120,11 +121,19 @@ async function fetchFile(
     throw statusError(response, { ...status, url: head.url });
   }
   const etag = (response.headers.get('x-linked-etag') ?? response.headers.get('etag') ?? '').replace(/^W\//, '').replace(/"/g, '');
-  const sizeText = response.headers.get('x-linked-size') ?? response.headers.get('content-length');
+  // A redirect's own Content-Length is the length of the redirect body, not of the file.
+  const sizeText = response.headers.get('x-linked-size') ?? (response.status < 300 ? response.headers.get('content-length') : null);
   const size = sizeText === null ? undefined : Number(sizeText);
-  if (!commit || !COMMIT_SHA.test(commit) || !SAFE_NAME.test(etag) || (size !== undefined && !Number.isSafeInteger(size))) {
-    throw new InferoxError('HUB_ERROR', `hub answer for ${path} of ${label} lacks a valid X-Repo-Commit (${String(commit)}) or ETag (${JSON.stringify(etag)})`, {
-      details: { ...status, commit, etag },
+  if (!commit || !COMMIT_SHA.test(commit) || !ETAG_HASH.test(etag) || (size !== undefined && (!Number.isSafeInteger(size) || size < 0))) {
+    throw new InferoxError(
+      'HUB_ERROR',
+      `hub answer for ${path} of ${label} lacks a valid X-Repo-Commit (${JSON.stringify(String(commit).slice(0, 80))}), ETag (${JSON.stringify(etag.slice(0, 80))}: a git sha1 or sha256 is expected) or size (${JSON.stringify(String(sizeText).slice(0, 40))})`,
+      { details: { ...status, commit: commit?.slice(0, 80), etag: etag.slice(0, 80) } },
+    );
+  }
+  if (size !== undefined && size > ctx.maxDownloadBytes) {
+    throw new InferoxError('HUB_ERROR', `file ${path} of ${label} is announced as ${size} bytes, over the limit of ${ctx.maxDownloadBytes} (maxDownloadBytes)`, {
+      details: { ...status, size, limit: 'maxDownloadBytes', max: ctx.maxDownloadBytes },
     });
   }
   const location = response.headers.get('location');

@@ -46,7 +46,28 @@ export interface HubOptions extends CacheOptions {
   readonly logger?: Logger;
   /** The fetch implementation. @defaultValue `globalThis.fetch` */
   readonly fetch?: typeof fetch;
+  /**
+   * Largest hub API answer (repo info, a tree page) read, in bytes; a bigger one is `HUB_ERROR` without being read
+   * whole. @defaultValue `32 MiB` ({@link HUB_LIMITS})
+   */
+  readonly maxApiBodyBytes?: number;
+  /**
+   * Largest file a download may write: an announced size (`X-Linked-Size`/`Content-Length`) above it is refused,
+   * and a body with no announced size is cut at it (`HUB_ERROR`, the partial file deleted). A body longer than its
+   * announced size is always cut at that size, then verified. @defaultValue `50 GiB` ({@link HUB_LIMITS})
+   */
+  readonly maxDownloadBytes?: number;
 }
+
+/** Default limits of hub-cache; change them per call with the options of the same name. */
+export const HUB_LIMITS = Object.freeze({
+  /** {@link HubOptions.maxApiBodyBytes}. */
+  maxApiBodyBytes: 32 * 1024 * 1024,
+  /** {@link HubOptions.maxDownloadBytes}: the hub's own largest file. */
+  maxDownloadBytes: 50 * 1024 ** 3,
+  /** `ListFilesOptions.maxPages`: tree pages followed by one {@link listFiles} call. */
+  maxTreePages: 1000,
+});
 
 /** Options of {@link downloadFile}. */
 export interface DownloadFileOptions extends HubOptions {

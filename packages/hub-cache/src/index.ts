@@ -20,4 +20,5 @@ export type { PruneCacheOptions, PruneResult } from './prune-cache';
 export { verifyCache } from './verify-cache';
 export type { CorruptBlob, VerifyResult } from './verify-cache';
 export type { RepoRef, RepoType } from './repo-ref';
+export { HUB_LIMITS } from './hub-options';
 export type { CacheOptions, DownloadFileOptions, DownloadProgress, HubOptions } from './hub-options';

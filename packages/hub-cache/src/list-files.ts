@@ -1,7 +1,7 @@
 import { InferoxError } from '@inferox/core';
-import type { HubOptions } from './hub-options';
+import { HUB_LIMITS, type HubOptions } from './hub-options';
 import type { RepoRef } from './repo-ref';
-import { hubContext } from './internal/hub-context';
+import { hubContext, limitOption } from './internal/hub-context';
 import { getHubJson } from './internal/hub-json';
 import { normalizeRepo, repoLabel } from './internal/normalize-repo';
 import { safeSegments } from './internal/safe-path';
@@ -25,6 +25,8 @@ export interface ListFilesOptions extends HubOptions {
   readonly path?: string;
   /** List the whole subtree, not only direct children. @defaultValue `false` */
   readonly recursive?: boolean;
+  /** Most tree pages followed (`Link: rel="next"`). @defaultValue `1000` ({@link HUB_LIMITS}) */
+  readonly maxPages?: number;
 }
 
 /**
@@ -47,14 +49,24 @@ export async function listFiles(repo: RepoRef, options: ListFilesOptions = {}): 
   const status = { repo: label, revision, endpoint: ctx.endpoint, tokenSent: ctx.token !== undefined, ...(options.path ? { path: options.path } : {}) };
   let url: string | undefined =
     `${ctx.endpoint}/api/${id.type}s/${id.name}/tree/${encodeURIComponent(revision)}${folder ? `/${folder}` : ''}?recursive=${options.recursive === true}&expand=false`;
+  const maxPages = limitOption('maxPages', options.maxPages, HUB_LIMITS.maxTreePages);
   const entries: RepoFileEntry[] = [];
+  const seen = new Set<string>();
   while (url) {
+    if (seen.has(url)) {
+      throw new InferoxError('HUB_ERROR', `hub tree of repo ${label} links back to a page already read (${url.slice(0, 200)})`, { details: { url } });
+    }
+    if (seen.size >= maxPages) {
+      throw new InferoxError('HUB_ERROR', `hub tree of repo ${label} has more than ${maxPages} pages (maxPages)`, { details: { url, limit: 'maxPages', max: maxPages } });
+    }
+    seen.add(url);
     const page: { body: unknown; next: string | undefined } = await getHubJson(ctx, url, status);
     if (!Array.isArray(page.body)) throw new InferoxError('HUB_ERROR', `hub tree of repo ${label} is not a list`, { details: { url } });
-    for (const raw of page.body as Record<string, unknown>[]) {
+    for (const item of page.body as unknown[]) {
+      const raw = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
       const path = raw.path;
       if (typeof path !== 'string' || (raw.type !== 'file' && raw.type !== 'directory')) {
-        throw new InferoxError('HUB_ERROR', `hub tree of repo ${label} has a malformed entry ${JSON.stringify(raw)}`, { details: { url } });
+        throw new InferoxError('HUB_ERROR', `hub tree of repo ${label} has a malformed entry ${String(JSON.stringify(item)).slice(0, 200)}`, { details: { url } });
       }
       safeSegments(path, `path sent by the hub for repo ${label}`, 'HUB_ERROR');
       const lfs = raw.lfs as { oid?: unknown; size?: unknown } | undefined;

@@ -43,14 +43,14 @@ export async function repoInfo(repo: RepoRef, options: HubOptions = {}): Promise
   if (typeof data !== 'object' || data === null || typeof data.sha !== 'string' || !/^[0-9a-f]{40}$/.test(data.sha)) {
     throw new InferoxError('HUB_ERROR', `hub answer for repo ${label} at revision ${revision} has no valid commit sha`, { details: { url } });
   }
-  const siblings = Array.isArray(data.siblings) ? (data.siblings as { rfilename?: unknown }[]) : [];
+  const siblings = Array.isArray(data.siblings) ? (data.siblings as ({ rfilename?: unknown } | null)[]) : [];
   return {
     id: id.name,
     type: id.type,
     sha: data.sha,
     private: data.private === true,
     gated: typeof data.gated === 'string' ? data.gated : false,
-    files: siblings.map((s) => s.rfilename).filter((f): f is string => typeof f === 'string'),
+    files: siblings.map((s) => (typeof s === 'object' && s !== null ? s.rfilename : undefined)).filter((f): f is string => typeof f === 'string'),
     lastModified: typeof data.lastModified === 'string' ? data.lastModified : undefined,
   };
 }

@@ -80,15 +80,37 @@ async function fetchInto(ctx: HubContext, job: BlobDownload, incomplete: string,
   try {
     if (response.status !== 206) written = 0;
     ctx.logger.debug('downloading', { url: opened.url, resumeFrom: written, size: job.size });
+    // Never write past the announced size (a longer body is cut there, then verified), nor past maxDownloadBytes
+    // when no size was announced.
+    const limit = job.size ?? ctx.maxDownloadBytes;
     if (response.body) {
+      const reader = response.body.getReader();
       try {
-        for await (const chunk of response.body) {
-          await handle.write(chunk);
-          written += chunk.byteLength;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          const room = limit - written;
+          const part = value.byteLength > room ? value.subarray(0, room) : value;
+          if (part.byteLength > 0) await handle.write(part);
+          written += part.byteLength;
           opened.touch();
           job.onProgress(written, job.size);
+          if (value.byteLength > room) {
+            await reader.cancel().catch(() => undefined);
+            if (job.size === undefined) {
+              await rm(incomplete, { force: true });
+              throw new InferoxError(
+                'HUB_ERROR',
+                `download of ${job.status.path ?? job.url} announced no size and passed ${ctx.maxDownloadBytes} bytes (maxDownloadBytes); the partial file was deleted`,
+                { details: { ...job.status, limit: 'maxDownloadBytes', max: ctx.maxDownloadBytes } },
+              );
+            }
+            ctx.logger.warn('hub sent more than the announced size; stopped there', { url: opened.url, size: job.size });
+            break;
+          }
         }
       } catch (error) {
+        if (error instanceof InferoxError) throw error;
         throw networkError(ctx, opened.timeoutSignal, opened.url, error);
       }
     }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InferoxError, noopLogger, type Logger } from '@inferox/core';
-import type { HubOptions } from '../hub-options';
+import { HUB_LIMITS, type HubOptions } from '../hub-options';
 import { resolveCacheDir } from '../resolve-cache-dir';
 
 /** Everything a hub call needs, resolved once from options and environment. */
@@ -19,6 +19,17 @@ export interface HubContext {
   readonly logger: Logger;
   readonly fetch: typeof fetch;
   readonly signal: AbortSignal | undefined;
+  readonly maxApiBodyBytes: number;
+  readonly maxDownloadBytes: number;
+}
+
+/** A positive safe integer option, or its default. */
+export function limitOption(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new InferoxError('INVALID_INPUT', `${name} must be a positive integer, got ${String(value).slice(0, 40)}`, { details: { option: name } });
+  }
+  return value;
 }
 
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
@@ -66,5 +77,7 @@ export async function hubContext(options: HubOptions): Promise<HubContext> {
     logger: options.logger ?? noopLogger,
     fetch: options.fetch ?? globalThis.fetch,
     signal: options.signal,
+    maxApiBodyBytes: limitOption('maxApiBodyBytes', options.maxApiBodyBytes, HUB_LIMITS.maxApiBodyBytes),
+    maxDownloadBytes: limitOption('maxDownloadBytes', options.maxDownloadBytes, HUB_LIMITS.maxDownloadBytes),
   };
 }

@@ -1,5 +1,5 @@
-import { rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { realpath, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { CachedRepo } from '../cached-repo';
 
 /**
@@ -11,10 +11,15 @@ import type { CachedRepo } from '../cached-repo';
 export async function removeRevisions(repo: CachedRepo, commits: ReadonlySet<string>): Promise<number> {
   const kept = repo.revisions.filter((r) => !commits.has(r.commit));
   const keptBlobs = new Set(kept.flatMap((r) => r.files.map((f) => f.blobPath)));
+  // Only files under this repo's own blobs/ folder are ever deleted: a snapshot entry linking elsewhere (outside the
+  // cache, or into another repo) loses its link with its snapshot folder, never its target.
+  const blobsRoot = await realpath(join(repo.path, 'blobs')).catch(() => undefined);
   const doomed = new Map<string, number>();
   for (const revision of repo.revisions) {
     if (!commits.has(revision.commit)) continue;
-    for (const file of revision.files) if (!keptBlobs.has(file.blobPath)) doomed.set(file.blobPath, file.size);
+    for (const file of revision.files) {
+      if (!keptBlobs.has(file.blobPath) && blobsRoot !== undefined && dirname(file.blobPath) === blobsRoot) doomed.set(file.blobPath, file.size);
+    }
   }
   let freed = 0;
   for (const [blob, size] of doomed) {

@@ -1,6 +1,6 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import type { CachedFile, CachedRepo, CachedRevision } from '../cached-repo';
 import type { RepoType } from '../repo-ref';
 
@@ -39,6 +39,7 @@ export async function scanRepo(repoPath: string, warnings: string[]): Promise<Ca
     const commit = (await readFile(join(repoPath, 'refs', ...ref), 'utf8').catch(() => '')).trim();
     refsByCommit.set(commit, [...(refsByCommit.get(commit) ?? []), ref.join('/')]);
   }
+  const repoReal = await realpath(repoPath).catch(() => repoPath);
   const blobs = new Map<string, { size: number; atimeMs: number; mtimeMs: number }>();
   const revisions: CachedRevision[] = [];
   for (const entry of await entries(join(repoPath, 'snapshots'))) {
@@ -54,6 +55,10 @@ export async function scanRepo(repoPath: string, warnings: string[]): Promise<Ca
       const info = blobPath ? await stat(blobPath).catch(() => undefined) : undefined;
       if (!blobPath || !info) {
         warnings.push(`${filePath} points at a missing blob`);
+        continue;
+      }
+      if (!blobPath.startsWith(repoReal + sep) || !info.isFile()) {
+        warnings.push(`${filePath} points outside its repo folder or at something that is not a file (${blobPath}); ignored`);
         continue;
       }
       blobs.set(blobPath, { size: info.size, atimeMs: info.atimeMs, mtimeMs: info.mtimeMs });

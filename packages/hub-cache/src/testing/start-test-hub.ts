@@ -1,128 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gitBlobSha1 } from '../internal/git-blob-sha1';
-import type {
-  GeneratedFile,
-  TestHub,
-  TestHubFault,
-  TestHubFaultAction,
-  TestHubFileContent,
-  TestHubOptions,
-  TestHubRepo,
-  TestHubRequest,
-  TestHubServer,
-} from './test-hub-types';
-
-const CHUNK = 64 * 1024;
-const TYPE_PLURAL = { model: 'models', dataset: 'datasets', space: 'spaces' } as const;
-type RepoType = keyof typeof TYPE_PLURAL;
-
-interface PreparedFile {
-  readonly path: string;
-  readonly size: number;
-  readonly oid: string;
-  readonly sha256: string;
-  readonly lfs: boolean;
-  /** Yields the bytes in [start, end). */
-  read(start: number, end: number): Generator<Uint8Array>;
-}
-
-interface PreparedRepo {
-  readonly id: string;
-  readonly type: RepoType;
-  readonly branches: Readonly<Record<string, string>>;
-  readonly files: ReadonlyMap<string, PreparedFile>;
-  readonly token: string | undefined;
-}
+import { decodePath, matches, parseRange, sendError, sendJson, writeChunk } from './internal/test-hub-http';
+import { type PreparedFile, type PreparedRepo, type RepoType, TYPE_PLURAL, concat, generate, prepareRepo } from './internal/test-hub-repos';
+import type { TestHub, TestHubFault, TestHubFaultAction, TestHubOptions, TestHubRepo, TestHubRequest, TestHubServer } from './test-hub-types';
 
 interface ActiveFault {
   readonly fault: TestHubFault;
   remaining: number;
-}
-
-function generatedByte(index: number, seed: number): number {
-  return (index * 31 + (index >>> 11) + seed * 7) & 0xff;
-}
-
-function* generate(file: GeneratedFile, start: number, end: number): Generator<Uint8Array> {
-  const seed = file.seed ?? 0;
-  for (let offset = start; offset < end; offset += CHUNK) {
-    const chunk = new Uint8Array(Math.min(CHUNK, end - offset));
-    for (let i = 0; i < chunk.length; i++) chunk[i] = generatedByte(offset + i, seed);
-    yield chunk;
-  }
-}
-
-function* slices(bytes: Uint8Array, start: number, end: number): Generator<Uint8Array> {
-  for (let offset = start; offset < end; offset += CHUNK) yield bytes.subarray(offset, Math.min(end, offset + CHUNK));
-}
-
-function prepareFile(path: string, content: TestHubFileContent, lfsMinBytes: number): PreparedFile {
-  const read: (start: number, end: number) => Generator<Uint8Array> =
-    typeof content === 'string' || content instanceof Uint8Array
-      ? ((bytes: Uint8Array) => (start: number, end: number) => slices(bytes, start, end))(
-          typeof content === 'string' ? new TextEncoder().encode(content) : content,
-        )
-      : (start, end) => generate(content, start, end);
-  const size = typeof content === 'string' ? new TextEncoder().encode(content).length : content instanceof Uint8Array ? content.length : content.size;
-  const sha1 = gitBlobSha1(size);
-  const sha256 = createHash('sha256');
-  for (const chunk of read(0, size)) {
-    sha1.update(chunk);
-    sha256.update(chunk);
-  }
-  return { path, size, oid: sha1.digest('hex'), sha256: sha256.digest('hex'), lfs: size >= lfsMinBytes, read };
-}
-
-function prepareRepo(repo: TestHubRepo): PreparedRepo {
-  const type = repo.type ?? 'model';
-  const files = new Map<string, PreparedFile>();
-  for (const [path, content] of Object.entries(repo.files)) files.set(path, prepareFile(path, content, repo.lfsMinBytes ?? 1024));
-  const fingerprint = createHash('sha1').update(`${type}:${repo.id}`);
-  for (const file of [...files.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) fingerprint.update(`\n${file.path}:${file.oid}`);
-  return { id: repo.id, type, branches: repo.branches ?? { main: fingerprint.digest('hex') }, files, token: repo.token };
-}
-
-function decodePath(pathname: string): string {
-  return pathname
-    .split('/')
-    .map((segment) => decodeURIComponent(segment))
-    .join('/');
-}
-
-function matches(fault: TestHubFault, server: TestHubServer, method: string, path: string): boolean {
-  const match = fault.match;
-  if (!match) return true;
-  if (match.server !== undefined && match.server !== server) return false;
-  if (match.method !== undefined && match.method.toUpperCase() !== method) return false;
-  if (match.path === undefined) return true;
-  return typeof match.path === 'string' ? path.includes(match.path) : match.path.test(path);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
-function sendError(res: ServerResponse, status: number, errorCode: string | undefined, message: string, headers: Record<string, string> = {}): void {
-  sendJson(res, status, { error: message }, { ...(errorCode ? { 'X-Error-Code': errorCode } : {}), ...headers });
-}
-
-/** Parses a single `bytes=` range against `size`; `null` = no range, `'invalid'` = unsatisfiable. */
-function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'invalid' {
-  if (!header) return null;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match || (match[1] === '' && match[2] === '')) return 'invalid';
-  if (match[1] === '') {
-    const suffix = Number(match[2]);
-    return { start: Math.max(0, size - suffix), end: size };
-  }
-  const start = Number(match[1]);
-  const end = match[2] === '' ? size : Math.min(size, Number(match[2]) + 1);
-  if (start >= size || end <= start) return 'invalid';
-  return { start, end };
 }
 
 /**
@@ -228,10 +113,12 @@ export async function startTestHub(options: TestHubOptions): Promise<TestHub> {
       return;
     }
     const { start, end } = range ?? { start: 0, end: file.size };
+    const append = bodyFaults.find((a): a is Extract<TestHubFaultAction, { type: 'append' }> => a.type === 'append');
+    const unsized = append !== undefined || bodyFaults.some((a) => a.type === 'hide-size');
     res.writeHead(range ? 206 : 200, {
       ...headers,
       'Content-Type': 'application/octet-stream',
-      'Content-Length': end - start,
+      ...(unsized ? {} : { 'Content-Length': end - start }),
       'Accept-Ranges': 'bytes',
       ETag: `"${etag}"`,
       ...(range ? { 'Content-Range': `bytes ${start}-${end - 1}/${file.size}` } : {}),
@@ -240,7 +127,7 @@ export async function startTestHub(options: TestHubOptions): Promise<TestHub> {
     const cut = bodyFaults.find((a): a is Extract<TestHubFaultAction, { type: 'cut' }> => a.type === 'cut');
     const corrupt = bodyFaults.some((a) => a.type === 'corrupt');
     let sent = 0;
-    for (const original of file.read(start, end)) {
+    for (const original of concat(file.read(start, end), append ? generate({ size: append.bytes, seed: 1 }, 0, append.bytes) : [])) {
       if (res.destroyed) return;
       let chunk = original;
       if (corrupt) chunk = chunk.map((byte) => byte ^ 0xff);
@@ -251,17 +138,7 @@ export async function startTestHub(options: TestHubOptions): Promise<TestHub> {
         return;
       }
       sent += chunk.length;
-      if (!res.write(chunk)) {
-        await new Promise<void>((resolve) => {
-          const finish = (): void => {
-            res.off('drain', finish);
-            res.off('close', finish);
-            resolve();
-          };
-          res.on('drain', finish);
-          res.on('close', finish);
-        });
-      }
+      await writeChunk(res, chunk);
     }
     if (cut) {
       // The body was shorter than `afterBytes`: flush it, then drop the connection before the response ends.
@@ -272,7 +149,13 @@ export async function startTestHub(options: TestHubOptions): Promise<TestHub> {
     res.end();
   };
 
-  const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> => {
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL, path: string, faults: TestHubFaultAction[]): Promise<void> => {
+    const link = faults.find((a): a is Extract<TestHubFaultAction, { type: 'next-link' }> => a.type === 'next-link');
+    if (link) {
+      const writeHead = res.writeHead.bind(res) as (status: number, headers?: Record<string, unknown>) => ServerResponse;
+      res.writeHead = ((status: number, headers: Record<string, unknown> = {}) =>
+        writeHead(status, { ...headers, Link: `<${link.href ?? new URL(req.url ?? '/', hubUrl).href}>; rel="next"` })) as typeof res.writeHead;
+    }
     const match = /^\/api\/(models|datasets|spaces)\/(.+)$/.exec(path);
     const type = match ? (Object.keys(TYPE_PLURAL) as RepoType[]).find((t) => TYPE_PLURAL[t] === match[1]) : undefined;
     const found = match && type ? findRepo(type, match[2] ?? '') : undefined;
@@ -373,18 +256,19 @@ export async function startTestHub(options: TestHubOptions): Promise<TestHub> {
     if (commit === undefined) return sendError(res, 404, 'RevisionNotFound', `Invalid rev id: ${revision}`);
     const file = repo.files.get(filePath);
     if (!file) return sendError(res, 404, 'EntryNotFound', `${filePath} does not exist on ${revision}`, { 'X-Repo-Commit': commit });
+    const etag = bodyFaults.find((a): a is Extract<TestHubFaultAction, { type: 'etag' }> => a.type === 'etag')?.etag;
     if (file.lfs) {
       res.writeHead(302, {
         Location: `${cdnUrl}/cdn/${file.sha256}?filename=${encodeURIComponent(filePath)}`,
         'X-Repo-Commit': commit,
-        'X-Linked-Etag': `"${file.sha256}"`,
-        'X-Linked-Size': String(file.size),
-        ETag: `"${file.oid}"`,
+        'X-Linked-Etag': `"${etag ?? file.sha256}"`,
+        ...(bodyFaults.some((a) => a.type === 'hide-size') ? {} : { 'X-Linked-Size': String(file.size) }),
+        ETag: `"${etag ?? file.oid}"`,
         'Content-Length': 0,
       });
       return void res.end();
     }
-    await sendBody(req, res, file, file.oid, { 'X-Repo-Commit': commit }, bodyFaults);
+    await sendBody(req, res, file, etag ?? file.oid, { 'X-Repo-Commit': commit }, bodyFaults);
   };
 
   const handleCdn = async (req: IncomingMessage, res: ServerResponse, path: string, bodyFaults: TestHubFaultAction[]): Promise<void> => {
@@ -395,6 +279,20 @@ export async function startTestHub(options: TestHubOptions): Promise<TestHub> {
       }
     }
     sendError(res, 404, undefined, `No such object: ${path}`);
+  };
+
+  const sendReplacement = async (res: ServerResponse, action: Extract<TestHubFaultAction, { type: 'replace-body' }>): Promise<void> => {
+    const type = { 'Content-Type': action.contentType ?? 'application/json' };
+    if (typeof action.body === 'string') {
+      res.writeHead(200, { ...type, 'Content-Length': Buffer.byteLength(action.body) });
+      return void res.end(action.body);
+    }
+    res.writeHead(200, type);
+    for (const chunk of generate(action.body, 0, action.body.size)) {
+      if (res.destroyed || closed) return;
+      await writeChunk(res, chunk);
+    }
+    res.end();
   };
 
   const handle = async (server: TestHubServer, req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -418,7 +316,9 @@ export async function startTestHub(options: TestHubOptions): Promise<TestHub> {
       return sendError(res, status.status, status.errorCode, `Injected status ${status.status}`, status.retryAfter === undefined ? {} : { 'Retry-After': status.retryAfter });
     }
     if (server === 'cdn') return handleCdn(req, res, path, applicable);
-    if (path.startsWith('/api/')) return handleApi(req, res, url, path);
+    const replace = applicable.find((a): a is Extract<TestHubFaultAction, { type: 'replace-body' }> => a.type === 'replace-body');
+    if (replace) return sendReplacement(res, replace);
+    if (path.startsWith('/api/')) return handleApi(req, res, url, path, applicable);
     if (path.includes('/resolve/')) return handleResolve(req, res, path, applicable);
     sendError(res, 404, 'RepoNotFound', `Repository not found for path ${path}`);
   };
