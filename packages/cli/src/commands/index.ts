@@ -6,6 +6,7 @@ import { packCommand } from './pack-command';
 import { pullCommand } from './pull-command';
 import { runCommand } from './run-command';
 import { serveCommand } from './serve-command';
+import { registerTextCommands } from './text-commands';
 import { verifyCommand } from './verify-command';
 import { workerCommand } from './worker-command';
 
@@ -97,6 +98,8 @@ export function registerCommands(program: Command, wrap: Wrap): void {
     .requiredOption('--max-size <size>', 'shrink to this size (e.g. 10GB)')
     .option('--cache-dir <dir>', 'cache folder')
     .action(wrap((io, flags: { maxSize: string; cacheDir?: string }) => cachePruneCommand(io, flags)));
+
+  registerTextCommands(program, wrap);
 
   program
     .command('backends')
