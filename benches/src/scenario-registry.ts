@@ -7,9 +7,10 @@ import { memory } from './scenarios/memory';
 import { hubDownload } from './scenarios/hub-download';
 import { stress } from './scenarios/stress';
 import { serverHttp } from './scenarios/server-http';
+import { queueScaleOut } from './scenarios/queue-scale-out';
 
 /** Every scenario, in the issue's order. */
-export const SCENARIOS: readonly Scenario[] = [engineOverhead, throughput, transformersJs, tfjsRuntimes, memory, hubDownload, stress, serverHttp];
+export const SCENARIOS: readonly Scenario[] = [engineOverhead, throughput, transformersJs, tfjsRuntimes, memory, hubDownload, stress, serverHttp, queueScaleOut];
 
 /**
  * The scenarios `--only` names (by id or number), in registry order; all of them when `only` is absent.

@@ -1,0 +1,126 @@
+import { resolve } from 'node:path';
+import { Tensor } from '@inferox/core';
+import { createEngine } from '@inferox/engine';
+import { type QueueClient, createQueueClient } from '@inferox/queue';
+import { type QueueWorkerProcess, createDeviceBoundBackend, spawnQueueWorker, startRedisServer } from '@inferox/queue/testing';
+import { checkGoal, ratio } from '../goal';
+import { closedLoop } from '../internal/closed-loop';
+import type { Scenario } from '../scenario';
+import { fmt, quantile } from '../stats';
+
+const FIXTURES = resolve(import.meta.dirname, '../../../fixtures');
+const RUN_MS = 20;
+const feeds = (v: number) => ({ x: Tensor.from('float32', [v, v], [1, 2]) });
+
+/**
+ * Scenario 9: `@inferox/queue` on a real redis-server. Throughput with 1, 2, 4 and 8 worker processes on a
+ * device-bound stand-in (each run waits 20 ms on a timer, using no CPU, as a GPU call would; one job at a time per
+ * worker, as one device per worker) against N × one worker's; the latency a job gains by going through Redis at low
+ * load (one request at a time, queue vs the same engine in process); and the real tiny BERT (embeddings) with 1 and 2
+ * workers, which on this 2-core machine is CPU-bound.
+ */
+export const queueScaleOut: Scenario = {
+  id: 'queue',
+  number: 9,
+  title: '9. Scale-out over Redis (BullMQ): worker processes, added latency, tiny BERT',
+  async run(context) {
+    const seconds = context.profile.quick ? 3 : 8;
+    const redis = await startRedisServer();
+    const workers: QueueWorkerProcess[] = [];
+    const clients: QueueClient[] = [];
+    const client = (queue: string): QueueClient => {
+      const c = createQueueClient({ connection: redis.url, queue });
+      clients.push(c);
+      return c;
+    };
+    try {
+      // 1. Device-bound scaling: add workers 1 → 2 → 4 → 8 to one queue; keep 2 requests per worker in flight.
+      const scale: { workers: number; rps: number; p50: number; p99: number; failures: number }[] = [];
+      const producer = client('scale');
+      for (const n of [1, 2, 4, 8]) {
+        const adding = n - workers.length;
+        workers.push(...(await Promise.all(Array.from({ length: adding }, () => spawnQueueWorker({ url: redis.url, queue: 'scale', concurrency: 1, runMs: RUN_MS })))));
+        await closedLoop(() => producer.infer('standin', feeds(1)), { clients: 2 * n, requestsPerClient: 5 });
+        const perClient = Math.round((seconds * 1000) / RUN_MS / 2);
+        const r = await closedLoop(() => producer.infer('standin', feeds(1)), { clients: 2 * n, requestsPerClient: perClient });
+        scale.push({ workers: n, rps: r.rps, p50: quantile(r.latencies, 0.5), p99: quantile(r.latencies, 0.99), failures: r.failures });
+        context.log(`queue: ${n} worker(s): ${fmt(r.rps)} jobs/s`);
+      }
+      const one = scale[0]!.rps;
+      await Promise.all(workers.splice(0).map((w) => w.stop()));
+
+      // 2. Added latency at low load: one request at a time, interleaved queue / in process, same stand-in (0 ms runs).
+      const engine = createEngine({ backends: [createDeviceBoundBackend({ runMs: 0 })] });
+      await engine.load('standin', { source: 'stand-in' });
+      workers.push(await spawnQueueWorker({ url: redis.url, queue: 'latency', concurrency: 1, runMs: 0 }));
+      const lat = client('latency');
+      for (let i = 0; i < 50; i++) await lat.infer('standin', feeds(i));
+      const rounds = context.profile.quick ? 300 : 1000;
+      const viaQueue: number[] = [];
+      const inProcess: number[] = [];
+      for (let i = 0; i < rounds; i++) {
+        let t = performance.now();
+        await lat.infer('standin', feeds(i));
+        viaQueue.push(performance.now() - t);
+        t = performance.now();
+        (await engine.infer('standin', feeds(i))).outputs.y!.dispose();
+        inProcess.push(performance.now() - t);
+      }
+      await engine.close();
+      const added = quantile(viaQueue, 0.5) - quantile(inProcess, 0.5);
+      await Promise.all(workers.splice(0).map((w) => w.stop()));
+
+      // 3. The real tiny BERT (sentence embeddings), 1 and 2 workers, 8 requests in flight.
+      const bert: { workers: number; rps: number; p50: number }[] = [];
+      const text = client('bert');
+      const sentence = 'The quick brown fox jumps over the lazy dog near the river bank.';
+      for (const n of [1, 2]) {
+        workers.push(...(await Promise.all(Array.from({ length: n - workers.length }, () => spawnQueueWorker({ url: redis.url, queue: 'bert', concurrency: 4, text: { st: resolve(FIXTURES, 'tiny-bert-st') } })))));
+        await closedLoop(() => text.embed('st', [sentence]), { clients: 8, requestsPerClient: 10 });
+        const r = await closedLoop(() => text.embed('st', [sentence]), { clients: 8, requestsPerClient: context.profile.quick ? 60 : 200 });
+        bert.push({ workers: n, rps: r.rps, p50: quantile(r.latencies, 0.5) });
+        context.log(`queue: tiny BERT, ${n} worker(s): ${fmt(r.rps)} embeddings/s`);
+      }
+
+      return {
+        id: 'queue',
+        title: this.title,
+        tables: [
+          {
+            title: `Device-bound stand-in (${RUN_MS} ms per run, 1 job at a time per worker), ${seconds} s per point, 2 requests in flight per worker`,
+            headers: ['workers', 'jobs/s', 'ideal (N × 1 worker)', 'scaling (÷ ideal)', 'p50 ms', 'p99 ms', 'failures'],
+            rows: scale.map((s) => [s.workers, fmt(s.rps), fmt(s.workers * one), fmt(ratio(s.rps, s.workers * one)), fmt(s.p50), fmt(s.p99), s.failures]),
+          },
+          {
+            title: `Latency at low load (one request at a time, ${rounds} interleaved rounds, 0 ms runs)`,
+            headers: ['path', 'p50 ms', 'p99 ms'],
+            rows: [
+              ['through Redis (client → BullMQ → worker process → client)', fmt(quantile(viaQueue, 0.5)), fmt(quantile(viaQueue, 0.99))],
+              ['engine.infer in process', fmt(quantile(inProcess, 0.5)), fmt(quantile(inProcess, 0.99))],
+              ['added by the queue', fmt(added), fmt(quantile(viaQueue, 0.99) - quantile(inProcess, 0.99))],
+            ],
+          },
+          {
+            title: 'tiny BERT sentence embeddings through the queue (8 requests in flight, worker concurrency 4)',
+            headers: ['workers', 'embeddings/s', 'p50 ms', '÷ 1 worker'],
+            rows: bert.map((b) => [b.workers, fmt(b.rps), fmt(b.p50), fmt(ratio(b.rps, bert[0]!.rps))]),
+          },
+        ],
+        goals: [
+          ...scale.slice(1).map((s) => checkGoal(`${s.workers} workers ÷ (${s.workers} × 1 worker), device-bound`, ratio(s.rps, s.workers * one), { atLeast: 0.9 })),
+          checkGoal('p50 latency added by the queue at low load', added, { atMost: 2 }, ' ms'),
+        ],
+        notes: [
+          'Workers are separate node processes (tsx, from sources) on this machine; Redis is a local redis-server with the append-only file on.',
+          'The device-bound workers use almost no CPU, so they scale until Redis round trips or the producer saturate a core; tiny BERT is CPU-bound, so on 2 cores a second worker helps only as far as a free core exists (the producer and Redis take CPU too).',
+          'The machine is shared: other processes compete for its 2 cores during the run.',
+        ],
+        raw: { scale, viaQueue, inProcess, bert },
+      };
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+      await Promise.all(workers.map((w) => w.stop()));
+      await redis.stop();
+    }
+  },
+};
