@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -194,13 +195,29 @@ describe('createTfjsBackend', () => {
       await expectInferoxError(backend.loadModel(mlpDir, { name: '' }), 'INVALID_INPUT', 'name');
     });
 
-    it('rejects with PACKAGE_INVALID naming the path when it is missing or holds no model', async () => {
-      await expectInferoxError(backend.loadModel(join(temp.dir, 'nowhere')), 'PACKAGE_INVALID', 'nowhere', 'does not exist');
+    it('rejects with INVALID_INPUT naming a path that is missing, PACKAGE_INVALID naming one that holds no model', async () => {
+      await expectInferoxError(backend.loadModel(join(temp.dir, 'nowhere')), 'INVALID_INPUT', 'nowhere', 'does not exist');
       const empty = join(temp.dir, 'empty');
       await mkdir(empty);
       await expectInferoxError(backend.loadModel(empty), 'PACKAGE_INVALID', empty, 'neither');
       await writeFile(join(empty, 'weights.bin'), new Uint8Array(4));
       await expectInferoxError(backend.loadModel(join(empty, 'weights.bin')), 'PACKAGE_INVALID', 'weights.bin');
+    });
+
+    it('refuses a FIFO as model.safetensors or config.json at once instead of hanging, naming the file', async () => {
+      for (const file of ['model.safetensors', 'config.json']) {
+        const dir = join(temp.dir, `fifo-${file}`);
+        await mkdir(dir);
+        if (file !== 'config.json') await writeFile(join(dir, 'config.json'), JSON.stringify({ model_type: 'inferox-mlp', layer_sizes: [2, 2] }));
+        execFileSync('mkfifo', [join(dir, file)]);
+        await expectInferoxError(backend.loadModel(dir), 'PACKAGE_INVALID', `${join(dir, file)}: cannot read: a FIFO, not a regular file`);
+      }
+    });
+
+    it('rejects with INVALID_INPUT naming an ONNX file for what it is', async () => {
+      const file = join(temp.dir, 'graph.onnx');
+      await writeFile(file, new Uint8Array(4));
+      await expectInferoxError(backend.loadModel(file), 'INVALID_INPUT', 'graph.onnx is an ONNX model; the tfjs backend loads hf-checkpoint, tfjs sources');
     });
 
     it('rejects with PACKAGE_INVALID naming model_type when no architecture builds it', async () => {

@@ -1,4 +1,7 @@
-import { HF_ARCHITECTURES } from './internal/hf/architectures';
+import { modelTypesBuiltBy } from '@inferox/hf-checkpoint';
 
-/** The Hugging Face `model_type`s the tfjs backend builds from a checkpoint folder (`bert`, `inferox-mlp`). */
-export const TFJS_HF_MODEL_TYPES: readonly string[] = Object.freeze([...HF_ARCHITECTURES.keys()]);
+/**
+ * The Hugging Face `model_type`s the tfjs backend builds from a checkpoint folder (`bert`, `inferox-mlp`), as
+ * `@inferox/hf-checkpoint`'s architecture table lists them.
+ */
+export const TFJS_HF_MODEL_TYPES: readonly string[] = Object.freeze(modelTypesBuiltBy('tfjs'));

@@ -1,9 +1,9 @@
 import { ErrorCode, InferoxError, throwIfAborted } from '@inferox/core';
 import { withEngineLock } from './engine-lock';
-import { HF_ARCHITECTURES } from './hf/architectures';
-import type { BuiltModel } from './hf/hf-architecture';
-import { readCheckpoint } from './hf/read-checkpoint';
-import type { ResolvedSource } from './resolve-source';
+import { architectureFor, readCheckpoint } from '@inferox/hf-checkpoint';
+import type { BuiltModel } from './hf/model-builder';
+import { MODEL_BUILDERS } from './hf/model-builders';
+import type { TfjsSource } from './tfjs-source';
 import type { Tf } from './tf-module';
 import { loadTfjsModel } from './tfjs/load-tfjs-model';
 import { readTfjsModelFolder } from './tfjs/read-model-folder';
@@ -15,21 +15,13 @@ import { readTfjsModelFolder } from './tfjs/read-model-folder';
  *
  * @throws InferoxError `PACKAGE_INVALID` naming the file, field or tensor; `CANCELLED`.
  */
-export async function loadSource(tf: Tf, source: ResolvedSource, signal?: AbortSignal): Promise<BuiltModel> {
+export async function loadSource(tf: Tf, source: TfjsSource, signal?: AbortSignal): Promise<BuiltModel> {
   if (source.kind === 'hf-checkpoint') {
-    const checkpoint = await readCheckpoint(source.dir, signal);
-    const modelType = checkpoint.config.model_type;
-    const architecture = typeof modelType === 'string' ? HF_ARCHITECTURES.get(modelType) : undefined;
-    if (!architecture) {
-      throw new InferoxError(
-        ErrorCode.PACKAGE_INVALID,
-        `${checkpoint.configFile}: model_type ${JSON.stringify(modelType)} is not one the tfjs backend builds (${[...HF_ARCHITECTURES.keys()].join(', ')})`,
-        { details: { file: checkpoint.configFile, field: 'model_type', given: modelType } },
-      );
-    }
+    const checkpoint = await readCheckpoint(source.dir, signal ? { signal } : {});
+    const { modelType } = architectureFor(checkpoint.config, 'tfjs');
     const built = await withEngineLock(() => {
       throwIfAborted(signal, `loading ${source.dir}`);
-      return architecture.build(tf, checkpoint);
+      return MODEL_BUILDERS[modelType]!(tf, checkpoint);
     });
     return { ...built, metadata: { ...built.metadata, format: 'hf-checkpoint', weights: checkpoint.files.join(',') } };
   }

@@ -36,6 +36,11 @@ export function describeRuntimeAcceptance(runtime: 'wasm' | 'cpu'): void {
       last_hidden_state: { shape: [3, 12, 64], values: reference.last_hidden_state.flat(2) },
       pooler_output: { shape: [3, 64], values: reference.pooler_output.flat() },
     },
+    // What tiny-bert-hf's config.json gives: vocab_size 30522, type_vocab_size 2, max_position_embeddings 512.
+    limits: {
+      valueRanges: { input_ids: { min: 0, maxExclusive: 30522 }, attention_mask: { min: 0, maxExclusive: 2 }, token_type_ids: { min: 0, maxExclusive: 2 } },
+      maxDims: { sequence: 512 },
+    },
   });
 
   const mlpDir = join(tmpdir(), `inferox-tfjs-conformance-mlp-${runtime}-${process.pid}`);
@@ -124,9 +129,9 @@ export function describeRuntimeAcceptance(runtime: 'wasm' | 'cpu'): void {
       expect(tf.memory().numTensors).toBe(baseline);
       await bert.run(bertFeeds(reference), { outputs: ['pooler_output'] });
       expect(tf.memory().numTensors).toBe(baseline);
-      // Fails inside tf.tidy, after input_ids became a tfjs tensor: attention_mask does not fit int32.
+      // Refused by the signature's value range for attention_mask (0 and 1), before any tfjs tensor is made.
       const overflow = { ...bertFeeds(reference), attention_mask: Tensor.from('int64', new BigInt64Array(36).fill(2n ** 40n), [3, 12]) };
-      await expectInferoxError(bert.run(overflow), 'INVALID_INPUT', 'attention_mask', 'int32');
+      await expectInferoxError(bert.run(overflow), 'INVALID_INPUT', 'attention_mask', 'outside [0, 2)');
       expect(tf.memory().numTensors).toBe(baseline);
       const outOfVocab = { ...bertFeeds(reference), input_ids: Tensor.from('int64', new BigInt64Array(36).fill(30522n), [3, 12]) };
       await expectInferoxError(bert.run(outOfVocab), 'INVALID_INPUT', 'input_ids', 'vocab_size');

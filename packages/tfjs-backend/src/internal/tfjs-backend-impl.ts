@@ -22,7 +22,7 @@ import type { TfjsBackendOptions } from '../tfjs-backend-options';
 import { TFJS_RUNTIMES, type TfjsRuntimeOption } from '../tfjs-runtime';
 import { withEngineLock } from './engine-lock';
 import { loadSource } from './load-source';
-import { resolveSource } from './resolve-source';
+import { tfjsSource } from './tfjs-source';
 import type { RuntimeModuleLoader, RuntimeSelection } from './runtime-candidates';
 import { claimRuntime, releaseRuntime } from './runtime-claim';
 import { type Tf, loadTf } from './tf-module';
@@ -96,7 +96,7 @@ export class TfjsBackendImpl implements TfjsBackend {
       throw new InferoxError(ErrorCode.INVALID_INPUT, `option name must be a non-empty string, got ${JSON.stringify(options.name)}`, { details: { option: 'name' } });
     }
     const device = pickDevice(options.device, info.devices, info.runtime);
-    const resolved = await resolveSource(source);
+    const resolved = await tfjsSource(source, signal);
     let built;
     try {
       built = await loadSource(tf, resolved, signal);

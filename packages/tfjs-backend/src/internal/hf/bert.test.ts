@@ -95,7 +95,7 @@ describe('bertArchitecture', () => {
     );
     await expectInferoxError(model.run({ ...bertFeeds(ref), input_ids: Tensor.from('int64', new BigInt64Array(36).fill(-1n), [3, 12]) }), 'INVALID_INPUT', '"input_ids"', '-1');
     const long = Tensor.zeros('int64', [1, 513]);
-    await expectInferoxError(model.run({ input_ids: long, attention_mask: long, token_type_ids: long }), 'INVALID_INPUT', '"input_ids"', '513', 'max_position_embeddings = 512');
+    await expectInferoxError(model.run({ input_ids: long, attention_mask: long, token_type_ids: long }), 'INVALID_INPUT', '"input_ids"', '513', 'at most 512 (max_position_embeddings)');
     expect(tf.memory().numTensors).toBe(baseline);
     await model.dispose();
   });

@@ -1,10 +1,9 @@
-import { ErrorCode, InferoxError, type ModelSignature, type Tensor, type TensorMap } from '@inferox/core';
+import { ErrorCode, InferoxError, type Tensor, type TensorMap } from '@inferox/core';
 import type { TfTensorMap, TfjsExecutor } from '../tfjs-executor';
 import type { Tf, TfTensor } from '../tf-module';
+import { BERT_ARCHITECTURE, type Checkpoint } from '@inferox/hf-checkpoint';
 import { ACTIVATIONS, type ActivationName } from './activations';
-import { ConfigFields } from './config-fields';
-import type { BuiltModel, HfArchitecture } from './hf-architecture';
-import type { Checkpoint } from './read-checkpoint';
+import type { BuiltModel, ModelBuilder } from './model-builder';
 import { WeightSet } from './weight-set';
 
 /** torch.finfo(float32).min: what Hugging Face adds to the scores of masked positions. */
@@ -53,32 +52,27 @@ interface BertWeights {
   readonly pooler: Dense | undefined;
 }
 
+/** The tfjs activation of each BERT `hidden_act` (`@inferox/hf-checkpoint` decides which are supported). */
+const ACTIVATION_OF: Readonly<Record<string, ActivationName>> = { gelu_pytorch_tanh: 'gelu_new', swish: 'silu' };
+
 function readConfig(checkpoint: Checkpoint): BertConfig {
-  const f = new ConfigFields(checkpoint.config, checkpoint.configFile);
-  const act = f.oneOf('hidden_act', ['gelu', 'gelu_new', 'gelu_pytorch_tanh', 'relu', 'tanh', 'silu'], 'gelu');
-  const config: BertConfig = {
-    vocab: f.positiveInt('vocab_size'),
-    hidden: f.positiveInt('hidden_size'),
-    layers: f.positiveInt('num_hidden_layers'),
-    heads: f.positiveInt('num_attention_heads'),
-    intermediate: f.positiveInt('intermediate_size'),
-    maxPositions: f.positiveInt('max_position_embeddings', 512),
-    typeVocab: f.positiveInt('type_vocab_size', 2),
-    eps: f.positiveNumber('layer_norm_eps', 1e-12),
-    act: act === 'gelu_pytorch_tanh' ? 'gelu_new' : act,
+  const c = BERT_ARCHITECTURE.parseConfig(checkpoint.config);
+  return {
+    vocab: c.vocabSize,
+    hidden: c.hiddenSize,
+    layers: c.numHiddenLayers,
+    heads: c.numAttentionHeads,
+    intermediate: c.intermediateSize,
+    maxPositions: c.maxPositionEmbeddings,
+    typeVocab: c.typeVocabSize,
+    eps: c.layerNormEps,
+    act: ACTIVATION_OF[c.hiddenAct] ?? (c.hiddenAct as ActivationName),
   };
-  f.oneOf('position_embedding_type', ['absolute'], 'absolute');
-  if (config.hidden % config.heads !== 0) {
-    throw f.invalid('num_attention_heads', `(${config.heads}) must divide hidden_size (${config.hidden})`);
-  }
-  return config;
 }
 
-function readWeights(set: WeightSet, checkpoint: Checkpoint, c: BertConfig): BertWeights {
-  // Task-head checkpoints (BertForMaskedLM, ...) nest the encoder under `bert.`.
-  const prefix = !checkpoint.weights.has('embeddings.word_embeddings.weight') && checkpoint.weights.has('bert.embeddings.word_embeddings.weight') ? 'bert.' : '';
-  const t = (name: string, shape: readonly number[]): TfTensor => set.get(prefix + name, shape);
-  const has = (name: string): boolean => checkpoint.weights.has(prefix + name);
+function readWeights(set: WeightSet, c: BertConfig, pooler: boolean): BertWeights {
+  // Names are looked up under the task-head prefix (`bert.` of BertForSequenceClassification, ...) hf-checkpoint found.
+  const t = (name: string, shape: readonly number[]): TfTensor => set.get(name, shape);
   const dense = (name: string, out: number, inp: number): Dense => ({ weight: t(`${name}.weight`, [out, inp]), bias: t(`${name}.bias`, [out]) });
   const norm = (name: string): Norm => ({ gamma: t(`${name}.weight`, [c.hidden]), beta: t(`${name}.bias`, [c.hidden]) });
   const H = c.hidden;
@@ -100,8 +94,8 @@ function readWeights(set: WeightSet, checkpoint: Checkpoint, c: BertConfig): Ber
         outputNorm: norm(`${p}.output.LayerNorm`),
       };
     }),
-    // Like the onnx backend: a checkpoint without any pooler tensor has no pooler_output; half a pooler is invalid.
-    pooler: has('pooler.dense.weight') || has('pooler.dense.bias') ? dense('pooler.dense', H, H) : undefined,
+    // The architecture table says whether there is a pooler_output; half a pooler is then a missing tensor.
+    pooler: pooler ? dense('pooler.dense', H, H) : undefined,
   };
 }
 
@@ -190,33 +184,24 @@ class BertExecutor implements TfjsExecutor {
 }
 
 /**
- * Hugging Face `BertModel`: embeddings + LayerNorm, encoder layers of masked multi-head self-attention and a
- * feed-forward block, tanh pooler. Inputs and outputs are named as the Hugging Face ONNX export names them.
+ * Builds Hugging Face `BertModel` from tfjs ops: embeddings + LayerNorm, encoder layers of masked multi-head
+ * self-attention and a feed-forward block, tanh pooler; inputs and outputs as `BERT_ARCHITECTURE.signature` gives
+ * them (named as the Hugging Face ONNX export names them).
  */
-export const bertArchitecture: HfArchitecture = {
-  modelType: 'bert',
-  build(tf: Tf, checkpoint: Checkpoint): BuiltModel {
-    const config = readConfig(checkpoint);
-    const set = new WeightSet(tf, checkpoint.weights);
-    const weights = set.build(() => readWeights(set, checkpoint, config));
-    const ids = ['batch', 'sequence'] as const;
-    const signature: ModelSignature = {
-      inputs: ['input_ids', 'attention_mask', 'token_type_ids'].map((name) => ({ name, dtype: 'int64' as const, shape: [...ids] })),
-      outputs: [
-        { name: 'last_hidden_state', dtype: 'float32', shape: ['batch', 'sequence', config.hidden] },
-        ...(weights.pooler ? [{ name: 'pooler_output', dtype: 'float32' as const, shape: ['batch', config.hidden] }] : []),
-      ],
-    };
-    return {
-      signature,
-      executor: new BertExecutor(tf, config, weights, set),
-      memoryBytes: set.bytes,
-      metadata: {
-        architecture: 'BertModel',
-        model_type: 'bert',
-        hidden_size: String(config.hidden),
-        num_hidden_layers: String(config.layers),
-      },
-    };
-  },
+export const buildBert: ModelBuilder = (tf: Tf, checkpoint: Checkpoint): BuiltModel => {
+  const config = readConfig(checkpoint);
+  const signature = BERT_ARCHITECTURE.signature(BERT_ARCHITECTURE.parseConfig(checkpoint.config), checkpoint.weights);
+  const set = new WeightSet(tf, checkpoint.weights);
+  const weights = set.build(() => readWeights(set, config, signature.outputs.some((o) => o.name === 'pooler_output')));
+  return {
+    signature,
+    executor: new BertExecutor(tf, config, weights, set),
+    memoryBytes: set.bytes,
+    metadata: {
+      architecture: 'BertModel',
+      model_type: 'bert',
+      hidden_size: String(config.hidden),
+      num_hidden_layers: String(config.layers),
+    },
+  };
 };

@@ -1,13 +1,9 @@
-import type { ModelSignature } from '@inferox/core';
+import { type Checkpoint, MLP_ARCHITECTURE, type MlpActivation } from '@inferox/hf-checkpoint';
 import type { TfTensorMap, TfjsExecutor } from '../tfjs-executor';
 import type { Tf, TfTensor } from '../tf-module';
 import { ACTIVATIONS } from './activations';
-import { ConfigFields } from './config-fields';
-import type { BuiltModel, HfArchitecture } from './hf-architecture';
-import type { Checkpoint } from './read-checkpoint';
+import type { BuiltModel, ModelBuilder } from './model-builder';
 import { WeightSet } from './weight-set';
-
-const HIDDEN_ACTS = ['relu', 'gelu', 'tanh'] as const;
 
 interface Linear {
   readonly weight: TfTensor;
@@ -17,10 +13,10 @@ interface Linear {
 class MlpExecutor implements TfjsExecutor {
   readonly #tf: Tf;
   readonly #layers: readonly Linear[];
-  readonly #act: (typeof HIDDEN_ACTS)[number];
+  readonly #act: MlpActivation;
   readonly #set: WeightSet;
 
-  constructor(tf: Tf, layers: readonly Linear[], act: (typeof HIDDEN_ACTS)[number], set: WeightSet) {
+  constructor(tf: Tf, layers: readonly Linear[], act: MlpActivation, set: WeightSet) {
     this.#tf = tf;
     this.#layers = layers;
     this.#act = act;
@@ -43,28 +39,18 @@ class MlpExecutor implements TfjsExecutor {
 }
 
 /**
- * `inferox-mlp`: a stack of torch-style Linear layers (`layers.{i}.weight` [out, in], `layers.{i}.bias` [out]) with
- * `hidden_act` between them and a linear last layer. Input `input` [batch, layer_sizes[0]], output `logits`.
+ * Builds `inferox-mlp` from tfjs ops: torch-style Linear layers (`layers.{i}.weight` [out, in], `layers.{i}.bias`
+ * [out]) with `hidden_act` between them and a linear last layer; input and output as `MLP_ARCHITECTURE.signature`.
  */
-export const inferoxMlpArchitecture: HfArchitecture = {
-  modelType: 'inferox-mlp',
-  build(tf: Tf, checkpoint: Checkpoint): BuiltModel {
-    const f = new ConfigFields(checkpoint.config, checkpoint.configFile);
-    const sizes = f.positiveInts('layer_sizes', 2);
-    const act = f.oneOf('hidden_act', HIDDEN_ACTS, 'relu');
-    const set = new WeightSet(tf, checkpoint.weights);
-    const layers = set.build(() =>
-      sizes.slice(1).map((out, i) => ({ weight: set.get(`layers.${i}.weight`, [out, sizes[i]!]), bias: set.get(`layers.${i}.bias`, [out]) })),
-    );
-    const signature: ModelSignature = {
-      inputs: [{ name: 'input', dtype: 'float32', shape: ['batch', sizes[0]!] }],
-      outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', sizes.at(-1)!] }],
-    };
-    return {
-      signature,
-      executor: new MlpExecutor(tf, layers, act, set),
-      memoryBytes: set.bytes,
-      metadata: { architecture: 'inferox-mlp', model_type: 'inferox-mlp', layer_sizes: sizes.join(','), hidden_act: act },
-    };
-  },
+export const buildInferoxMlp: ModelBuilder = (tf: Tf, checkpoint: Checkpoint): BuiltModel => {
+  const config = MLP_ARCHITECTURE.parseConfig(checkpoint.config);
+  const sizes = config.layerSizes;
+  const set = new WeightSet(tf, checkpoint.weights);
+  const layers = set.build(() => sizes.slice(1).map((out, i) => ({ weight: set.get(`layers.${i}.weight`, [out, sizes[i]!]), bias: set.get(`layers.${i}.bias`, [out]) })));
+  return {
+    signature: MLP_ARCHITECTURE.signature(config, checkpoint.weights),
+    executor: new MlpExecutor(tf, layers, config.hiddenAct, set),
+    memoryBytes: set.bytes,
+    metadata: { architecture: 'inferox-mlp', model_type: 'inferox-mlp', layer_sizes: sizes.join(','), hidden_act: config.hiddenAct },
+  };
 };

@@ -1,5 +1,5 @@
+import type { CheckpointWeights } from '@inferox/hf-checkpoint';
 import type { Tf, TfTensor } from '../tf-module';
-import type { CheckpointWeights } from './checkpoint-weights';
 
 /** The weight tensors of one model: created from a checkpoint, freed together. */
 export class WeightSet {

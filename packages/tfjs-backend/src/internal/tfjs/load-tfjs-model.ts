@@ -1,7 +1,7 @@
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type Dim, ErrorCode, InferoxError, type TensorSpec } from '@inferox/core';
-import type { BuiltModel } from '../hf/hf-architecture';
+import type { BuiltModel } from '../hf/model-builder';
 import { dtypeFromTfjs } from '../tensor-convert';
 import type { TfTensorMap, TfjsExecutor } from '../tfjs-executor';
 import type { Tf, TfTensor } from '../tf-module';

@@ -1,7 +1,10 @@
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { io } from '@tensorflow/tfjs-core';
 import { ErrorCode, InferoxError, throwIfAborted } from '@inferox/core';
-import { readSourceFile, readSourceJson } from '../read-source-file';
+import { readCheckpointFile, readCheckpointJson } from '@inferox/hf-checkpoint';
+
+/** The largest model.json read (topologies can be large; weights are in the shards). */
+const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
 
 /** Which tfjs model class a model.json holds. */
 export type TfjsModelKind = 'graph' | 'layers';
@@ -53,7 +56,7 @@ function checkSpec(file: string, spec: unknown, group: number): io.WeightsManife
  * or of the wrong total size); `CANCELLED`.
  */
 export async function readTfjsModelFolder(modelJson: string, signal?: AbortSignal): Promise<TfjsModelFiles> {
-  const json = await readSourceJson(modelJson, signal);
+  const json = await readCheckpointJson(modelJson, { maxBytes: MAX_MODEL_JSON_BYTES, ...(signal ? { signal } : {}) });
   const topology = json.modelTopology;
   if (typeof topology !== 'object' || topology === null) throw invalid(modelJson, 'has no "modelTopology" object; is it a TF.js model.json?');
   const kind = detectKind(modelJson, json, topology as Record<string, unknown>);
@@ -82,7 +85,7 @@ export async function readTfjsModelFolder(modelJson: string, signal?: AbortSigna
         throw invalid(modelJson, `weight path ${JSON.stringify(path)} is not a file inside ${dir}`, { shard: path });
       }
       throwIfAborted(signal, `loading ${modelJson}`);
-      chunks.push(await readSourceFile(full, signal));
+      chunks.push(await readCheckpointFile(full, signal ? { signal } : {}));
       shards.push(rel);
     }
   }
