@@ -227,7 +227,9 @@ export function scenarios({ fixture }) {
       steps: [
         { what: 'isolated layout: the engine cannot see the backend', check: 'engine-isolated' },
         { what: 'typecheck (nodenext) and build', cmd: ['tsc', '-p', 'tsconfig.json'] },
-        { what: 'worker instances', cmd: ['node', 'out/workers.js', fixture], expect: /worker instance: onnx/ },
+        { what: 'worker instances, store inside the project', cmd: ['node', 'out/workers.js', fixture], expect: /worker instance: onnx/ },
+        { what: "store moved outside the project (pnpm's global virtual store)", check: 'store-outside-project' },
+        { what: 'worker instances, store outside the project', cmd: ['node', 'out/workers.js', fixture], expect: /worker instance: onnx/ },
       ],
     },
   ];
