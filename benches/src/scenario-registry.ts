@@ -6,11 +6,12 @@ import { tfjsRuntimes } from './scenarios/tfjs-runtimes';
 import { memory } from './scenarios/memory';
 import { hubDownload } from './scenarios/hub-download';
 import { stress } from './scenarios/stress';
+import { textEmbeddings } from './scenarios/text-embeddings';
 import { serverHttp } from './scenarios/server-http';
 import { queueScaleOut } from './scenarios/queue-scale-out';
 
 /** Every scenario, in the issue's order. */
-export const SCENARIOS: readonly Scenario[] = [engineOverhead, throughput, transformersJs, tfjsRuntimes, memory, hubDownload, stress, serverHttp, queueScaleOut];
+export const SCENARIOS: readonly Scenario[] = [engineOverhead, throughput, transformersJs, tfjsRuntimes, memory, hubDownload, stress, serverHttp, queueScaleOut, textEmbeddings];
 
 /**
  * The scenarios `--only` names (by id or number), in registry order; all of them when `only` is absent.
