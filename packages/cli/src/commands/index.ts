@@ -47,6 +47,8 @@ export function registerCommands(program: Command, wrap: Wrap): void {
     .option('--body-limit <bytes>', 'largest request body (default 2097152)')
     .option('--model-repository', 'enable the v2 model repository extension (load/unload over HTTP)')
     .option('--cors <origin>', 'allow this origin (repeatable; * for any); CORS is off by default', list)
+    .option('--queue <redis-url>', 'front-end mode: load no models, forward requests to inferox worker processes through this Redis')
+    .option('--queue-name <name>', 'queue shared with the workers (default inferox)')
     .action(wrap((io, models: string[], flags: Parameters<typeof serveCommand>[2]) => serveCommand(io, models, flags)));
 
   program

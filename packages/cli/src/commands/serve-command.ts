@@ -1,8 +1,10 @@
 import { ErrorCode, InferoxError } from '@inferox/core';
 import { createEngine } from '@inferox/engine';
+import { createQueueClient } from '@inferox/queue';
 import { type ServeConfig, type ServedModelConfig, createServer, engineModelService, parseModelArgument, parseServeConfig, readServeConfig } from '@inferox/server';
 import type { CliIO } from '../cli-io';
 import { createBackends } from '../internal/create-backends';
+import { queueModelService } from '../internal/queue-model-service';
 
 /** Flags of `inferox serve`. */
 export interface ServeFlags {
@@ -21,6 +23,10 @@ export interface ServeFlags {
   readonly bodyLimit?: string;
   readonly modelRepository?: boolean;
   readonly cors?: readonly string[];
+  /** Front-end mode: forward every request to queue workers at this Redis URL instead of loading models. */
+  readonly queue?: string;
+  /** The queue name shared with the workers (front-end mode). */
+  readonly queueName?: string;
 }
 
 /** The environment variable with API keys (comma-separated), added to `--api-key`. */
@@ -64,7 +70,8 @@ export async function serveConfigOf(models: readonly string[], flags: ServeFlags
     models: [...base.models, ...fromArgs],
   };
   const config = parseServeConfig(merged, 'serve');
-  if (config.models.length === 0) throw new InferoxError(ErrorCode.INVALID_INPUT, 'no models to serve: give a folder (inferox serve ./model), name=source, or --config with models');
+  if (flags.queue && config.models.length > 0) throw new InferoxError(ErrorCode.INVALID_INPUT, `--queue serves the models queue workers announce; give ${config.models.map((m) => m.name).join(', ')} to inferox worker --model instead`);
+  if (config.models.length === 0 && !flags.queue) throw new InferoxError(ErrorCode.INVALID_INPUT, 'no models to serve: give a folder (inferox serve ./model), name=source, or --config with models');
   return config;
 }
 
@@ -95,7 +102,8 @@ export async function serveCommand(io: CliIO, models: readonly string[], flags: 
   process.on('SIGINT', onSignal);
   try {
     const models = config.models.map((m) => (m.backends || !config.backends ? m : { ...m, backends: config.backends }));
-    const service = await engineModelService({ engine, models, signal: loading.signal }).catch((error: unknown) => {
+    const fromQueue = flags.queue ? queueModelService({ client: createQueueClient({ connection: flags.queue, ...(flags.queueName ? { queue: flags.queueName } : {}) }) }) : undefined;
+    const service = fromQueue ?? await engineModelService({ engine, models, signal: loading.signal }).catch((error: unknown) => {
       if (signals > 0) return undefined; // stopped during start-up: a clean exit
       throw error;
     });
@@ -114,7 +122,7 @@ export async function serveCommand(io: CliIO, models: readonly string[], flags: 
       return;
     }
     const url = await server.listen({ host: config.host, port: config.port });
-    io.stdout(`inferox serving ${config.models.map((m) => m.name).join(', ')} at ${url}\n`);
+    io.stdout(flags.queue ? `inferox serving the models of queue ${flags.queueName ?? 'inferox'} workers at ${url}\n` : `inferox serving ${config.models.map((m) => m.name).join(', ')} at ${url}\n`);
     await stopped;
     await server.close();
     io.stderr('stopped\n');
