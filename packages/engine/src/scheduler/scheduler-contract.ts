@@ -98,7 +98,10 @@ export interface CloseOptions {
   readonly drain?: boolean;
   /** How long a drain may take before the rest is rejected with `SHUT_DOWN`. @defaultValue 30000 */
   readonly timeoutMs?: number;
-  /** Aborting it ends a drain at once, as if its time were up. */
+  /**
+   * Aborting it ends a drain at once, as if its time were up; without drain it answers the running requests with
+   * `SHUT_DOWN` at once (their executors' signals abort). `close` still resolves only when the executors return.
+   */
   readonly signal?: AbortSignal;
 }
 

@@ -528,8 +528,10 @@ describe('Scheduler', () => {
         [tagged('a'), { priority: 'urgent' }, /unknown priority "urgent"/],
         [tagged('a'), { cost: -1 }, /cost must be a finite number ≥ 0, got -1/],
         [tagged('a'), { cost: Number.POSITIVE_INFINITY }, /cost must be/],
-        [tagged('a'), { deadline: 'soon' }, /deadline must be epoch milliseconds, got soon/],
+        [tagged('a'), { deadline: 'soon' }, /deadline must be epoch milliseconds, got "soon"/],
         [tagged('a'), { timeoutMs: 0 }, /timeoutMs must be a number > 0, got 0/],
+        [tagged('a'), { timeoutMs: '100' }, /timeoutMs must be a number > 0, got "100"/],
+        [tagged('a'), { signal: {} }, /signal must be an AbortSignal, got an object with keys \[\]/],
         [tagged('a'), null, /submit options must be an object, got null/],
         [tagged('a'), 'high', /submit options must be an object, got "high"/],
         [null, {}, /feeds must be an object of tensors/],
@@ -542,7 +544,7 @@ describe('Scheduler', () => {
         expect((outcome.error as Error).message).toMatch(message);
       }
       expect(held.runs).toHaveLength(0);
-      expect(scheduler.stats()).toMatchObject({ submitted: 9, rejected: 9, failed: { INVALID_INPUT: 9 } });
+      expect(scheduler.stats()).toMatchObject({ submitted: 11, rejected: 11, failed: { INVALID_INPUT: 11 } });
       await expect(scheduler.close({ timeoutMs: -1 })).rejects.toThrow(/close timeoutMs must be a number ≥ 0/);
       await scheduler.close();
     });
@@ -588,6 +590,23 @@ describe('Scheduler', () => {
       expect(held.runs).toHaveLength(1);
       expect(pool.used).toBe(0);
       expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('answers running work with SHUT_DOWN when the close signal aborts without drain', async () => {
+      const { held, scheduler } = setup();
+      const running = track(scheduler.submit(tagged('running')));
+      const stop = new AbortController();
+      const closed = track(scheduler.close({ drain: false, signal: stop.signal }));
+      await flushMicrotasks();
+      expect(running.state).toBe('pending');
+      stop.abort();
+      await flushMicrotasks();
+      expect(codeOf(running.error)).toBe('SHUT_DOWN');
+      // The executor has not returned: close still waits for it (the engine stops waiting by its own timeout).
+      expect(closed.state).toBe('pending');
+      held.open('running').resolve();
+      await flushMicrotasks();
+      expect(closed.state).toBe('fulfilled');
     });
 
     it('rejects what is left with SHUT_DOWN when the drain times out, resolving once the executors return', async () => {

@@ -1,88 +1,17 @@
-import {
-  ErrorCode,
-  InferoxError,
-  type Logger,
-  Tensor,
-  type TensorMap,
-  abortError,
-  toInferoxError,
-} from '@inferox/core';
+import { ErrorCode, InferoxError, type Logger, type Tensor, type TensorMap, abortError, toInferoxError } from '@inferox/core';
 import type { AloneReason } from '../batching-options';
 import type { BatchInfo, CloseOptions, ScheduledResult, Scheduler, SchedulerOptions, SchedulerStats, SubmitOptions } from '../scheduler-contract';
-import { type Priority, priorityRank } from '../priority';
 import { batchKey } from './batch-key';
+import { checkSubmit } from './check-submit';
 import { type ComposedBatch, composeBatch } from './compose-batch';
-import { splitOutputs } from './split-outputs';
-import { describeValue } from './describe-value';
+import { planBatch } from './plan-batch';
 import { PoolArbiter, arbiterOf } from './pool-arbiter';
 import type { Candidate, PoolClient } from './pool-client';
-import { type QueueNode, RequestQueue } from './request-queue';
+import { RequestQueue } from './request-queue';
 import { RunContext } from './run-context';
+import { type Entry, type Execution, MAX_TIMER_MS, type Plan, type Timer, disposeOutputs, expiryError, formatInstant, newEntry, splitRun } from './scheduler-entry';
 import { type ResolvedBatching, type ResolvedOptions, resolveOptions } from './resolve-options';
 
-/**
- * How many queued requests behind a batch's leader are examined for batch mates (times maxBatchSize, at least 64):
- * keeps each dispatch cheap when a long queue holds requests that cannot join.
- */
-const BATCH_SCAN_FACTOR = 4;
-const BATCH_SCAN_MIN = 64;
-
-/** setTimeout's longest delay; longer waits re-arm. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-type Timer = ReturnType<typeof setTimeout>;
-
-/** An epoch-ms instant for messages: ISO when Date can show it, the number otherwise. */
-const formatInstant = (ms: number): string => (Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms));
-
-/**
- * Disposes outputs nobody will receive, except those that are one of the members' feeds (an identity executor
- * returns its feeds): the caller still owns its inputs.
- */
-function disposeOutputs(tensors: readonly unknown[], members: readonly Entry[]): void {
-  for (const tensor of tensors) {
-    if (!(tensor instanceof Tensor) || members.some((m) => Object.values(m.feeds).includes(tensor))) continue;
-    tensor.dispose();
-  }
-}
-
-interface Entry {
-  readonly seq: number;
-  readonly rank: number;
-  readonly feeds: TensorMap;
-  readonly cost: number;
-  readonly enqueuedAt: number;
-  readonly key: string | undefined;
-  /** When the deadline or timeout strikes, and as which code. */
-  readonly expiresAt: number;
-  readonly expiryCode: ErrorCode;
-  readonly resolve: (result: ScheduledResult) => void;
-  readonly reject: (error: unknown) => void;
-  readonly signal: AbortSignal | undefined;
-  state: 'queued' | 'running' | 'settled';
-  node: QueueNode<Entry> | undefined;
-  timer: Timer | undefined;
-  onAbort: (() => void) | undefined;
-  execution: Execution | undefined;
-}
-
-interface Execution {
-  readonly members: readonly Entry[];
-  /** The pool reservation holding the members' summed cost. */
-  readonly reservation: number;
-  readonly executor: number;
-  readonly context: RunContext;
-  readonly startedAt: number;
-  readonly alone: AloneReason | undefined;
-}
-
-interface Plan {
-  readonly members: readonly Entry[];
-  /** The members' costs summed in member order (the sum checked against the pool's free units). */
-  readonly cost: number;
-  readonly executor: number;
-  readonly alone: AloneReason | undefined;
-}
 
 /** The {@link Scheduler} implementation; also a client of its admission pool. */
 export class SchedulerCore implements Scheduler, PoolClient {
@@ -209,23 +138,20 @@ export class SchedulerCore implements Scheduler, PoolClient {
       this.#onIdle = resolve;
     });
     const name = JSON.stringify(this.#options.name);
-    if (!drain) {
-      this.#rejectQueued(new InferoxError(ErrorCode.SHUT_DOWN, `scheduler ${name} closed without draining; the request was still queued`));
-    } else {
-      const abandon = (why: string): void => this.#abandon(new InferoxError(ErrorCode.SHUT_DOWN, `scheduler ${name} closed: ${why}`));
-      if (signal?.aborted) abandon('the close signal aborted the drain');
-      else {
-        if (signal) {
-          const listener = (): void => abandon('the close signal aborted the drain');
-          signal.addEventListener('abort', listener, { once: true });
-          this.#closeSignal = { signal, listener };
-        }
-        if (timeoutMs !== Number.POSITIVE_INFINITY) {
-          this.#drainTimer = setTimeout(() => {
-            this.#drainTimer = undefined;
-            abandon(`the drain did not finish within ${timeoutMs} ms`);
-          }, Math.min(timeoutMs, MAX_TIMER_MS));
-        }
+    const abandon = (why: string): void => this.#abandon(new InferoxError(ErrorCode.SHUT_DOWN, `scheduler ${name} closed: ${why}`));
+    if (!drain) this.#rejectQueued(new InferoxError(ErrorCode.SHUT_DOWN, `scheduler ${name} closed without draining; the request was still queued`));
+    if (signal?.aborted) abandon('the close signal aborted the drain');
+    else {
+      if (signal) {
+        const listener = (): void => abandon('the close signal aborted the drain');
+        signal.addEventListener('abort', listener, { once: true });
+        this.#closeSignal = { signal, listener };
+      }
+      if (drain && timeoutMs !== Number.POSITIVE_INFINITY) {
+        this.#drainTimer = setTimeout(() => {
+          this.#drainTimer = undefined;
+          abandon(`the drain did not finish within ${timeoutMs} ms`);
+        }, Math.min(timeoutMs, MAX_TIMER_MS));
       }
     }
     // Batches waiting to fill go now.
@@ -299,22 +225,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
   #admit(feeds: TensorMap, options: SubmitOptions, resolve: Entry['resolve'], reject: Entry['reject']): Entry {
     const name = JSON.stringify(this.#options.name);
     if (this.#closing) throw new InferoxError(ErrorCode.SHUT_DOWN, `scheduler ${name} is closed; no request is accepted`);
-    if (typeof options !== 'object' || options === null) throw this.#invalid(`submit options must be an object, got ${describeValue(options)}`, {});
-    const { priority = 'normal' as Priority, cost = 1, deadline, timeoutMs, signal } = options;
-    const rank = priorityRank(priority);
-    if (typeof cost !== 'number' || Number.isNaN(cost) || cost < 0 || cost === Number.POSITIVE_INFINITY) {
-      throw this.#invalid(`cost must be a finite number ≥ 0, got ${String(cost)}`, { cost });
-    }
-    if (deadline !== undefined && (typeof deadline !== 'number' || Number.isNaN(deadline))) {
-      throw this.#invalid(`deadline must be epoch milliseconds, got ${String(deadline)}`, { deadline });
-    }
-    if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs <= 0)) {
-      throw this.#invalid(`timeoutMs must be a number > 0, got ${String(timeoutMs)}`, { timeoutMs });
-    }
-    if (typeof feeds !== 'object' || feeds === null) throw this.#invalid(`feeds must be an object of tensors, got ${String(feeds)}`, {});
-    for (const [input, tensor] of Object.entries(feeds)) {
-      if (!(tensor instanceof Tensor)) throw this.#invalid(`feed ${JSON.stringify(input)} is not a Tensor`, { input });
-    }
+    const { rank, cost, deadline, timeoutMs, signal } = checkSubmit(this.#options.name, feeds, options);
     if (signal?.aborted) throw abortError(signal, `request to ${name}`);
     const now = Date.now();
     if (deadline !== undefined && deadline <= now) {
@@ -334,26 +245,8 @@ export class SchedulerCore implements Scheduler, PoolClient {
         details: { maxQueueSize: limit },
       });
     }
-    const timeoutAt = timeoutMs === undefined ? Number.POSITIVE_INFINITY : now + timeoutMs;
-    const deadlineAt = deadline ?? Number.POSITIVE_INFINITY;
-    return {
-      seq: this.#arbiter.nextSeq(),
-      rank,
-      feeds,
-      cost,
-      enqueuedAt: now,
-      key: this.#batching ? batchKey(feeds, this.#batching.padding) : undefined,
-      expiresAt: Math.min(timeoutAt, deadlineAt),
-      expiryCode: deadlineAt <= timeoutAt ? ErrorCode.DEADLINE_EXCEEDED : ErrorCode.TIMEOUT,
-      resolve,
-      reject,
-      signal,
-      state: 'queued',
-      node: undefined,
-      timer: undefined,
-      onAbort: undefined,
-      execution: undefined,
-    };
+    const key = this.#batching ? batchKey(feeds, this.#batching.padding) : undefined;
+    return newEntry({ seq: this.#arbiter.nextSeq(), rank, feeds, cost, key, now, deadline, timeoutMs, resolve, reject, signal });
   }
 
   #invalid(message: string, details: Record<string, unknown>): InferoxError {
@@ -366,20 +259,8 @@ export class SchedulerCore implements Scheduler, PoolClient {
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
       if (Date.now() < entry.expiresAt) this.#armExpiry(entry);
-      else this.#fail(entry, this.#expiryError(entry));
+      else this.#fail(entry, expiryError(this.#options.name, entry));
     }, delay);
-  }
-
-  #expiryError(entry: Entry): InferoxError {
-    const name = JSON.stringify(this.#options.name);
-    const where = entry.state === 'queued' ? 'while queued' : 'while running';
-    if (entry.expiryCode === ErrorCode.DEADLINE_EXCEEDED) {
-      return new InferoxError(ErrorCode.DEADLINE_EXCEEDED, `request to ${name} missed its deadline (${formatInstant(entry.expiresAt)}) ${where}`, {
-        details: { deadline: entry.expiresAt },
-      });
-    }
-    const timeoutMs = entry.expiresAt - entry.enqueuedAt;
-    return new InferoxError(ErrorCode.TIMEOUT, `request to ${name} timed out after ${timeoutMs} ms ${where}`, { details: { timeoutMs } });
   }
 
   /** Answers a request with an error now, wherever it is. */
@@ -424,19 +305,8 @@ export class SchedulerCore implements Scheduler, PoolClient {
     this.#slots[execution.executor]!--;
     this.#running -= members.length;
     const name = JSON.stringify(this.#options.name);
-    let parts: Record<string, Tensor>[] | undefined;
-    if (error === undefined && (typeof outputs !== 'object' || outputs === null)) {
-      error = new InferoxError(ErrorCode.BACKEND_ERROR, `executor ${execution.executor} of ${name} returned ${String(outputs)} instead of named tensors`);
-      outputs = undefined;
-    } else if (outputs) {
-      try {
-        parts = batch ? splitOutputs(outputs, batch, `run of ${name}`) : [outputs];
-      } catch (splitError) {
-        error = splitError;
-      }
-    }
-    // After splitting: outputs may alias the batched feeds, and split parts are views that outlive the parent.
-    if (batch) for (const tensor of Object.values(batch.feeds)) tensor.dispose();
+    const { parts, error: failed } = splitRun(execution.executor, name, batch, outputs, error);
+    error = failed;
     if (parts === undefined) {
       const failure = toInferoxError(error, ErrorCode.BACKEND_ERROR, `run of ${name} on executor ${execution.executor}`);
       this.#log('debug', 'scheduler run failed', { size: members.length, code: failure.code });
@@ -475,47 +345,13 @@ export class SchedulerCore implements Scheduler, PoolClient {
   }
 
   #planBatch(batching: ResolvedBatching, leader: Entry, free: number, executor: number): Plan | undefined {
-    const { maxBatchSize, maxQueueDelayMs, preferred } = batching;
-    const alone1 = (alone: AloneReason): Plan => ({ members: [leader], cost: leader.cost, executor, alone });
-    if (maxBatchSize === 1) return alone1('batching-off');
-    if (leader.key === undefined) return alone1('shape-mismatch');
-    const members = [leader];
-    // Running sums in member order, exactly as the cost is reserved: subtracting from `free` instead could admit a
-    // batch whose fractional costs sum (after rounding) to more than is free.
-    const sums = [leader.cost];
-    let sawOther = false;
-    let sawCompatible = false;
-    let budget = Math.max(BATCH_SCAN_MIN, BATCH_SCAN_FACTOR * maxBatchSize);
-    this.#queue.scan((e) => {
-      if (members.length >= maxBatchSize || budget-- === 0) return false;
-      if (e === leader) return true;
-      sawOther = true;
-      if (e.key !== leader.key) return true;
-      sawCompatible = true;
-      const sum = sums.at(-1)! + e.cost;
-      if (sum <= free) {
-        members.push(e);
-        sums.push(sum);
-      }
-      return true;
-    });
-    // The delay runs from the oldest member's arrival (a later high-priority leader must not restart it).
-    let oldest = leader.enqueuedAt;
-    for (const m of members) oldest = Math.min(oldest, m.enqueuedAt);
-    const waitUntil = oldest + maxQueueDelayMs;
-    const waited = Date.now() >= waitUntil;
-    let size = members.length;
-    if (!waited && !this.#closing && size < maxBatchSize) {
-      const reached = preferred.filter((p) => p <= size).pop();
-      if (reached === undefined) {
-        this.#armBatchTimer(waitUntil);
-        return undefined;
-      }
-      size = reached;
+    const decision = planBatch(batching, this.#queue, leader, free, executor, this.#closing);
+    if (decision.waitUntil !== undefined) {
+      this.#armBatchTimer(decision.waitUntil);
+      return undefined;
     }
-    this.#clearBatchTimer();
-    if (size > 1) return { members: members.slice(0, size), cost: sums[size - 1]!, executor, alone: undefined };
-    return alone1(sawCompatible ? 'no-capacity' : sawOther ? 'shape-mismatch' : waited && maxQueueDelayMs > 0 ? 'delay-expired' : 'queue-empty');
+    if (decision.scanned) this.#clearBatchTimer();
+    return decision.plan;
   }
 
   #armBatchTimer(at: number): void {
