@@ -1,20 +1,14 @@
-import type { TensorMap } from '@inferox/core';
 import type { TfTensor } from './tf-module';
 
 /** Named tfjs tensors. */
 export type TfTensorMap = Record<string, TfTensor>;
 
 /**
- * What a loaded model does with tfjs tensors. The handle converts feeds, calls `execute` inside `tf.tidy` (so every
- * intermediate is freed) and disposes what it returns after reading it.
+ * What a loaded model does with tfjs tensors. The handle validates feeds against the signature (its limits and value
+ * ranges included), converts them, calls `execute` inside `tf.tidy` (so every intermediate is freed) and disposes
+ * what it returns after reading it.
  */
 export interface TfjsExecutor {
-  /**
-   * Checks values the signature cannot express (ids within the vocabulary, ...) before any tfjs tensor is made.
-   *
-   * @throws InferoxError `INVALID_INPUT` naming the input.
-   */
-  validate?(feeds: TensorMap): void;
   /** Computes `outputs` (in that order) synchronously. */
   execute(inputs: TfTensorMap, outputs: readonly string[]): TfTensor[];
   /**

@@ -2,15 +2,13 @@ import {
   type Device,
   ErrorCode,
   InferoxError,
-  type ModelHandle,
+  ManagedModelHandle,
+  type ModelRunner,
   type ModelSignature,
-  type RunOptions,
+  type RunContext,
   type Tensor,
   type TensorMap,
-  abortError,
-  throwIfAborted,
   toInferoxError,
-  validateFeeds,
 } from '@inferox/core';
 import { withEngineLock } from './engine-lock';
 import { fromTfTensor, toTfTensor } from './tensor-convert';
@@ -32,107 +30,26 @@ export interface TfjsModelHandleInit {
   readonly onDispose?: (handle: TfjsModelHandle) => void;
 }
 
-/** A model loaded on the tfjs backend: validates feeds, runs inside `tf.tidy`, returns Inferox tensors. */
-export class TfjsModelHandle implements ModelHandle {
-  readonly backend = 'tfjs';
-  readonly name: string;
-  readonly device: Device;
-  readonly signature: ModelSignature;
-  readonly metadata: Readonly<Record<string, string>>;
-  readonly memoryBytes: number;
-  readonly #tf: Tf;
-  readonly #executor: TfjsExecutor;
-  readonly #tfjsBackend: string;
-  readonly #onDispose: ((handle: TfjsModelHandle) => void) | undefined;
-  #disposed = false;
-
-  constructor(init: TfjsModelHandleInit) {
-    this.name = init.name;
-    this.device = init.device;
-    this.signature = init.signature;
-    this.metadata = Object.freeze({ ...init.metadata });
-    this.memoryBytes = init.memoryBytes;
-    this.#tf = init.tf;
-    this.#executor = init.executor;
-    this.#tfjsBackend = init.tfjsBackend;
-    this.#onDispose = init.onDispose;
-  }
-
-  get disposed(): boolean {
-    return this.#disposed;
-  }
-
-  async run(feeds: TensorMap, options?: RunOptions): Promise<Record<string, Tensor>> {
-    const what = `tfjs run of ${this.name}`;
-    if (this.#disposed) throw this.#disposedError();
-    throwIfAborted(options?.signal, what);
-    validateFeeds(this.signature, feeds);
-    this.#executor.validate?.(feeds);
-    const names = this.#outputNames(options?.outputs);
-    const tf = this.#tf;
-    if (tf.getBackend() !== this.#tfjsBackend) {
-      throw new InferoxError(
-        ErrorCode.BACKEND_ERROR,
-        `${what}: tfjs' active backend is ${JSON.stringify(tf.getBackend())}, not ${JSON.stringify(this.#tfjsBackend)} where the model was loaded; something outside Inferox switched it`,
-        { details: { expected: this.#tfjsBackend, active: tf.getBackend() } },
-      );
-    }
-    const results = await this.#compute(feeds, names, what, options?.signal);
-    try {
-      if (options?.signal?.aborted) throw abortError(options.signal, what);
-      const outputs: Record<string, Tensor> = {};
-      for (let i = 0; i < names.length; i++) outputs[names[i]!] = await fromTfTensor(names[i]!, results[i]!);
-      return outputs;
-    } finally {
-      tf.dispose(results);
-    }
-  }
-
-  /** Frees the weights once the runs already holding tfjs' engine are done; runs still waiting reject `DISPOSED`. */
-  async dispose(): Promise<void> {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.#onDispose?.(this);
-    await withEngineLock(() => this.#executor.dispose());
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.dispose();
-  }
-
-  #disposedError(): InferoxError {
-    return new InferoxError(ErrorCode.DISPOSED, `model ${JSON.stringify(this.name)} was disposed`);
-  }
-
-  #outputNames(requested: readonly string[] | undefined): readonly string[] {
-    const declared = this.signature.outputs.map((s) => s.name);
-    if (requested === undefined) return declared;
-    for (const name of requested) {
-      if (!declared.includes(name)) {
-        throw new InferoxError(ErrorCode.INVALID_INPUT, `unknown output ${JSON.stringify(name)}; model ${JSON.stringify(this.name)} has ${declared.map((n) => JSON.stringify(n)).join(', ')}`, {
-          details: { output: name, expected: declared },
-        });
-      }
-    }
-    return requested;
-  }
-
-  #convert(feeds: TensorMap): TfTensorMap {
+/**
+ * The tfjs part of a handle: under tfjs' engine lock, feeds to tfjs tensors, the executor inside `tf.tidy` (or a
+ * scope for asynchronous graphs), outputs read back and freed. A run still waiting for the lock when the handle is
+ * disposed or its signal aborts rejects `DISPOSED` / `CANCELLED` without computing; the weights are freed through
+ * the same lock, after the runs already computing.
+ */
+function tfjsRunner(init: TfjsModelHandleInit): ModelRunner {
+  const { tf, executor, signature, name } = init;
+  const convert = (feeds: TensorMap): TfTensorMap => {
     const inputs: TfTensorMap = {};
-    for (const spec of this.signature.inputs) inputs[spec.name] = toTfTensor(this.#tf, spec, feeds[spec.name]!);
+    for (const spec of signature.inputs) inputs[spec.name] = toTfTensor(tf, spec, feeds[spec.name]!);
     return inputs;
-  }
-
-  #compute(feeds: TensorMap, names: readonly string[], what: string, signal: AbortSignal | undefined): Promise<TfTensor[]> {
-    const tf = this.#tf;
-    const executor = this.#executor;
-    return withEngineLock(async () => {
+  };
+  const compute = (feeds: TensorMap, names: readonly string[], what: string, context: RunContext): Promise<TfTensor[]> =>
+    withEngineLock(async () => {
       // Waiting for the lock may have outlived the handle or the caller's interest.
-      if (this.#disposed) throw this.#disposedError();
-      throwIfAborted(signal, what);
+      context.throwIfStopped();
       if (!executor.needsAsync) {
         try {
-          return tf.tidy(() => executor.execute(this.#convert(feeds), names));
+          return tf.tidy(() => executor.execute(convert(feeds), names));
         } catch (error) {
           if (!executor.needsAsync) throw toInferoxError(error, ErrorCode.BACKEND_ERROR, what);
         }
@@ -141,13 +58,50 @@ export class TfjsModelHandle implements ModelHandle {
       let results: TfTensor[] | undefined;
       tf.engine().startScope();
       try {
-        results = await executor.executeAsync!(this.#convert(feeds), names);
+        results = await executor.executeAsync!(convert(feeds), names);
         return results;
       } catch (error) {
         throw toInferoxError(error, ErrorCode.BACKEND_ERROR, what);
       } finally {
         tf.engine().endScope(results);
       }
+    });
+  return {
+    async run(feeds: TensorMap, names: readonly string[], context: RunContext): Promise<Record<string, Tensor>> {
+      const what = `tfjs run of ${name}`;
+      if (tf.getBackend() !== init.tfjsBackend) {
+        throw new InferoxError(
+          ErrorCode.BACKEND_ERROR,
+          `${what}: tfjs' active backend is ${JSON.stringify(tf.getBackend())}, not ${JSON.stringify(init.tfjsBackend)} where the model was loaded; something outside Inferox switched it`,
+          { details: { expected: init.tfjsBackend, active: tf.getBackend() } },
+        );
+      }
+      const results = await compute(feeds, names, what, context);
+      try {
+        const outputs: Record<string, Tensor> = {};
+        for (let i = 0; i < names.length; i++) outputs[names[i]!] = await fromTfTensor(names[i]!, results[i]!);
+        return outputs;
+      } finally {
+        tf.dispose(results);
+      }
+    },
+    release: () => withEngineLock(() => executor.dispose()),
+  };
+}
+
+/** A model loaded on the tfjs backend: core's {@link ManagedModelHandle} over the tfjs runner. */
+export class TfjsModelHandle extends ManagedModelHandle {
+  constructor(init: TfjsModelHandleInit) {
+    const onDispose = init.onDispose;
+    super({
+      name: init.name,
+      backend: 'tfjs',
+      device: init.device,
+      signature: init.signature,
+      metadata: init.metadata,
+      memoryBytes: init.memoryBytes,
+      runner: tfjsRunner(init),
+      ...(onDispose ? { onDispose: (handle: ManagedModelHandle) => onDispose(handle as TfjsModelHandle) } : {}),
     });
   }
 }

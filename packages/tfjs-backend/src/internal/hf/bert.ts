@@ -1,4 +1,3 @@
-import { ErrorCode, InferoxError, type Tensor, type TensorMap } from '@inferox/core';
 import type { TfTensorMap, TfjsExecutor } from '../tfjs-executor';
 import type { Tf, TfTensor } from '../tf-module';
 import { BERT_ARCHITECTURE, type Checkpoint } from '@inferox/hf-checkpoint';
@@ -99,18 +98,6 @@ function readWeights(set: WeightSet, c: BertConfig, pooler: boolean): BertWeight
   };
 }
 
-function checkIndices(feeds: TensorMap, input: string, limit: number, what: string): void {
-  const data = (feeds[input] as Tensor<'int64'>).data;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (v < 0n || v >= BigInt(limit)) {
-      throw new InferoxError(ErrorCode.INVALID_INPUT, `input ${JSON.stringify(input)} element ${i} is ${v}, outside [0, ${limit}) (${what})`, {
-        details: { input, index: i, limit },
-      });
-    }
-  }
-}
-
 class BertExecutor implements TfjsExecutor {
   readonly #tf: Tf;
   readonly #c: BertConfig;
@@ -122,17 +109,6 @@ class BertExecutor implements TfjsExecutor {
     this.#c = config;
     this.#w = weights;
     this.#set = set;
-  }
-
-  validate(feeds: TensorMap): void {
-    const sequence = feeds.input_ids!.shape[1]!;
-    if (sequence > this.#c.maxPositions) {
-      throw new InferoxError(ErrorCode.INVALID_INPUT, `input "input_ids" has ${sequence} positions; the model takes at most max_position_embeddings = ${this.#c.maxPositions}`, {
-        details: { input: 'input_ids', given: sequence, expected: this.#c.maxPositions },
-      });
-    }
-    checkIndices(feeds, 'input_ids', this.#c.vocab, 'vocab_size');
-    checkIndices(feeds, 'token_type_ids', this.#c.typeVocab, 'type_vocab_size');
   }
 
   execute(inputs: TfTensorMap, outputs: readonly string[]): TfTensor[] {
