@@ -14,6 +14,7 @@ export type { BackendEntry, BackendVariant, PackageModelInfo } from './package-m
 export type { BackendLoadSpecs, LoadSpec } from './load-spec';
 export { packModel } from './pack-model';
 export type { PackOptions, PackProgress } from './pack-model';
+export type { ExternalLinks } from './internal/source-links';
 export { verifyPackage } from './verify-package';
 export type { VerifiedPackage } from './verify-package';
 export { openPackage } from './open-package';

@@ -70,5 +70,7 @@ export async function packFromHub(repoId: string, outDir: string, options: PackF
     ...packOptions,
     name: options.name ?? repoId,
     source: { repo_id: repoId, revision, commit: basename(snapshot) },
+    // A cache snapshot's entries are links into the repo's blobs/ folder, which hub-cache wrote itself.
+    externalLinks: 'follow',
   });
 }

@@ -80,7 +80,7 @@ describe('pack', () => {
     const out = await tempDir();
     await writeFile(join(out, 'keep.txt'), 'mine');
     const error = await expectInferoxError(packModel(TINY_BERT, out, { overwrite: true }), 'INVALID_INPUT');
-    expect(error.message).toContain('is not a package');
+    expect(error.message).toContain('is not an Inferox package');
   });
 
   it('replaces a package when overwrite is set, leaving no temp folder behind', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, copyFile, lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ErrorCode, InferoxError, noopLogger, throwIfAborted, type Logger, type SignalOptions } from '@inferox/core';
 import { MLPKG_FORMAT_VERSION } from './format-version';
@@ -8,11 +8,13 @@ import { buildModelInfo } from './internal/build-model-info';
 import { fsError, fsStep } from './internal/fs-step';
 import { guardAbort } from './internal/guard-abort';
 import { METADATA_FILE, MODEL_INFO_FILE } from './internal/read-package';
+import { readJsonFile } from './internal/read-json-file';
+import { type ExternalLinks, checkSourceFile, checkSourceLinks } from './internal/source-links';
 import { scanCheckpoint } from './internal/scan-checkpoint';
 import { sha256File } from './internal/sha256-file';
 import { ProblemList } from './internal/problems';
 import { walkPackage } from './internal/walk-package';
-import type { PackageMetadata } from './package-metadata';
+import { type PackageMetadata, packageMetadataSchema } from './package-metadata';
 import type { VerifiedPackage } from './verify-package';
 
 /** A step of {@link packModel}, reported to `onProgress`. */
@@ -36,6 +38,11 @@ export interface PackOptions extends SignalOptions {
   readonly logger?: Logger;
   /** Called after each step and awaited, so a caller can observe (or hold) a pack in progress. */
   readonly onProgress?: (event: PackProgress) => void | Promise<void>;
+  /**
+   * A link in the source folder that resolves outside it: `'refuse'` (`PACKAGE_INVALID` naming the link, before any
+   * file is read) or `'follow'` (copy what it points at). @defaultValue `'refuse'`
+   */
+  readonly externalLinks?: ExternalLinks;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -47,19 +54,31 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Refuses an existing outDir unless `overwrite` and it is a package or empty. */
+/**
+ * Refuses an existing outDir unless `overwrite` and it is an empty folder or an Inferox package: a metadata.json of
+ * this format and nothing at its top level the package does not list. Anything else is never deleted.
+ */
 async function checkOutDir(outDir: string, overwrite: boolean): Promise<void> {
   if (!(await exists(outDir))) return;
   if (!overwrite) {
     throw new InferoxError(ErrorCode.INVALID_INPUT, `outDir ${outDir} already exists; pass overwrite: true to replace it`, { details: { outDir } });
   }
-  const isDir = (await stat(outDir)).isDirectory();
-  const entries = isDir ? await readdir(outDir) : [];
-  if (!isDir || (entries.length > 0 && !entries.includes(METADATA_FILE))) {
-    throw new InferoxError(ErrorCode.INVALID_INPUT, `outDir ${outDir} exists and is not a package (no ${METADATA_FILE}); refusing to replace it`, {
+  const refuse = (why: string): never => {
+    throw new InferoxError(ErrorCode.INVALID_INPUT, `outDir ${outDir} exists and is not an Inferox package (${why}); refusing to replace it`, {
       details: { outDir },
     });
-  }
+  };
+  const isDir = (await lstat(outDir)).isDirectory();
+  if (!isDir) refuse('not a folder');
+  const entries = await readdir(outDir);
+  if (entries.length === 0) return;
+  if (!entries.includes(METADATA_FILE)) refuse(`no ${METADATA_FILE}`);
+  const raw = await readJsonFile(join(outDir, METADATA_FILE), METADATA_FILE).catch(() => undefined);
+  const metadata = packageMetadataSchema.safeParse(raw);
+  if (!metadata.success) refuse(`its ${METADATA_FILE} is not an Inferox package manifest`);
+  const listed = new Set([METADATA_FILE, MODEL_INFO_FILE, ...metadata.data!.files.map((f) => f.path.split('/')[0]!)]);
+  const unlisted = entries.filter((name) => !listed.has(name));
+  if (unlisted.length > 0) refuse(`it also holds ${unlisted.slice(0, 5).join(', ')}${unlisted.length > 5 ? ', …' : ''}, which the package does not list`);
 }
 
 const READ = ErrorCode.PACKAGE_INVALID;
@@ -91,6 +110,11 @@ export async function packModel(sourceDir: string, outDir: string, options: Pack
   return guardAbort(
     async () => {
       throwIfAborted(signal, 'pack');
+      const links = options.externalLinks ?? 'refuse';
+      if (links !== 'refuse' && links !== 'follow') {
+        throw new InferoxError(ErrorCode.INVALID_INPUT, `externalLinks must be 'refuse' or 'follow', got ${JSON.stringify(String(links).slice(0, 40))}`);
+      }
+      const realSource = await checkSourceLinks(sourceDir, links);
       const plan = await fsStep(READ, 'pack: reading the source checkpoint', sourceDir, () => scanCheckpoint(sourceDir));
       // Every step writing under outDir's folder fails with INVALID_INPUT naming outDir (the path the user chose).
       const write = <T>(work: () => Promise<T>): Promise<T> => fsStep(WRITE, 'pack: writing outDir', target, work);
@@ -102,6 +126,7 @@ export async function packModel(sourceDir: string, outDir: string, options: Pack
         await options.onProgress?.({ kind: 'temp-created', tempDir });
         for (const copy of plan.copies) {
           throwIfAborted(signal, 'pack');
+          if (realSource !== undefined) await checkSourceFile(realSource, sourceDir, copy.from, links);
           const to = join(tempDir, ...copy.to.split('/'));
           await write(() => mkdir(dirname(to), { recursive: true }));
           await copyOne(copy.from, to, target);

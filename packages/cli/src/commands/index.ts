@@ -74,7 +74,8 @@ export function registerCommands(program: Command, wrap: Wrap): void {
     .requiredOption('-o, --output <dir>', 'package folder to create')
     .option('--revision <rev>', 'hub revision (repo ids only)')
     .option('--name <name>', 'package name')
-    .option('--overwrite', 'replace an existing package')
+    .option('--overwrite', 'replace an existing package (only an empty folder or an Inferox package is ever replaced)')
+    .option('--follow-external-links', 'copy what links leaving the source folder point at (refused by default)')
     .action(wrap((io, source: string, flags: Parameters<typeof packCommand>[2]) => packCommand(io, source, flags)));
 
   program

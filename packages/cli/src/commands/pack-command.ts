@@ -9,6 +9,8 @@ export interface PackFlags {
   readonly revision?: string;
   readonly overwrite?: boolean;
   readonly name?: string;
+  /** Copy what links leaving the source folder point at (refused by default). */
+  readonly followExternalLinks?: boolean;
 }
 
 /** `inferox pack <dir|repo-id> -o <dir>`: packs a local checkpoint folder, or a hub repo through the cache. */
@@ -16,7 +18,7 @@ export async function packCommand(io: CliIO, source: string, flags: PackFlags): 
   const local = await stat(source).then((s) => s.isDirectory()).catch(() => false);
   const options = { ...(flags.overwrite ? { overwrite: true } : {}), ...(flags.name ? { name: flags.name } : {}) };
   const result: VerifiedPackage = local
-    ? await packModel(source, flags.output, options)
+    ? await packModel(source, flags.output, { ...options, externalLinks: flags.followExternalLinks ? 'follow' : 'refuse' })
     : await packFromHub(source, flags.output, { ...options, ...(flags.revision ? { revision: flags.revision } : {}) });
   const bytes = result.metadata.files.reduce((n, f) => n + f.size, 0);
   io.stdout(`packed ${result.metadata.name} → ${flags.output} (${result.metadata.files.length} files, ${formatSize(bytes)})\n`);
