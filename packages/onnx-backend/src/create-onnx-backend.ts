@@ -31,6 +31,12 @@ import { type OnnxSource, onnxSource } from './internal/onnx-source';
 import { checkSessionOptions } from './internal/session-options';
 import type { OnnxSessionOptions } from './onnx-session-options';
 
+/**
+ * onnxruntime writes its own log lines (warnings, and errors it also throws) to stderr, which breaks a CLI's one
+ * error line; by default only fatal ones are printed. `sessionOptions.logSeverityLevel` turns them back on.
+ */
+const QUIET_NATIVE_LOG = { logSeverityLevel: 4 } as const;
+
 /** Options of {@link createOnnxBackend}. Everything but `logger` is structured-cloneable (it travels to workers). */
 export interface OnnxBackendOptions {
   /**
@@ -190,8 +196,8 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
     let created: Ort.InferenceSession;
     try {
       created = await (typeof target === 'string'
-        ? ort.InferenceSession.create(target, { ...session, executionProviders: [ep] })
-        : ort.InferenceSession.create(target, { ...session, executionProviders: [ep] }));
+        ? ort.InferenceSession.create(target, { ...QUIET_NATIVE_LOG, ...session, executionProviders: [ep] })
+        : ort.InferenceSession.create(target, { ...QUIET_NATIVE_LOG, ...session, executionProviders: [ep] }));
     } catch (error) {
       throw ortLoadError(error, label);
     }

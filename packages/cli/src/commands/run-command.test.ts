@@ -102,6 +102,14 @@ describe('runCommand', () => {
     expectOneErrorLine(await inProcess('run', fixture, '--inputs', writeRequest('long-name.json', body)), 'INVALID_INPUT', 'maxNameLength');
   });
 
+  it('prints only its one error line when onnxruntime fails inside a run (no native log line)', { timeout: 60_000 }, async () => {
+    const body = bert(1, 3);
+    (body.inputs[0] as { data: number[] }).data = [101, 99_999_999, 102];
+    const result = await cli('run', join(fixture, 'model.onnx'), '--backend', 'onnx', '--inputs', writeRequest('oov.json', body));
+    expect(result.stderr).not.toContain('onnxruntime');
+    expectOneErrorLine(result, '(BACKEND_ERROR|INVALID_INPUT)', '99999999');
+  });
+
   it('gives INVALID_INPUT naming --output when it is under a file or is a folder', { timeout: 120_000 }, async () => {
     const file = writeRequest('a-file.txt', 'x');
     const request = writeRequest('req.json', bert(1));
