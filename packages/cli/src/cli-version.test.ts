@@ -23,7 +23,7 @@ describe('inferox --version', () => {
     }
   });
 
-  it('runs through the committed bin shim when the package is not built', () => {
+  it('prints the version through the committed bin shim, from dist when built and from the sources otherwise', () => {
     // In the repository after `npm ci`, bin/inferox.js runs the sources (dist/bin.js is absent or built: both print it).
     const run = spawnSync(process.execPath, [resolve(packageDir, 'bin/inferox.js'), '--version'], { encoding: 'utf8', timeout: 60_000 });
     expect(run.stderr).toBe('');
