@@ -62,7 +62,7 @@ describe.runIf(hasBrowser)('dashboard in headless Chromium', () => {
       await page.locator('#sentences').fill(sentences.join('\n'));
       await page.locator('#compare').click();
       await page.locator('#heatmap td.sim').nth(8).waitFor();
-      const values = (await page.locator('#heatmap td.sim').evaluateAll((cells) => cells.map((c) => Number((c as HTMLElement).dataset.value)))) as number[];
+      const values = (await page.locator('#heatmap td.sim').evaluateAll((cells) => cells.map((c) => Number((c as unknown as { dataset: Record<string, string> }).dataset.value)))) as number[];
       const res = await fetch(`${ctx.url}/v1/embeddings`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'st', input: sentences }) });
       const vectors = ((await res.json()) as { data: { embedding: number[] }[] }).data.map((d) => d.embedding);
       const expected = vectors.flatMap((a) => vectors.map((b) => cosine(a, b)));
