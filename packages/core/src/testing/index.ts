@@ -1,7 +1,7 @@
 /**
  * @packageDocumentation
  * The backend conformance suite: every backend package runs it against itself, so every backend honours the same
- * contract (load, signature, run, bad feeds, cancellation, dispose, use after dispose). Needs vitest.
+ * contract (load, signature, run, bad feeds, declared limits, cancellation, dispose, use after dispose). Needs vitest.
  *
  * @example
  * ```ts
@@ -19,7 +19,7 @@
 export { describeBackendConformance } from './describe-backend-conformance';
 export { conformanceChecks } from './conformance-checks';
 export type { ConformanceCheck } from './conformance-checks';
-export type { ConformanceContext, ConformanceOptions, ExpectedOutput } from './conformance-options';
+export type { ConformanceContext, ConformanceLimits, ConformanceOptions, ExpectedOutput } from './conformance-options';
 export { expectInferoxError } from './expect-inferox-error';
 export { rejectionOf } from './rejection-of';
 export { maxAbsDiff } from './max-abs-diff';
