@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIO } from './cli-io';
 import { runCli } from './program';
@@ -29,5 +29,21 @@ describe('inferox --version', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toBe(`${version}\n`);
     expect(run.status).toBe(0);
+  });
+
+  it('runs the sources through tsx when dist is missing, as in a fresh clone after npm ci', () => {
+    // A copy of the shim beside a link to the sources and no dist/, inside the workspace so tsx resolves.
+    const dir = mkdtempSync(join(packageDir, '.shim-test-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      cpSync(resolve(packageDir, 'bin/inferox.js'), join(dir, 'bin/inferox.js'));
+      cpSync(resolve(packageDir, 'package.json'), join(dir, 'package.json'));
+      symlinkSync(resolve(packageDir, 'src'), join(dir, 'src'));
+      const run = spawnSync(process.execPath, [join(dir, 'bin/inferox.js'), '--help'], { encoding: 'utf8', timeout: 60_000 });
+      expect(run.stdout).toContain('Usage: inferox');
+      expect(run.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
