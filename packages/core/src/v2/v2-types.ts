@@ -40,8 +40,8 @@ export interface V2RequestedOutput {
 export interface V2ParsedRequest {
   readonly id?: string;
   /**
-   * The inputs by name, in request order (a null-prototype record, so no name can reach `Object.prototype`). The
-   * caller owns the tensors.
+   * The inputs by name, in request order, except that integer-like names (`"0"`) come first as JavaScript orders
+   * object keys (a null-prototype record, so no name can reach `Object.prototype`). The caller owns the tensors.
    */
   readonly feeds: TensorMap;
   /** The outputs asked for, in request order; empty means all. */
