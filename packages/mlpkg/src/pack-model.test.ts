@@ -174,11 +174,11 @@ describe('pack', () => {
     await mkdir(src);
     await writeFile(join(src, 'config.json'), JSON.stringify({ model_type: 'bert' }));
     await writeFile(join(src, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { a: 'missing.safetensors' } }));
-    expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('names missing.safetensors, which is missing or not a file');
+    expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('shard "missing.safetensors": ');
     await writeFile(join(src, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { a: '/etc/passwd' } }));
-    expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('"/etc/passwd": path is absolute');
+    expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('"/etc/passwd", which is not a file inside the checkpoint folder: the path is absolute');
     await writeFile(join(src, 'model.safetensors.index.json'), JSON.stringify({ weights: [] }));
-    expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('model.safetensors.index.json has no weight_map');
+    expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('model.safetensors.index.json: weight_map must be an object');
     expect(existsSync(join(parent, 'pkg'))).toBe(false);
   });
 
@@ -188,7 +188,7 @@ describe('pack', () => {
     await writeTinyCheckpoint(src);
     await writeFile(join(src, 'model.safetensors'), Uint8Array.of(0xff, 0xff, 0, 0, 0, 0, 0, 0, 1));
     const error = await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID');
-    expect(error.message).toContain('model.safetensors: invalid safetensors header');
+    expect(error.message).toContain('model.safetensors: invalid safetensors: header length 65535 runs past the end of the 9-byte file');
     const header = (text: string): Uint8Array => {
       const body = new TextEncoder().encode(text);
       const out = new Uint8Array(8 + body.length);
@@ -197,10 +197,12 @@ describe('pack', () => {
       return out;
     };
     for (const [text, why] of [
-      ['{oops', 'not JSON'],
-      ['[1]', 'not a JSON object'],
-      ['{"w":{"dtype":"F32"}}', 'tensor w lacks dtype, shape or data_offsets'],
-      ['{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}}', 'tensor w has bad data_offsets'],
+      ['{oops', 'header is not valid UTF-8 JSON'],
+      ['[1]', 'header is not a JSON object'],
+      ['{"w":{"dtype":"F32"}}', 'tensor "w" has no shape array'],
+      ['{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}}', 'tensor "w" data_offsets [4, 0] lie outside'],
+      ['{"w":{"dtype":"F99","shape":[1],"data_offsets":[0,4]}}', 'tensor "w" has unsupported dtype "F99"'],
+      ['{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', 'tensor "w" data_offsets [0, 4] lie outside the 0-byte data section'],
     ] as const) {
       await writeFile(join(src, 'model.safetensors'), header(text));
       expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain(why);
@@ -231,12 +233,12 @@ describe('pack', () => {
     const parent = await tempDir();
     const src = join(parent, 'src');
     await mkdir(src);
-    expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('config.json is missing');
+    expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('config.json: cannot read: no such file');
     await writeFile(join(src, 'config.json'), JSON.stringify({ hidden_size: 3 }));
-    expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('config.json has no model_type');
+    expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('config.json: field "model_type" must be a non-empty string, got nothing');
     await writeFile(join(src, 'config.json'), JSON.stringify({ model_type: 'bert' }));
     expect((await expectInferoxError(packModel(src, join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('has no model.safetensors');
-    expect((await expectInferoxError(packModel(join(parent, 'nope'), join(parent, 'pkg')), 'PACKAGE_INVALID')).message).toContain('does not exist');
+    expect((await expectInferoxError(packModel(join(parent, 'nope'), join(parent, 'pkg')), 'INVALID_INPUT')).message).toContain('does not exist');
   });
 
   it('fails with PACKAGE_INVALID naming the source file and the system error code when a source file cannot be read', async () => {

@@ -2,10 +2,22 @@ import { DTYPES } from '@inferox/core';
 import { z } from 'zod';
 import { ARCHITECTURE_FAMILIES } from './architecture-family';
 
+/** core's `DimLimit`: bounds on one dim of an input (`max_position_embeddings` for a sequence). */
+const dimLimitSchema = z.strictObject({
+  min: z.number().int().nonnegative().optional(),
+  max: z.number().int().nonnegative().optional(),
+  source: z.string().optional(),
+});
+
+/** core's `ValueRange`: the values an input's elements must lie in (token ids within the vocabulary). */
+const valueRangeSchema = z.strictObject({ min: z.number(), maxExclusive: z.number(), source: z.string().optional() });
+
 const tensorSpecSchema = z.strictObject({
   name: z.string(),
   dtype: z.enum(DTYPES),
   shape: z.array(z.union([z.number().int(), z.string(), z.null()])).readonly().nullable(),
+  dimLimits: z.array(dimLimitSchema.nullable()).readonly().optional(),
+  valueRange: valueRangeSchema.optional(),
 });
 
 const signatureSchema = z.strictObject({

@@ -1,7 +1,8 @@
 import { architectureFamilyOf } from '../architecture-family';
 import type { BackendEntry, BackendVariant, PackageModelInfo } from '../package-model-info';
+import { isInferoxError } from '@inferox/core';
+import { CHECKPOINT_ARCHITECTURES, type CheckpointArchitecture, tensorLookup, tensorPrefix } from '@inferox/hf-checkpoint';
 import type { CheckpointPlan } from './scan-checkpoint';
-import { WEIGHT_ARCHITECTURES, weightBackends } from './weight-architectures';
 
 /** Runtime overhead added to the weight bytes for `estimated_bytes` (buffers, activations at small batches). */
 export const MEMORY_OVERHEAD = 1.25;
@@ -12,6 +13,23 @@ function positiveInt(config: Readonly<Record<string, unknown>>, ...keys: string[
     if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
   }
   return null;
+}
+
+/**
+ * The signature the backends build from the checkpoint's weights, or null when its config is not one the
+ * architecture can read (the package still lists the backends; loading names the bad field).
+ */
+function weightsSignature(architecture: CheckpointArchitecture, plan: CheckpointPlan): BackendVariant['signature'] {
+  let config: unknown;
+  try {
+    config = architecture.parseConfig(plan.checkpointConfig);
+  } catch (error) {
+    if (isInferoxError(error)) return null;
+    throw error;
+  }
+  const names = new Set(plan.weights!.tensors.keys());
+  const { inputs, outputs } = architecture.signature(config, tensorLookup(names, tensorPrefix(names, architecture.anchorTensor)));
+  return { inputs: [...inputs], outputs: [...outputs] };
 }
 
 /** Builds `model_info.json` for what pack found. */
@@ -25,16 +43,13 @@ export function buildModelInfo(plan: CheckpointPlan): PackageModelInfo {
   };
   if (plan.onnx) add('onnx', { name: 'graph', format: 'onnx', path: plan.onnx.path, files: plan.onnx.files, signature: plan.onnx.signature });
   if (plan.tfjs) add('tfjs', { name: 'graph', format: plan.tfjs.format, path: plan.tfjs.path, files: plan.tfjs.files, signature: null });
-  if (plan.weights) {
-    const architecture = WEIGHT_ARCHITECTURES[plan.modelType];
-    for (const backend of weightBackends(plan.modelType)) {
-      add(backend, {
-        name: 'weights',
-        format: 'hf-checkpoint',
-        path: 'weights',
-        files: plan.weights.files,
-        signature: architecture?.signature(hidden) ?? null,
-      });
+  // The backends that build this model_type from its weights, and what they build, come from the one architecture
+  // table of @inferox/hf-checkpoint (pooler_output only when the checkpoint has a pooler, for instance).
+  const architecture = CHECKPOINT_ARCHITECTURES.get(plan.modelType);
+  if (plan.weights && architecture) {
+    const signature = weightsSignature(architecture, plan);
+    for (const backend of architecture.backends) {
+      add(backend, { name: 'weights', format: 'hf-checkpoint', path: 'weights', files: plan.weights.files, signature });
     }
   }
   const weightsBytes = plan.weights?.dataBytes ?? plan.onnx?.bytes ?? plan.tfjs?.bytes ?? 0;

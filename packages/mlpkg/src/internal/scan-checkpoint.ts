@@ -1,12 +1,20 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ErrorCode, InferoxError, type TensorSpec } from '@inferox/core';
+import {
+  CONFIG_FILE,
+  type CheckpointConfig,
+  type InventoryTensor,
+  expectModelSourceKind,
+  readCheckpointConfig,
+  readWeightInventory,
+  resolveModelSource,
+} from '@inferox/hf-checkpoint';
 import { z } from 'zod';
 import { onnxGraphInfo } from './onnx-graph-info';
 import { pathProblem } from './package-path';
 import { ProtobufError } from './protobuf-fields';
 import { readJsonFile } from './read-json-file';
-import { readSafetensorsTotals } from './safetensors-header';
 
 /** ONNX files larger than this are not parsed for a signature (external data is then found by name). */
 const MAX_ONNX_PARSE_BYTES = 1024 * 1024 * 1024;
@@ -24,11 +32,6 @@ export const TOKENIZER_FILES = [
   'sentencepiece.bpe.model',
 ];
 
-const configSchema = z.looseObject({
-  model_type: z.string().min(1, 'model_type is empty'),
-  architectures: z.array(z.string()).optional(),
-});
-
 /** A file to copy: absolute source path → package-relative destination. */
 export interface Copy {
   readonly from: string;
@@ -39,11 +42,20 @@ type Signature = { inputs: TensorSpec[]; outputs: TensorSpec[] } | null;
 
 /** What pack found in a Hugging Face checkpoint folder. */
 export interface CheckpointPlan {
+  /** `config.json`, read by `@inferox/hf-checkpoint`. */
+  readonly checkpointConfig: CheckpointConfig;
   readonly config: Readonly<Record<string, unknown>>;
   readonly modelType: string;
   readonly architectures: string[];
   readonly copies: Copy[];
-  readonly weights?: { files: string[]; parameters: number; dataBytes: number; dtype: string | null };
+  readonly weights?: {
+    files: string[];
+    parameters: number;
+    dataBytes: number;
+    dtype: string | null;
+    /** Every tensor by name, from the safetensors headers. */
+    tensors: ReadonlyMap<string, InventoryTensor>;
+  };
   readonly onnx?: { path: string; files: string[]; signature: Signature; bytes: number };
   readonly tfjs?: { path: string; files: string[]; format: string; bytes: number };
   readonly tokenizer?: string[];
@@ -74,32 +86,14 @@ async function sourceFile(base: string, name: string, from: string): Promise<str
   return absolute;
 }
 
+/** The weights, read from their headers by `@inferox/hf-checkpoint` (index, shard names and headers checked). */
 async function scanWeights(root: string, copies: Copy[]): Promise<CheckpointPlan['weights']> {
-  let shards: string[];
-  if (await isFile(join(root, 'model.safetensors'))) {
-    shards = ['model.safetensors'];
-  } else if (await isFile(join(root, 'model.safetensors.index.json'))) {
-    const index = await readJsonFile(join(root, 'model.safetensors.index.json'), 'model.safetensors.index.json');
-    const parsed = z.looseObject({ weight_map: z.record(z.string(), z.string()) }).safeParse(index);
-    if (!parsed.success) throw invalid('model.safetensors.index.json has no weight_map of tensor → file names', 'model.safetensors.index.json');
-    shards = [...new Set(Object.values(parsed.data.weight_map))].sort();
-    copies.push({ from: join(root, 'model.safetensors.index.json'), to: 'weights/model.safetensors.index.json' });
-  } else {
-    return undefined;
-  }
-  let parameters = 0;
-  let dataBytes = 0;
-  let dtype: string | null = null;
-  for (const shard of shards) {
-    const from = await sourceFile(root, shard, 'the safetensors index');
-    const totals = await readSafetensorsTotals(from, shard);
-    parameters += totals.parameters;
-    dataBytes += totals.dataBytes;
-    dtype ??= totals.dtype;
-    copies.push({ from, to: `weights/${shard}` });
-  }
-  copies.push({ from: join(root, 'config.json'), to: 'weights/config.json' });
-  return { files: copies.filter((c) => c.to.startsWith('weights/')).map((c) => c.to).sort(), parameters, dataBytes, dtype };
+  const inventory = await readWeightInventory(root);
+  if (!inventory) return undefined;
+  for (const file of inventory.files) copies.push({ from: join(root, ...file.split('/')), to: `weights/${file}` });
+  copies.push({ from: join(root, CONFIG_FILE), to: `weights/${CONFIG_FILE}` });
+  const { parameters, dataBytes, dtype, tensors } = inventory;
+  return { files: copies.filter((c) => c.to.startsWith('weights/')).map((c) => c.to).sort(), parameters, dataBytes, dtype, tensors };
 }
 
 async function scanOnnx(root: string, copies: Copy[]): Promise<CheckpointPlan['onnx']> {
@@ -164,24 +158,17 @@ async function scanTfjs(root: string, copies: Copy[]): Promise<CheckpointPlan['t
 }
 
 /**
- * Scans a Hugging Face checkpoint folder: config.json (required), safetensors (single or index + shards), an
- * ONNX graph (`onnx/model.onnx` or `model.onnx`, with its external data), a TF.js model (`tfjs/model.json` or
+ * Scans a Hugging Face checkpoint folder: config.json (required) and the safetensors (single or index + shards)
+ * through `@inferox/hf-checkpoint`, headers only; an ONNX graph (`onnx/model.onnx` or `model.onnx`, with its external data), a TF.js model (`tfjs/model.json` or
  * `model.json`, with its shards) and tokenizer files.
  *
- * @throws InferoxError `PACKAGE_INVALID` naming the file that is missing or malformed.
+ * @throws InferoxError `INVALID_INPUT` when the folder does not exist (or is a link loop); `PACKAGE_INVALID` naming
+ * the file that is missing or malformed.
  */
 export async function scanCheckpoint(sourceDir: string): Promise<CheckpointPlan> {
-  let root: string;
-  try {
-    root = await realpath(resolve(sourceDir));
-  } catch (error) {
-    throw new InferoxError(ErrorCode.PACKAGE_INVALID, `checkpoint folder ${sourceDir} does not exist`, { cause: error, details: { path: sourceDir } });
-  }
-  const rawConfig = await readJsonFile(join(root, 'config.json'), `${sourceDir}/config.json`);
-  const config = configSchema.safeParse(rawConfig);
-  if (!config.success) {
-    throw invalid(`${sourceDir}/config.json has no model_type: ${config.error.issues.map((i) => i.message).join('; ')}`, 'config.json');
-  }
+  const source = expectModelSourceKind(await resolveModelSource({ path: sourceDir, format: 'hf-checkpoint' }), ['hf-checkpoint'], 'pack');
+  const root = await realpath(source.dir);
+  const checkpointConfig = await readCheckpointConfig(root);
   const copies: Copy[] = [];
   const weights = await scanWeights(root, copies);
   const onnx = await scanOnnx(root, copies);
@@ -197,9 +184,10 @@ export async function scanCheckpoint(sourceDir: string): Promise<CheckpointPlan>
     }
   }
   return {
-    config: config.data,
-    modelType: config.data.model_type,
-    architectures: config.data.architectures ?? [],
+    checkpointConfig,
+    config: checkpointConfig.raw,
+    modelType: checkpointConfig.modelType,
+    architectures: [...checkpointConfig.architectures],
     copies,
     ...(weights ? { weights } : {}),
     ...(onnx ? { onnx } : {}),
