@@ -10,7 +10,7 @@ import { type InferJobResult, type QueueJobData, type QueueJobResult, WIRE_VERSI
 import { type QueueConnection, checkQueueName, queueNameFor, toRedisOptions } from './internal/redis-options';
 import { decodeTensors, encodeTensors } from './internal/tensor-codec';
 import { summarize } from './internal/time-summary';
-import { liveWorkers } from './internal/worker-presence';
+import { cancelChannel, liveWorkers } from './internal/worker-presence';
 import { BULLMQ_PRIORITY } from './queue-priority';
 import type { QueueDepth, QueueModelAnnouncement, QueueStats } from './queue-stats';
 
@@ -39,7 +39,7 @@ export interface QueueRequestOptions {
   readonly deadline?: number;
   /** Like `deadline`, relative and with code `TIMEOUT`. */
   readonly timeoutMs?: number;
-  /** Aborting fails the request with `CANCELLED`, removes its job if it is still waiting, else discards its answer. */
+  /** Aborting fails the request with `CANCELLED`, removes its job if it is still waiting, else asks its worker to abort it and discards its answer. */
   readonly signal?: AbortSignal;
 }
 
@@ -207,8 +207,13 @@ export function createQueueClient(options: QueueClientOptions): QueueClient {
       if (!entry) return;
       pending.delete(id);
       entry.reject(error);
-      // A waiting job is removed; an active one (locked) stays and its answer is discarded.
-      if (remove) void l.queue.remove(id).catch(() => 0);
+      // A waiting job is removed; an active one (locked) is asked to stop on its worker, and its answer is discarded.
+      if (remove) {
+        void l.queue
+          .remove(id)
+          .then((removed) => (removed ? 0 : redis.publish(cancelChannel(prefix, queueName), id)))
+          .catch(() => 0);
+      }
     };
     if (signal) {
       const onAbort = (): void => {

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { runJob } from './internal/run-job';
 import { type QueueJobData, type QueueJobResult, WIRE_VERSION, encodeFailure } from './internal/job-wire';
 import { type QueueConnection, checkQueueName, forBullmq, queueNameFor, toRedisOptions } from './internal/redis-options';
-import { announceWorker, withdrawWorker } from './internal/worker-presence';
+import { announceWorker, cancelChannel, withdrawWorker } from './internal/worker-presence';
 import type { QueueModelAnnouncement, QueueWorkerInfo } from './queue-stats';
 
 /** Options of {@link createQueueWorker}. */
@@ -157,6 +157,14 @@ export async function createQueueWorker(options: QueueWorkerOptions): Promise<Qu
     announceWorker(presence, prefix, queue, info(), heartbeatMs * 3).catch((error: unknown) => {
       logger.warn('queue worker: announcement failed', { worker: id, error: (error as Error).message });
     });
+  // A client whose caller cancelled a running job asks whichever worker holds it to abort it (BullMQ's cancelJob
+  // reaches the processor's signal only inside the process that runs the job).
+  const cancels = new Redis(redisOptions);
+  cancels.on('error', (error) => logger.debug('queue worker: cancel channel error', { worker: id, error: error.message }));
+  cancels.on('message', (_channel: string, jobId: string) => {
+    for (const w of workers) if (w.cancelJob(jobId, 'cancelled by its caller')) logger.debug('queue worker: job cancelled', { worker: id, job: jobId });
+  });
+  await cancels.subscribe(cancelChannel(prefix, queue));
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   for (const w of workers) void w.run().catch((error: unknown) => logger.error('queue worker: loop ended', { worker: id, error: (error as Error).message }));
   await announce();
@@ -170,6 +178,7 @@ export async function createQueueWorker(options: QueueWorkerOptions): Promise<Qu
       await Promise.all(workers.map((w) => w.close()));
       await withdrawWorker(presence, prefix, queue, id).catch(() => undefined);
       presence.disconnect();
+      cancels.disconnect();
       logger.info('queue worker: closed', { worker: id });
     })();
     return closing;

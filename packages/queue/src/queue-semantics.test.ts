@@ -110,7 +110,7 @@ describe('queue semantics with worker processes and a real redis-server', () => 
     expect(worker.starts).toEqual([HOLD, 10]);
   });
 
-  it('discards the answer of a running job whose request was cancelled and answers CANCELLED once', async () => {
+  it('aborts a running job on its worker when its request is cancelled, and answers CANCELLED once', async () => {
     const { queue, gate } = fresh();
     const worker = await spawn({ queue, gate, concurrency: 1 });
     const c = client(queue);
@@ -122,7 +122,8 @@ describe('queue semantics with worker processes and a real redis-server', () => 
     expect(error.code).toBe('CANCELLED');
     await writeFile(gate, '');
     const job = bull(queue);
-    await until(async () => (await (await job.getJob(error.details.jobId as string))?.getState()) === 'completed', 'the running job to finish');
+    await until(async () => (await (await job.getJob(error.details.jobId as string))?.getState()) === 'failed', 'the running job to be aborted');
+    expect((await job.getJob(error.details.jobId as string))!.failedReason).toContain('CANCELLED');
     expect((await c.stats()).outcomes).toEqual({ CANCELLED: 1 });
   });
 

@@ -6,6 +6,9 @@
 import type { Redis } from 'ioredis';
 import type { QueueWorkerInfo } from '../queue-stats';
 
+/** The channel on which clients ask workers to stop a running job (message: the job id). */
+export const cancelChannel = (prefix: string, queue: string): string => `${prefix}:${queue}:inferox:cancel`;
+
 const setKey = (prefix: string, queue: string): string => `${prefix}:${queue}:inferox:workers`;
 const workerKey = (prefix: string, queue: string, id: string): string => `${prefix}:${queue}:inferox:worker:${id}`;
 
