@@ -253,7 +253,11 @@ export function createQueueClient(options: QueueClientOptions): QueueClient {
     return rest;
   };
 
+  const refuseClosed = (what: string): void => {
+    if (closed) throw new InferoxError(ErrorCode.SHUT_DOWN, `the queue client was closed; ${what} refused`);
+  };
   const stats = async (): Promise<QueueStats> => {
+    refuseClosed('stats()');
     const workers = await liveWorkers(redis, prefix, queueName);
     const names = new Set([...lanes.keys(), ...workers.flatMap((w) => w.models.map((m) => m.name))]);
     const depth = await Promise.all([...names].sort().map(async (model): Promise<QueueDepth> => {
@@ -311,6 +315,7 @@ export function createQueueClient(options: QueueClientOptions): QueueClient {
       return (r as { value: TokenInfo[][] }).value;
     })()),
     models: async () => {
+      refuseClosed('models()');
       const byName = new Map<string, QueueModel>();
       for (const w of await liveWorkers(redis, prefix, queueName)) {
         for (const m of w.models) byName.set(m.name, { ...m, workers: (byName.get(m.name)?.workers ?? 0) + 1 });

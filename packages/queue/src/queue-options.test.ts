@@ -93,6 +93,8 @@ describe('createQueueWorker and createQueueClient options', () => {
     expect(() => createQueueClient({ connection: redis.url, maxWaiting: -1 })).toThrow(/maxWaiting must be a non-negative integer/);
     const error = await rejectionOf(client.infer('m', feeds(1)));
     expect([error.code, error.message]).toEqual(['SHUT_DOWN', 'the queue client was closed; infer on "m" refused']);
+    expect((await rejectionOf(client.stats())).message).toBe('the queue client was closed; stats() refused');
+    expect((await rejectionOf(client.models())).code).toBe('SHUT_DOWN');
   });
 
   it('answers TIMEOUT at the timeout, and a worker that picks the job later drops it unrun', async () => {
