@@ -157,7 +157,7 @@ export const textEmbeddings: Scenario = {
         ],
         notes: [
           `Same folder on both sides (env.allowRemoteModels = false), same session options; embeddings agree to ${fmt(maxDiff)} (max abs difference over 8 texts).`,
-          `Closed loops of ${s.clients} callers × ${s.requestsPerClient} requests (one text each), ${s.rounds} rounds in rotating order, median requests/s. @inferox/text defaults: maxBatchTokens 8192, maxBatchSize 64, 2 batches in flight; transformers.js runs each call as it comes.`,
+          `Closed loops of ${s.clients} callers × ${s.requestsPerClient} requests (one text each), ${s.rounds} rounds in rotating order, median requests/s. @inferox/text defaults: maxBatchTokens 8192, maxBatchSize 64, maxPaddingWaste 0.15, 2 batches in flight; transformers.js runs each call as it comes.`,
           'The 128-token limit: raw onnxruntime-node running [16, 128] batches back to back (sequences/s), measured in the same rounds.',
           'fastembed-js is not compared: it downloads its own model catalogue from the network and cannot load this folder offline.',
         ],

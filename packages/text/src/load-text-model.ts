@@ -14,6 +14,8 @@ export const DEFAULT_MAX_BATCH_TOKENS = 8192;
 export const DEFAULT_MAX_BATCH_SIZE = 64;
 /** Batches in flight per backend when the caller sets none. */
 export const DEFAULT_MAX_CONCURRENT_BATCHES = 2;
+/** Padding a batch may hold (fraction of its padded tokens) when the caller sets none. */
+export const DEFAULT_MAX_PADDING_WASTE = 0.15;
 
 const positiveInt = (value: number | undefined, name: string, fallback: number): number => {
   if (value === undefined) return fallback;
@@ -61,6 +63,10 @@ export async function loadTextModel(engine: Engine, source: string, options: Loa
     const maxBatchTokens = positiveInt(options.maxBatchTokens, 'maxBatchTokens', DEFAULT_MAX_BATCH_TOKENS);
     const maxBatchSize = positiveInt(options.maxBatchSize, 'maxBatchSize', DEFAULT_MAX_BATCH_SIZE);
     const maxConcurrentBatches = positiveInt(options.maxConcurrentBatches, 'maxConcurrentBatches', DEFAULT_MAX_CONCURRENT_BATCHES);
+    const maxPaddingWaste = options.maxPaddingWaste ?? DEFAULT_MAX_PADDING_WASTE;
+    if (typeof maxPaddingWaste !== 'number' || !(maxPaddingWaste >= 0 && maxPaddingWaste <= 1)) {
+      throw new InferoxError(ErrorCode.INVALID_INPUT, `maxPaddingWaste must be a fraction from 0 to 1, got ${String(maxPaddingWaste)}`, { details: { option: 'maxPaddingWaste' } });
+    }
     const resolved = await resolveTextSource(source, options);
     const files = await readTextModelFiles(resolved.dir, { tokenizerDir: resolved.tokenizerDir, ...(signal ? { signal } : {}) });
     const tokenizer = new TextTokenizer(files);
@@ -89,7 +95,7 @@ export async function loadTextModel(engine: Engine, source: string, options: Loa
     const inputNames = new Set((loaded.signature?.inputs ?? []).map((input) => input.name));
     if (inputNames.size === 0) for (const input of ['input_ids', 'attention_mask', 'token_type_ids']) inputNames.add(input);
     const run = createBatchRunner({ engine, name, kind: task, padId: tokenizer.padId, paddingSide: files.paddingSide, inputNames, pooling, checkpointDir: resolved.dir });
-    const batcher = new TokenBatcher(run, { maxBatchTokens, maxBatchSize, maxConcurrentBatches });
+    const batcher = new TokenBatcher(run, { maxBatchTokens, maxBatchSize, maxConcurrentBatches, maxPaddingWaste });
     return new TextModelImpl({
       engine,
       name,

@@ -28,6 +28,11 @@ export interface LoadTextModelOptions extends SignalOptions {
   readonly maxBatchSize?: number;
   /** Formed batches in flight at once per backend (more overlaps tokenizing and pooling with compute). @defaultValue 2 */
   readonly maxConcurrentBatches?: number;
+  /**
+   * Most padding one batch may hold, as a fraction of its padded tokens: a sequence that would pad the batch past it
+   * waits for another batch (padding is computed work on CPU). `1` batches by the token budget alone. @defaultValue 0.15
+   */
+  readonly maxPaddingWaste?: number;
   /** Prefer `onnx/model.onnx` (the torch export) over building from safetensors on the onnx backend. @defaultValue true */
   readonly preferOnnxFile?: boolean;
   /** Hub cache directory and endpoint for `hf://` sources (passed to `@inferox/hub-cache`). */

@@ -1,10 +1,11 @@
 import { type Command, Option } from 'commander';
-import type { Action } from '../program';
+import type { CliIO } from '../cli-io';
 import { classifyCommand } from './classify-command';
 import { embedCommand } from './embed-command';
 import { rerankCommand } from './rerank-command';
 
-type Wrap = <A extends unknown[]>(action: Action<A>) => (...args: A) => Promise<void>;
+/** How program.ts wraps an action (declared here, not imported, so this file adds no import cycle). */
+type Wrap = <A extends unknown[]>(action: (io: CliIO, ...args: A) => Promise<void>) => (...args: A) => Promise<void>;
 const csv = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 
 /** Options every text command takes. */

@@ -57,7 +57,12 @@ export class TextTokenizer {
    * `truncate` is false.
    */
   encode(text: string, pair: string | undefined, options: TruncateOptions): EncodedSequence {
-    const encoding = this.#tokenizer.encode(text, { ...(pair !== undefined ? { text_pair: pair } : {}), return_token_type_ids: true });
+    // Token type ids only for pairs: asking for them doubles the tokenizer's time, and a single text's are all 0.
+    if (pair === undefined) {
+      const { ids } = this.#tokenizer.encode(text);
+      return this.fit(ids, new Array<number>(ids.length).fill(0), options);
+    }
+    const encoding = this.#tokenizer.encode(text, { text_pair: pair, return_token_type_ids: true });
     return this.fit(encoding.ids, encoding.token_type_ids ?? new Array<number>(encoding.ids.length).fill(0), options);
   }
 

@@ -11,7 +11,7 @@ interface Item {
 const item = (length: number, tag = `${length}`): Item => ({ ids: new Array<number>(length).fill(1), tag });
 
 /** A batcher whose runs are recorded and answered with each item's tag. */
-function recording(options: { maxBatchTokens: number; maxBatchSize: number; maxConcurrentBatches?: number }) {
+function recording(options: { maxBatchTokens: number; maxBatchSize: number; maxConcurrentBatches?: number; maxPaddingWaste?: number }) {
   const runs: { tags: string[]; context: BatchContext }[] = [];
   const batcher = new TokenBatcher<Item, string>(
     async (items, context) => {
@@ -19,7 +19,7 @@ function recording(options: { maxBatchTokens: number; maxBatchSize: number; maxC
       await new Promise((resolve) => setImmediate(resolve));
       return items.map((i) => `done:${i.tag}`);
     },
-    { maxConcurrentBatches: 1, ...options },
+    { maxConcurrentBatches: 1, maxPaddingWaste: 1, ...options },
   );
   return { batcher, runs };
 }
@@ -45,6 +45,14 @@ describe('TokenBatcher', () => {
     expect(runs.map((r) => r.context.length)).toEqual([10, 121]);
   });
 
+  it('keeps each batch within maxPaddingWaste when lengths differ', async () => {
+    const { batcher, runs } = recording({ maxBatchTokens: 10_000, maxBatchSize: 64, maxPaddingWaste: 0.15 });
+    const lengths = [100, 95, 90, 50, 48, 10, 9, 10];
+    await Promise.all(lengths.map((n) => batcher.submit([item(n)])));
+    expect(runs.map((r) => r.tags.map(Number).sort((a, b) => a - b))).toEqual([[90, 95, 100], [48, 50], [9, 10, 10]]);
+    expect(batcher.stats().paddingWaste).toBeLessThanOrEqual(0.15);
+  });
+
   it('runs the most urgent priority first and tells the run its priority and backend', async () => {
     const { batcher, runs } = recording({ maxBatchTokens: 10, maxBatchSize: 1 });
     const done = [batcher.submit([item(5, 'low')], { priority: 'low', backend: 'tfjs' }), batcher.submit([item(5, 'critical')], { priority: 'critical', backend: 'tfjs' })];
@@ -64,7 +72,7 @@ describe('TokenBatcher', () => {
         if (items.some((i) => i.tag === 'bad')) throw new Error('boom');
         return items.map((i) => i.tag);
       },
-      { maxBatchTokens: 10, maxBatchSize: 8, maxConcurrentBatches: 1 },
+      { maxBatchTokens: 10, maxBatchSize: 8, maxConcurrentBatches: 1, maxPaddingWaste: 1 },
     );
     const [bad, good] = await Promise.allSettled([batcher.submit([item(5, 'bad')]), batcher.submit([item(9, 'good')])]);
     expect(bad.status).toBe('rejected');
@@ -86,10 +94,12 @@ describe('TokenBatcher', () => {
   it('never exceeds the token budget or batch size and settles every request once (property)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 64, max: 300 }), async (requests, budget) => {
-        const { batcher, runs } = recording({ maxBatchTokens: budget, maxBatchSize: 5, maxConcurrentBatches: 2 });
+        const { batcher, runs } = recording({ maxBatchTokens: budget, maxBatchSize: 5, maxConcurrentBatches: 2, maxPaddingWaste: 0.3 });
         const results = await Promise.all(requests.map((lengths, r) => batcher.submit(lengths.map((n, i) => item(n, `${r}.${i}`)))));
         results.forEach((result, r) => expect(result).toEqual(requests[r]!.map((_, i) => `done:${r}.${i}`)));
         for (const run of runs) {
+          const real = run.tags.reduce((sum, tag) => sum + requests[Number(tag.split('.')[0])]![Number(tag.split('.')[1])]!, 0);
+          expect((run.context.length * run.tags.length - real) / (run.context.length * run.tags.length)).toBeLessThanOrEqual(0.3 + 1e-9);
           expect(run.tags.length).toBeLessThanOrEqual(5);
           expect(run.context.length * run.tags.length).toBeLessThanOrEqual(budget);
         }

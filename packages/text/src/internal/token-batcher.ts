@@ -22,6 +22,8 @@ export interface TokenBatcherOptions {
   readonly maxBatchSize: number;
   /** Batches in flight at once per backend key. */
   readonly maxConcurrentBatches: number;
+  /** Most padding a batch may hold, as a fraction of its padded tokens (the oldest sequence always runs). */
+  readonly maxPaddingWaste: number;
 }
 
 /** Options of one {@link TokenBatcher.submit}. */
@@ -155,8 +157,9 @@ export class TokenBatcher<T extends { readonly ids: readonly number[] }, R> {
   #schedule(key: string, lane: Lane<T, R>): void {
     if (lane.scheduled) return;
     lane.scheduled = true;
-    // One turn later, so requests made in the same turn share batches.
-    setImmediate(() => {
+    // After the current microtasks, so requests made in the same synchronous burst share a batch; requests that
+    // arrive while batches are in flight wait for one to finish and share the next.
+    queueMicrotask(() => {
       lane.scheduled = false;
       this.#pump(key, lane);
     });
@@ -206,9 +209,10 @@ export class TokenBatcher<T extends { readonly ids: readonly number[] }, R> {
   #form(lane: Lane<T, R>): Entry<T, R>[] {
     const anchor = this.#anchor(lane);
     if (!anchor) return [];
-    const { maxBatchTokens, maxBatchSize } = this.#options;
+    const { maxBatchTokens, maxBatchSize, maxPaddingWaste } = this.#options;
     const batch: Entry<T, R>[] = [];
     let longest = anchor.length;
+    let real = anchor.length;
     const take = (entry: Entry<T, R>): void => {
       entry.taken = true;
       lane.pending--;
@@ -247,8 +251,10 @@ export class TokenBatcher<T extends { readonly ids: readonly number[] }, R> {
       const upCost = upEntry ? (upEntry.length - longest) * batch.length : Number.POSITIVE_INFINITY;
       const pick = downCost <= upCost ? downEntry! : upEntry!;
       const newLongest = Math.max(longest, pick.length);
-      if (newLongest * (batch.length + 1) > maxBatchTokens) break;
+      const padded = newLongest * (batch.length + 1);
+      if (padded > maxBatchTokens || (padded - real - pick.length) / padded > maxPaddingWaste) break;
       take(pick);
+      real += pick.length;
       longest = newLongest;
       if (pick === downEntry) downEntry = undefined;
       else upEntry = undefined;
