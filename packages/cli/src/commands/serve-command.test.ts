@@ -15,7 +15,10 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Starts `inferox serve` as a child process and resolves once it prints its URL. */
 async function serve(...args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; url: string; exit: Promise<number | null>; stderr: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', bin, 'serve', '--port', '0', ...args], { cwd: import.meta.dirname });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', bin, 'serve', '--port', '0', ...args], {
+    cwd: import.meta.dirname,
+    env: { ...process.env, INFEROX_API_KEYS: args.includes('--api-key') ? 'env-key-1234567' : '' },
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -65,6 +68,8 @@ describe('inferox serve', () => {
       const denied = await curl('-d', '{"model":"st","input":"x"}', '-H', 'content-type: application/json', `${server.url}/v1/embeddings`);
       expect(denied.status).toBe(401);
       expect(JSON.parse(denied.body)).toMatchObject({ error: { type: 'authentication_error' } });
+      const viaEnv = await curl('-H', 'Authorization: Bearer env-key-1234567', `${server.url}/v1/models`);
+      expect(JSON.parse(viaEnv.body)).toMatchObject({ object: 'list', data: [{ id: 'st', object: 'model' }] });
       expect((await curl(`${server.url}/v2/health/ready`)).status).toBe(200);
     } finally {
       server.child.kill('SIGTERM');
@@ -105,6 +110,22 @@ describe('inferox serve', () => {
       else expect(['ECONNREFUSED', 'ECONNRESET']).toContain(answer.error);
     }
     expect(server.stderr()).toContain('SIGTERM: shutting down');
+  });
+
+  it('exits at once with 130 on a second signal while a request is still in flight', async () => {
+    const server = await serve(`bert=${join(fixtures, 'tiny-bert-hf/model.onnx')}`, '--task', 'tensor', '--max-batch-size', '64', '--max-queue-delay', '20000');
+    const pending = post(server.url, '/v2/models/bert/infer', tensorRequest);
+    for (;;) {
+      const state = await fetch(`${server.url}/dashboard/state`).then((r) => r.json() as Promise<{ queueDepth: number }>);
+      if (state.queueDepth === 1) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    server.child.kill('SIGTERM');
+    while (!server.stderr().includes('shutting down')) await new Promise((r) => setTimeout(r, 20));
+    server.child.kill('SIGINT');
+    expect(await server.exit).toBe(130);
+    expect(server.stderr()).toContain('SIGINT again: exiting now');
+    expect(await pending).toHaveProperty('error');
   });
 
   it('reads a YAML config and names the bad key', async () => {
