@@ -173,3 +173,18 @@ describe('ManagedModelHandle', () => {
     await handle.dispose();
   });
 });
+
+describe('ManagedModelHandle release failures', () => {
+  it('logs a release that throws something other than an Error', async () => {
+    const warnings: unknown[] = [];
+    const logger: Logger = { debug() {}, info() {}, error() {}, warn: (_message, fields) => warnings.push(fields) };
+    const runner: ModelRunner = {
+      run: async () => ({}),
+      release: () => {
+        throw 'gone'; // eslint-disable-line @typescript-eslint/only-throw-error -- a native binding may throw a string
+      },
+    };
+    await handleOf(runner, { logger }).dispose();
+    expect(warnings).toEqual([{ model: 'toy', backend: 'test', error: 'gone' }]);
+  });
+});

@@ -50,3 +50,12 @@ describe('Tensor limits', () => {
     expect(thrown(() => Tensor.zeros('float32', [huge as unknown as number])).message.length).toBeLessThan(300);
   });
 });
+
+describe('Tensor.fromJSON messages', () => {
+  it('describes a non-object and an object with many keys briefly', () => {
+    expect(thrown(() => Tensor.fromJSON('x'.repeat(1000) as never)).message.length).toBeLessThan(200);
+    const wide = Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`k${i}`, i]));
+    expect(thrown(() => Tensor.fromJSON(wide as never)).message).toContain('and 5 more');
+    expect(thrown(() => Tensor.zeros(5 as never, [1])).message).toContain('unknown dtype 5');
+  });
+});
