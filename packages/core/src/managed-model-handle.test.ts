@@ -181,7 +181,7 @@ describe('ManagedModelHandle release failures', () => {
     const runner: ModelRunner = {
       run: async () => ({}),
       release: () => {
-        throw 'gone'; // eslint-disable-line @typescript-eslint/only-throw-error -- a native binding may throw a string
+        throw 'gone'; // a native binding may throw a string
       },
     };
     await handleOf(runner, { logger }).dispose();
