@@ -92,13 +92,21 @@ export function packageSourceRoots(root) {
   return readdirSync(packages).map((name) => join(packages, name, 'src')).filter((dir) => existsSync(dir));
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const root = resolve(fileURLToPath(import.meta.url), '../..');
+/**
+ * The command: checks every package of the workspace at `root`.
+ * @returns the exit code (1 when a cycle exists); prints through `log`/`error`.
+ */
+export function main(root, { log = console.log, error = console.error } = {}) {
   const problems = findCycles(packageSourceRoots(root), root);
-  for (const p of problems) console.error(p);
+  for (const p of problems) error(p);
   if (problems.length > 0) {
-    console.error(`check-cycles: ${problems.length} import cycle(s); move the shared types to a file both sides import`);
-    process.exit(1);
+    error(`check-cycles: ${problems.length} import cycle(s); move the shared types to a file both sides import`);
+    return 1;
   }
-  console.log('check-cycles: no import cycles');
+  log('check-cycles: no import cycles');
+  return 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exit(main(resolve(fileURLToPath(import.meta.url), '../..')));
 }

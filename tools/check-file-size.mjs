@@ -37,15 +37,22 @@ export function findLongFiles(roots, base = process.cwd(), max = MAX_LINES) {
   return problems;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const root = resolve(fileURLToPath(import.meta.url), '../..');
+/**
+ * The command: checks every package's `src` in the workspace at `root`.
+ * @returns the exit code (1 when a file is too long); prints through `log`/`error`.
+ */
+export function main(root, { log = console.log, error = console.error } = {}) {
   const packages = join(root, 'packages');
-  const roots = readdirSync(packages).map((name) => join(packages, name, 'src'));
-  const problems = findLongFiles(roots, root);
-  for (const p of problems) console.error(p);
+  const problems = findLongFiles(readdirSync(packages).map((name) => join(packages, name, 'src')), root);
+  for (const p of problems) error(p);
   if (problems.length > 0) {
-    console.error(`check-file-size: ${problems.length} file(s) over ${MAX_LINES} lines`);
-    process.exit(1);
+    error(`check-file-size: ${problems.length} file(s) over ${MAX_LINES} lines`);
+    return 1;
   }
-  console.log(`check-file-size: every source file has at most ${MAX_LINES} lines`);
+  log(`check-file-size: every source file has at most ${MAX_LINES} lines`);
+  return 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exit(main(resolve(fileURLToPath(import.meta.url), '../..')));
 }

@@ -60,17 +60,24 @@ export function postpack(dir) {
   if (existsSync(join(dir, BACKUP))) renameSync(join(dir, BACKUP), join(dir, 'package.json'));
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const dir = process.cwd();
-  if (process.argv[2] === 'prepack') {
+/**
+ * The command, run by npm in the package folder `dir`.
+ * @returns the exit code: 1 when prepack refuses the package, 2 for an unknown command.
+ */
+export function main(command, dir, { error = console.error } = {}) {
+  if (command === 'prepack') {
     const problem = prepack(dir);
-    if (problem) {
-      console.error(problem);
-      process.exit(1);
-    }
-  } else if (process.argv[2] === 'postpack') postpack(dir);
-  else {
-    console.error('usage: node tools/pack-manifest.mjs prepack|postpack (from a package folder)');
-    process.exit(2);
+    if (problem) error(problem);
+    return problem ? 1 : 0;
   }
+  if (command === 'postpack') {
+    postpack(dir);
+    return 0;
+  }
+  error('usage: node tools/pack-manifest.mjs prepack|postpack (from a package folder)');
+  return 2;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exit(main(process.argv[2], process.cwd()));
 }

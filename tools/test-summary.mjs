@@ -41,14 +41,21 @@ export function closingLine({ passed, failed, skipped }) {
   return `${passed} passed, ${failed} failed` + (skipped > 0 ? `, ${skipped} skipped` : '');
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const file = process.argv[2];
+/**
+ * The command: prints the closing line for the log in `file`.
+ * @returns the exit code: 0 when every test passed, 1 when one failed or no run was found, 2 without a file.
+ */
+export function main(file, { log = console.log, error = console.error } = {}) {
   if (!file) {
-    console.error('usage: node tools/test-summary.mjs <captured test log>');
-    process.exit(2);
+    error('usage: node tools/test-summary.mjs <captured test log>');
+    return 2;
   }
   const total = summarize(readFileSync(file, 'utf8'));
-  if (total.runs === 0) console.error('test-summary: no vitest "Tests" row found in ' + file);
-  console.log(closingLine(total));
-  process.exit(total.failed > 0 || total.runs === 0 ? 1 : 0);
+  if (total.runs === 0) error('test-summary: no vitest "Tests" row found in ' + file);
+  log(closingLine(total));
+  return total.failed > 0 || total.runs === 0 ? 1 : 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exit(main(process.argv[2]));
 }

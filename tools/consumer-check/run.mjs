@@ -104,7 +104,8 @@ async function pack(packages, work) {
     const files = json[0].files.map((f) => f.path);
     const publishedText = (await run('tar', ['-xzOf', file, 'package/package.json'])).out;
     const published = JSON.parse(publishedText);
-    const problems = checkPublishedManifest(published, files);
+    const readme = files.includes('README.md') ? (await run('tar', ['-xzOf', file, 'package/README.md'])).out : undefined;
+    const problems = checkPublishedManifest(published, files, readme);
     record('npm pack', `${manifest.name} packs (${files.length} files, ${(json[0].size / 1024).toFixed(0)} KiB)`, problems.length === 0, problems.join('\n'));
     packed.set(manifest.name, { manifest: published, file });
   }

@@ -131,7 +131,14 @@ console.log('require(): core, engine, hub-cache load');
 const VITEST3_TEST = `import { describe, expect, it } from 'vitest';
 import { InferoxError, Tensor } from '@inferox/core';
 
+import { expectInferoxError } from '@inferox/core/testing';
+
 describe('core under vitest 3', () => {
+  it('runs the @inferox/core/testing helpers', async () => {
+    const error = await expectInferoxError(Promise.reject(new InferoxError('QUEUE_FULL', 'queue of bert is full')), 'QUEUE_FULL', 'bert');
+    expect(error.code).toBe('QUEUE_FULL');
+  });
+
   it('builds a tensor and an error', () => {
     expect(Tensor.zeros('float32', [2]).shape).toEqual([2]);
     expect(new InferoxError('INVALID_INPUT', 'bad').code).toBe('INVALID_INPUT');
@@ -217,7 +224,7 @@ export function scenarios({ fixture }) {
       dependencies: ['@inferox/core'],
       devDependencies: { vitest: '^3.2.0' },
       files: { 'core.test.mjs': VITEST3_TEST },
-      steps: [{ what: 'vitest 3 runs a test that uses core', cmd: ['node', 'node_modules/vitest/vitest.mjs', 'run', 'core.test.mjs'], expect: /1 passed/ }],
+      steps: [{ what: 'vitest 3 runs tests that use core and @inferox/core/testing', cmd: ['node', 'node_modules/vitest/vitest.mjs', 'run', 'core.test.mjs'], expect: /Tests\s+2 passed/ }],
     },
     {
       name: 'pnpm-style isolated layout (npm --install-strategy=linked)',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without type declarations
-import { findCycles, packageSourceRoots } from '../check-cycles.mjs';
+import { findCycles, main, packageSourceRoots } from '../check-cycles.mjs';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -54,5 +54,20 @@ describe('check-cycles', () => {
     const roots: string[] = packageSourceRoots(root);
     expect(roots).toContain(join(root, 'packages', 'core', 'src'));
     expect(roots.every((r) => r.endsWith('src'))).toBe(true);
+  });
+});
+
+describe('check-cycles main', () => {
+  it('exits 1 and prints the cycle for a workspace with one, 0 for one without', () => {
+    const root = fakeSrc({});
+    mkdirSync(join(root, 'packages/a/src'), { recursive: true });
+    writeFileSync(join(root, 'packages/a/src/x.ts'), "import type { Y } from './y';\nexport type X = Y;\n");
+    writeFileSync(join(root, 'packages/a/src/y.ts'), "export type Y = number;\n");
+    const out: string[] = [];
+    const streams = { log: (t: string) => void out.push(t), error: (t: string) => void out.push(t) };
+    expect(main(root, streams)).toBe(0);
+    writeFileSync(join(root, 'packages/a/src/y.ts'), "import type { X } from './x';\nexport type Y = X[];\n");
+    expect(main(root, streams)).toBe(1);
+    expect(out).toContain('import cycle: packages/a/src/x.ts -> packages/a/src/y.ts');
   });
 });

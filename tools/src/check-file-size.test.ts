@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without type declarations
-import { MAX_LINES, findLongFiles, lineCount } from '../check-file-size.mjs';
+import { MAX_LINES, findLongFiles, lineCount, main } from '../check-file-size.mjs';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -41,5 +41,19 @@ describe('check-file-size', () => {
     expect(lineCount('')).toBe(0);
     expect(lineCount('a\nb\n')).toBe(2);
     expect(lineCount('a\nb')).toBe(2);
+  });
+});
+
+describe('check-file-size main', () => {
+  it('exits 1 naming the long file, 0 once it is split', () => {
+    const root = fakeSrc({});
+    mkdirSync(join(root, 'packages/a/src'), { recursive: true });
+    writeFileSync(join(root, 'packages/a/src/engine.ts'), lines(MAX_LINES + 10));
+    const out: string[] = [];
+    const streams = { log: (t: string) => void out.push(t), error: (t: string) => void out.push(t) };
+    expect(main(root, streams)).toBe(1);
+    expect(out[0]).toBe(`packages/a/src/engine.ts has ${MAX_LINES + 10} lines (at most 400: split it by concept)`);
+    writeFileSync(join(root, 'packages/a/src/engine.ts'), lines(10));
+    expect(main(root, streams)).toBe(0);
   });
 });

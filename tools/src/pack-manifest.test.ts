@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without type declarations
-import { missingTargets, postpack, prepack, publishedManifest, stripSourceCondition } from '../pack-manifest.mjs';
+import { main, missingTargets, postpack, prepack, publishedManifest, stripSourceCondition } from '../pack-manifest.mjs';
 
 const script = resolve(import.meta.dirname, '../pack-manifest.mjs');
 const manifest = {
@@ -85,5 +85,18 @@ describe('pack-manifest', () => {
     const run = spawnSync(process.execPath, [script, 'prepack'], { cwd: dir, encoding: 'utf8' });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('Run `npx nx build @inferox/demo`');
+  });
+
+  it('runs prepack then postpack through main and refuses an unknown command', () => {
+    const dir = fakePackage(true);
+    const errors: string[] = [];
+    const streams = { error: (t: string) => void errors.push(t) };
+    expect(main('prepack', dir, streams)).toBe(0);
+    expect(readFileSync(join(dir, 'package.json'), 'utf8')).not.toContain('@inferox/source');
+    expect(main('postpack', dir, streams)).toBe(0);
+    expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe(JSON.stringify(manifest, null, 2));
+    expect(main('publish', dir, streams)).toBe(2);
+    expect(main('prepack', fakePackage(false), streams)).toBe(1);
+    expect(errors).toHaveLength(2);
   });
 });

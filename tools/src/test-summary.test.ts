@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without type declarations
-import { closingLine, stripAnsi, summarize } from '../test-summary.mjs';
+import { closingLine, main, stripAnsi, summarize } from '../test-summary.mjs';
 
 const script = resolve(import.meta.dirname, '../test-summary.mjs');
 const esc = '\u001b';
@@ -64,5 +64,14 @@ describe('test-summary', () => {
     expect(run.stdout).toBe('0 passed, 0 failed\n');
     expect(run.stderr).toContain('no vitest "Tests" row');
     expect(run.status).toBe(1);
+  });
+
+  it('returns 2 and says how to call it without a log file, 0 for a passing log', () => {
+    const out: string[] = [];
+    const streams = { log: (t: string) => void out.push(t), error: (t: string) => void out.push(t) };
+    expect(main(undefined, streams)).toBe(2);
+    expect(out[0]).toContain('usage');
+    expect(main(logFile('@inferox/a:      Tests  3 passed | 1 skipped (4)\n'), streams)).toBe(0);
+    expect(out.at(-1)).toBe('3 passed, 0 failed, 1 skipped');
   });
 });
