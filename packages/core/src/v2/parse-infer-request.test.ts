@@ -175,6 +175,30 @@ describe('decodeInferRequest', () => {
     expect(parsed.outputs).toEqual([{ name: 'y', binary: true }]);
   });
 
+  it('names the problem when binary_data_size is malformed, doubled with data or implies over-long strings', () => {
+    const one = (parameters: unknown, extra: Record<string, unknown> = {}) => ({ inputs: [{ name: 'x', datatype: 'BYTES', shape: [1], parameters, ...extra }] });
+    expect(errorOf(() => parseInferRequest(one({ binary_data_size: -1 }))).message).toContain('non-negative integer');
+    expect(errorOf(() => parseInferRequest(one({ binary_data_size: 1 }, { data: ['a'] }))).message).toContain('both "data" and');
+    expect(errorOf(() => parseInferRequest(one({ binary_data_size: 100 }), { limits: { maxStringLength: 10 } })).details.limit).toBe('maxStringLength');
+    expect(errorOf(() => parseInferRequest(one([]))).message).toContain('"parameters" must be an object');
+    const bin = { binary_data_size: 8 };
+    const e = errorOf(() => decodeInferRequest(new TextEncoder().encode(JSON.stringify(one(bin))).slice(0), { headerLength: 0 }));
+    expect(e.code).toBe('INVALID_INPUT');
+  });
+
+  it('names int64 values that are not integers, out of range or of the wrong type', () => {
+    const run = (data: unknown[], datatype = 'INT64') => errorOf(() => parseInferRequest({ inputs: [{ name: 'i', datatype, shape: [data.length], data }] })).message;
+    expect(run([1.5])).toContain('not an integer');
+    expect(run([2 ** 60])).toContain('send a decimal string');
+    expect(run([true])).toContain('not a number');
+    expect(run(['-1'], 'UINT64')).toContain('write it as a JSON number');
+    expect(run(['-99999999999999999999'], 'UINT64')).toContain('out of range');
+    expect(run([300], 'UINT8')).toContain('out of range');
+    expect(run([null], 'BOOL')).toContain('BOOL takes');
+    expect(run([5], 'BYTES')).toContain('BYTES takes strings');
+    expect(run(['x'], 'FP16')).toContain('not a number');
+  });
+
   it('reads a JSON body when no header length is given', () => {
     const body = encodeInferRequest({ inputs: { x: Tensor.from('float32', [1, 2], [2]) } });
     expect(decodeInferRequest(bodyBytes(body)).feeds.x!.toArray()).toEqual([1, 2]);
