@@ -3,6 +3,7 @@ import type { Engine, ModelSpec } from '@inferox/engine';
 import { type TextModelFiles, readTextModelFiles } from '@inferox/hf-checkpoint';
 import { createBatchRunner } from './internal/batch-runner';
 import { resolveTextSource } from './internal/resolve-text-source';
+import { registerTextMetrics } from './internal/text-metrics';
 import { TextModelImpl } from './internal/text-model-impl';
 import { TextTokenizer } from './internal/text-tokenizer';
 import { TokenBatcher } from './internal/token-batcher';
@@ -96,6 +97,7 @@ export async function loadTextModel(engine: Engine, source: string, options: Loa
     if (inputNames.size === 0) for (const input of ['input_ids', 'attention_mask', 'token_type_ids']) inputNames.add(input);
     const run = createBatchRunner({ engine, name, kind: task, padId: tokenizer.padId, paddingSide: files.paddingSide, inputNames, pooling, checkpointDir: resolved.dir });
     const batcher = new TokenBatcher(run, { maxBatchTokens, maxBatchSize, maxConcurrentBatches, maxPaddingWaste });
+    const unregister = registerTextMetrics(engine, { name, stats: () => batcher.stats() });
     return new TextModelImpl({
       engine,
       name,
@@ -104,6 +106,7 @@ export async function loadTextModel(engine: Engine, source: string, options: Loa
       tokenizer,
       batcher,
       includePrompt: st?.includePrompt ?? true,
+      onDispose: unregister,
       ...(st?.defaultPromptName ? { defaultPromptName: st.defaultPromptName } : {}),
     });
   } catch (error) {

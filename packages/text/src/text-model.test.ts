@@ -137,6 +137,15 @@ describe('TextModel', () => {
     expect((after.paddedTokens - before.paddedTokens) / batches).toBeLessThanOrEqual(64);
   });
 
+  it('reports real and padded tokens in stats() and in the engine metrics', async () => {
+    const stats = cls.stats();
+    expect(stats.paddingWaste).toBeCloseTo((stats.paddedTokens - stats.realTokens) / stats.paddedTokens, 10);
+    const text = await engine.metrics.metrics();
+    expect(text).toContain(`inferox_text_real_tokens_total{model="cls"} ${stats.realTokens}`);
+    expect(text).toContain(`inferox_text_padded_tokens_total{model="cls"} ${stats.paddedTokens}`);
+    expect(text).toMatch(/inferox_text_batches_total\{model="tiny-bert-st"\} \d+/);
+  });
+
   it('answers CANCELLED when the signal is aborted and TIMEOUT when timeoutMs elapses first', async () => {
     await expectInferoxError(st.embed(['x'], { signal: AbortSignal.abort('stop') }), 'CANCELLED');
     const controller = new AbortController();
@@ -144,6 +153,8 @@ describe('TextModel', () => {
     controller.abort('changed my mind');
     await expectInferoxError(pending, 'CANCELLED');
     await expectInferoxError(st.embed(['x'], { timeoutMs: 0 }), 'TIMEOUT', '0 ms');
+    await expectInferoxError(st.embed(['x'], { timeoutMs: -1 }), 'INVALID_INPUT', 'timeoutMs');
+    expect((await st.embed(['x'], { timeoutMs: 60_000 })).embeddings).toHaveLength(1);
   });
 
   it('names tokenizer.json when the folder lacks it', async () => {
@@ -159,9 +170,11 @@ describe('TextModel', () => {
   it('unloads the engine model on dispose and answers DISPOSED afterwards', async () => {
     const model = await loadTextModel(engine, ST_DIR, { name: 'short-lived' });
     expect(engine.list().some((m) => m.name === 'short-lived')).toBe(true);
+    expect(await engine.metrics.metrics()).toContain('model="short-lived"');
     await model.dispose();
     await model.dispose();
     expect(engine.list().some((m) => m.name === 'short-lived')).toBe(false);
+    expect(await engine.metrics.metrics()).not.toContain('model="short-lived"');
     await expectInferoxError(model.embed(['x']), 'DISPOSED', 'short-lived');
   });
 });

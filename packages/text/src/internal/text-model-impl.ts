@@ -31,6 +31,8 @@ export interface TextModelParts {
   readonly batcher: TokenBatcher<BatchItem, Float32Array>;
   /** Prompt tokens left out of pooling (`include_prompt: false`). */
   readonly includePrompt: boolean;
+  /** Called once on dispose (removes the model from the engine's metrics). */
+  readonly onDispose?: () => void;
   readonly defaultPromptName?: string;
 }
 
@@ -124,6 +126,7 @@ export class TextModelImpl implements TextModel {
   }
 
   dispose(): Promise<void> {
+    if (!this.#disposing) this.#parts.onDispose?.();
     this.#disposing ??= this.#parts.engine.unload(this.name).catch((error: unknown) => {
       // Already unloaded, or the engine closed (which disposed the model): nothing left to release.
       if (error instanceof InferoxError && (error.code === ErrorCode.MODEL_NOT_FOUND || error.code === ErrorCode.SHUT_DOWN)) return;

@@ -99,6 +99,10 @@ export class TokenBatcher<T extends { readonly ids: readonly number[] }, R> {
   submit(items: readonly T[], options: SubmitOptions = {}): Promise<R[]> {
     const { signal, timeoutMs } = options;
     if (signal?.aborted) return Promise.reject(abortError(signal, 'text request'));
+    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0)) {
+      return Promise.reject(new InferoxError(ErrorCode.INVALID_INPUT, `timeoutMs must be a number ≥ 0, got ${String(timeoutMs)}`, { details: { timeoutMs } }));
+    }
+    if (timeoutMs === 0) return Promise.reject(new InferoxError(ErrorCode.TIMEOUT, 'text request timed out after 0 ms', { details: { timeoutMs } }));
     if (items.length === 0) return Promise.resolve([]);
     const priority = options.priority ?? 'normal';
     const rank = PRIORITY_ORDER.indexOf(priority);
