@@ -47,9 +47,21 @@ export interface BackendInfo {
  * structured-cloneable options.
  */
 export interface BackendFactorySpec {
+  /**
+   * The module a worker imports, resolved where the backend package is installed: an absolute `file:` URL of the
+   * backend's own entry (computed from its `import.meta.url`), so the engine never resolves a backend by name.
+   */
   readonly module: string;
+  /** The name of the factory function the module exports (`createOnnxBackend`). */
   readonly factory: string;
   readonly options: unknown;
+  /**
+   * Whether a worker thread may be terminated while a run of this backend is in progress: true for runtimes made of
+   * JavaScript or WebAssembly; false (the default) for native addons such as onnxruntime-node, which abort the whole
+   * process when their thread is terminated under a run. The engine never terminates a non-interruptible worker
+   * mid-run: it lets it finish and exit. @defaultValue false
+   */
+  readonly interruptible?: boolean;
 }
 
 /** Options with an AbortSignal, taken last by every async public function. */

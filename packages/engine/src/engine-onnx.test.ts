@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from './engine';
 import { ControlledBackend } from './internal/controlled-backend.fixture';
 import { BERT_DIR, bertExpected, bertFeeds, mlpFeeds, writeMlp } from './internal/real-models.fixture';
+import { runTsChild } from './internal/ts-child.fixture';
 
 const flat = (t: { data: unknown }): number[] => Array.from(t.data as Float32Array);
 
@@ -168,17 +168,11 @@ describe('Engine with the real onnx backend', () => {
   });
 
   it.each(['inline', 'worker'])('lets a process that queued work on %s instances and closed the engine exit by itself', async (mode) => {
-    const script = resolve(import.meta.dirname, 'internal/shutdown-child.fixture.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', script, mlp, mode], { cwd: import.meta.dirname, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    const { code, err, out } = await runTsChild(resolve(import.meta.dirname, 'internal/shutdown-child.fixture.ts'), [mlp, mode]);
     expect(code, err).toBe(0);
     const report = JSON.parse(out.trim().split('\n').at(-1)!) as { settled: number; codes: string[] };
     expect(report.settled).toBe(40);
     // Draining lets every queued request finish, including those that waited for the lazy model to load.
     expect(report.codes).toEqual(Array.from({ length: 40 }, () => 'ok'));
-  });
+  }, 120_000);
 });

@@ -182,7 +182,7 @@ describe('createOnnxBackend', () => {
       const b = createOnnxBackend({ executionProviders: ['cuda', 'cpu', 'cuda'], sessionOptions: { intraOpNumThreads: 1, interOpNumThreads: undefined }, logger: { debug() {}, info() {}, warn() {}, error() {} } });
       expect(b.name).toBe('onnx');
       expect(structuredClone(b.factorySpec)).toEqual({
-        module: '@inferox/onnx-backend',
+        module: new URL('./index.ts', import.meta.url).href,
         factory: 'createOnnxBackend',
         options: { executionProviders: ['cuda', 'cpu'], sessionOptions: { intraOpNumThreads: 1 } },
       });

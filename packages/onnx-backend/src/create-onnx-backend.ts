@@ -31,6 +31,9 @@ import { type OnnxSource, onnxSource } from './internal/onnx-source';
 import { checkSessionOptions } from './internal/session-options';
 import type { OnnxSessionOptions } from './onnx-session-options';
 
+/** The package entry a worker thread imports to re-create this backend: `src/index.ts` from sources, else `dist/index.js`. */
+const ENTRY_URL = new URL(import.meta.url.endsWith('.ts') ? './index.ts' : './index.js', import.meta.url).href;
+
 /**
  * onnxruntime writes its own log lines (warnings, and errors it also throws) to stderr, which breaks a CLI's one
  * error line; by default only fatal ones are printed. `sessionOptions.logSeverityLevel` turns them back on.
@@ -207,7 +210,8 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
   const backend: OnnxBackend = {
     name: 'onnx',
     factorySpec: {
-      module: '@inferox/onnx-backend',
+      // This package's own entry, resolved here (where the package is installed), never by name from the engine.
+      module: ENTRY_URL,
       factory: 'createOnnxBackend',
       options: { executionProviders: [...providers], ...(Object.keys(sessionOptions).length > 0 ? { sessionOptions } : {}) },
     },

@@ -99,9 +99,9 @@ describe('createTfjsBackend', () => {
     const backend = make({ runtime: 'cpu', logger });
     expect(backend.name).toBe('tfjs');
     expect(backend.requestedRuntime).toBe('cpu');
-    expect(backend.factorySpec).toEqual({ module: '@inferox/tfjs-backend', factory: 'createTfjsBackend', options: { runtime: 'cpu' } });
+    expect(backend.factorySpec).toEqual({ module: new URL('./index.ts', import.meta.url).href, factory: 'createTfjsBackend', options: { runtime: 'cpu' }, interruptible: true });
     expect(structuredClone(backend.factorySpec)).toEqual(backend.factorySpec);
-    expect(make().factorySpec.options).toEqual({ runtime: 'auto' });
+    expect(make().factorySpec).toMatchObject({ options: { runtime: 'auto' }, interruptible: false });
   });
 
   it('throws INVALID_INPUT naming the runtime when it is unknown', () => {

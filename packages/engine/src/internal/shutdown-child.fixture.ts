@@ -1,7 +1,7 @@
 /* v8 ignore file -- @preserve test support: runs in a child process, where coverage is not collected */
 /**
  * Run by engine-onnx.test.ts as
- * `node --import tsx --conditions=@inferox/source shutdown-child.fixture.ts <mlp dir> [inline|worker]`: creates an
+ * `runTsChild(shutdown-child.fixture.ts, [<mlp dir>, inline|worker])` (ts-child.fixture.ts): creates an
  * engine on the real onnx backend (with worker-thread instances in `worker` mode), queues work, closes it, reports
  * what settled on stdout and then simply returns. The process must exit by itself: any timer, handle or worker
  * thread left behind keeps it alive.

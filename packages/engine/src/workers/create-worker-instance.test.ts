@@ -211,17 +211,37 @@ describe('createWorkerInstance crash recovery', () => {
     }
   });
 
-  it('terminates and replaces the worker with BACKEND_ERROR caused by TIMEOUT when a run hangs past runTimeoutMs', async () => {
-    const hanging = await createWorkerInstance(spec(), { runTimeoutMs: 300 });
+  it('answers TIMEOUT and replaces the worker, terminating it at once, when an interruptible backend hangs past runTimeoutMs', async () => {
+    const interruptible = spec();
+    const hanging = await createWorkerInstance({ ...interruptible, backend: { ...interruptible.backend, interruptible: true } }, { runTimeoutMs: 300 });
     try {
       const error = await rejectionOf(hanging.run(feeds('hang')));
-      expect(error.code).toBe('BACKEND_ERROR');
+      expect(error.code).toBe('TIMEOUT');
       expect(error.message).toContain('runTimeoutMs (300 ms)');
-      expect((error.cause as InferoxError).code).toBe('TIMEOUT');
       expect((await hanging.run(feeds('echo', [8]))).x!.toArray()).toEqual([8]);
       expect(hanging.restarts).toBe(1);
     } finally {
       await hanging.dispose();
+    }
+  });
+
+  it('answers TIMEOUT and serves on a replacement while the old worker of a native backend finishes its run and exits by itself', async () => {
+    const logs: string[] = [];
+    const logger: Logger = { debug: () => undefined, info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) };
+    const slow = await createWorkerInstance(spec(), { runTimeoutMs: 300, logger });
+    try {
+      const first = await slow.run(feeds('echo', [1]));
+      const error = await rejectionOf(slow.run({ ...feeds('busy', [2]), busyMs: Tensor.from('int32', [1500], [1]) }));
+      expect([error.code, error.message.includes('runTimeoutMs (300 ms)')]).toEqual(['TIMEOUT', true]);
+      const second = await slow.run(feeds('echo', [3]));
+      expect(second.x!.toArray()).toEqual([3]);
+      // Another thread answered: the old one was not terminated under its run (a native runtime would abort the
+      // process); it closes once the run returned.
+      expect(second.thread!.toArray()).not.toEqual(first.thread!.toArray());
+      expect(slow.restarts).toBe(1);
+      expect(logs).toContain('model worker replaced');
+    } finally {
+      await slow.dispose();
     }
   });
 

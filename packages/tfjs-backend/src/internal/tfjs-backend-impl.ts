@@ -43,6 +43,12 @@ function pickDevice(requested: unknown, devices: readonly Device[], runtime: str
   return match;
 }
 
+/**
+ * The package entry a worker thread imports to re-create this backend: `src/index.ts` from sources (this file is
+ * `src/internal/`), else `dist/index.js` (the bundle, beside any chunk this code lands in).
+ */
+const ENTRY_URL = new URL(import.meta.url.endsWith('.ts') ? '../index.ts' : './index.js', import.meta.url).href;
+
 /** The {@link TfjsBackend} implementation; `createTfjsBackend` gives it the real module loader. */
 export class TfjsBackendImpl implements TfjsBackend {
   readonly name = 'tfjs';
@@ -62,7 +68,9 @@ export class TfjsBackendImpl implements TfjsBackend {
       throw new InferoxError(ErrorCode.INVALID_INPUT, `runtime ${JSON.stringify(runtime)} is not one of ${RUNTIME_OPTIONS.join(', ')}`, { details: { runtime } });
     }
     this.requestedRuntime = runtime;
-    this.factorySpec = Object.freeze({ module: '@inferox/tfjs-backend', factory: 'createTfjsBackend', options: Object.freeze({ runtime }) });
+    // A worker imports this package's own entry (resolved here, never by name from the engine). JavaScript and
+    // WebAssembly runtimes survive a worker being terminated mid-run; tfjs-node's native one may not.
+    this.factorySpec = Object.freeze({ module: ENTRY_URL, factory: 'createTfjsBackend', options: Object.freeze({ runtime }), interruptible: runtime === 'wasm' || runtime === 'cpu' });
     this.#logger = options.logger ?? noopLogger;
     this.#loader = loader;
   }

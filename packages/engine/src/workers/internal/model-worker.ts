@@ -46,6 +46,12 @@ export class ModelWorker {
   #state: 'loading' | 'ready' | 'dead' | 'closing' = 'loading';
   #onDeath: (cause: InferoxError) => void;
   #closed: (() => void) | undefined;
+  /** Runs the worker started and has not answered (whether or not their caller still waits). */
+  readonly #inRun = new Set<number>();
+  /** Whether the backend's runs may be cut by terminating the thread (see `BackendFactorySpec.interruptible`). */
+  readonly #interruptible: boolean;
+  /** Set once the worker is being let go (closed or abandoned after a hang); later calls return it. */
+  #release: Promise<void> | undefined;
   #closeGraceMs: number;
   #rejectReady: (error: unknown) => void;
 
@@ -60,6 +66,7 @@ export class ModelWorker {
     this.#model = model;
     this.#closeGraceMs = closeGraceMs;
     this.#onDeath = onDeath;
+    this.#interruptible = spec.backend.interruptible === true;
     let resolveReady!: (info: LoadedModelInfo) => void;
     let rejectReady!: (error: unknown) => void;
     this.ready = new Promise<LoadedModelInfo>((resolve, reject) => {
@@ -67,7 +74,7 @@ export class ModelWorker {
       rejectReady = reject;
     });
     this.#rejectReady = rejectReady;
-    this.#worker = new Worker(entry.filename, { eval: entry.eval, execArgv: [...entry.execArgv], workerData: spec });
+    this.#worker = new Worker(entry.filename, { eval: entry.eval, ...(entry.execArgv ? { execArgv: [...entry.execArgv] } : {}), workerData: spec });
     this.exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
 
     this.#worker.on('message', (message: FromWorker) => {
@@ -82,11 +89,13 @@ export class ModelWorker {
           void this.#worker.terminate();
           break;
         case 'started': {
+          this.#inRun.add(message.id);
           const run = this.#pending.get(message.id);
           if (run?.timeoutMs !== undefined) run.timer = setTimeout(() => this.#hang(message.id, run.timeoutMs!), run.timeoutMs);
           break;
         }
         case 'result':
+          this.#inRun.delete(message.id);
           this.#settle(message.id, (run) => {
             const outputs = decodeTensors(message.outputs);
             if (run.signal?.aborted) {
@@ -98,6 +107,7 @@ export class ModelWorker {
           });
           break;
         case 'run-error':
+          this.#inRun.delete(message.id);
           this.#settle(message.id, (run) => run.reject(decodeError(message.error)));
           break;
         case 'closed':
@@ -143,23 +153,42 @@ export class ModelWorker {
   }
 
   /**
-   * Stops the worker. A loaded worker fails its in-flight runs with `DISPOSED` and gets up to `closeGraceMs` to
-   * dispose its model; a loading one is stopped at once (`ready` rejects with `DISPOSED`). Either way the thread is
-   * then terminated; resolves once it has exited. Idempotent.
+   * Stops the worker. A loading one is stopped at once (`ready` rejects with `DISPOSED`). A loaded one fails its
+   * in-flight runs with `DISPOSED` and is asked to close: it disposes its model once its runs returned, then exits.
+   * Resolves once the thread has exited, or after `closeGraceMs`: then an idle worker (or one whose backend is
+   * `interruptible`) is terminated; one still inside a native run (onnxruntime) is never terminated under it, which
+   * would abort the process: it is terminated once the run returned and it closed. Idempotent.
    */
-  async close(): Promise<void> {
+  close(): Promise<void> {
     if (this.#state === 'loading') {
       this.#state = 'closing';
       this.#rejectReady(new InferoxError(ErrorCode.DISPOSED, `model ${this.#model} was disposed while its worker was loading it`));
+      this.#release ??= this.#worker.terminate().then(() => this.exited);
     } else if (this.#state === 'ready') {
       this.#state = 'closing';
       this.#failAll(new InferoxError(ErrorCode.DISPOSED, `model ${this.#model} was disposed while this run was in its worker`));
-      const closed = new Promise<void>((resolve) => (this.#closed = resolve));
-      let grace: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<void>((resolve) => (grace = setTimeout(resolve, this.#closeGraceMs)));
+    }
+    this.#release ??= this.#letGo();
+    return this.#release;
+  }
+
+  /** Asks the worker to close, waits up to `closeGraceMs`, and terminates it when that cannot cut a native run. */
+  async #letGo(): Promise<void> {
+    const closed = new Promise<void>((resolve) => (this.#closed = resolve));
+    let grace: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((resolve) => (grace = setTimeout(resolve, this.#closeGraceMs)));
+    try {
       this.#post({ type: 'close' });
-      await Promise.race([closed, timedOut, this.exited]);
-      clearTimeout(grace);
+    } catch {
+      // The port is gone: the thread has exited or is exiting.
+    }
+    const outcome = await Promise.race([closed.then(() => 'closed'), this.exited.then(() => 'exited'), timedOut.then(() => 'timeout')]);
+    clearTimeout(grace);
+    if (outcome === 'timeout' && this.#inRun.size > 0 && !this.#interruptible) {
+      // Still inside a native run: it closes (and is terminated) once the run returns; its thread keeps the process
+      // alive until then.
+      void Promise.race([closed, this.exited]).then(() => this.#worker.terminate());
+      return;
     }
     await this.#worker.terminate();
     await this.exited;
@@ -186,12 +215,18 @@ export class ModelWorker {
     for (const id of [...this.#pending.keys()]) this.#settle(id, (run) => run.reject(error));
   }
 
+  /**
+   * A run passed its time: its request gets `TIMEOUT` (other runs in the worker `BACKEND_ERROR`), the owner is told
+   * (it starts a replacement) and this worker is let go without being terminated under the run ({@link close}).
+   */
   #hang(id: number, timeoutMs: number): void {
-    const cause = new InferoxError(ErrorCode.TIMEOUT, `run ${id} of model ${this.#model} took longer than runTimeoutMs (${timeoutMs} ms)`, {
+    const timeout = new InferoxError(ErrorCode.TIMEOUT, `run ${id} of model ${this.#model} took longer than runTimeoutMs (${timeoutMs} ms); its worker is replaced`, {
       details: { runTimeoutMs: timeoutMs },
     });
-    this.#kill(cause);
-    void this.#worker.terminate();
+    this.#settle(id, (run) => run.reject(timeout));
+    this.#kill(timeout);
+    // A runtime that can be cut (WebAssembly, JavaScript) is terminated at once; a native one is let go.
+    this.#release ??= this.#interruptible ? this.#worker.terminate().then(() => this.exited) : this.#letGo();
   }
 
   #die(cause: unknown): void {

@@ -56,6 +56,8 @@ export async function serveModel(port: PortLike, spec: WorkerLoadSpec): Promise<
   const loaded = backend;
   const model = describeSource(spec.source, spec.options);
   const controllers = new Map<number, AbortController>();
+  /** Runs in progress: close waits for them, so the model is never disposed under a run. */
+  const running = new Set<Promise<void>>();
   let closed!: () => void;
   const done = new Promise<void>((resolve) => (closed = resolve));
 
@@ -81,6 +83,7 @@ export async function serveModel(port: PortLike, spec: WorkerLoadSpec): Promise<
   const close = async (): Promise<void> => {
     port.off('message', onMessage);
     for (const controller of controllers.values()) controller.abort(new InferoxError(ErrorCode.DISPOSED, `model ${model} is closing`));
+    await Promise.all(running);
     await handle.dispose().catch(() => undefined);
     await loaded.dispose().catch(() => undefined);
     post({ type: 'closed' });
@@ -89,7 +92,11 @@ export async function serveModel(port: PortLike, spec: WorkerLoadSpec): Promise<
 
   const onMessage = (raw: unknown): void => {
     const message = raw as ToWorker;
-    if (message.type === 'run') void run(message.id, message);
+    if (message.type === 'run') {
+      const done = run(message.id, message);
+      running.add(done);
+      void done.then(() => running.delete(done));
+    }
     else if (message.type === 'cancel') controllers.get(message.id)?.abort();
     else if (message.type === 'close') void close();
   };
