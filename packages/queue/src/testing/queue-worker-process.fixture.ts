@@ -37,7 +37,7 @@ const worker = await createQueueWorker({
   lockDurationMs: options.lockDurationMs ?? 2000,
   stalledIntervalMs: options.stalledIntervalMs ?? 500,
   maxStalledCount: options.maxStalledCount ?? 1,
-  heartbeatMs: 200,
+  heartbeatMs: options.heartbeatMs ?? 200,
 });
 stdout.write(`ready ${worker.id}\n`);
 process.once('SIGTERM', () => {

@@ -23,6 +23,8 @@ export interface QueueWorkerProcessOptions {
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
   readonly maxStalledCount?: number;
+  /** @defaultValue 200 */
+  readonly heartbeatMs?: number;
 }
 
 /** A running worker child. */
