@@ -91,15 +91,27 @@ describe('createOnnxBackend', () => {
       expect(error.message).toBe('input "input_ids" element 0 is 99999, outside [0, 30522) (vocab_size)');
     });
 
-    it('rejects with BACKEND_ERROR carrying the onnxruntime message when a plain .onnx file (no config to know the vocabulary from) gets an id out of range', async () => {
+    it('rejects with INVALID_INPUT carrying the onnxruntime message when a plain .onnx file (no config to know the vocabulary from) gets an id out of range', async () => {
       // logSeverityLevel 4 keeps ORT from printing the (expected) kernel error on stderr.
       await using handle = await backend.loadModel(join(BERT_DIR, 'model.onnx'), { sessionOptions: { logSeverityLevel: 4 } });
       const feeds = bertFeeds();
       (feeds.input_ids!.data as BigInt64Array)[0] = 99_999n;
       const error = await rejectionOf(handle.run(feeds));
-      expect(error.code).toBe('BACKEND_ERROR');
+      expect(error.code).toBe('INVALID_INPUT');
       expect(error.message).toContain('onnx run of "model"');
-      expect(error.message).toContain('99999');
+      expect(error.message).toContain('idx=99999 must be within the inclusive range [-30522,30521]');
+      expect(error.cause).toBeInstanceOf(Error);
+    });
+
+    it('rejects with BACKEND_ERROR carrying the onnxruntime message when a run fails inside onnxruntime for another reason', async () => {
+      // A graph whose Reshape cannot take the fed size: the feeds pass the signature, the kernel fails.
+      const g = new OnnxGraphBuilder({ name: 'reshape', opset: 17 });
+      const x = g.addInput('x', 'float32', ['n']);
+      g.addOutput(g.op('Reshape', [x, g.ints([2, 2])], {}, 'y'), 'float32', [2, 2]);
+      await using handle = await backend.loadModel({ bytes: g.toBytes(), name: 'reshape' }, { sessionOptions: { logSeverityLevel: 4 } });
+      const error = await rejectionOf(handle.run({ x: Tensor.zeros('float32', [3]) }));
+      expect(error.code).toBe('BACKEND_ERROR');
+      expect(error.message).toContain('onnx run of "reshape" failed');
       expect(error.cause).toBeInstanceOf(Error);
     });
 

@@ -29,6 +29,9 @@ export interface OnnxModelHandleInit {
   readonly onDispose: (handle: ManagedModelHandle) => void;
 }
 
+/** onnxruntime's message for a Gather/GatherElements index outside the table (an id outside the vocabulary). */
+const OUT_OF_BOUNDS = /indices element out of data bounds/;
+
 /**
  * The onnx part of a handle: feeds to `ort.Tensor`s over the same arrays, `session.run`, outputs back. Everything
  * else (validation, output selection, abort, dispose state) is core's {@link ManagedModelHandle}.
@@ -42,10 +45,11 @@ function onnxRunner(ort: OrtModule, session: Ort.InferenceSession, name: string,
       try {
         results = await session.run(ortFeeds, outputs as string[]);
       } catch (error) {
-        throw new InferoxError(ErrorCode.BACKEND_ERROR, `onnx run of ${JSON.stringify(name)} failed: ${cutText((error as Error)?.message ?? String(error), 2000)}`, {
-          cause: error,
-          details: { model: name },
-        });
+        const message = cutText((error as Error)?.message ?? String(error), 2000);
+        // A Gather index out of bounds comes from the feeds (a plain .onnx file declares no vocabulary to check them
+        // against first): the caller's mistake, never something another backend would do better.
+        const code = OUT_OF_BOUNDS.test(message) ? ErrorCode.INVALID_INPUT : ErrorCode.BACKEND_ERROR;
+        throw new InferoxError(code, `onnx run of ${JSON.stringify(name)} failed: ${message}`, { cause: error, details: { model: name } });
       }
       const out: Record<string, Tensor> = {};
       for (const output of outputs) out[output] = fromOrtTensor(output, results[output]!);
