@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { type VerifiedPackage, packFromHub, packModel } from '@inferox/mlpkg';
 import type { CliIO } from '../cli-io';
 import { formatSize } from '../internal/parse-size';
@@ -13,9 +13,16 @@ export interface PackFlags {
   readonly followExternalLinks?: boolean;
 }
 
-/** `inferox pack <dir|repo-id> -o <dir>`: packs a local checkpoint folder, or a hub repo through the cache. */
+/**
+ * `inferox pack <dir|repo-id> -o <dir>`: packs a local checkpoint folder, or a hub repo through the cache. Anything
+ * at the path (even a broken link or a link loop) is local, so its real problem is named instead of calling the path
+ * "not a valid hub repo id"; only a path with nothing there is taken for a repo id.
+ */
 export async function packCommand(io: CliIO, source: string, flags: PackFlags): Promise<void> {
-  const local = await stat(source).then((s) => s.isDirectory()).catch(() => false);
+  const local = await lstat(source).then(
+    () => true,
+    () => false,
+  );
   const options = { ...(flags.overwrite ? { overwrite: true } : {}), ...(flags.name ? { name: flags.name } : {}) };
   const result: VerifiedPackage = local
     ? await packModel(source, flags.output, { ...options, externalLinks: flags.followExternalLinks ? 'follow' : 'refuse' })

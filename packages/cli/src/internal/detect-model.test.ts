@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,10 +27,24 @@ describe('detectModel', () => {
     expect(await detectModel(pkg)).toMatchObject({ kind: 'package', name: 'pkg' });
   });
 
-  it('throws INVALID_INPUT naming the path when it is missing or none of the known kinds', async () => {
+  it('lists the backends the architecture table gives the model_type, and refuses one no backend builds', async () => {
+    const mlp = join(tmp, 'mlp');
+    mkdirSync(mlp);
+    writeFileSync(join(mlp, 'config.json'), JSON.stringify({ model_type: 'inferox-mlp', layer_sizes: [2, 2] }));
+    expect(await detectModel(mlp)).toMatchObject({ kind: 'hf-checkpoint', backends: ['onnx', 'tfjs'] });
+    const gpt2 = join(tmp, 'gpt2');
+    mkdirSync(gpt2);
+    writeFileSync(join(gpt2, 'config.json'), JSON.stringify({ model_type: 'gpt2' }));
+    await expect(detectModel(gpt2)).rejects.toMatchObject({ code: 'PACKAGE_INVALID', message: expect.stringContaining('model_type "gpt2" is built by no backend; built: bert, inferox-mlp') });
+  });
+
+  it('names the path when it is missing, a link loop or none of the known kinds', async () => {
     await expect(detectModel(join(tmp, 'nope'))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('nope" does not exist') });
+    symlinkSync(join(tmp, 'loop-b'), join(tmp, 'loop-a'));
+    symlinkSync(join(tmp, 'loop-a'), join(tmp, 'loop-b'));
+    await expect(detectModel(join(tmp, 'loop-a'))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('a symbolic link loop') });
     const other = join(tmp, 'weights.bin');
     writeFileSync(other, 'x');
-    await expect(detectModel(other)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('cannot tell what model') });
+    await expect(detectModel(other)).rejects.toMatchObject({ code: 'PACKAGE_INVALID', message: expect.stringContaining('cannot tell what model') });
   });
 });

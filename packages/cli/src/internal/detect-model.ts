@@ -1,6 +1,5 @@
-import { stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { ErrorCode, InferoxError } from '@inferox/core';
+import { CHECKPOINT_ARCHITECTURES, backendsBuilding, readCheckpointConfig, resolveModelSource } from '@inferox/hf-checkpoint';
 
 /** What a `<model>` argument is, and the backends that can serve it. */
 export type DetectedModel =
@@ -9,32 +8,34 @@ export type DetectedModel =
   | { readonly kind: 'onnx'; readonly path: string; readonly name: string; readonly backends: readonly string[] }
   | { readonly kind: 'tfjs'; readonly path: string; readonly name: string; readonly backends: readonly string[] };
 
-async function isFile(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
-}
-
 /**
- * Tells what `path` holds: an Inferox package (metadata.json), a Hugging Face checkpoint (config.json), an `.onnx`
- * file (or a folder with model.onnx), or a TF.js model (model.json or a folder with one).
+ * Tells what `path` holds with `@inferox/hf-checkpoint`'s `resolveModelSource` (an Inferox package, a Hugging Face
+ * checkpoint, an `.onnx` file or a folder with `model.onnx`, a TF.js model), and for a checkpoint which backends
+ * build its `model_type` from the architecture table.
  *
- * @throws InferoxError `INVALID_INPUT` naming the path when it does not exist or is none of these.
+ * @throws InferoxError `INVALID_INPUT` naming the path when it does not exist or is a link loop; `PACKAGE_INVALID`
+ * when it holds no model, or a checkpoint whose `model_type` no backend builds.
  */
 export async function detectModel(path: string): Promise<DetectedModel> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info) throw new InferoxError(ErrorCode.INVALID_INPUT, `model ${JSON.stringify(path)} does not exist`, { details: { path } });
-  const name = basename(path).replace(/\.(onnx|json)$/, '') || 'model';
-  if (info.isFile()) {
-    if (path.endsWith('.onnx')) return { kind: 'onnx', path, name, backends: ['onnx'] };
-    if (basename(path) === 'model.json') return { kind: 'tfjs', path: dirname(path), name: basename(dirname(path)), backends: ['tfjs'] };
-  } else if (info.isDirectory()) {
-    if (await isFile(join(path, 'metadata.json'))) return { kind: 'package', path, name };
-    if (await isFile(join(path, 'config.json'))) return { kind: 'hf-checkpoint', path, name, backends: ['onnx', 'tfjs'] };
-    if (await isFile(join(path, 'model.json'))) return { kind: 'tfjs', path, name, backends: ['tfjs'] };
-    if (await isFile(join(path, 'model.onnx'))) return { kind: 'onnx', path: join(path, 'model.onnx'), name, backends: ['onnx'] };
+  const source = await resolveModelSource(path);
+  switch (source.kind) {
+    case 'package':
+      return { kind: 'package', path: source.dir, name: source.name };
+    case 'onnx':
+      return { kind: 'onnx', path: source.file, name: source.name, backends: ['onnx'] };
+    case 'tfjs':
+      return { kind: 'tfjs', path: source.dir, name: source.name, backends: ['tfjs'] };
+    case 'hf-checkpoint': {
+      const config = await readCheckpointConfig(source.dir);
+      const backends = backendsBuilding(config.modelType);
+      if (backends.length === 0) {
+        throw new InferoxError(
+          ErrorCode.PACKAGE_INVALID,
+          `${config.file}: model_type ${JSON.stringify(config.modelType)} is built by no backend; built: ${[...CHECKPOINT_ARCHITECTURES.keys()].join(', ')} (pack an ONNX export with inferox pack)`,
+          { details: { file: config.file, field: 'model_type' } },
+        );
+      }
+      return { kind: 'hf-checkpoint', path: source.dir, name: source.name, backends };
+    }
   }
-  throw new InferoxError(
-    ErrorCode.INVALID_INPUT,
-    `cannot tell what model ${JSON.stringify(path)} is: expected a package folder (metadata.json), a Hugging Face checkpoint folder (config.json), an .onnx file or a TF.js model.json`,
-    { details: { path } },
-  );
 }
