@@ -95,30 +95,25 @@ export async function createServer(options: ServerOptions): Promise<InferoxServe
     void reply.code(status).headers(headers).send(body);
   });
 
-  const started = new WeakMap<object, bigint>();
   app.addHook('onRequest', async (request) => {
-    started.set(request, process.hrtime.bigint());
     metrics.inFlight.inc();
-    const route = request.routeOptions.url ?? '';
-    if (!keys.enabled || PUBLIC_ROUTES.has(route) || request.method === 'OPTIONS') return;
+    if (!keys.enabled || request.method === 'OPTIONS' || PUBLIC_ROUTES.has(request.routeOptions.url ?? '')) return;
     if (!keys.accepts(request.headers.authorization)) {
       throw new HttpError(401, request.headers.authorization ? 'the API key is not valid' : 'an API key is required: send Authorization: Bearer <key>', 'UNAUTHORIZED');
     }
   });
+  // While closing, every response ends its connection, so close() does not wait for clients' keep-alive timeouts.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
   app.addHook('onResponse', async (request, reply) => {
     metrics.inFlight.dec();
-    const start = started.get(request);
-    const seconds = start === undefined ? 0 : Number(process.hrtime.bigint() - start) / 1e9;
-    const route = request.routeOptions.url ?? '(unmatched)';
+    const ms = reply.elapsedTime;
     const requestBytes = Number(request.headers['content-length'] ?? 0) || 0;
     const responseBytes = Number(reply.getHeader('content-length') ?? 0) || 0;
-    metrics.observe(route, request.method, reply.statusCode, seconds, requestBytes, responseBytes);
-    if (request.method === 'POST') context.window.record(seconds * 1000, reply.statusCode >= 400);
-  });
-
-  // While closing, every response ends its connection, so close() does not wait for clients' keep-alive timeouts.
-  app.addHook('onSend', async (_request, reply) => {
-    if (closing) void reply.header('connection', 'close');
+    metrics.observe(request.routeOptions.url ?? '(unmatched)', request.method, reply.statusCode, ms / 1000, requestBytes, responseBytes);
+    if (request.method === 'POST') context.window.record(ms, reply.statusCode >= 400);
   });
 
   if (options.corsOrigins?.length) {

@@ -117,13 +117,26 @@ export const teiRoutes: FastifyPluginAsync<{ context: ServerContext }> = async (
   const { maxBatchInputs, maxInputChars } = context.limits;
   const s = schemas(maxInputChars);
 
+  // The default model of each task, found once and checked on every use (it may have been unloaded).
+  const defaults = new Map<TextTask, string>();
   const pick = async (task: TextTask, name: string | undefined): Promise<ServedTextModel> => {
     if (name !== undefined) {
       const text = await context.service.text(name);
       if (text.task !== task) throw new InferoxError(ErrorCode.INVALID_INPUT, `model ${JSON.stringify(name)} is a ${text.task} model; this route needs ${task === 'embedding' ? 'an embedding' : 'a classification'} model`);
       return text;
     }
-    for (const served of await context.service.list()) if (served.text?.task === task) return context.service.text(served.name);
+    const cached = defaults.get(task);
+    if (cached !== undefined) {
+      const text = await context.service.text(cached).catch(() => undefined);
+      if (text?.task === task) return text;
+      defaults.delete(task);
+    }
+    for (const served of await context.service.list()) {
+      if (served.text?.task === task) {
+        defaults.set(task, served.name);
+        return context.service.text(served.name);
+      }
+    }
     throw new InferoxError(ErrorCode.MODEL_NOT_FOUND, `no ${task} model is served; load one to use this route`);
   };
   const checkBatch = (count: number): void => {
