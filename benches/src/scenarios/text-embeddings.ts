@@ -1,5 +1,6 @@
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createEngine, type Engine } from '@inferox/engine';
 import { createOnnxBackend } from '@inferox/onnx-backend';
 import { type TextModel, loadTextModel } from '@inferox/text';
@@ -113,11 +114,19 @@ export const textEmbeddings: Scenario = {
 
       ctx.log(`  ${s.bulk} texts in one call`);
       const bulkMs = { tjs: [] as number[], text: [] as number[] };
+      // Event-loop delay while each side works through the bulk call: what other callers on this thread would wait.
+      const loopDelay = { tjs: 0, text: 0 };
       for (const side of ['text', 'tjs', 'text', 'tjs'] as const) {
+        const h = monitorEventLoopDelay({ resolution: 5 });
+        h.enable();
         const t0 = performance.now();
         if (side === 'tjs') await x(bulk, { pooling: 'mean', normalize: true });
         else await text.embed(bulk, { normalize: true });
         bulkMs[side].push(performance.now() - t0);
+        // A turn of the loop so a stall that lasted to the end of the call is sampled.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        h.disable();
+        loopDelay[side] = Math.max(loopDelay[side], h.max / 1e6);
       }
 
       const before = text.stats();
@@ -144,6 +153,7 @@ export const textEmbeddings: Scenario = {
               [`${s.clients} callers, 8–32 tokens (requests/s)`, fmt(med(rps.shortTjs)), fmt(med(rps.shortText)), '', `${fmt(shortRatio)} (text ÷ tjs)`],
               [`${s.clients} callers, 128 tokens (requests/s)`, fmt(med(rps.longTjs)), fmt(med(rps.longText)), fmt(med(rps.longLimit)), `${fmt(longOfLimit)} (text ÷ limit)`],
               [`${s.bulk} texts in one call (ms, best of 2)`, fmt(Math.min(...bulkMs.tjs)), fmt(Math.min(...bulkMs.text)), '', `${fmt(bulkRatio)}× faster`],
+              [`longest event-loop stall during the ${s.bulk}-text call (ms)`, fmt(loopDelay.tjs), fmt(loopDelay.text), '', ''],
               [`padding waste, ${s.clients} callers on 8–128 tokens`, '', `${fmt(waste * 100)}%`, '', ''],
             ],
           },
@@ -161,7 +171,7 @@ export const textEmbeddings: Scenario = {
           'The 128-token limit: raw onnxruntime-node running [16, 128] batches back to back (sequences/s), measured in the same rounds.',
           'fastembed-js is not compared: it downloads its own model catalogue from the network and cannot load this folder offline.',
         ],
-        raw: { single, rps, bulkMs, waste, maxDiff, stats: after },
+        raw: { single, rps, bulkMs, loopDelay, waste, maxDiff, stats: after },
       };
     } finally {
       await engine?.close();
