@@ -108,6 +108,8 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags, stopSignal?: 
       ...(lockDurationMs ? { lockDurationMs } : {}),
       ...(stalledIntervalMs ? { stalledIntervalMs } : {}),
       ...(maxStalledCount !== undefined ? { maxStalledCount } : {}),
+      // Connection trouble (a wrong --redis, Redis restarting) is worth a line on stderr; the worker keeps retrying.
+      logger: { debug: () => undefined, info: () => undefined, warn: (message, fields) => io.stderr(`${message} ${JSON.stringify(fields ?? {})}\n`), error: (message, fields) => io.stderr(`${message} ${JSON.stringify(fields ?? {})}\n`) },
     });
     io.stdout(`inferox worker ${worker.id} serving ${worker.info().models.map((m) => m.name).join(', ')} from queue ${flags.queue ?? 'inferox'}\n`);
     await stopped;
