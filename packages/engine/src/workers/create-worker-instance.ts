@@ -22,7 +22,7 @@ import { type WorkerEntry, resolveWorkerEntry } from './internal/worker-entry';
  * the model source and the load options.
  */
 export interface WorkerModelSpec {
-  /** A module the worker imports: a package name (resolved from this package) or an absolute path / file URL. */
+  /** What the backend's `factorySpec` says: the module the worker imports (a file URL the backend computed), the factory, the options. */
   readonly backend: BackendFactorySpec;
   readonly source: ModelSource;
   readonly options?: LoadModelOptions;
@@ -31,9 +31,11 @@ export interface WorkerModelSpec {
 /** Options of {@link createWorkerInstance}. */
 export interface WorkerInstanceOptions {
   /**
-   * A run unanswered this many ms after the worker started it is a hang: its worker is terminated (failing its
-   * in-flight runs with `BACKEND_ERROR`) and replaced. The time counts from when the worker thread picks the run up,
-   * not from when it was sent, so runs queued behind other runs on a busy worker are not cut short by their wait.
+   * A run unanswered this many ms after the worker started it is a hang: it is answered with `TIMEOUT` (the worker's
+   * other runs with `BACKEND_ERROR`) and the worker replaced; the old one is terminated at once only when the backend
+   * is `interruptible`, else it is let finish its run and exit (terminating it under a native run aborts the
+   * process). The time counts from when the worker thread picks the run up, not from when it was sent, so runs
+   * queued behind other runs on a busy worker are not cut short by their wait.
    * @defaultValue no limit
    */
   readonly runTimeoutMs?: number;
@@ -226,13 +228,14 @@ function validate(spec: WorkerModelSpec, options: WorkerInstanceOptions): void {
 /**
  * Starts a worker thread that imports `spec.backend.module`, creates the backend with its factory and loads the
  * model; resolves once the model is loaded. Tensors cross by transfer where possible (outputs always; feeds when
- * the caller passes `transferFeeds`). A worker that crashes, exits or hangs past `runTimeoutMs` fails only its own
- * in-flight runs (`BACKEND_ERROR` with the cause) and is replaced; later runs go to the replacement.
+ * the caller passes `transferFeeds`). A worker that crashes or exits fails only its own in-flight runs
+ * (`BACKEND_ERROR` with the cause) and is replaced; a run that hangs past `runTimeoutMs` gets `TIMEOUT` and its worker
+ * is replaced too; later runs go to the replacement.
  *
  * @example
  * ```ts
  * const instance = await createWorkerInstance({
- *   backend: { module: '@inferox/onnx-backend', factory: 'createOnnxBackend', options: {} },
+ *   backend: createOnnxBackend().factorySpec,
  *   source: 'fixtures/tiny-bert-hf/model.onnx',
  * }, { runTimeoutMs: 30_000 });
  * const outputs = await instance.run(feeds);
