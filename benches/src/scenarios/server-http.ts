@@ -1,5 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { createEngine } from '@inferox/engine';
 import { createOnnxBackend } from '@inferox/onnx-backend';
 import { createServer, engineModelService } from '@inferox/server';
@@ -40,6 +42,56 @@ function httpClient(base: string, connections: number): { post: (path: string, b
       }),
     close: () => agent.destroy(),
   };
+}
+
+/**
+ * The closed-loop load generator, run in a worker thread so that the client's work does not share the server's event
+ * loop (as with a real client). Plain JavaScript: worker code given as a string is not compiled.
+ */
+const LOAD_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const { url, path, body, connections, requests, width } = workerData;
+const target = new URL(url);
+const agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
+const latencies = [];
+let failures = 0, firstError, next = 0;
+const one = () => new Promise((resolve) => {
+  const t0 = performance.now();
+  const req = http.request({ agent, host: target.hostname, port: target.port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const chunks = [];
+    res.on('data', (c) => chunks.push(c));
+    res.on('end', () => {
+      try {
+        const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        if (res.statusCode !== 200 || !Array.isArray(parsed) || parsed.length !== 1 || parsed[0].length !== width) throw new Error('HTTP ' + res.statusCode + ': ' + JSON.stringify(parsed).slice(0, 200));
+        latencies.push(performance.now() - t0);
+      } catch (e) { failures++; firstError ??= String(e); }
+      resolve();
+    });
+  });
+  req.on('error', (e) => { failures++; firstError ??= String(e); resolve(); });
+  req.end(body);
+});
+const client = async () => { while (next < requests) { next++; await one(); } };
+const t0 = performance.now();
+Promise.all(Array.from({ length: connections }, client)).then(() => {
+  const wallMs = performance.now() - t0;
+  agent.destroy();
+  parentPort.postMessage({ latencies, wallMs, rps: latencies.length * 1000 / wallMs, failures, firstError });
+});
+`;
+
+/** Runs `requests` requests over `connections` keep-alive connections from a worker thread. */
+function loadFromWorker(options: { url: string; path: string; body: string; connections: number; requests: number; width: number }): Promise<{ latencies: number[]; wallMs: number; rps: number; failures: number; firstError?: string }> {
+  return new Promise((done, fail) => {
+    const worker = new Worker(LOAD_WORKER, { eval: true, workerData: options });
+    worker.once('message', (result: { latencies: number[]; wallMs: number; rps: number; failures: number; firstError?: string }) => {
+      done(result);
+      void worker.terminate();
+    });
+    worker.once('error', fail);
+  });
 }
 
 /** An embedding response must be one vector of the model's width with finite numbers. */
@@ -84,9 +136,7 @@ export const serverHttp: Scenario = {
 
     const body = JSON.stringify({ inputs: TEXT });
     const one = httpClient(url, 1);
-    const many = httpClient(url, p.clients);
-    const tjs = httpClient(baselineUrl, p.clients);
-    const stress = httpClient(url, p.stressConnections);
+    const tjs = httpClient(baselineUrl, 1);
     try {
       const inProcess = async (): Promise<unknown> => (await text.embed([TEXT])).embeddings[0];
       const overHttp = async (): Promise<void> => checkEmbedding(await one.post('/embed', body), width);
@@ -103,27 +153,25 @@ export const serverHttp: Scenario = {
       const sHttp = summarize(single.b);
 
       ctx.log(`  ${p.clients} connections × ${p.requestsPerClient} requests, ${p.rounds} rounds each`);
+      const requests = p.clients * p.requestsPerClient;
       const loaders = {
-        inProcess,
-        http: async () => checkEmbedding(await many.post('/embed', body), width),
-        tjs: async () => checkEmbedding(await tjs.post('/embed', body), width),
+        inProcess: () => closedLoop(inProcess, { clients: p.clients, requestsPerClient: p.requestsPerClient }),
+        http: () => loadFromWorker({ url, path: '/embed', body, connections: p.clients, requests, width }),
+        tjs: () => loadFromWorker({ url: baselineUrl, path: '/embed', body, connections: p.clients, requests, width }),
       };
       const rps = { inProcess: [] as number[], http: [] as number[], tjs: [] as number[] };
       for (let round = 0; round < p.rounds; round++) {
         for (const side of rotate(['inProcess', 'http', 'tjs'] as const, round)) {
-          const r = await closedLoop(loaders[side], { clients: p.clients, requestsPerClient: p.requestsPerClient });
+          const r = await loaders[side]();
           if (r.failures > 0) throw new Error(`${side}: ${r.failures} requests failed: ${String(r.firstError)}`);
           rps[side].push(r.rps);
         }
       }
 
       ctx.log(`  ${p.stressRequests} requests from ${p.stressConnections} connections`);
-      const stressRun = await closedLoop(async () => checkEmbedding(await stress.post('/embed', body), width), {
-        clients: p.stressConnections,
-        requestsPerClient: Math.ceil(p.stressRequests / p.stressConnections),
-      });
+      const stressRun = await loadFromWorker({ url, path: '/embed', body, connections: p.stressConnections, requests: p.stressRequests, width });
       const answered = stressRun.latencies.length;
-      const sent = p.stressConnections * Math.ceil(p.stressRequests / p.stressConnections);
+      const sent = p.stressRequests;
 
       const added = sHttp.p50 - sIn.p50;
       const rIn = quantile(rps.inProcess, 0.5);
@@ -152,17 +200,16 @@ export const serverHttp: Scenario = {
           checkGoal(`requests lost of ${sent} from ${p.stressConnections} connections`, sent - answered, { equal: 0 }),
         ],
         notes: [
-          `Both HTTP sides are Fastify 5 on 127.0.0.1 with keep-alive node:http clients (a closed loop: each connection sends its next request when the previous one answers); the in-process side calls the same TextModel the server serves, in the same process, so the HTTP columns include the load generator's own CPU on the same ${ctx.profile.quick ? 'quick-pass ' : ''}machine.`,
+          `Both HTTP sides are Fastify 5 on 127.0.0.1. Load: a closed loop of keep-alive node:http connections (each sends its next request when the previous one answers) run from a worker thread, as a client would be; every response is parsed and checked. The one-connection rows use a client on the main thread, interleaved with the in-process calls. The in-process side calls the same TextModel the server serves.`,
           `Answers agree: HTTP vs in process max abs difference ${fmt(httpDiff)}, transformers.js vs in process ${fmt(tjsDiff)} (same ONNX file, same tokenizer.json, mean pooling + L2 norm).`,
+          `Load average when the scenario ended: ${loadavg().map((v) => v.toFixed(1)).join(', ')} (1, 5, 15 min) on ${ctx.profile.quick ? 'a quick pass' : 'a full run'}; figures from a busy machine are not the server's.`,
           `One connection: ${p.singleRounds} interleaved calls each after ${p.warmup} warm-up calls. ${p.clients} connections: ${p.rounds} rounds in rotating order, median requests/s. No dynamic batching on either side beyond what the text model forms itself.`,
         ],
         raw: { single, rps, stress: { sent, answered, failures: stressRun.failures, p50: stressSummary.p50, p99: stressSummary.p99 }, httpDiff, tjsDiff },
       };
     } finally {
       one.close();
-      many.close();
       tjs.close();
-      stress.close();
       await baseline.close();
       await server.close();
       await extractor.dispose();
