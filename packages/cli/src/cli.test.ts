@@ -30,7 +30,7 @@ const request = {
 /** Runs the real CLI as a child process from sources. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', bin, ...args], { cwd: import.meta.dirname, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', bin, ...args], { cwd: import.meta.dirname, timeout: 170_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -38,7 +38,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
-describe.concurrent('inferox (child process)', () => {
+describe.concurrent('inferox (child process)', { timeout: 180_000 }, () => {
   it.each(['onnx', 'tfjs'])('reproduces reference.json on %s when run on the checkpoint with a v2 request', async (backend) => {
     const input = writeRequest(`req-${backend}.json`, request);
     const out = join(tmp, `resp-${backend}.json`);

@@ -10,6 +10,11 @@ let pending: Promise<OrtModule> | undefined;
  * have on its own import).
  */
 export function loadOrt(): Promise<OrtModule> {
-  pending ??= import('onnxruntime-node');
+  pending ??= import('onnxruntime-node').then((ort) => {
+    // ORT's process-wide logger writes to stderr (e.g. a CUDA provider library that cannot be loaded, an error it
+    // also throws); a CLI promises one error line, so only fatal lines are printed unless the app chose a level.
+    if (ort.env.logLevel === undefined || ort.env.logLevel === 'warning') ort.env.logLevel = 'fatal';
+    return ort;
+  });
   return pending;
 }
