@@ -52,11 +52,20 @@ function run(cmd, argv, { cwd, env = userEnv() } = {}) {
   });
 }
 
+/** Runs `task` over `items`, at most `limit` at a time. */
+async function inParallel(items, limit, task) {
+  const queue = [...items];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) await task(next);
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+}
+
 const tail = (text, lines = 15) => text.trim().split('\n').slice(-lines).map((l) => '      ' + l).join('\n');
 const started = Date.now();
 const seconds = () => ((Date.now() - started) / 1000).toFixed(1) + ' s';
 const results = []; // { scenario, what, ok, detail }
-// Scenarios run two at a time; each prints its lines when it ends, so their output does not interleave.
+// Scenarios run three at a time; each prints its lines when it ends, so their output does not interleave.
 const buffers = new Map();
 function record(scenario, what, ok, detail = '') {
   results.push({ scenario, what, ok, detail });
@@ -91,13 +100,13 @@ async function pack(packages, work) {
   for (const f of readdirSync(join(ROOT, 'tools'))) if (f.endsWith('.mjs')) cpSync(join(ROOT, 'tools', f), join(stage, 'tools', f));
   if (existsSync(join(ROOT, 'LICENSE'))) cpSync(join(ROOT, 'LICENSE'), join(stage, 'LICENSE'));
   const packed = new Map();
-  console.log(`\n== npm pack (${packages.length} packages)`);
-  for (const { dir, manifest } of packages) {
+  console.log(`\n== npm pack (${packages.length} packages)  (${seconds()})`);
+  await inParallel(packages, 3, async ({ dir, manifest }) => {
     const staged = stagePackage(dir, stage);
     const { code, out } = await run('npm', ['pack', '--json', '--pack-destination', tarballs], { cwd: staged });
     if (code !== 0) {
       record('npm pack', `${manifest.name} packs`, false, out);
-      continue;
+      return;
     }
     const json = JSON.parse(out.slice(out.indexOf('[')));
     const file = join(tarballs, json[0].filename);
@@ -108,7 +117,7 @@ async function pack(packages, work) {
     const problems = checkPublishedManifest(published, files, readme);
     record('npm pack', `${manifest.name} packs (${files.length} files, ${(json[0].size / 1024).toFixed(0)} KiB)`, problems.length === 0, problems.join('\n'));
     packed.set(manifest.name, { manifest: published, file });
-  }
+  });
   return packed;
 }
 
@@ -271,11 +280,9 @@ async function main() {
     const packed = await pack(packages, work);
     registry = await startScopedRegistry(packed);
     const fixture = join(ROOT, 'fixtures/tiny-bert-hf');
-    const queue = scenarios({ fixture }).filter((s) => !only || s.name.includes(only));
-    const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await runScenario(next, registry.url, work, versions);
-    };
-    await Promise.all([worker(), worker()]);
+    const chosen = scenarios({ fixture }).filter((s) => !only || s.name.includes(only));
+    // Installs wait on disk and the cache more than on the two cores, so three scenarios run at a time.
+    await inParallel(chosen, 3, (scenario) => runScenario(scenario, registry.url, work, versions));
   } finally {
     await registry?.close();
     if (keep) console.log(`\nkept ${work}`);
