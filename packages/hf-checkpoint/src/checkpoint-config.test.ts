@@ -55,7 +55,7 @@ describe('readCheckpointConfig', () => {
   it('cuts a long value it quotes', () => {
     const message = messageOf(() => config({ model_type: ['x'.repeat(10_000)] }));
     expect(message.length).toBeLessThan(300);
-    expect(message).toContain('… (10004 characters)');
+    expect(message).toContain('… (10004 chars)');
   });
 });
 

@@ -1,4 +1,5 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expectInferoxError } from '@inferox/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +38,18 @@ describe('readCheckpointFile', () => {
     await writeFile(join(temp.dir, 'big.bin'), new Uint8Array(100));
     const error = await expectInferoxError(readCheckpointFile(join(temp.dir, 'big.bin'), { maxBytes: 99 }), 'PACKAGE_INVALID', '100 bytes, over the 99-byte limit');
     expect(error.details).toMatchObject({ size: 100, limit: 99 });
+  });
+
+  it('names a socket and a name too long for the file system instead of reading them', async () => {
+    const socket = join(temp.dir, 'sock');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    try {
+      await expectInferoxError(readCheckpointFile(socket), 'PACKAGE_INVALID', `${socket}: cannot read:`);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    await expectInferoxError(readCheckpointFile(join(temp.dir, 'x'.repeat(300))), 'PACKAGE_INVALID', 'cannot read: the path is too long');
   });
 
   it('rejects with CANCELLED carrying the reason when the signal is aborted', async () => {

@@ -1,19 +1,18 @@
-/** The longest quoted value in a message. */
-const MAX_QUOTED = 80;
+import { cutText, quoteValue } from '@inferox/core';
 
-/** A value for an error message: JSON, cut to {@link MAX_QUOTED} characters; `nothing` for undefined. */
+/**
+ * A value for an error message, cut to core's `QUOTE_MAX_CHARS`: `nothing` for undefined, small arrays and objects
+ * as JSON (a config's `[4, 0]` says more than "an array of 2"; a config file is size-capped before it is parsed),
+ * anything else as core's `quoteValue`.
+ */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
+  if (typeof value === 'object' && value !== null) {
+    try {
+      return cutText(JSON.stringify(value));
+    } catch {
+      return quoteValue(value);
+    }
   }
-  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}… (${text.length} characters)` : text;
-}
-
-/** A path for a message: JSON-quoted, cut like {@link describeValue}. */
-export function quotePath(path: string): string {
-  return describeValue(path);
+  return quoteValue(value);
 }
