@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectInferoxError, maxAbsDiff } from '@inferox/core/testing';
@@ -165,6 +165,40 @@ describe('TextModel', () => {
     await expectInferoxError(loadTextModel(engine, ST_DIR, { task: 'classification' }), 'INVALID_INPUT', 'ForSequenceClassification');
     await expectInferoxError(loadTextModel(engine, ST_DIR, { maxBatchTokens: 0 }), 'INVALID_INPUT', 'maxBatchTokens');
     await expectInferoxError(loadTextModel(engine, 'hf://not a repo'), 'INVALID_INPUT', 'hf://org/repo');
+  });
+
+  it('leaves the prompt out of pooling with include_prompt: false and applies default_prompt_name', async () => {
+    const dir = join(tmp, 'no-prompt-pooling');
+    await cp(ST_DIR, dir, { recursive: true });
+    const pooling = JSON.parse(await readFile(join(dir, '1_Pooling', 'config.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(dir, '1_Pooling', 'config.json'), JSON.stringify({ ...pooling, include_prompt: false }));
+    await writeFile(join(dir, 'config_sentence_transformers.json'), JSON.stringify({ prompts: { query: 'query: ' }, default_prompt_name: 'query' }));
+    const model = await loadTextModel(engine, dir, { name: 'no-prompt-pooling' });
+    const item = ST_REFERENCE.items.find((i) => i.prompt_name === 'query')!;
+    const withDefault = await model.embed([item.text]);
+    const explicit = await model.embed([item.text], { promptName: 'query' });
+    expect(withDefault.tokens).toBe(item.input_ids.length);
+    expect(maxAbsDiff(withDefault.embeddings[0]!, explicit.embeddings[0]!)).toBe(0);
+    // The same ids, pooled without [CLS] and the prompt's tokens: no longer the reference (which pools them all).
+    expect(maxAbsDiff(withDefault.embeddings[0]!, item.embedding)).toBeGreaterThan(1e-3);
+    const noPrompt = await model.embed([item.text], { prompt: '' });
+    expect(noPrompt.tokens).toBe(item.input_ids.length - 2);
+    await model.dispose();
+  });
+
+  it('scores each label with a sigmoid when the model is multi-label', async () => {
+    const dir = join(tmp, 'multi-label');
+    await cp(CLS_DIR, dir, { recursive: true });
+    const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ ...config, problem_type: 'multi_label_classification' }));
+    const model = await loadTextModel(engine, dir, { name: 'multi-label' });
+    const item = CLS_REFERENCE.items[0]!;
+    const [scores] = await model.classify([item.text]);
+    const expected = item.logits.map((l) => 1 / (1 + Math.exp(-l)));
+    const got = ['negative', 'neutral', 'positive'].map((label) => scores!.find((r) => r.label === label)!.score);
+    expect(maxAbsDiff(got, expected)).toBeLessThanOrEqual(1e-4);
+    expect(model.info.problemType).toBe('multi_label_classification');
+    await model.dispose();
   });
 
   it('unloads the engine model on dispose and answers DISPOSED afterwards', async () => {
