@@ -83,6 +83,18 @@ describe('bertArchitecture', () => {
     }
   });
 
+  it('builds swish as silu, the same function under its other Hugging Face name', async () => {
+    const ref = await bertReference();
+    const silu = await backend.loadModel(await withConfig('act-silu', { hidden_act: 'silu' }));
+    const swish = await backend.loadModel(await withConfig('act-swish', { hidden_act: 'swish' }));
+    const a = (await silu.run(bertFeeds(ref))).last_hidden_state!.data as Float32Array;
+    const b = (await swish.run(bertFeeds(ref))).last_hidden_state!.data as Float32Array;
+    expect(Array.from(b)).toEqual(Array.from(a));
+    expect(maxAbsDiff(a, ref.last_hidden_state.flat(2))).toBeGreaterThan(1e-3);
+    await silu.dispose();
+    await swish.dispose();
+  });
+
   it('rejects with INVALID_INPUT naming the input when ids fall outside the vocabulary or the sequence is too long', async () => {
     const model = await backend.loadModel(TINY_BERT);
     const ref = await bertReference();
