@@ -102,117 +102,137 @@ function checkEmbedding(text: string, width: number): void {
   }
 }
 
+/** Rounds and counts of scenario 8; the defaults depend on `--quick`. */
+export interface ServerHttpSizes {
+  readonly singleRounds: number;
+  readonly warmup: number;
+  readonly clients: number;
+  readonly requestsPerClient: number;
+  readonly rounds: number;
+  readonly stressRequests: number;
+  readonly stressConnections: number;
+}
+
+/** The sizes of a full run or a quick pass: 5,000 requests from 256 connections in both. */
+export function serverHttpSizes(quick: boolean): ServerHttpSizes {
+  return { singleRounds: quick ? 300 : 2000, warmup: quick ? 30 : 100, clients: 64, requestsPerClient: quick ? 8 : 30, rounds: quick ? 2 : 3, stressRequests: 5000, stressConnections: 256 };
+}
+
 /**
  * Scenario 8: `inferox serve` over HTTP (TEI `/embed`) against the same text model called in process, and against
  * transformers.js behind a minimal Fastify route (what a user would otherwise write), on the tiny sentence-transformers
  * model; then 5,000 requests from 256 connections, none lost.
  */
-export const serverHttp: Scenario = {
-  id: 'server',
-  number: 8,
-  title: '8. HTTP server (inferox serve) vs in-process and vs transformers.js behind Fastify',
-  async run(ctx) {
-    const quick = ctx.profile.quick;
-    const p = { singleRounds: quick ? 300 : 2000, warmup: quick ? 30 : 100, clients: 64, requestsPerClient: quick ? 8 : 30, rounds: quick ? 2 : 3, stressRequests: 5000, stressConnections: 256 };
-    const folder = resolve(FIXTURES, 'tiny-bert-st');
-    const engine = createEngine({ backends: [createOnnxBackend({ executionProviders: ['cpu'], sessionOptions: sessionOptions(ctx.threads) })] });
-    const text = await loadTextModel(engine, folder, { name: 'st', backends: ['onnx'] });
-    const width = text.info.dimensions ?? 64;
-    const service = await engineModelService({ engine, textModels: [text] });
-    const server = await createServer({ service, limits: { maxConcurrentRequests: 1024 } });
-    const url = await server.listen({ host: '127.0.0.1', port: 0 });
+export const serverHttp: Scenario = serverHttpScenario();
 
-    const { env, pipeline } = await import('@huggingface/transformers');
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.localModelPath = `${FIXTURES}/`;
-    const extractor = (await pipeline('feature-extraction', 'tiny-bert-st', { dtype: 'fp32', device: 'cpu', session_options: sessionOptions(ctx.threads) })) as unknown as {
-      (text: string, options: { pooling: 'mean'; normalize: boolean }): Promise<{ data: Float32Array }>;
-      dispose(): Promise<void>;
-    };
-    const baseline = Fastify({ logger: false });
-    baseline.post<{ Body: { inputs: string } }>('/embed', async (request) => [Array.from((await extractor(request.body.inputs, { pooling: 'mean', normalize: true })).data)]);
-    const baselineUrl = await baseline.listen({ host: '127.0.0.1', port: 0 });
+/** Scenario 8 with the given sizes (tests run it small). */
+export function serverHttpScenario(sizes?: ServerHttpSizes): Scenario {
+  return {
+    id: 'server',
+    number: 8,
+    title: '8. HTTP server (inferox serve) vs in-process and vs transformers.js behind Fastify',
+    async run(ctx) {
+      const p = sizes ?? serverHttpSizes(ctx.profile.quick);
+      const folder = resolve(FIXTURES, 'tiny-bert-st');
+      const engine = createEngine({ backends: [createOnnxBackend({ executionProviders: ['cpu'], sessionOptions: sessionOptions(ctx.threads) })] });
+      const text = await loadTextModel(engine, folder, { name: 'st', backends: ['onnx'] });
+      const width = text.info.dimensions ?? 64;
+      const service = await engineModelService({ engine, textModels: [text] });
+      const server = await createServer({ service, limits: { maxConcurrentRequests: 1024 } });
+      const url = await server.listen({ host: '127.0.0.1', port: 0 });
 
-    const body = JSON.stringify({ inputs: TEXT });
-    const one = httpClient(url, 1);
-    const tjs = httpClient(baselineUrl, 1);
-    try {
-      const inProcess = async (): Promise<unknown> => (await text.embed([TEXT])).embeddings[0];
-      const overHttp = async (): Promise<void> => checkEmbedding(await one.post('/embed', body), width);
-      // Same model, same text: the HTTP answer and transformers.js' must agree with the in-process one first.
-      const direct = (await text.embed([TEXT])).embeddings[0]!;
-      const viaHttp = (JSON.parse(await one.post('/embed', body)) as number[][])[0]!;
-      const viaTjs = (JSON.parse(await tjs.post('/embed', body)) as number[][])[0]!;
-      const httpDiff = viaHttp.reduce((m, v, i) => Math.max(m, Math.abs(v - direct[i]!)), 0);
-      const tjsDiff = viaTjs.reduce((m, v, i) => Math.max(m, Math.abs(v - direct[i]!)), 0);
-
-      ctx.log(`  one connection: ${p.singleRounds} interleaved calls each`);
-      const single = await interleave(inProcess, overHttp, { rounds: p.singleRounds, warmup: p.warmup });
-      const sIn = summarize(single.a);
-      const sHttp = summarize(single.b);
-
-      ctx.log(`  ${p.clients} connections × ${p.requestsPerClient} requests, ${p.rounds} rounds each`);
-      const requests = p.clients * p.requestsPerClient;
-      const loaders = {
-        inProcess: () => closedLoop(inProcess, { clients: p.clients, requestsPerClient: p.requestsPerClient }),
-        http: () => loadFromWorker({ url, path: '/embed', body, connections: p.clients, requests, width }),
-        tjs: () => loadFromWorker({ url: baselineUrl, path: '/embed', body, connections: p.clients, requests, width }),
+      const { env, pipeline } = await import('@huggingface/transformers');
+      env.allowRemoteModels = false;
+      env.allowLocalModels = true;
+      env.localModelPath = `${FIXTURES}/`;
+      const extractor = (await pipeline('feature-extraction', 'tiny-bert-st', { dtype: 'fp32', device: 'cpu', session_options: sessionOptions(ctx.threads) })) as unknown as {
+        (text: string, options: { pooling: 'mean'; normalize: boolean }): Promise<{ data: Float32Array }>;
+        dispose(): Promise<void>;
       };
-      const rps = { inProcess: [] as number[], http: [] as number[], tjs: [] as number[] };
-      for (let round = 0; round < p.rounds; round++) {
-        for (const side of rotate(['inProcess', 'http', 'tjs'] as const, round)) {
-          const r = await loaders[side]();
-          if (r.failures > 0) throw new Error(`${side}: ${r.failures} requests failed: ${String(r.firstError)}`);
-          rps[side].push(r.rps);
+      const baseline = Fastify({ logger: false });
+      baseline.post<{ Body: { inputs: string } }>('/embed', async (request) => [Array.from((await extractor(request.body.inputs, { pooling: 'mean', normalize: true })).data)]);
+      const baselineUrl = await baseline.listen({ host: '127.0.0.1', port: 0 });
+
+      const body = JSON.stringify({ inputs: TEXT });
+      const one = httpClient(url, 1);
+      const tjs = httpClient(baselineUrl, 1);
+      try {
+        const inProcess = async (): Promise<unknown> => (await text.embed([TEXT])).embeddings[0];
+        const overHttp = async (): Promise<void> => checkEmbedding(await one.post('/embed', body), width);
+        // Same model, same text: the HTTP answer and transformers.js' must agree with the in-process one first.
+        const direct = (await text.embed([TEXT])).embeddings[0]!;
+        const viaHttp = (JSON.parse(await one.post('/embed', body)) as number[][])[0]!;
+        const viaTjs = (JSON.parse(await tjs.post('/embed', body)) as number[][])[0]!;
+        const httpDiff = viaHttp.reduce((m, v, i) => Math.max(m, Math.abs(v - direct[i]!)), 0);
+        const tjsDiff = viaTjs.reduce((m, v, i) => Math.max(m, Math.abs(v - direct[i]!)), 0);
+
+        ctx.log(`  one connection: ${p.singleRounds} interleaved calls each`);
+        const single = await interleave(inProcess, overHttp, { rounds: p.singleRounds, warmup: p.warmup });
+        const sIn = summarize(single.a);
+        const sHttp = summarize(single.b);
+
+        ctx.log(`  ${p.clients} connections × ${p.requestsPerClient} requests, ${p.rounds} rounds each`);
+        const requests = p.clients * p.requestsPerClient;
+        const loaders = {
+          inProcess: () => closedLoop(inProcess, { clients: p.clients, requestsPerClient: p.requestsPerClient }),
+          http: () => loadFromWorker({ url, path: '/embed', body, connections: p.clients, requests, width }),
+          tjs: () => loadFromWorker({ url: baselineUrl, path: '/embed', body, connections: p.clients, requests, width }),
+        };
+        const rps = { inProcess: [] as number[], http: [] as number[], tjs: [] as number[] };
+        for (let round = 0; round < p.rounds; round++) {
+          for (const side of rotate(['inProcess', 'http', 'tjs'] as const, round)) {
+            const r = await loaders[side]();
+            if (r.failures > 0) throw new Error(`${side}: ${r.failures} requests failed: ${String(r.firstError)}`);
+            rps[side].push(r.rps);
+          }
         }
+
+        ctx.log(`  ${p.stressRequests} requests from ${p.stressConnections} connections`);
+        const stressRun = await loadFromWorker({ url, path: '/embed', body, connections: p.stressConnections, requests: p.stressRequests, width });
+        const answered = stressRun.latencies.length;
+        const sent = p.stressRequests;
+
+        const added = sHttp.p50 - sIn.p50;
+        const rIn = quantile(rps.inProcess, 0.5);
+        const rHttp = quantile(rps.http, 0.5);
+        const rTjs = quantile(rps.tjs, 0.5);
+        const stressSummary = summarize(stressRun.latencies);
+        return {
+          id: this.id,
+          title: this.title,
+          tables: [
+            {
+              title: `tiny-bert-st (64 dims), one ${TEXT.split(' ').length}-word text per request, TEI POST /embed`,
+              headers: ['measure', 'in process (text.embed)', 'inferox serve (HTTP)', 'transformers.js + Fastify (HTTP)', 'ratio'],
+              rows: [
+                ['1 connection p50 (ms)', fmt(sIn.p50), fmt(sHttp.p50), '', `+${fmt(added)} ms added`],
+                ['1 connection p99 (ms)', fmt(sIn.p99), fmt(sHttp.p99), '', ''],
+                [`${p.clients} connections (requests/s)`, fmt(rIn), fmt(rHttp), fmt(rTjs), `HTTP ÷ in process ${fmt(ratio(rHttp, rIn))}; HTTP ÷ transformers.js ${fmt(ratio(rHttp, rTjs))}`],
+                [`${sent} requests from ${p.stressConnections} connections`, '', `${answered} answered, ${stressRun.failures} failed; p50 ${fmt(stressSummary.p50)} ms, p99 ${fmt(stressSummary.p99)} ms`, '', ''],
+              ],
+            },
+          ],
+          goals: [
+            checkGoal('added p50 over the in-process engine at one connection', added, { atMost: 0.2 }, ' ms'),
+            checkGoal(`throughput at ${p.clients} connections ÷ in-process`, ratio(rHttp, rIn), { atLeast: 0.9 }),
+            checkGoal(`throughput at ${p.clients} connections ÷ transformers.js behind Fastify`, ratio(rHttp, rTjs), { atLeast: 3 }),
+            checkGoal(`requests lost of ${sent} from ${p.stressConnections} connections`, sent - answered, { equal: 0 }),
+          ],
+          notes: [
+            `Both HTTP sides are Fastify 5 on 127.0.0.1. Load: a closed loop of keep-alive node:http connections (each sends its next request when the previous one answers) run from a worker thread, as a client would be; every response is parsed and checked. The one-connection rows use a client on the main thread, interleaved with the in-process calls. The in-process side calls the same TextModel the server serves.`,
+            `Answers agree: HTTP vs in process max abs difference ${fmt(httpDiff)}, transformers.js vs in process ${fmt(tjsDiff)} (same ONNX file, same tokenizer.json, mean pooling + L2 norm).`,
+            `Load average when the scenario ended: ${loadavg().map((v) => v.toFixed(1)).join(', ')} (1, 5, 15 min) on ${ctx.profile.quick ? 'a quick pass' : 'a full run'}; figures from a busy machine are not the server's.`,
+            `One connection: ${p.singleRounds} interleaved calls each after ${p.warmup} warm-up calls. ${p.clients} connections: ${p.rounds} rounds in rotating order, median requests/s. No dynamic batching on either side beyond what the text model forms itself.`,
+          ],
+          raw: { single, rps, stress: { sent, answered, failures: stressRun.failures, p50: stressSummary.p50, p99: stressSummary.p99 }, httpDiff, tjsDiff },
+        };
+      } finally {
+        one.close();
+        tjs.close();
+        await baseline.close();
+        await server.close();
+        await extractor.dispose();
       }
-
-      ctx.log(`  ${p.stressRequests} requests from ${p.stressConnections} connections`);
-      const stressRun = await loadFromWorker({ url, path: '/embed', body, connections: p.stressConnections, requests: p.stressRequests, width });
-      const answered = stressRun.latencies.length;
-      const sent = p.stressRequests;
-
-      const added = sHttp.p50 - sIn.p50;
-      const rIn = quantile(rps.inProcess, 0.5);
-      const rHttp = quantile(rps.http, 0.5);
-      const rTjs = quantile(rps.tjs, 0.5);
-      const stressSummary = summarize(stressRun.latencies);
-      return {
-        id: this.id,
-        title: this.title,
-        tables: [
-          {
-            title: `tiny-bert-st (64 dims), one ${TEXT.split(' ').length}-word text per request, TEI POST /embed`,
-            headers: ['measure', 'in process (text.embed)', 'inferox serve (HTTP)', 'transformers.js + Fastify (HTTP)', 'ratio'],
-            rows: [
-              ['1 connection p50 (ms)', fmt(sIn.p50), fmt(sHttp.p50), '', `+${fmt(added)} ms added`],
-              ['1 connection p99 (ms)', fmt(sIn.p99), fmt(sHttp.p99), '', ''],
-              [`${p.clients} connections (requests/s)`, fmt(rIn), fmt(rHttp), fmt(rTjs), `HTTP ÷ in process ${fmt(ratio(rHttp, rIn))}; HTTP ÷ transformers.js ${fmt(ratio(rHttp, rTjs))}`],
-              [`${sent} requests from ${p.stressConnections} connections`, '', `${answered} answered, ${stressRun.failures} failed; p50 ${fmt(stressSummary.p50)} ms, p99 ${fmt(stressSummary.p99)} ms`, '', ''],
-            ],
-          },
-        ],
-        goals: [
-          checkGoal('added p50 over the in-process engine at one connection', added, { atMost: 0.2 }, ' ms'),
-          checkGoal(`throughput at ${p.clients} connections ÷ in-process`, ratio(rHttp, rIn), { atLeast: 0.9 }),
-          checkGoal(`throughput at ${p.clients} connections ÷ transformers.js behind Fastify`, ratio(rHttp, rTjs), { atLeast: 3 }),
-          checkGoal(`requests lost of ${sent} from ${p.stressConnections} connections`, sent - answered, { equal: 0 }),
-        ],
-        notes: [
-          `Both HTTP sides are Fastify 5 on 127.0.0.1. Load: a closed loop of keep-alive node:http connections (each sends its next request when the previous one answers) run from a worker thread, as a client would be; every response is parsed and checked. The one-connection rows use a client on the main thread, interleaved with the in-process calls. The in-process side calls the same TextModel the server serves.`,
-          `Answers agree: HTTP vs in process max abs difference ${fmt(httpDiff)}, transformers.js vs in process ${fmt(tjsDiff)} (same ONNX file, same tokenizer.json, mean pooling + L2 norm).`,
-          `Load average when the scenario ended: ${loadavg().map((v) => v.toFixed(1)).join(', ')} (1, 5, 15 min) on ${ctx.profile.quick ? 'a quick pass' : 'a full run'}; figures from a busy machine are not the server's.`,
-          `One connection: ${p.singleRounds} interleaved calls each after ${p.warmup} warm-up calls. ${p.clients} connections: ${p.rounds} rounds in rotating order, median requests/s. No dynamic batching on either side beyond what the text model forms itself.`,
-        ],
-        raw: { single, rps, stress: { sent, answered, failures: stressRun.failures, p50: stressSummary.p50, p99: stressSummary.p99 }, httpDiff, tjsDiff },
-      };
-    } finally {
-      one.close();
-      tjs.close();
-      await baseline.close();
-      await server.close();
-      await extractor.dispose();
-    }
-  },
-};
+    },
+  };
+}
