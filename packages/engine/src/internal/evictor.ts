@@ -36,7 +36,7 @@ function pickVictim(state: EngineState, forEntry: VersionEntry): VersionEntry | 
  * Evicts `entry`: its memory is released at once, its replicas retire in the background. A loaded model stays listed
  * as `evicted` (it reloads on its next request); a registered handle cannot be reloaded and is removed.
  */
-export function evict(state: EngineState, entry: VersionEntry): Promise<void> {
+function evict(state: EngineState, entry: VersionEntry): Promise<void> {
   state.logger.info('model evicted', { model: label(entry) });
   state.counters.evictions.add({ model: entry.name });
   const replicas = entry.replicas;
