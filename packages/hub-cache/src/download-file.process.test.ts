@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '@inferox/hub-cache/testing';
 
-const script = resolve(import.meta.dirname, 'internal', 'child-download.mjs');
+const script = resolve(import.meta.dirname, 'download-file.child.fixture.ts');
 
 interface ChildLine {
   level?: string;
