@@ -262,7 +262,7 @@ async function main() {
   const toBuild = skipBuild ? packages.filter(({ dir, manifest }) => missingTargets(publishedManifest(manifest), dir).length > 0) : packages;
   if (toBuild.length > 0) {
     console.log(`== build ${toBuild.map((p) => p.manifest.name).join(', ')}`);
-    const { code, out } = await run(process.execPath, [join(ROOT, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'build', '-p', ...toBuild.map((p) => p.manifest.name)], {
+    const { code, out } = await run(join(ROOT, 'node_modules/.bin/nx'), ['run-many', '-t', 'build', '-p', ...toBuild.map((p) => p.manifest.name)], {
       cwd: ROOT,
       env: { ...process.env, NX_DAEMON: 'false' },
     });
