@@ -88,7 +88,7 @@ export function convertJsonData<D extends DType>(dtype: D, values: readonly unkn
         if (!Number.isSafeInteger(v)) throw bad(name, i, v, dtype, Number.isInteger(v) ? 'beyond 2^53 a JSON number is not exact; send a decimal string' : 'not an integer');
         b = BigInt(v);
       } else if (typeof v === 'string') {
-        if (!BIG_DECIMAL.test(v)) throw bad(name, i, v, dtype, 'not a number (a string is accepted only for a decimal integer beyond 2^53)');
+        if (v.length > 21 || !BIG_DECIMAL.test(v)) throw bad(name, i, v, dtype, 'not a number (a string is accepted only for a decimal integer beyond 2^53)');
         b = BigInt(v);
         if (b >= MIN_SAFE && b <= MAX_SAFE) throw bad(name, i, v, dtype, 'a number sent as a string; write it as a JSON number');
       } else {
