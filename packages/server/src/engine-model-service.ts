@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, InferoxError, type Logger, type SignalOptions, noopLogger } from '@inferox/core';
 import type { Engine, ModelInfo } from '@inferox/engine';
+import { snapshotDownload } from '@inferox/hub-cache';
 import { loadIntoEngine } from '@inferox/mlpkg';
 import { type TextModel, loadTextModel } from '@inferox/text';
 import type { ModelRepository, ModelService, ServedModel, ServedTextModel } from './model-service';
@@ -21,12 +22,20 @@ export interface EngineModelServiceOptions extends SignalOptions {
 
 const exists = async (path: string): Promise<boolean> => (await stat(path).catch(() => undefined))?.isFile() ?? false;
 
-async function kindOf(config: ServedModelConfig): Promise<'text' | 'package' | 'tensor'> {
+/** A tensor model from the hub: the repo snapshot in the Hugging Face cache (hub-cache), then loaded as a folder. */
+async function localSource(source: string, signal?: AbortSignal): Promise<string> {
+  if (!source.startsWith('hf://')) return source;
+  const match = /^hf:\/\/([\w.-]+\/[\w.-]+)(?:@([\w./-]+))?$/.exec(source);
+  if (!match) throw new InferoxError(ErrorCode.INVALID_INPUT, `source ${JSON.stringify(source.slice(0, 200))} is not hf://org/repo or hf://org/repo@revision`);
+  return snapshotDownload(match[1]!, { revision: match[2] ?? 'main', ...(signal ? { signal } : {}) });
+}
+
+async function kindOf(config: ServedModelConfig, source: string): Promise<'text' | 'package' | 'tensor'> {
   const task = config.task ?? 'auto';
   if (task === 'embedding' || task === 'classification') return 'text';
-  if (config.source.startsWith('hf://')) return task === 'tensor' ? 'tensor' : 'text';
-  if (await exists(join(config.source, 'metadata.json'))) return 'package';
-  if (task === 'auto' && (await exists(join(config.source, 'tokenizer.json')))) return 'text';
+  if (source.startsWith('hf://')) return 'text';
+  if (await exists(join(source, 'metadata.json'))) return 'package';
+  if (task === 'auto' && (await exists(join(source, 'tokenizer.json')))) return 'text';
   return 'tensor';
 }
 
@@ -49,13 +58,15 @@ export async function engineModelService(options: EngineModelServiceOptions): Pr
   let closed: Promise<void> | undefined;
 
   const load = async (config: ServedModelConfig, signal?: AbortSignal): Promise<void> => {
-    const kind = await kindOf(config);
     const spec = {
       ...(config.batching ? { batching: config.batching } : {}),
       ...(config.instances ? { instances: config.instances } : {}),
       ...(config.maxQueueSize ? { maxQueueSize: config.maxQueueSize } : {}),
     };
     try {
+      // Text models resolve hf:// themselves (only the files they need); tensor models get the whole snapshot.
+      const source = config.task === 'tensor' ? await localSource(config.source, signal) : config.source;
+      const kind = await kindOf(config, source);
       if (kind === 'text') {
         const previous = texts.get(config.name);
         const text = await loadTextModel(engine, config.source, {
@@ -70,12 +81,12 @@ export async function engineModelService(options: EngineModelServiceOptions): Pr
         texts.set(config.name, text);
         if (previous && previous !== text) logger.info('text model replaced', { model: config.name });
       } else if (kind === 'package') {
-        await loadIntoEngine(engine, config.source, { name: config.name, ...(config.backends ? { backends: config.backends } : {}), spec, ...(signal ? { signal } : {}) });
+        await loadIntoEngine(engine, source, { name: config.name, ...(config.backends ? { backends: config.backends } : {}), spec, ...(signal ? { signal } : {}) });
       } else {
-        await engine.load(config.name, { source: config.source, ...(config.backends ? { backends: config.backends } : {}), ...spec }, signal ? { signal } : {});
+        await engine.load(config.name, { source, ...(config.backends ? { backends: config.backends } : {}), ...spec }, signal ? { signal } : {});
       }
       failures.delete(config.name);
-      logger.info('model loaded', { model: config.name, kind });
+      logger.info('model loaded', { model: config.name });
     } catch (error) {
       const e = error instanceof InferoxError ? error : new InferoxError(ErrorCode.BACKEND_ERROR, String((error as Error)?.message ?? error), { cause: error });
       failures.set(config.name, e.message);

@@ -59,6 +59,11 @@ describe('engineModelService', () => {
     expect(engine.closed).toBe(true);
   });
 
+  it('refuses a malformed hub source of a tensor model, naming it', async () => {
+    const engine = createEngine({ backends: testBackends() });
+    await expect(engineModelService({ engine, models: [{ name: 'h', source: 'hf://not a repo', task: 'tensor' }] })).rejects.toThrow('model "h": source "hf://not a repo" is not hf://org/repo');
+  });
+
   it('refuses a model name given twice', async () => {
     const engine = createEngine({ backends: testBackends() });
     const source = join(FIXTURES, 'tiny-bert-hf/model.onnx');

@@ -70,4 +70,21 @@ describe('v2 routes', () => {
     const meta = (await (await fetch(`${ctx.url}/v2/models/bert-tfjs`)).json()) as { platform: string };
     expect(meta.platform).toBe('tfjs');
   });
+
+  it('answers a JSON request with binary_data_output in binary, every output equal to the engine', async () => {
+    const res = await post('/v2/models/bert/infer', { ...jsonRequest, parameters: { binary_data_output: true } });
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    const headerLength = Number(res.headers.get(V2_HEADER_CONTENT_LENGTH));
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(0, headerLength))) as { id: string; outputs: { name: string; parameters: { binary_data_size: number } }[] };
+    expect(header.id).toBe('r1');
+    const direct = await ctx.engine.infer('bert', feeds());
+    let at = headerLength;
+    for (const out of header.outputs) {
+      const size = out.parameters.binary_data_size;
+      expect(new Float32Array(bytes.slice(at, at + size).buffer)).toEqual(direct.outputs[out.name]!.data);
+      at += size;
+    }
+    expect(at).toBe(bytes.length);
+  });
 });
