@@ -47,6 +47,18 @@ describe('runBertDemo', () => {
     expect(lines.join('\n')).toMatch(/onnx and tfjs agree to \d\.\d\de-\d+/);
   });
 
+  it('embeds an empty sentence as [CLS] [SEP] and shortens long sentences in the printout when given its own texts', async () => {
+    const long = stReference.find((i) => i.text.length > 200)!;
+    const lines: string[] = [];
+    const report = await runBertDemo({ sentences: [long.text, ''], classifier: EMBEDDED_CLASSIFIER_DIR, tfjsRuntime: 'cpu', signal: new AbortController().signal, print: (l) => lines.push(l) });
+    expect(report.runtimes.tfjs).toBe('cpu');
+    expect(maxAbsDiff(report.embeddings.onnx[0]!, long.embedding)).toBeLessThanOrEqual(1e-5);
+    expect(report.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+    expect(report.similarity[0]![1]).toBeCloseTo(report.similarity[1]![0]!, 6);
+    expect(lines.some((l) => l.includes(`${long.text.slice(0, 57)}...`))).toBe(true);
+    expect(report.paddingWaste).toBeGreaterThanOrEqual(0);
+  });
+
   it('rejects with INVALID_INPUT when the input is empty or the model folder does not exist', async () => {
     await expectInferoxError(runBertDemo({ sentences: [], print: () => {} }), 'INVALID_INPUT', 'no input');
     await expectInferoxError(runBertDemo({ model: join(tmp, 'nowhere'), print: () => {} }), 'INVALID_INPUT', 'nowhere', 'does not exist');
