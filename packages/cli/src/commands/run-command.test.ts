@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -108,6 +109,21 @@ describe('runCommand', { timeout: 180_000 }, () => {
     const result = await cli('run', join(fixture, 'model.onnx'), '--backend', 'onnx', '--inputs', writeRequest('oov.json', body));
     expect(result.stderr).not.toContain('onnxruntime');
     expectOneErrorLine(result, '(BACKEND_ERROR|INVALID_INPUT)', '99999999');
+  });
+
+  it('stops reading stdin past --max-request-size, naming maxRequestBytes', { timeout: 180_000 }, async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', bin, 'run', fixture, '--max-request-size', '1KB', '--inputs', '-'], {
+      cwd: import.meta.dirname,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdin.on('error', () => undefined); // the CLI may exit before it has read everything
+    child.stdin.end(JSON.stringify(bert(1000)));
+    const [code] = (await once(child, 'close')) as [number];
+    expectOneErrorLine({ code, stdout, stderr }, 'INVALID_INPUT', 'maxRequestBytes', 'stdin');
   });
 
   it('prints no onnxruntime line on stderr when the cuda provider cannot be loaded', { timeout: 180_000 }, async () => {
