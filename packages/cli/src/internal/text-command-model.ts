@@ -34,14 +34,11 @@ export function positiveFlag(value: string | undefined, flag: string): number | 
 /** Loads `source` as a text model on an engine of its own, runs `work`, and closes the engine. */
 export async function withTextModel<T>(source: string, task: TextTask, flags: TextCommandFlags, work: (model: TextModel) => Promise<T>): Promise<T> {
   const backends = createBackends({ ...(flags.runtime ? { runtime: flags.runtime } : {}), ...(flags.providers ? { providers: flags.providers } : {}) });
-  const known = backends.map((b) => b.name);
-  const wanted = flags.backend ?? 'auto';
-  if (wanted !== 'auto' && !known.includes(wanted)) {
-    throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `unknown backend ${JSON.stringify(wanted)}; use ${known.join(', ')} or auto`);
-  }
+  // commander restricts --backend to onnx, tfjs and auto (the first backend).
+  const wanted = flags.backend === undefined || flags.backend === 'auto' ? backends[0]!.name : flags.backend;
   const engine: Engine = createEngine({ backends });
   try {
-    const model = await loadTextModel(engine, source, { backends: [wanted === 'auto' ? known[0]! : wanted], task });
+    const model = await loadTextModel(engine, source, { backends: [wanted], task });
     return await work(model);
   } finally {
     await engine.close();
