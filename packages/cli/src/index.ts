@@ -4,6 +4,6 @@
  * in-process and returns the exit code (0 ok, 1 failed, 2 usage error).
  */
 export { ExitCode, runCli } from './program';
-export type { Action } from './program';
+export type { Action } from './action';
 export type { CliIO } from './cli-io';
 export { processIO } from './cli-io';

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import type { Action } from './action';
 import { type CliIO, processIO } from './cli-io';
 import { registerCommands } from './commands/index';
 import { cliVersion } from './internal/cli-version';
@@ -7,8 +8,6 @@ import { formatError } from './internal/format-error';
 /** Exit codes: 0 success, 1 the command failed, 2 the command line was wrong. */
 export const ExitCode = { OK: 0, FAILED: 1, USAGE: 2 } as const;
 
-/** A command's action: does the work, writes through `io`, throws on failure. */
-export type Action<A extends unknown[]> = (io: CliIO, ...args: A) => Promise<void>;
 
 /**
  * Runs the `inferox` command line and returns the exit code (it never calls `process.exit`).

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import type { Action } from '../program';
+import type { Action } from '../action';
 import { backendsCommand } from './backends-command';
 import { cachePruneCommand, cacheScanCommand } from './cache-command';
 import { packCommand } from './pack-command';
