@@ -147,7 +147,11 @@ describe('queue semantics with worker processes and a real redis-server', () => 
     const c = client(queue);
     const answer = c.infer(MODEL, feeds(12));
     await doomed.whenStarted(1);
+    // Its next heartbeat says it is busy with one job.
+    await until(async () => JSON.stringify((await c.stats()).workers.map((w) => [w.id, w.active])) === '[["doomed",1]]', 'the worker to announce its job');
     await doomed.kill();
+    // Its announcement expires (3 heartbeats) and it drops out of the live workers.
+    await until(async () => (await c.stats()).workers.length === 0, 'the dead worker to drop out of stats()');
     const rescuer = await spawn({ queue, id: 'rescuer' });
     const result = await answer;
     expect(result.job.worker).toBe('rescuer');
