@@ -56,6 +56,10 @@ describe('runCli text commands', () => {
     expect(c!.labels[0]!.score).toBeCloseTo(0.5762, 3);
     const ranked = await run(['rerank', cls, '--query', 'q', '--top-n', '1', '--raw-scores', 'a', 'b']);
     expect(lines(ranked.stdout)).toHaveLength(1);
+    const plain = await run(['classify', cls, '--no-truncate', 'Hello world!']);
+    expect((lines(plain.stdout)[0] as { labels: unknown[] }).labels).toHaveLength(3);
+    const texts = await run(['rerank', cls, '--query', 'q', '--return-text', '--no-truncate'], 'a\nb\n');
+    expect(lines(texts.stdout).map((l) => l.text).sort()).toEqual(['a', 'b']);
   });
 
   it('runs on the first backend with auto, and refuses an unknown backend and an empty stdin', async () => {
