@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expectInferoxError } from '@inferox/core/testing';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packModel } from './pack-model';
 import { removeTempDirs, tempDir, writeTinyCheckpoint } from './test-support/temp-package';
@@ -46,6 +47,30 @@ describe('packModel overwrite', () => {
     await mkdir(empty);
     await packModel(source, empty, { overwrite: true });
     expect((await verifyPackage(empty)).metadata.name).toBe('src');
+  });
+});
+
+describe('packModel overwrite (fuzz)', () => {
+  it('never replaces a folder holding a file the manifest does not list, whatever its metadata.json says', async () => {
+    const parent = await tempDir();
+    const source = await writeTinyCheckpoint(join(parent, 'src'));
+    const out = join(parent, 'out');
+    await mkdir(out);
+    await writeFile(join(out, 'keep.txt'), 'mine');
+    const valid = { format: 'inferox-mlpkg', format_version: 1, name: 'x', version: '1.0.0', source: { repo_id: null, revision: null, commit: null }, created_at: '2026-01-01T00:00:00.000Z', files: [] as unknown[] };
+    const manifest = fc.oneof(
+      fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'),
+      fc.string({ maxLength: 40 }),
+      fc.array(fc.record({ path: fc.constantFrom('keep.txt', 'weights/a', '../keep.txt', 'x'), size: fc.nat(), sha256: fc.constant('0'.repeat(64)) }), { maxLength: 3 }).map((files) => JSON.stringify({ ...valid, files: files.filter((f) => f.path !== 'keep.txt') })),
+    );
+    await fc.assert(
+      fc.asyncProperty(manifest, async (text) => {
+        await writeFile(join(out, 'metadata.json'), text);
+        await expectInferoxError(packModel(source, out, { overwrite: true }), 'INVALID_INPUT');
+        expect(await readFile(join(out, 'keep.txt'), 'utf8')).toBe('mine');
+      }),
+      { numRuns: 40 },
+    );
   });
 });
 
