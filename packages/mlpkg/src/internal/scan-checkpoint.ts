@@ -1,4 +1,4 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, InferoxError, type TensorSpec } from '@inferox/core';
 import {
@@ -7,6 +7,8 @@ import {
   type InventoryTensor,
   expectModelSourceKind,
   readCheckpointConfig,
+  readCheckpointFile,
+  readCheckpointJson,
   readWeightInventory,
   resolveModelSource,
 } from '@inferox/hf-checkpoint';
@@ -14,7 +16,6 @@ import { z } from 'zod';
 import { onnxGraphInfo } from './onnx-graph-info';
 import { pathProblem } from './package-path';
 import { ProtobufError } from './protobuf-fields';
-import { readJsonFile } from './read-json-file';
 
 /** ONNX files larger than this are not parsed for a signature (external data is then found by name). */
 const MAX_ONNX_PARSE_BYTES = 1024 * 1024 * 1024;
@@ -107,7 +108,7 @@ async function scanOnnx(root: string, copies: Copy[]): Promise<CheckpointPlan['o
     let external: string[];
     if (size <= MAX_ONNX_PARSE_BYTES) {
       try {
-        const info = onnxGraphInfo(await readFile(model));
+        const info = onnxGraphInfo(await readCheckpointFile(model));
         signature = info.signature;
         external = info.externalData;
       } catch (error) {
@@ -137,7 +138,7 @@ async function scanTfjs(root: string, copies: Copy[]): Promise<CheckpointPlan['t
     const modelJson = join(root, dir, 'model.json');
     if (!(await isFile(modelJson))) continue;
     const label = dir ? `${dir}/model.json` : 'model.json';
-    const raw = await readJsonFile(modelJson, label);
+    const raw = await readCheckpointJson(modelJson);
     const parsed = z
       .looseObject({ format: z.string().optional(), weightsManifest: z.array(z.looseObject({ paths: z.array(z.string()) })).optional() })
       .safeParse(raw);
