@@ -22,13 +22,7 @@ const keep = args.includes('--keep');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 // Steps that fail today for a reason being fixed elsewhere: [scenario, step] → reason. They still run and are
 // reported; one that passes is reported too, so that its mark gets removed.
-const EXPECTED_FAILURES = [
-  {
-    scenario: 'pnpm-style isolated layout (npm --install-strategy=linked)',
-    step: 'worker instances, store outside the project',
-    reason: "issue 14 defect 6: a worker imports the backend's factorySpec.module ('@inferox/onnx-backend') by bare name from the engine's own folder, which, in a store outside the project, cannot see the backend; the engine's worker loading is being changed to resolve it where the backend is installed",
-  },
-];
+const EXPECTED_FAILURES = [];
 const expectedFailure = (r) => EXPECTED_FAILURES.find((e) => e.scenario === r.scenario && r.what.startsWith(e.step));
 
 /** The environment of a user's shell: none of the npm_* variables `npm run` adds (they carry this repo's config). */
