@@ -127,6 +127,33 @@ describe('TEI routes', () => {
     expect(res.body).toEqual({ error: 'batch size 257 > maximum allowed batch size 256', error_type: 'Validation' });
   });
 
+  it.each([
+    ['/embed', '{"inputs": [', 400],
+    ['/embed', { inputs: 5 }, 400],
+    ['/rerank', { query: 'x' }, 400],
+    ['/predict', { inputs: [[1, 2]] }, 400],
+    ['/tokenize', { inputs: 'x', add_special_tokens: 'yes' }, 400],
+    ['/embed', { inputs: 'x'.repeat(100_001) }, 400],
+    ['/embed', { inputs: 'x', model: 'nope' }, 404],
+    ['/embed', { inputs: Array.from({ length: 200 }, () => 'x'.repeat(20_000)) }, 413],
+  ])('answers a bad %s request with %j → %i in TEI\'s shape and keeps serving', async (path, body, status) => {
+    const res = await fetch(ctx.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    expect(res.status).toBe(status);
+    const json = (await res.json()) as { error: string; error_type: string };
+    expect(typeof json.error).toBe('string');
+    expect(typeof json.error_type).toBe('string');
+    expect((await post('/embed', { inputs: 'still serving' })).status).toBe(200);
+  });
+
+  it('answers bad JSON and an oversize body on /v1/embeddings in the OpenAI shape', async () => {
+    const bad = await fetch(`${ctx.url}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error');
+    const big = await post('/v1/embeddings', { model: 'st', input: Array.from({ length: 200 }, () => 'x'.repeat(20_000)) });
+    expect(big.status).toBe(413);
+    expect((big.body as { error: { message: string } }).error.message.length).toBeGreaterThan(0);
+  });
+
   it('answers /predict on an embedding model named by model with 400', async () => {
     const res = await post('/predict', { inputs: 'x', model: 'st' });
     expect(res.status).toBe(400);

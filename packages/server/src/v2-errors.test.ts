@@ -90,6 +90,28 @@ describe('v2 routes with bad requests', () => {
     for (const path of ['/v2/health/live', '/v2/health/ready', '/health']) expect((await fetch(ctx.url + path)).status).toBe(200);
   });
 
+  it('refuses every documented route but health without a key, in its protocol\'s shape', async () => {
+    const doc = (await call('GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const open = new Set(['/v2/health/live', '/v2/health/ready', '/health']);
+    let checked = 0;
+    for (const [template, methods] of Object.entries(doc.paths)) {
+      const path = template.replace('{model}', 'bert').replace('{version}', '1').replace('{id}', 'bert');
+      for (const method of Object.keys(methods)) {
+        const res = await fetch(ctx.url + path, { method: method.toUpperCase(), ...(method === 'post' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}) });
+        if (open.has(template)) {
+          expect(res.status, template).toBe(200);
+          continue;
+        }
+        expect(res.status, `${method} ${template}`).toBe(401);
+        const body = (await res.json()) as { error: unknown; error_type?: string };
+        if (template.startsWith('/v1/')) expect(body.error).toMatchObject({ type: 'authentication_error' });
+        else expect(typeof body.error).toBe('string');
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(20);
+  });
+
   it('describes the model with v2 datatypes and -1 for dynamic dims', async () => {
     const res = await call('GET', '/v2/models/bert');
     expect(res.body.name).toBe('bert');

@@ -84,7 +84,7 @@ const OPENAI_TYPES: Readonly<Record<number, string>> = {
   429: 'rate_limit_error',
 };
 
-const TEI_TYPES: Readonly<Record<number, string>> = { 400: 'Validation', 413: 'Validation', 422: 'Validation', 429: 'Overloaded', 404: 'Validation' };
+const TEI_TYPES: Readonly<Record<number, string>> = { 401: 'Unauthorized', 400: 'Validation', 413: 'Validation', 422: 'Validation', 429: 'Overloaded', 404: 'Validation' };
 
 /**
  * The error reply of `protocol` for `error`: `{ error: message }` on v2, `{ error, error_type }` on TEI,
