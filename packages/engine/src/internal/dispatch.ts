@@ -2,7 +2,7 @@ import { ErrorCode, InferoxError, type TensorMap, toInferoxError, validateFeeds 
 import type { InferOptions } from '../infer-options';
 import type { FallbackReport, InferResult } from '../infer-result';
 import type { EngineState } from './engine-state';
-import type { Replica } from './replica';
+import type { Replica, ReplicaResult } from './replica';
 import { byPriority, route } from './routing';
 import { type VersionEntry, label } from './version-entry';
 
@@ -25,12 +25,8 @@ function swappedInReplicas(state: EngineState, entry: VersionEntry, tried: Reado
   return byPriority(state, current.replicas).filter((r) => !tried?.has(r.backend));
 }
 
-/** Runs the request on `replica` and builds its result (counting its success). */
-async function runOn(state: EngineState, entry: VersionEntry, replica: Replica, feeds: TensorMap, options: InferOptions, remaining: number | undefined): Promise<InferResult> {
-  if (!replica.usable) {
-    throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `backend ${JSON.stringify(replica.backend)} of ${label(entry)} is unavailable`, { details: { backend: replica.backend } });
-  }
-  const r = await replica.submit(feeds, remaining === undefined ? options : { ...options, timeoutMs: remaining });
+/** The result of a run on `replica`, counting its success (the cached metric series of the replica). */
+function resultOf(state: EngineState, entry: VersionEntry, replica: Replica, r: ReplicaResult): InferResult {
   state.table.touch(entry);
   const series = state.seriesOf(replica);
   series.queue.observe(r.queueMs / 1000);
@@ -88,9 +84,13 @@ export async function dispatch(state: EngineState, entry: VersionEntry, feeds: T
     if (state.phase === 'stopped') throw shutDown(entry);
     served.backend = replica.backend;
     try {
+      if (!replica.usable) {
+        throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `backend ${JSON.stringify(replica.backend)} of ${label(entry)} is unavailable`, { details: { backend: replica.backend } });
+      }
       const remaining = timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started);
       if (remaining !== undefined && remaining <= 0) throw new InferoxError(ErrorCode.TIMEOUT, `request to ${label(entry)} timed out after ${timeoutMs} ms`);
-      const result = await runOn(state, entry, replica, feeds, options, remaining);
+      // Awaited here, not in a helper: one async layer less per request on the hot path.
+      const result = resultOf(state, entry, replica, await replica.submit(feeds, remaining === undefined ? options : { ...options, timeoutMs: remaining }));
       return fellBack ? { ...result, fellBack } : result;
     } catch (error) {
       const e = toInferoxError(error, ErrorCode.BACKEND_ERROR, `${replica.backend} run of ${label(entry)}`);
