@@ -53,11 +53,22 @@ export function checkValueRange(spec: TensorSpec, tensor: Tensor): void {
     const lo = Number.isFinite(min) ? BigInt(Math.ceil(min)) : undefined;
     const hi = Number.isFinite(maxExclusive) ? BigInt(Math.ceil(maxExclusive)) : undefined;
     const ints = data as ArrayLike<bigint>;
-    for (let i = 0; i < ints.length; i++) {
-      const v = ints[i]!;
-      if ((lo !== undefined ? v < lo : min === Number.POSITIVE_INFINITY) || (hi !== undefined ? v >= hi : maxExclusive === Number.NEGATIVE_INFINITY)) {
-        bad = i;
-        break;
+    if (lo !== undefined && hi !== undefined) {
+      // The common case (token ids): a tight loop V8 compiles to 64-bit compares.
+      for (let i = 0; i < ints.length; i++) {
+        const v = ints[i]!;
+        if (v < lo || v >= hi) {
+          bad = i;
+          break;
+        }
+      }
+    } else {
+      for (let i = 0; i < ints.length; i++) {
+        const v = ints[i]!;
+        if ((lo !== undefined ? v < lo : min === Number.POSITIVE_INFINITY) || (hi !== undefined ? v >= hi : maxExclusive === Number.NEGATIVE_INFINITY)) {
+          bad = i;
+          break;
+        }
       }
     }
   } else {
