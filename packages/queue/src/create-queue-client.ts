@@ -195,7 +195,15 @@ export function createQueueClient(options: QueueClientOptions): QueueClient {
       }
     }
     const id = randomUUID();
+    const what = `job ${id} (${data.kind} on ${JSON.stringify(data.model)})`;
+    if (data.expiresAt !== undefined && data.expiresAt <= Date.now()) {
+      const code = data.expiryCode ?? ErrorCode.DEADLINE_EXCEEDED;
+      throw new InferoxError(code, `${what}: its ${code === ErrorCode.TIMEOUT ? 'timeout' : 'deadline'} passed before it was sent; nothing was queued`, { details: { jobId: id } });
+    }
+    // It may have fired while the lane opened or the queue was counted.
+    if (signal?.aborted) throw abortError(signal, what);
     const cleanups: (() => void)[] = [];
+    let adding: Promise<unknown> = Promise.resolve();
     const answer = new Promise<QueueJobResult>((resolve, reject) => {
       const done = (): void => { for (const c of cleanups) c(); };
       pending.set(id, { model: data.model, lane: l, addedAt: Date.now(), resolve: (r) => { done(); resolve(r); }, reject: (e) => { done(); reject(e); } });
@@ -207,17 +215,18 @@ export function createQueueClient(options: QueueClientOptions): QueueClient {
       if (!entry) return;
       pending.delete(id);
       entry.reject(error);
-      // A waiting job is removed; an active one (locked) is asked to stop on its worker, and its answer is discarded.
+      // A waiting job is removed (once its add went through); an active one (locked) is asked to stop on its worker,
+      // and its answer is discarded.
       if (remove) {
-        void l.queue
-          .remove(id)
+        void adding
+          .then(() => l.queue.remove(id))
           .then((removed) => (removed ? 0 : redis.publish(cancelChannel(prefix, queueName), id)))
           .catch(() => 0);
       }
     };
     if (signal) {
       const onAbort = (): void => {
-        const error = abortError(signal, `job ${id} (${data.kind} on ${JSON.stringify(data.model)})`);
+        const error = abortError(signal, what);
         giveUp(new InferoxError(error.code, error.message, { cause: error.cause, details: { jobId: id } }), true);
       };
       signal.addEventListener('abort', onAbort, { once: true });
@@ -225,17 +234,18 @@ export function createQueueClient(options: QueueClientOptions): QueueClient {
     }
     if (data.expiresAt !== undefined) {
       const code = data.expiryCode ?? ErrorCode.DEADLINE_EXCEEDED;
-      const timer = setTimeout(() => giveUp(new InferoxError(code, `job ${id} (${data.kind} on ${JSON.stringify(data.model)}) did not finish before its ${code === ErrorCode.TIMEOUT ? 'timeout' : 'deadline'}`, { details: { jobId: id } }), false), Math.max(0, data.expiresAt - Date.now()));
+      const timer = setTimeout(() => giveUp(new InferoxError(code, `${what} did not finish before its ${code === ErrorCode.TIMEOUT ? 'timeout' : 'deadline'}`, { details: { jobId: id } }), false), Math.max(0, data.expiresAt - Date.now()));
       cleanups.push(() => clearTimeout(timer));
     }
     try {
-      await l.queue.add(data.kind, data, {
+      adding = l.queue.add(data.kind, data, {
         jobId: id,
         priority: BULLMQ_PRIORITY[data.priority],
         attempts: 1,
         removeOnComplete: { age: keep },
         removeOnFail: { age: keep },
       });
+      await adding;
     } catch (error) {
       giveUp(new InferoxError(ErrorCode.BACKEND_ERROR, `adding job ${id} to ${JSON.stringify(l.queue.name)} failed: ${(error as Error).message}`, { cause: error, details: { jobId: id } }), false);
     }

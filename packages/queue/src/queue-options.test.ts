@@ -101,8 +101,12 @@ describe('createQueueWorker and createQueueClient options', () => {
     const client = createQueueClient({ connection: redis.url, queue: 'timeout' });
     const raw = new Queue('timeout.slow', { connection: { host: '127.0.0.1', port: redis.port } });
     try {
-      const error = await rejectionOf(client.infer('slow', feeds(1), { timeoutMs: 50, deadline: Date.now() + 60_000 }));
+      // The first request opens the model's lane; its 1 ms has passed by then, so nothing is queued.
+      const early = await rejectionOf(client.infer('slow', feeds(0), { timeoutMs: 1 }));
+      expect([early.code, early.message]).toEqual(['TIMEOUT', `job ${String(early.details.jobId)} (infer on "slow"): its timeout passed before it was sent; nothing was queued`]);
+      const error = await rejectionOf(client.infer('slow', feeds(1), { timeoutMs: 200, deadline: Date.now() + 60_000 }));
       expect(error.code).toBe('TIMEOUT');
+      expect(error.message).toContain('did not finish before its timeout');
       const worker = await createQueueWorker({ engine, connection: redis.url, queue: 'timeout' });
       try {
         const reason = await failedReason(raw, error.details.jobId as string);
