@@ -80,6 +80,11 @@ describe('validateFeeds limits', () => {
       outputs: [],
     };
     expect(() => validateFeeds(loose, { s: Tensor.from('string', ['x'], [1]), b: Tensor.from('bool', [true], [1]), i: Tensor.from('int64', [-(2n ** 63n), 2n ** 63n - 1n], [2]) })).not.toThrow();
+    const nonNegative: ModelSignature = { inputs: [{ name: 'i', dtype: 'int64', shape: [2], valueRange: { min: 0, maxExclusive: Number.POSITIVE_INFINITY } }], outputs: [] };
+    expect(() => validateFeeds(nonNegative, { i: Tensor.from('int64', [0, 2n ** 62n], [2]) })).not.toThrow();
+    expect(refusal(nonNegative, { i: Tensor.from('int64', [3, -1], [2]) }).message).toContain('element 1 is -1');
+    const below: ModelSignature = { inputs: [{ name: 'i', dtype: 'int64', shape: [1], valueRange: { min: Number.NEGATIVE_INFINITY, maxExclusive: 5 } }], outputs: [] };
+    expect(refusal(below, { i: Tensor.from('int64', [5], [1]) }).message).toContain('element 0 is 5');
     const empty: ModelSignature = { inputs: [{ name: 'i', dtype: 'uint64', shape: [1], valueRange: { min: Number.POSITIVE_INFINITY, maxExclusive: Number.NEGATIVE_INFINITY } }], outputs: [] };
     expect(refusal(empty, { i: Tensor.from('uint64', [1], [1]) }).message).toContain('element 0 is 1');
   });
