@@ -2,7 +2,7 @@ import { isInferoxError } from '@inferox/core';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from './engine';
 import { parseEngineConfig } from './engine-config';
-import { ControlledBackend } from './internal/controlled-backend.fixture';
+import { ControlledBackend } from './controlled-backend.fixture';
 import { parseModelSpec } from './model-spec';
 
 function code(fn: () => unknown): { code: string; message: string } {

@@ -4,7 +4,7 @@ import { createOnnxBackend } from '@inferox/onnx-backend';
 import { createTfjsBackend } from '@inferox/tfjs-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Engine, createEngine } from './engine';
-import { BERT_DIR, bertFeeds } from './internal/real-models.fixture';
+import { BERT_DIR, bertFeeds } from './real-models.fixture';
 
 /** Counts, per backend, the runs that reached a handle the backend handed out (the backend itself runs unchanged). */
 function countingRuns(backend: Backend, runs: Record<string, number>): Backend {

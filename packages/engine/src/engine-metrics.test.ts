@@ -2,7 +2,7 @@ import { Tensor } from '@inferox/core';
 import { register as globalRegistry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Engine, createEngine } from './engine';
-import { ControlledBackend, feedsOf } from './internal/controlled-backend.fixture';
+import { ControlledBackend, feedsOf } from './controlled-backend.fixture';
 
 describe('Engine metrics', () => {
   let engine: Engine;

@@ -5,9 +5,9 @@ import { maxAbsDiff } from '@inferox/core/testing';
 import { createOnnxBackend } from '@inferox/onnx-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from './engine';
-import { ControlledBackend } from './internal/controlled-backend.fixture';
-import { BERT_DIR, bertExpected, bertFeeds, mlpFeeds, writeMlp } from './internal/real-models.fixture';
-import { runTsChild } from './internal/ts-child.fixture';
+import { ControlledBackend } from './controlled-backend.fixture';
+import { BERT_DIR, bertExpected, bertFeeds, mlpFeeds, writeMlp } from './real-models.fixture';
+import { runTsChild } from './ts-child.fixture';
 
 const flat = (t: { data: unknown }): number[] => Array.from(t.data as Float32Array);
 
@@ -168,7 +168,7 @@ describe('Engine with the real onnx backend', () => {
   });
 
   it.each(['inline', 'worker'])('lets a process that queued work on %s instances and closed the engine exit by itself', async (mode) => {
-    const { code, err, out } = await runTsChild(resolve(import.meta.dirname, 'internal/shutdown-child.fixture.ts'), [mlp, mode]);
+    const { code, err, out } = await runTsChild(resolve(import.meta.dirname, 'shutdown-child.fixture.ts'), [mlp, mode]);
     expect(code, err).toBe(0);
     const report = JSON.parse(out.trim().split('\n').at(-1)!) as { settled: number; codes: string[] };
     expect(report.settled).toBe(40);

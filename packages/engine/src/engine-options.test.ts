@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { rejectionOf } from '@inferox/core/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type Engine, createEngine } from './engine';
-import { ControlledBackend, feedsOf } from './internal/controlled-backend.fixture';
+import { ControlledBackend, feedsOf } from './controlled-backend.fixture';
 
 const temp = mkdtempSync(join(tmpdir(), 'inferox-engine-options-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import { isErrorCode, isInferoxError } from '@inferox/core';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { createEngine } from './engine';
-import { ControlledBackend, feedsOf } from './internal/controlled-backend.fixture';
+import { ControlledBackend, feedsOf } from './controlled-backend.fixture';
 
 type Command =
   | { t: 'load'; model: string; factor: number; lazy: boolean; budget: boolean }

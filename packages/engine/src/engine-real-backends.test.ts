@@ -8,7 +8,7 @@ import { createTfjsBackend } from '@inferox/tfjs-backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Engine, createEngine } from './engine';
-import { BERT_DIR, bertExpected, bertFeeds, mlpFeeds, writeMlp } from './internal/real-models.fixture';
+import { BERT_DIR, bertExpected, bertFeeds, mlpFeeds, writeMlp } from './real-models.fixture';
 
 /**
  * Records every handle a real backend hands out (the backend itself runs unchanged), and for each a promise that

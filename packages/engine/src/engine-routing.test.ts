@@ -1,7 +1,7 @@
 import { Tensor } from '@inferox/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Engine, createEngine } from './engine';
-import { ControlledBackend, feedsOf } from './internal/controlled-backend.fixture';
+import { ControlledBackend, feedsOf } from './controlled-backend.fixture';
 import { rejectionOf } from '@inferox/core/testing';
 
 describe('Engine routing', () => {

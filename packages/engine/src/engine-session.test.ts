@@ -1,7 +1,7 @@
 import { isInferoxError } from '@inferox/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Engine, createEngine } from './engine';
-import { ControlledBackend, feedsOf } from './internal/controlled-backend.fixture';
+import { ControlledBackend, feedsOf } from './controlled-backend.fixture';
 import { createSessionKey } from './session-key';
 
 const turns = createSessionKey('turns', (v): v is number => typeof v === 'number');

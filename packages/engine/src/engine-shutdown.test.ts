@@ -1,7 +1,7 @@
 import { type InferoxError, isInferoxError } from '@inferox/core';
 import { describe, expect, it, vi } from 'vitest';
 import { createEngine } from './engine';
-import { ControlledBackend, feedsOf } from './internal/controlled-backend.fixture';
+import { ControlledBackend, feedsOf } from './controlled-backend.fixture';
 
 async function settle(promise: Promise<unknown>): Promise<{ ok: true } | { ok: false; error: InferoxError }> {
   return promise.then(

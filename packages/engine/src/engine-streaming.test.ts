@@ -2,7 +2,7 @@ import { Tensor, isInferoxError } from '@inferox/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Engine, createEngine } from './engine';
 import type { StreamItem } from './infer-result';
-import { ControlledBackend, feedsOf } from './internal/controlled-backend.fixture';
+import { ControlledBackend, feedsOf } from './controlled-backend.fixture';
 
 describe('Engine inferBatch and inferStream', () => {
   let engine: Engine;

@@ -1,7 +1,7 @@
 import { Tensor, isInferoxError } from '@inferox/core';
 import { describe, expect, it } from 'vitest';
 import { createAdmissionPool } from './admission-pool';
-import { ControllableExecutors, flushMicrotasks, tagged, track } from './internal/controllable-executor.fixture';
+import { ControllableExecutors, flushMicrotasks, tagged, track } from './controllable-executor.fixture';
 import { PoolArbiter } from './internal/pool-arbiter';
 import { createScheduler } from './scheduler';
 

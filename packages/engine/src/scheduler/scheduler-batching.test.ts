@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAdmissionPool } from './admission-pool';
 import type { BatchInfo, SchedulerOptions } from './scheduler';
 import type { BatchingOptions } from './batching-options';
-import { ControllableExecutors, flushMicrotasks, tagged, track } from './internal/controllable-executor.fixture';
+import { ControllableExecutors, flushMicrotasks, tagged, track } from './controllable-executor.fixture';
 import { createScheduler } from './scheduler';
 
 function setup(batching: BatchingOptions, options: Partial<SchedulerOptions> = {}) {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAdmissionPool } from './admission-pool';
 import type { Executor } from './executor';
-import { flushMicrotasks } from './internal/controllable-executor.fixture';
+import { flushMicrotasks } from './controllable-executor.fixture';
 import { PRIORITIES } from './priority';
 import { type Scheduler, createScheduler } from './scheduler';
 

@@ -1,7 +1,7 @@
 import { InferoxError, Tensor, isInferoxError, type Logger } from '@inferox/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAdmissionPool } from './admission-pool';
-import { ControllableExecutors, flushMicrotasks, tagged, track } from './internal/controllable-executor.fixture';
+import { ControllableExecutors, flushMicrotasks, tagged, track } from './controllable-executor.fixture';
 import { arbiterOf } from './internal/pool-arbiter';
 import { type SchedulerOptions, createScheduler } from './scheduler';
 

@@ -1,6 +1,6 @@
 /* v8 ignore file -- @preserve test support: imported only by tests */
 import { Tensor, type TensorMap } from '@inferox/core';
-import type { Executor } from '../executor';
+import type { Executor } from './executor';
 
 /** One executor call, held open until the test resolves or rejects it. */
 export interface HeldRun {

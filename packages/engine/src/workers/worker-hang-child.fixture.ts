@@ -10,7 +10,7 @@ import { stdout } from 'node:process';
 import { Tensor } from '@inferox/core';
 import { createOnnxBackend } from '@inferox/onnx-backend';
 import { createEngine } from '../engine';
-import { BERT_DIR } from './real-models.fixture';
+import { BERT_DIR } from '../real-models.fixture';
 
 const rows = 64;
 const length = 512;

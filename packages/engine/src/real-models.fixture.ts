@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { Tensor, type TensorMap, serializeSafetensors } from '@inferox/core';
 
 /** The tiny BERT checkpoint folder (config.json, model.safetensors, model.onnx, reference.json). */
-export const BERT_DIR = resolve(import.meta.dirname, '../../../../fixtures/tiny-bert-hf');
+export const BERT_DIR = resolve(import.meta.dirname, '../../../fixtures/tiny-bert-hf');
 
 interface Reference {
   readonly inputs: Record<string, number[][]>;

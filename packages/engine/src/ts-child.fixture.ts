@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const LOADER = fileURLToPath(new URL('../workers/ts-worker-loader.fixture.mjs', import.meta.url));
+const LOADER = fileURLToPath(new URL('./workers/ts-worker-loader.fixture.mjs', import.meta.url));
 
 /** Runs `script` with `args`; resolves when the process has exited (`signal` set when a signal ended it). */
 export function runTsChild(script: string, args: readonly string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {

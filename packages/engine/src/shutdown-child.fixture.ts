@@ -8,7 +8,7 @@
  */
 import { stdout } from 'node:process';
 import { createOnnxBackend } from '@inferox/onnx-backend';
-import { createEngine } from '../engine';
+import { createEngine } from './engine';
 import { mlpFeeds } from './real-models.fixture';
 
 const source = process.argv[2]!;
