@@ -27,6 +27,7 @@ describe('@inferox/core', () => {
         'V2_LIMIT_NAMES',
         'bodyBytes',
         'decodeInferRequest',
+        'decodeInferResponse',
         'encodeInferRequest',
         'encodeInferResponse',
         'parseInferRequest',

@@ -55,6 +55,7 @@ export {
   V2_LIMIT_NAMES,
   bodyBytes,
   decodeInferRequest,
+  decodeInferResponse,
   encodeInferRequest,
   encodeInferResponse,
   parseInferRequest,
@@ -62,6 +63,7 @@ export {
   resolveV2Limits,
 } from './v2/index';
 export type {
+  V2DecodeResponseOptions,
   V2EncodeOptions,
   V2EncodedBody,
   V2InferRequest,
@@ -69,6 +71,7 @@ export type {
   V2Limits,
   V2ParseOptions,
   V2ParsedRequest,
+  V2ParsedResponse,
   V2RequestInit,
   V2RequestedOutput,
   V2ResponseInit,
