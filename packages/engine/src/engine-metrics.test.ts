@@ -57,4 +57,27 @@ describe('Engine metrics', () => {
     expect(text).toContain('inferox_requests_total{model="(unknown)",backend="none",outcome="MODEL_NOT_FOUND"} 3');
     expect(text).not.toMatch(/model="(m@1|nope-1|nope-2|m@7)"/);
   });
+
+  it('reports the same counts in stats() and in the registry, since both read one set of records', async () => {
+    const a = new ControlledBackend({ name: 'a', memoryBytes: 100 });
+    const b = new ControlledBackend({ name: 'b', memoryBytes: 100 });
+    engine = createEngine({ backends: [a, b], config: { maxMemoryBytes: 250 } });
+    await engine.load('m', { source: 'm', backends: ['a', 'b'] });
+    a.failNext('BACKEND_ERROR');
+    await engine.infer('m', feedsOf(1));
+    await engine.infer('m', feedsOf(2));
+    await engine.infer('m', { x: Tensor.zeros('int32', [1, 2]) }).catch(() => undefined);
+    await engine.infer('nope', feedsOf(3)).catch(() => undefined);
+    await engine.load('n', { source: 'n', backends: ['a'] });
+    const sum = async (name: string, filter: (labels: Record<string, string>) => boolean = () => true): Promise<number> =>
+      (await engine.metrics.getSingleMetric(name)!.get()).values.filter((v) => filter(v.labels as Record<string, string>)).reduce((n, v) => n + v.value, 0);
+    const stats = engine.stats();
+    expect(stats.requests).toMatchObject({ succeeded: 2, failed: { INVALID_INPUT: 1, MODEL_NOT_FOUND: 1 }, fallbacks: 1 });
+    expect(stats.evictions).toBe(1);
+    expect(await sum('inferox_requests_total', (l) => l.outcome === 'success')).toBe(stats.requests.succeeded);
+    expect(await sum('inferox_requests_total', (l) => l.outcome !== 'success')).toBe(2);
+    expect(await sum('inferox_fallbacks_total')).toBe(stats.requests.fallbacks);
+    expect(await sum('inferox_evictions_total')).toBe(stats.evictions);
+    expect(await sum('inferox_batch_alone_total')).toBe(Object.values(stats.batches.alone).reduce((n, c) => n + c, 0));
+  });
 });
