@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DTYPES, type DType, dtypeToV2 } from '../dtype';
 import { isInferoxError } from '../inferox-error';
 import { Tensor } from '../tensor';
+import { decodeInferResponse } from './decode-infer-response';
 import { bodyBytes, encodeInferRequest, encodeInferResponse } from './encode-infer-body';
 import { decodeInferRequest, parseInferRequest, parseInferRequestText } from './parse-infer-request';
 
@@ -114,6 +115,18 @@ describe('v2 codec (fuzz)', () => {
         typedOnly(() => decodeInferRequest(bytes, { headerLength: cut === undefined ? headBytes.length : cut }));
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  it('answers a response or INVALID_INPUT for any response body', () => {
+    const response = fc.record({ model_name: fc.oneof(hostileString, hostileNumber), id: scalar, outputs: fc.oneof(fc.array(input, { maxLength: 4 }), scalar), parameters: scalar }, { requiredKeys: [] });
+    fc.assert(
+      fc.property(response, fc.uint8Array({ maxLength: 32 }), fc.boolean(), (body, tail, binary) => {
+        const head = new TextEncoder().encode(JSON.stringify(body));
+        const bytes = binary ? new Uint8Array([...head, ...tail]) : head;
+        typedOnly(() => decodeInferResponse(bytes, binary ? { headerLength: head.length } : {}));
+      }),
+      { numRuns: 1000 },
     );
   });
 
