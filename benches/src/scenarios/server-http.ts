@@ -1,7 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { execFile } from 'node:child_process';
 import { createEngine } from '@inferox/engine';
 import { createOnnxBackend } from '@inferox/onnx-backend';
 import { createServer, engineModelService } from '@inferox/server';
@@ -45,13 +45,12 @@ function httpClient(base: string, connections: number): { post: (path: string, b
 }
 
 /**
- * The closed-loop load generator, run in a worker thread so that the client's work does not share the server's event
- * loop (as with a real client). Plain JavaScript: worker code given as a string is not compiled.
+ * The closed-loop load generator, run in a child process as a real client would be (its CPU is not the server's, and
+ * the server process's CPU time per request can be measured). Plain JavaScript given to `node -e`.
  */
-const LOAD_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
+const LOAD_CLIENT = `
 const http = require('node:http');
-const { url, path, body, connections, requests, width } = workerData;
+const { url, path, body, connections, requests, width } = JSON.parse(process.env.INFEROX_LOAD);
 const target = new URL(url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
 const latencies = [];
@@ -78,20 +77,39 @@ const t0 = performance.now();
 Promise.all(Array.from({ length: connections }, client)).then(() => {
   const wallMs = performance.now() - t0;
   agent.destroy();
-  parentPort.postMessage({ latencies, wallMs, rps: latencies.length * 1000 / wallMs, failures, firstError });
+  process.stdout.write(JSON.stringify({ latencies, wallMs, rps: latencies.length * 1000 / wallMs, failures, firstError }));
 });
 `;
 
-/** Runs `requests` requests over `connections` keep-alive connections from a worker thread. */
-function loadFromWorker(options: { url: string; path: string; body: string; connections: number; requests: number; width: number }): Promise<{ latencies: number[]; wallMs: number; rps: number; failures: number; firstError?: string }> {
+/** What one load run measured; `serverCpuUs` is this process's CPU time per answered request while it ran. */
+interface LoadResult {
+  readonly latencies: number[];
+  readonly wallMs: number;
+  readonly rps: number;
+  readonly failures: number;
+  readonly firstError?: string;
+  readonly serverCpuUs: number;
+}
+
+/** Runs `requests` requests over `connections` keep-alive connections from a child process. */
+function loadFromClient(options: { url: string; path: string; body: string; connections: number; requests: number; width: number }): Promise<LoadResult> {
+  const cpu = process.cpuUsage();
   return new Promise((done, fail) => {
-    const worker = new Worker(LOAD_WORKER, { eval: true, workerData: options });
-    worker.once('message', (result: { latencies: number[]; wallMs: number; rps: number; failures: number; firstError?: string }) => {
-      done(result);
-      void worker.terminate();
+    execFile(process.execPath, ['-e', LOAD_CLIENT], { env: { ...process.env, INFEROX_LOAD: JSON.stringify(options) }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
+      if (error) return fail(error);
+      const used = process.cpuUsage(cpu);
+      const result = JSON.parse(stdout) as Omit<LoadResult, 'serverCpuUs'>;
+      done({ ...result, serverCpuUs: (used.user + used.system) / Math.max(1, result.latencies.length) });
     });
-    worker.once('error', fail);
   });
+}
+
+/** Runs a closed loop in this process and measures its CPU time per request too. */
+async function inProcessLoad(request: () => Promise<unknown>, clients: number, requestsPerClient: number): Promise<Omit<LoadResult, 'firstError'> & { firstError?: unknown }> {
+  const cpu = process.cpuUsage();
+  const r = await closedLoop(request, { clients, requestsPerClient });
+  const used = process.cpuUsage(cpu);
+  return { ...r, serverCpuUs: (used.user + used.system) / Math.max(1, r.latencies.length) };
 }
 
 /** An embedding response must be one vector of the model's width with finite numbers. */
@@ -174,21 +192,23 @@ export function serverHttpScenario(sizes?: ServerHttpSizes): Scenario {
         ctx.log(`  ${p.clients} connections × ${p.requestsPerClient} requests, ${p.rounds} rounds each`);
         const requests = p.clients * p.requestsPerClient;
         const loaders = {
-          inProcess: () => closedLoop(inProcess, { clients: p.clients, requestsPerClient: p.requestsPerClient }),
-          http: () => loadFromWorker({ url, path: '/embed', body, connections: p.clients, requests, width }),
-          tjs: () => loadFromWorker({ url: baselineUrl, path: '/embed', body, connections: p.clients, requests, width }),
+          inProcess: () => inProcessLoad(inProcess, p.clients, p.requestsPerClient),
+          http: () => loadFromClient({ url, path: '/embed', body, connections: p.clients, requests, width }),
+          tjs: () => loadFromClient({ url: baselineUrl, path: '/embed', body, connections: p.clients, requests, width }),
         };
         const rps = { inProcess: [] as number[], http: [] as number[], tjs: [] as number[] };
+        const cpuUs = { inProcess: [] as number[], http: [] as number[], tjs: [] as number[] };
         for (let round = 0; round < p.rounds; round++) {
           for (const side of rotate(['inProcess', 'http', 'tjs'] as const, round)) {
             const r = await loaders[side]();
             if (r.failures > 0) throw new Error(`${side}: ${r.failures} requests failed: ${String(r.firstError)}`);
             rps[side].push(r.rps);
+            cpuUs[side].push(r.serverCpuUs);
           }
         }
 
         ctx.log(`  ${p.stressRequests} requests from ${p.stressConnections} connections`);
-        const stressRun = await loadFromWorker({ url, path: '/embed', body, connections: p.stressConnections, requests: p.stressRequests, width });
+        const stressRun = await loadFromClient({ url, path: '/embed', body, connections: p.stressConnections, requests: p.stressRequests, width });
         const answered = stressRun.latencies.length;
         const sent = p.stressRequests;
 
@@ -208,6 +228,13 @@ export function serverHttpScenario(sizes?: ServerHttpSizes): Scenario {
                 ['1 connection p50 (ms)', fmt(sIn.p50), fmt(sHttp.p50), '', `+${fmt(added)} ms added`],
                 ['1 connection p99 (ms)', fmt(sIn.p99), fmt(sHttp.p99), '', ''],
                 [`${p.clients} connections (requests/s)`, fmt(rIn), fmt(rHttp), fmt(rTjs), `HTTP ÷ in process ${fmt(ratio(rHttp, rIn))}; HTTP ÷ transformers.js ${fmt(ratio(rHttp, rTjs))}`],
+                [
+                  `${p.clients} connections, server process CPU per request (µs)`,
+                  fmt(quantile(cpuUs.inProcess, 0.5)),
+                  fmt(quantile(cpuUs.http, 0.5)),
+                  fmt(quantile(cpuUs.tjs, 0.5)),
+                  `HTTP ÷ in process ${fmt(ratio(quantile(cpuUs.http, 0.5), quantile(cpuUs.inProcess, 0.5)))}`,
+                ],
                 [`${sent} requests from ${p.stressConnections} connections`, '', `${answered} answered, ${stressRun.failures} failed; p50 ${fmt(stressSummary.p50)} ms, p99 ${fmt(stressSummary.p99)} ms`, '', ''],
               ],
             },
@@ -219,12 +246,12 @@ export function serverHttpScenario(sizes?: ServerHttpSizes): Scenario {
             checkGoal(`requests lost of ${sent} from ${p.stressConnections} connections`, sent - answered, { equal: 0 }),
           ],
           notes: [
-            `Both HTTP sides are Fastify 5 on 127.0.0.1. Load: a closed loop of keep-alive node:http connections (each sends its next request when the previous one answers) run from a worker thread, as a client would be; every response is parsed and checked. The one-connection rows use a client on the main thread, interleaved with the in-process calls. The in-process side calls the same TextModel the server serves.`,
+            `Both HTTP sides are Fastify 5 on 127.0.0.1. Load: a closed loop of keep-alive node:http connections (each sends its next request when the previous one answers) run from a child process, as a real client would be; every response is parsed and checked. CPU per request is the server process's user+system time over the run divided by the requests answered (less sensitive to a busy machine than requests/s). The one-connection rows use a client on the main thread, interleaved with the in-process calls. The in-process side calls the same TextModel the server serves.`,
             `Answers agree: HTTP vs in process max abs difference ${fmt(httpDiff)}, transformers.js vs in process ${fmt(tjsDiff)} (same ONNX file, same tokenizer.json, mean pooling + L2 norm).`,
             `Load average when the scenario ended: ${loadavg().map((v) => v.toFixed(1)).join(', ')} (1, 5, 15 min) on ${ctx.profile.quick ? 'a quick pass' : 'a full run'}; figures from a busy machine are not the server's.`,
             `One connection: ${p.singleRounds} interleaved calls each after ${p.warmup} warm-up calls. ${p.clients} connections: ${p.rounds} rounds in rotating order, median requests/s. No dynamic batching on either side beyond what the text model forms itself.`,
           ],
-          raw: { single, rps, stress: { sent, answered, failures: stressRun.failures, p50: stressSummary.p50, p99: stressSummary.p99 }, httpDiff, tjsDiff },
+          raw: { single, rps, cpuUs, stress: { sent, answered, failures: stressRun.failures, p50: stressSummary.p50, p99: stressSummary.p99 }, httpDiff, tjsDiff },
         };
       } finally {
         one.close();
