@@ -2,6 +2,7 @@ import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSafetensors } from '@inferox/core';
 import { expectInferoxError } from '@inferox/core/testing';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BERT_ARCHITECTURE } from './architectures';
 import { TINY_BERT, TINY_BERT_CLS, f32, makeFifo, safetensors, tempDir, writeFolder } from './internal/test-files.fixture';
@@ -99,6 +100,22 @@ describe('readCheckpoint', () => {
   it('rejects with CANCELLED when the signal is aborted while reading', async () => {
     const error = await expectInferoxError(readCheckpoint(TINY_BERT, { signal: AbortSignal.abort(new Error('stop')) }), 'CANCELLED');
     expect((error.cause as Error).message).toBe('stop');
+  });
+
+  it('gives only typed errors for random config and weight bytes', async () => {
+    const dir = await writeFolder(join(temp.dir, 'fuzz'), {});
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.jsonValue().map((v) => JSON.stringify(v)), fc.string()), fc.uint8Array({ maxLength: 64 }), async (config, weights) => {
+        await writeFile(join(dir, 'config.json'), config);
+        await writeFile(join(dir, 'model.safetensors'), weights);
+        const outcome = await readCheckpoint(dir).then(
+          () => 'read',
+          (error: unknown) => (error as { code?: unknown }).code,
+        );
+        expect(['read', 'PACKAGE_INVALID']).toContain(outcome);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('reads a model_type with no architecture with no prefix', async () => {

@@ -1,6 +1,7 @@
 import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expectInferoxError } from '@inferox/core/testing';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_BERT, makeFifo, tempDir, writeFolder } from './internal/test-files.fixture';
 import { expectModelSourceKind, resolveModelSource } from './resolve-model-source';
@@ -72,6 +73,19 @@ describe('resolveModelSource', () => {
   it('rejects with PACKAGE_INVALID naming the folder when it holds no model', async () => {
     const empty = await writeFolder(join(temp.dir, 'empty'), { 'notes.txt': 'x' });
     await expectInferoxError(resolveModelSource(empty), 'PACKAGE_INVALID', 'cannot tell what model', 'holds neither metadata.json');
+  });
+
+  it('resolves or gives a typed error for any path string, NUL bytes and all', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 40 }), fc.constantFrom(undefined, 'onnx', 'hf-checkpoint', 'tfjs-graph', 'package', 'nope'), async (name, format) => {
+        const outcome = await resolveModelSource({ path: join(temp.dir, name), ...(format ? { format } : {}) }).then(
+          (resolved) => resolved.kind as string,
+          (error: unknown) => (error as { code?: unknown }).code,
+        );
+        expect(['INVALID_INPUT', 'PACKAGE_INVALID', 'package', 'hf-checkpoint', 'onnx', 'tfjs']).toContain(outcome);
+      }),
+      { numRuns: 80 },
+    );
   });
 
   it('rejects with CANCELLED when the signal is aborted', async () => {
