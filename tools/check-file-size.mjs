@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageSourceRoots } from './check-cycles.mjs';
 
 export const MAX_LINES = 400;
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'coverage']);
@@ -42,8 +43,7 @@ export function findLongFiles(roots, base = process.cwd(), max = MAX_LINES) {
  * @returns the exit code (1 when a file is too long); prints through `log`/`error`.
  */
 export function main(root, { log = console.log, error = console.error } = {}) {
-  const packages = join(root, 'packages');
-  const problems = findLongFiles(readdirSync(packages).map((name) => join(packages, name, 'src')), root);
+  const problems = findLongFiles(packageSourceRoots(root), root);
   for (const p of problems) error(p);
   if (problems.length > 0) {
     error(`check-file-size: ${problems.length} file(s) over ${MAX_LINES} lines`);

@@ -24,10 +24,14 @@ function targets(value, out = []) {
   return out;
 }
 
+/** Every file `manifest` points at (`exports` at any depth, `main`, `types`, `bin`), once each. */
+export function manifestTargets(manifest) {
+  return [...new Set([...targets(manifest.exports), manifest.main, manifest.types, ...targets(manifest.bin)].filter(Boolean))];
+}
+
 /** @returns the files `manifest` (already stripped) points at that do not exist under `dir`. */
 export function missingTargets(manifest, dir) {
-  const all = [...targets(manifest.exports), manifest.main, manifest.types, ...targets(manifest.bin)].filter(Boolean);
-  return [...new Set(all)].filter((t) => !existsSync(join(dir, t)));
+  return manifestTargets(manifest).filter((t) => !existsSync(join(dir, t)));
 }
 
 /** The manifest users get. */

@@ -1,13 +1,7 @@
 // What a published package.json must hold: no repo-only export condition, every target inside the tarball, a
 // `default` condition (so require() of the ESM build works on Node >= 20.19), a LICENSE file and complete metadata.
 
-const SOURCE_CONDITION = '@inferox/source';
-
-function targetsOf(value, out = []) {
-  if (typeof value === 'string') out.push(value);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) targetsOf(v, out);
-  return out;
-}
+import { SOURCE_CONDITION, manifestTargets } from '../pack-manifest.mjs';
 
 /**
  * @param manifest - the package.json inside the tarball.
@@ -20,8 +14,7 @@ export function checkPublishedManifest(manifest, files, readme) {
   const have = new Set(files.map((f) => f.replace(/^\.\//, '')));
   const name = manifest.name;
   if (JSON.stringify(manifest).includes(SOURCE_CONDITION)) problems.push(`${name}: publishes the "${SOURCE_CONDITION}" condition (its src/ is not in the tarball)`);
-  const targets = [...targetsOf(manifest.exports), manifest.main, manifest.types, ...targetsOf(manifest.bin)].filter(Boolean);
-  for (const t of new Set(targets)) {
+  for (const t of manifestTargets(manifest)) {
     if (t.includes(SOURCE_CONDITION)) continue;
     if (!have.has(t.replace(/^\.\//, ''))) problems.push(`${name}: points at ${t}, which the tarball lacks`);
   }
