@@ -60,6 +60,13 @@ describe('exportOnnx', () => {
     }
   });
 
+  it('rejects with INVALID_INPUT naming a folder that does not exist, as loadModel does, and accepts config.json', async () => {
+    const error = await rejectionOf(exportOnnx(join(tmp.dir, 'no-such-folder')));
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toContain('no-such-folder" does not exist');
+    expect((await exportOnnx(join(BERT_DIR, 'config.json'))).length).toBeGreaterThan(8_000_000);
+  });
+
   it('rejects with CANCELLED when the signal is aborted', async () => {
     const error = await rejectionOf(exportOnnx(BERT_DIR, { signal: AbortSignal.abort() }));
     expect(error.code).toBe('CANCELLED');

@@ -1,4 +1,5 @@
 import type { SignalOptions } from '@inferox/core';
+import { expectModelSourceKind, resolveModelSource } from '@inferox/hf-checkpoint';
 import { buildCheckpoint } from './internal/build-checkpoint';
 
 /** Options of {@link exportOnnx}. */
@@ -16,12 +17,14 @@ export interface ExportOnnxOptions extends SignalOptions {
  * @param checkpointDir - the checkpoint folder.
  * @returns the `ModelProto` bytes (owned by the caller).
  * @throws InferoxError `PACKAGE_INVALID` naming the file, config field or tensor the architecture cannot serve;
- * `INVALID_INPUT` for a bad `opset`; `CANCELLED` when `signal` aborts.
+ * `INVALID_INPUT` for a bad `opset` or a folder that does not exist; `CANCELLED` when `signal` aborts.
  * @example
  * ```ts
  * await writeFile('bert.onnx', await exportOnnx('fixtures/tiny-bert-hf'));
  * ```
  */
 export async function exportOnnx(checkpointDir: string, options: ExportOnnxOptions = {}): Promise<Uint8Array> {
-  return (await buildCheckpoint(checkpointDir, options)).bytes;
+  // The same source rules as loadModel: a missing folder or a link loop is INVALID_INPUT naming it.
+  const source = await resolveModelSource({ path: checkpointDir, format: 'hf-checkpoint' }, options.signal ? { signal: options.signal } : {});
+  return (await buildCheckpoint(expectModelSourceKind(source, ['hf-checkpoint'], 'exportOnnx').dir, options)).bytes;
 }
