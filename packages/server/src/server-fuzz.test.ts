@@ -52,4 +52,22 @@ describe('the server under fuzzed bodies', () => {
     const ok = await ctx.server.app.inject({ method: 'POST', url: '/embed', headers: { 'content-type': 'application/json' }, payload: '{"inputs":"still here"}' });
     expect(ok.statusCode).toBe(200);
   }, 120_000);
+
+  it('answers random binary bodies with a well-formed 400 or 200 whatever the header length says', async () => {
+    const header = JSON.stringify({ inputs: [{ name: 'input_ids', datatype: 'INT64', shape: [1, 2], parameters: { binary_data_size: 16 } }] });
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 64 }), fc.oneof(fc.constant(header.length), fc.integer({ min: -3, max: 200 }).map(String), fc.string({ maxLength: 8 })), async (tail, length) => {
+        const payload = Buffer.concat([Buffer.from(header), Buffer.from(tail)]);
+        const res = await ctx.server.app.inject({
+          method: 'POST',
+          url: '/v2/models/bert/infer',
+          headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(length) },
+          payload,
+        });
+        expect([200, 400]).toContain(res.statusCode);
+        if (res.statusCode === 400) expect(typeof (JSON.parse(res.body) as { error: unknown }).error).toBe('string');
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
