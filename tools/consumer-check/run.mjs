@@ -6,6 +6,7 @@
 // whose name contains it). Exits 1 when a step fails that is not marked as an expected failure.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -187,6 +188,8 @@ async function runScenario(scenario, registry, work, versions) {
   try {
     await runScenarioSteps(scenario, dir, registry, versions);
   } finally {
+    // Removed as soon as it is done (its node_modules are large), while the other scenarios still run.
+    if (!keep) await rm(dir, { recursive: true, force: true }).then(() => rm(`${dir}-store`, { recursive: true, force: true }));
     console.log(`\n== ${scenario.name}  (${startedAt} → ${seconds()})\n${buffers.get(scenario.name).join('\n')}`);
     buffers.delete(scenario.name);
   }
