@@ -39,16 +39,19 @@ function notUnderFolder(path: string, flag: string, cause?: unknown): InferoxErr
  */
 export async function writeChunks(path: string, chunks: Iterable<string | Uint8Array>, flag = '--output'): Promise<void> {
   const stream = createWriteStream(path);
-  const failed = once(stream, 'error').then(([error]: unknown[]) => {
-    throw new InferoxError(ErrorCode.INVALID_INPUT, `cannot write ${flag} ${shown(path)}: ${(error as Error).message}`, { cause: error, details: { path } });
-  });
-  failed.catch(() => undefined);
+  // `once` rejects with the stream's error while it waits; between waits, `errored` holds it (and this listener
+  // keeps an error emitted then from being uncaught).
+  stream.on('error', () => undefined);
   try {
     for (const chunk of chunks) {
-      if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), failed]);
+      if (stream.errored) throw stream.errored;
+      if (!stream.write(chunk)) await once(stream, 'drain');
     }
     stream.end();
-    await Promise.race([once(stream, 'finish'), failed]);
+    await once(stream, 'finish');
+  } catch (error) {
+    if (error instanceof InferoxError) throw error;
+    throw new InferoxError(ErrorCode.INVALID_INPUT, `cannot write ${flag} ${shown(path)}: ${(error as Error).message}`, { cause: error, details: { path } });
   } finally {
     stream.destroy();
   }
