@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { lstat, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isInferoxError } from '@inferox/core';
 import { rejectionOf } from '@inferox/core/testing';
 import { startTestHub, type TestHub } from '@inferox/hub-cache/testing';
-import { HUB_LIMITS, downloadFile, listFiles, pruneCache, repoInfo, snapshotDownload } from '@inferox/hub-cache';
+import { HUB_LIMITS, downloadFile, listFiles, pruneCache, repoInfo, snapshotDownload, verifyCache } from '@inferox/hub-cache';
 
 // Each test serves one malicious behaviour from the test hub on 127.0.0.1 and checks that it ends in a typed error
 // (or a verified download) instead of a hang, a full disk or a deleted file.
@@ -157,5 +158,16 @@ describe('pruneCache with links leaving the cache', () => {
     } finally {
       await rm(outside, { recursive: true, force: true });
     }
+  });
+});
+
+describe('verifyCache with a blob that is not a regular file', () => {
+  it('reports a FIFO named like a blob instead of waiting on it forever', async () => {
+    await snapshotDownload('org/m', base());
+    const fifo = join(cacheDir, 'models--org--m', 'blobs', 'f'.repeat(64));
+    execFileSync('mkfifo', [fifo]);
+    const result = await verifyCache('org/m', { cacheDir });
+    expect(result.corrupt).toEqual([{ blobPath: fifo, expected: 'f'.repeat(64), actual: '(not a regular file)', usedBy: [] }]);
+    expect(result.checked).toBe(2); // the three identical '{}' files share one blob, plus w.bin
   });
 });

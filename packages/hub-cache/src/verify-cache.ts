@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { throwIfAborted } from '@inferox/core';
 import type { CacheOptions } from './hub-options';
@@ -49,6 +49,12 @@ export async function verifyCache(repo: RepoRef, options: CacheOptions = {}): Pr
     if (name.endsWith('.incomplete')) continue;
     const kind = etagKind(name);
     const blobPath = join(storage, 'blobs', name);
+    // A FIFO would block the read forever and a link would hash something outside the cache: only regular files
+    // are hashed.
+    if (!(await lstat(blobPath).then((s) => s.isFile(), () => false))) {
+      corrupt.push({ blobPath, expected: name, actual: '(not a regular file)', usedBy: [] });
+      continue;
+    }
     const actual = await hashFile(blobPath, kind, options.signal);
     if (actual === undefined) {
       skipped += 1;
