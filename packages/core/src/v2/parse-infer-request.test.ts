@@ -175,6 +175,18 @@ describe('decodeInferRequest', () => {
     expect(parsed.outputs).toEqual([{ name: 'y', binary: true }]);
   });
 
+  it('reads binary data from a Node Buffer that is a view into a larger pool', () => {
+    // Buffer#slice returns a view, not a copy: the body must still be read at its own offset.
+    const inputs = { x: Tensor.from('float32', [1.5, -2, 3.25], [3]), ids: Tensor.from('int64', [7n, 9n], [2]) };
+    const body = encodeInferRequest({ inputs, binary: true });
+    const bytes = bodyBytes(body);
+    const pooled = Buffer.concat([Buffer.from('padding!'), Buffer.from(bytes)]).subarray(8);
+    expect(pooled.byteOffset).toBeGreaterThan(0);
+    const parsed = decodeInferRequest(pooled, { headerLength: body.headerLength! });
+    expect(parsed.feeds.x!.toArray()).toEqual([1.5, -2, 3.25]);
+    expect(parsed.feeds.ids!.toArray()).toEqual([7n, 9n]);
+  });
+
   it('names the problem when binary_data_size is malformed, doubled with data or implies over-long strings', () => {
     const one = (parameters: unknown, extra: Record<string, unknown> = {}) => ({ inputs: [{ name: 'x', datatype: 'BYTES', shape: [1], parameters, ...extra }] });
     expect(errorOf(() => parseInferRequest(one({ binary_data_size: -1 }))).message).toContain('non-negative integer');

@@ -42,7 +42,8 @@ export function decodeBinaryData<D extends DType>(dtype: D, size: number, bytes:
   if (dtype === 'string') return decodeStrings(size, bytes, name, limits) as DataFor<D>;
   const expected = size * dtypeInfo(dtype).byteSize;
   if (bytes.length !== expected) throw invalid(name, `binary_data_size is ${bytes.length} bytes; ${size} ${dtype} elements take ${expected}`);
-  const copy = bytes.slice();
+  // Uint8Array's own slice: a Node Buffer's slice() is a view into its pool, not a copy.
+  const copy = Uint8Array.prototype.slice.call(bytes);
   const data = new CTORS[dtype]!(copy.buffer, 0, size) as DataFor<D>;
   if (dtype === 'bool') {
     const index = (data as Uint8Array).findIndex((b) => b > 1);
