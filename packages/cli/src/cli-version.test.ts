@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIO } from './cli-io';
@@ -31,14 +32,43 @@ describe('inferox --version', () => {
     expect(run.status).toBe(0);
   });
 
-  it('runs the sources through tsx when dist is missing, as in a fresh clone after npm ci', () => {
-    // A copy of the shim beside a link to the sources and no dist/, inside the workspace so tsx resolves.
+  /** A copy of the shim beside a link to the sources and no dist/, inside the workspace so tsx resolves. */
+  function sourceOnlyShim(): string {
     const dir = mkdtempSync(join(packageDir, '.shim-test-'));
+    mkdirSync(join(dir, 'bin'));
+    cpSync(resolve(packageDir, 'bin/inferox.js'), join(dir, 'bin/inferox.js'));
+    cpSync(resolve(packageDir, 'package.json'), join(dir, 'package.json'));
+    symlinkSync(resolve(packageDir, 'src'), join(dir, 'src'));
+    return dir;
+  }
+
+  it('passes SIGTERM on to the sources it runs, so serve shuts down and the shim exits 0', async () => {
+    const dir = sourceOnlyShim();
     try {
-      mkdirSync(join(dir, 'bin'));
-      cpSync(resolve(packageDir, 'bin/inferox.js'), join(dir, 'bin/inferox.js'));
-      cpSync(resolve(packageDir, 'package.json'), join(dir, 'package.json'));
-      symlinkSync(resolve(packageDir, 'src'), join(dir, 'src'));
+      const model = resolve(packageDir, '../../fixtures/tiny-bert-hf/model.onnx');
+      const shim = spawn(process.execPath, [join(dir, 'bin/inferox.js'), 'serve', `tiny=${model}`, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      shim.stderr.on('data', (d: Buffer) => void (err += d.toString()));
+      const exited = once(shim, 'exit') as Promise<[number | null, string | null]>;
+      for await (const chunk of shim.stdout) {
+        out += (chunk as Buffer).toString();
+        if (out.includes('inferox serving')) break;
+      }
+      expect(out).toContain('inferox serving tiny at http://127.0.0.1:');
+      shim.kill('SIGTERM');
+      const [code, signal] = await exited;
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
+      expect(err).toContain('SIGTERM: shutting down');
+      expect(err).toContain('stopped');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('runs the sources through tsx when dist is missing, as in a fresh clone after npm ci', () => {
+    const dir = sourceOnlyShim();
+    try {
       const run = spawnSync(process.execPath, [join(dir, 'bin/inferox.js'), '--help'], { encoding: 'utf8', timeout: 60_000 });
       expect(run.stdout).toContain('Usage: inferox');
       expect(run.status).toBe(0);
