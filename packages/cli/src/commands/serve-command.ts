@@ -79,8 +79,11 @@ export async function serveConfigOf(models: readonly string[], flags: ServeFlags
  * `inferox serve`: loads the models, serves them over HTTP until SIGTERM or SIGINT, then shuts down cleanly
  * (readiness false, in-flight requests finish within `--shutdown-timeout`, the engine closes). A second signal exits
  * at once.
+ *
+ * @param stopSignal - stops it like SIGTERM, for embedding and tests. A stop through it never calls `process.exit`
+ * (after a process signal, a stopped server still exits the process should a backend leave a handle open).
  */
-export async function serveCommand(io: CliIO, models: readonly string[], flags: ServeFlags): Promise<void> {
+export async function serveCommand(io: CliIO, models: readonly string[], flags: ServeFlags, stopSignal?: AbortSignal): Promise<void> {
   const config = await serveConfigOf(models, flags);
   const backends = createBackends({ ...(flags.runtime ? { runtime: flags.runtime } : {}), ...(flags.providers ? { providers: flags.providers } : {}) });
   const engine = createEngine({ backends });
@@ -88,6 +91,7 @@ export async function serveCommand(io: CliIO, models: readonly string[], flags: 
   let signals = 0;
   let stop: (() => void) | undefined;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
+  let byProcessSignal = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     signals += 1;
     if (signals > 1) {
@@ -98,8 +102,15 @@ export async function serveCommand(io: CliIO, models: readonly string[], flags: 
     loading.abort(new InferoxError(ErrorCode.CANCELLED, `${signal} during start-up`));
     stop?.();
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  const onProcessSignal = (signal: NodeJS.Signals): void => {
+    byProcessSignal = true;
+    onSignal(signal);
+  };
+  process.on('SIGTERM', onProcessSignal);
+  process.on('SIGINT', onProcessSignal);
+  const onStop = (): void => onSignal('SIGTERM');
+  if (stopSignal?.aborted) onStop();
+  else stopSignal?.addEventListener('abort', onStop, { once: true });
   try {
     const models = config.models.map((m) => (m.backends || !config.backends ? m : { ...m, backends: config.backends }));
     const fromQueue = flags.queue ? queueModelService({ client: createQueueClient({ connection: flags.queue, ...(flags.queueName ? { queue: flags.queueName } : {}) }) }) : undefined;
@@ -127,10 +138,11 @@ export async function serveCommand(io: CliIO, models: readonly string[], flags: 
     await server.close();
     io.stderr('stopped\n');
     // Whatever a backend left running must not keep a stopped server alive.
-    setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
+    if (byProcessSignal) setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
   } finally {
     await engine.close({ drain: false });
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onProcessSignal);
+    process.off('SIGINT', onProcessSignal);
+    stopSignal?.removeEventListener('abort', onStop);
   }
 }

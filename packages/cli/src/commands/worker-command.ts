@@ -85,7 +85,9 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags, stopSignal?: 
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   // Embedders (and tests) stop it without a process signal.
-  stopSignal?.addEventListener('abort', () => onSignal('SIGTERM'), { once: true });
+  const onStop = (): void => onSignal('SIGTERM');
+  if (stopSignal?.aborted) onStop();
+  else stopSignal?.addEventListener('abort', onStop, { once: true });
   const textModels: TextModel[] = [];
   try {
     for (const argument of flags.model) {
@@ -120,5 +122,6 @@ export async function workerCommand(io: CliIO, flags: WorkerFlags, stopSignal?: 
     await engine.close({ drain: false });
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    stopSignal?.removeEventListener('abort', onStop);
   }
 }
