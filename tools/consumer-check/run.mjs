@@ -43,7 +43,8 @@ function run(cmd, argv, { cwd, env = userEnv() } = {}) {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('error', (error) => resolvePromise({ code: 127, out: out + String(error) }));
-    child.on('close', (code) => resolvePromise({ code: code ?? 1, out }));
+    // Colour codes (a tool that colours even into a pipe, as vitest does under CI=true) would split what steps match.
+    child.on('close', (code) => resolvePromise({ code: code ?? 1, out: out.replace(/\x1b\[[0-9;]*m/g, '') }));
   });
 }
 
