@@ -5,7 +5,7 @@ import { defineInferoxTestConfig } from '../vitest.shared.ts';
 // Engine worker instances started from TypeScript sources need a loader in their threads (the engine boots none).
 const workerLoader = fileURLToPath(new URL('../packages/engine/src/workers/ts-worker-loader.fixture.mjs', import.meta.url));
 
-// Logic is unit-tested and scenarios 1-4 and 7 run for real on the tiny fixture; scenarios 5 and 6 (child
+// Logic is unit-tested and scenarios 1-4 and 7-10 run for real on the tiny fixture; scenarios 5 and 6 (child
 // processes, a large download) and the run.ts entry are exercised by `npm run bench -- --quick`.
 export default mergeConfig(
   defineInferoxTestConfig({

@@ -19,11 +19,28 @@ interface Extractor {
   dispose(): Promise<void>;
 }
 
-/** Rounds and sizes: the quick pass keeps every comparison with fewer requests and a smaller bulk call. */
-const sizes = (quick: boolean) =>
-  quick
+/** Rounds and counts of scenario 10; the defaults depend on `--quick`. */
+export interface TextEmbeddingsSizes {
+  /** Closed-loop callers (also the batch of the raw ORT limit). */
+  readonly clients: number;
+  readonly requestsPerClient: number;
+  /** Rotating rounds of the closed loops. */
+  readonly rounds: number;
+  /** Interleaved one-caller calls per side, after `warmup`. */
+  readonly single: number;
+  readonly warmup: number;
+  /** Texts in the one bulk call. */
+  readonly bulk: number;
+  /** Requests per caller of the mixed-length workload (padding waste). */
+  readonly mixedRequests: number;
+}
+
+/** The sizes of a full run or a quick pass: the quick pass keeps every comparison with fewer requests and a smaller bulk call. */
+export function textEmbeddingsSizes(quick: boolean): TextEmbeddingsSizes {
+  return quick
     ? { clients: 16, requestsPerClient: 4, rounds: 2, single: 40, warmup: 8, bulk: 1000, mixedRequests: 4 }
     : { clients: 16, requestsPerClient: 16, rounds: 3, single: 200, warmup: 20, bulk: 10_000, mixedRequests: 16 };
+}
 
 /** Deterministic lengths: `i`-th of `count` spread over `min..max` tokens (special tokens included). */
 const spread = (i: number, min: number, max: number): number => min + ((i * 7919) % (max - min + 1));
@@ -33,150 +50,155 @@ const spread = (i: number, min: number, max: number): number => min + ((i * 7919
  * BERT's ONNX file with the bert-base-uncased tokenizer files), and against raw onnxruntime-node running pre-formed
  * batches (the limit at 128 tokens).
  */
-export const textEmbeddings: Scenario = {
-  id: 'text',
-  number: 10,
-  title: '10. @inferox/text embeddings vs transformers.js',
-  async run(ctx) {
-    const s = sizes(ctx.profile.quick);
-    const model = await ctx.model(ctx.profile.transformers.model);
-    const fixture = new URL('../../../fixtures/tiny-bert-st/', import.meta.url);
-    const dir = join(ctx.workDir, 'text-bert');
-    await mkdir(join(dir, 'onnx'), { recursive: true });
-    await copyFile(join(model.dir, 'config.json'), join(dir, 'config.json'));
-    await copyFile(model.onnxPath, join(dir, 'onnx', 'model.onnx'));
-    for (const file of ['tokenizer.json', 'tokenizer_config.json']) await copyFile(new URL(file, fixture), join(dir, file));
-    const tokenizer = new Tokenizer(JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8')), JSON.parse(await readFile(join(dir, 'tokenizer_config.json'), 'utf8')));
-    const ofTokens = (n: number): string => textOfTokens((t) => tokenizer.encode(t, { add_special_tokens: false }).ids, n - 2);
-    const short = Array.from({ length: 64 }, (_, i) => ofTokens(spread(i, 8, 32)));
-    const long = ofTokens(128);
-    const mixed = Array.from({ length: 64 }, (_, i) => ofTokens(spread(i, 8, 128)));
-    const bulk = Array.from({ length: s.bulk }, (_, i) => short[i % short.length]!);
+export const textEmbeddings: Scenario = textEmbeddingsScenario();
 
-    const { env, pipeline } = await import('@huggingface/transformers');
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.localModelPath = `${ctx.workDir}/`;
-    let extractor: Extractor | undefined;
-    let engine: Engine | undefined;
-    let session: ort.InferenceSession | undefined;
-    try {
-      extractor = (await pipeline('feature-extraction', 'text-bert', { dtype: 'fp32', device: 'cpu', session_options: sessionOptions(ctx.threads) })) as unknown as Extractor;
-      engine = createEngine({ backends: [createOnnxBackend({ executionProviders: ['cpu'], sessionOptions: sessionOptions(ctx.threads) })] });
-      const text: TextModel = await loadTextModel(engine, dir, { backends: ['onnx'] });
-      session = await rawSession(model.onnxPath, ctx.threads);
-      const x = extractor;
-      const sess = session;
-      let pick = 0;
-      const next = (pool: readonly string[]): string => pool[pick++ % pool.length]!;
-      const sides = {
-        tjs: (pool: readonly string[]) => async () => x(next(pool), { pooling: 'mean', normalize: true }),
-        text: (pool: readonly string[]) => async () => text.embed([next(pool)], { normalize: true }),
-      };
+/** Scenario 10 with the given sizes (tests run it small). */
+export function textEmbeddingsScenario(sizes?: TextEmbeddingsSizes): Scenario {
+  return {
+    id: 'text',
+    number: 10,
+    title: '10. @inferox/text embeddings vs transformers.js',
+    async run(ctx) {
+      const s = sizes ?? textEmbeddingsSizes(ctx.profile.quick);
+      const model = await ctx.model(ctx.profile.transformers.model);
+      const fixture = new URL('../../../fixtures/tiny-bert-st/', import.meta.url);
+      const dir = join(ctx.workDir, 'text-bert');
+      await mkdir(join(dir, 'onnx'), { recursive: true });
+      await copyFile(join(model.dir, 'config.json'), join(dir, 'config.json'));
+      await copyFile(model.onnxPath, join(dir, 'onnx', 'model.onnx'));
+      for (const file of ['tokenizer.json', 'tokenizer_config.json']) await copyFile(new URL(file, fixture), join(dir, file));
+      const tokenizer = new Tokenizer(JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8')), JSON.parse(await readFile(join(dir, 'tokenizer_config.json'), 'utf8')));
+      const ofTokens = (n: number): string => textOfTokens((t) => tokenizer.encode(t, { add_special_tokens: false }).ids, n - 2);
+      const short = Array.from({ length: 64 }, (_, i) => ofTokens(spread(i, 8, 32)));
+      const long = ofTokens(128);
+      const mixed = Array.from({ length: 64 }, (_, i) => ofTokens(spread(i, 8, 128)));
+      const bulk = Array.from({ length: s.bulk }, (_, i) => short[i % short.length]!);
 
-      // Same texts, same model: the two must agree before their speed means anything.
-      const agree = await text.embed(short.slice(0, 8), { normalize: true });
-      let maxDiff = 0;
-      for (const [i, t] of short.slice(0, 8).entries()) {
-        const theirs = (await x(t, { pooling: 'mean', normalize: true })).data;
-        agree.embeddings[i]!.forEach((v, k) => (maxDiff = Math.max(maxDiff, Math.abs(v - theirs[k]!))));
-      }
+      const { env, pipeline } = await import('@huggingface/transformers');
+      env.allowRemoteModels = false;
+      env.allowLocalModels = true;
+      env.localModelPath = `${ctx.workDir}/`;
+      let extractor: Extractor | undefined;
+      let engine: Engine | undefined;
+      let session: ort.InferenceSession | undefined;
+      try {
+        extractor = (await pipeline('feature-extraction', 'text-bert', { dtype: 'fp32', device: 'cpu', session_options: sessionOptions(ctx.threads) })) as unknown as Extractor;
+        engine = createEngine({ backends: [createOnnxBackend({ executionProviders: ['cpu'], sessionOptions: sessionOptions(ctx.threads) })] });
+        const text: TextModel = await loadTextModel(engine, dir, { backends: ['onnx'] });
+        session = await rawSession(model.onnxPath, ctx.threads);
+        const x = extractor;
+        const sess = session;
+        let pick = 0;
+        const next = (pool: readonly string[]): string => pool[pick++ % pool.length]!;
+        const sides = {
+          tjs: (pool: readonly string[]) => async () => x(next(pool), { pooling: 'mean', normalize: true }),
+          text: (pool: readonly string[]) => async () => text.embed([next(pool)], { normalize: true }),
+        };
 
-      ctx.log(`  one caller: ${s.single} interleaved calls each`);
-      const single = await interleave(sides.tjs(short), sides.text(short), { rounds: s.single, warmup: s.warmup });
-
-      const loop = async (request: () => Promise<unknown>, label: string): Promise<number> => {
-        const r = await closedLoop(request, { clients: s.clients, requestsPerClient: s.requestsPerClient });
-        if (r.failures > 0) throw new Error(`${label}: ${r.failures} requests failed: ${String(r.firstError)}`);
-        return r.rps;
-      };
-      // The limit at 128 tokens: raw onnxruntime-node running pre-formed batches of `clients` sequences.
-      const n = s.clients;
-      const ids = tokenizer.encode(long).ids.slice(0, 128);
-      const shape = [n, ids.length];
-      const filled = (f: (k: number) => bigint) => new ort.Tensor('int64', BigInt64Array.from({ length: n * ids.length }, (_, k) => f(k)), shape);
-      const feeds = { input_ids: filled((k) => BigInt(ids[k % ids.length]!)), attention_mask: filled(() => 1n), token_type_ids: filled(() => 0n) };
-      const limit = async (): Promise<number> => {
-        const batches = Math.max(2, Math.round((s.clients * s.requestsPerClient) / n));
-        const t0 = performance.now();
-        for (let b = 0; b < batches; b++) await sess.run(feeds);
-        return (batches * n) / ((performance.now() - t0) / 1000);
-      };
-      ctx.log(`  ${s.clients} callers × ${s.requestsPerClient} requests, short and 128-token texts, ${s.rounds} rounds each`);
-      const rps = { shortTjs: [] as number[], shortText: [] as number[], longTjs: [] as number[], longText: [] as number[], longLimit: [] as number[] };
-      for (let round = 0; round < s.rounds; round++) {
-        for (const side of rotate(['tjs', 'text'] as const, round)) rps[side === 'tjs' ? 'shortTjs' : 'shortText'].push(await loop(sides[side](short), side));
-        for (const side of rotate(['tjs', 'text', 'limit'] as const, round)) {
-          if (side === 'limit') rps.longLimit.push(await limit());
-          else rps[side === 'tjs' ? 'longTjs' : 'longText'].push(await loop(sides[side]([long]), side));
+        // Same texts, same model: the two must agree before their speed means anything.
+        const agree = await text.embed(short.slice(0, 8), { normalize: true });
+        let maxDiff = 0;
+        for (const [i, t] of short.slice(0, 8).entries()) {
+          const theirs = (await x(t, { pooling: 'mean', normalize: true })).data;
+          agree.embeddings[i]!.forEach((v, k) => (maxDiff = Math.max(maxDiff, Math.abs(v - theirs[k]!))));
         }
+
+        ctx.log(`  one caller: ${s.single} interleaved calls each`);
+        const single = await interleave(sides.tjs(short), sides.text(short), { rounds: s.single, warmup: s.warmup });
+
+        const loop = async (request: () => Promise<unknown>, label: string): Promise<number> => {
+          const r = await closedLoop(request, { clients: s.clients, requestsPerClient: s.requestsPerClient });
+          if (r.failures > 0) throw new Error(`${label}: ${r.failures} requests failed: ${String(r.firstError)}`);
+          return r.rps;
+        };
+        // The limit at 128 tokens: raw onnxruntime-node running pre-formed batches of `clients` sequences.
+        const n = s.clients;
+        const ids = tokenizer.encode(long).ids.slice(0, 128);
+        const shape = [n, ids.length];
+        const filled = (f: (k: number) => bigint) => new ort.Tensor('int64', BigInt64Array.from({ length: n * ids.length }, (_, k) => f(k)), shape);
+        const feeds = { input_ids: filled((k) => BigInt(ids[k % ids.length]!)), attention_mask: filled(() => 1n), token_type_ids: filled(() => 0n) };
+        const limit = async (): Promise<number> => {
+          const batches = Math.max(2, Math.round((s.clients * s.requestsPerClient) / n));
+          const t0 = performance.now();
+          for (let b = 0; b < batches; b++) await sess.run(feeds);
+          return (batches * n) / ((performance.now() - t0) / 1000);
+        };
+        ctx.log(`  ${s.clients} callers × ${s.requestsPerClient} requests, short and 128-token texts, ${s.rounds} rounds each`);
+        const rps = { shortTjs: [] as number[], shortText: [] as number[], longTjs: [] as number[], longText: [] as number[], longLimit: [] as number[] };
+        for (let round = 0; round < s.rounds; round++) {
+          for (const side of rotate(['tjs', 'text'] as const, round)) rps[side === 'tjs' ? 'shortTjs' : 'shortText'].push(await loop(sides[side](short), side));
+          for (const side of rotate(['tjs', 'text', 'limit'] as const, round)) {
+            if (side === 'limit') rps.longLimit.push(await limit());
+            else rps[side === 'tjs' ? 'longTjs' : 'longText'].push(await loop(sides[side]([long]), side));
+          }
+        }
+
+        ctx.log(`  ${s.bulk} texts in one call`);
+        const bulkMs = { tjs: [] as number[], text: [] as number[] };
+        // Event-loop delay while each side works through the bulk call: what other callers on this thread would wait.
+        const loopDelay = { tjs: 0, text: 0 };
+        for (const side of ['text', 'tjs', 'text', 'tjs'] as const) {
+          const h = monitorEventLoopDelay({ resolution: 5 });
+          h.enable();
+          const t0 = performance.now();
+          if (side === 'tjs') await x(bulk, { pooling: 'mean', normalize: true });
+          else await text.embed(bulk, { normalize: true });
+          bulkMs[side].push(performance.now() - t0);
+          // A turn of the loop so a stall that lasted to the end of the call is sampled.
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          h.disable();
+          loopDelay[side] = Math.max(loopDelay[side], h.max / 1e6);
+        }
+
+        const before = text.stats();
+        await closedLoop(sides.text(mixed), { clients: s.clients, requestsPerClient: s.mixedRequests });
+        const after = text.stats();
+        const waste = (after.paddedTokens - after.realTokens - (before.paddedTokens - before.realTokens)) / (after.paddedTokens - before.paddedTokens);
+
+        const med = (v: number[]): number => quantile(v, 0.5);
+        const sa = summarize(single.a);
+        const sb = summarize(single.b);
+        const shortRatio = ratio(med(rps.shortText), med(rps.shortTjs));
+        const longOfLimit = ratio(med(rps.longText), med(rps.longLimit));
+        const p50Ratio = ratio(sb.p50, sa.p50);
+        const bulkRatio = ratio(Math.min(...bulkMs.tjs), Math.min(...bulkMs.text));
+        return {
+          id: this.id,
+          title: this.title,
+          tables: [
+            {
+              title: `${ctx.profile.transformers.model} BERT (its ONNX file, bert-base-uncased tokenizer.json), mean pooling + L2 norm, ${ctx.threads} intra-op threads`,
+              headers: ['measure', 'transformers.js', '@inferox/text', 'raw ORT pre-formed batches', 'ratio'],
+              rows: [
+                ['one caller p50, 8–32 tokens (ms)', fmt(sa.p50), fmt(sb.p50), '', `${fmt(p50Ratio)} (text ÷ tjs)`],
+                [`${s.clients} callers, 8–32 tokens (requests/s)`, fmt(med(rps.shortTjs)), fmt(med(rps.shortText)), '', `${fmt(shortRatio)} (text ÷ tjs)`],
+                [`${s.clients} callers, 128 tokens (requests/s)`, fmt(med(rps.longTjs)), fmt(med(rps.longText)), fmt(med(rps.longLimit)), `${fmt(longOfLimit)} (text ÷ limit)`],
+                [`${s.bulk} texts in one call (ms, best of 2)`, fmt(Math.min(...bulkMs.tjs)), fmt(Math.min(...bulkMs.text)), '', `${fmt(bulkRatio)}× faster`],
+                [`longest event-loop stall during the ${s.bulk}-text call (ms)`, fmt(loopDelay.tjs), fmt(loopDelay.text), '', ''],
+                [`padding waste, ${s.clients} callers on 8–128 tokens`, '', `${fmt(waste * 100)}%`, '', ''],
+              ],
+            },
+          ],
+          goals: [
+            checkGoal(`${s.clients} callers, short texts: text ÷ transformers.js requests/s`, shortRatio, { atLeast: 3 }),
+            checkGoal(`${s.clients} callers, 128 tokens: text ÷ raw ORT pre-formed batches`, longOfLimit, { atLeast: 0.85 }),
+            checkGoal('one caller: text p50 ÷ transformers.js p50', p50Ratio, { atMost: 1 }),
+            checkGoal(`${s.bulk} texts in one call: transformers.js time ÷ text time`, bulkRatio, { atLeast: 1.5 }),
+            checkGoal('padding waste on a mixed-length workload', waste * 100, { atMost: 15 }, '%'),
+          ],
+          notes: [
+            `Same folder on both sides (env.allowRemoteModels = false), same session options; embeddings agree to ${fmt(maxDiff)} (max abs difference over 8 texts).`,
+            `Closed loops of ${s.clients} callers × ${s.requestsPerClient} requests (one text each), ${s.rounds} rounds in rotating order, median requests/s. @inferox/text defaults: maxBatchTokens 8192, maxBatchSize 64, maxPaddingWaste 0.15, 2 batches in flight; transformers.js runs each call as it comes.`,
+            `The 128-token limit: raw onnxruntime-node running [${s.clients}, 128] batches back to back (sequences/s), measured in the same rounds.`,
+            'fastembed-js is not compared: it downloads its own model catalogue from the network and cannot load this folder offline.',
+          ],
+          raw: { single, rps, bulkMs, loopDelay, waste, maxDiff, stats: after },
+        };
+      } finally {
+        await engine?.close();
+        await extractor?.dispose();
+        await session?.release();
       }
-
-      ctx.log(`  ${s.bulk} texts in one call`);
-      const bulkMs = { tjs: [] as number[], text: [] as number[] };
-      // Event-loop delay while each side works through the bulk call: what other callers on this thread would wait.
-      const loopDelay = { tjs: 0, text: 0 };
-      for (const side of ['text', 'tjs', 'text', 'tjs'] as const) {
-        const h = monitorEventLoopDelay({ resolution: 5 });
-        h.enable();
-        const t0 = performance.now();
-        if (side === 'tjs') await x(bulk, { pooling: 'mean', normalize: true });
-        else await text.embed(bulk, { normalize: true });
-        bulkMs[side].push(performance.now() - t0);
-        // A turn of the loop so a stall that lasted to the end of the call is sampled.
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        h.disable();
-        loopDelay[side] = Math.max(loopDelay[side], h.max / 1e6);
-      }
-
-      const before = text.stats();
-      await closedLoop(sides.text(mixed), { clients: s.clients, requestsPerClient: s.mixedRequests });
-      const after = text.stats();
-      const waste = (after.paddedTokens - after.realTokens - (before.paddedTokens - before.realTokens)) / (after.paddedTokens - before.paddedTokens);
-
-      const med = (v: number[]): number => quantile(v, 0.5);
-      const sa = summarize(single.a);
-      const sb = summarize(single.b);
-      const shortRatio = ratio(med(rps.shortText), med(rps.shortTjs));
-      const longOfLimit = ratio(med(rps.longText), med(rps.longLimit));
-      const p50Ratio = ratio(sb.p50, sa.p50);
-      const bulkRatio = ratio(Math.min(...bulkMs.tjs), Math.min(...bulkMs.text));
-      return {
-        id: this.id,
-        title: this.title,
-        tables: [
-          {
-            title: `${ctx.profile.transformers.model} BERT (its ONNX file, bert-base-uncased tokenizer.json), mean pooling + L2 norm, ${ctx.threads} intra-op threads`,
-            headers: ['measure', 'transformers.js', '@inferox/text', 'raw ORT pre-formed batches', 'ratio'],
-            rows: [
-              ['one caller p50, 8–32 tokens (ms)', fmt(sa.p50), fmt(sb.p50), '', `${fmt(p50Ratio)} (text ÷ tjs)`],
-              [`${s.clients} callers, 8–32 tokens (requests/s)`, fmt(med(rps.shortTjs)), fmt(med(rps.shortText)), '', `${fmt(shortRatio)} (text ÷ tjs)`],
-              [`${s.clients} callers, 128 tokens (requests/s)`, fmt(med(rps.longTjs)), fmt(med(rps.longText)), fmt(med(rps.longLimit)), `${fmt(longOfLimit)} (text ÷ limit)`],
-              [`${s.bulk} texts in one call (ms, best of 2)`, fmt(Math.min(...bulkMs.tjs)), fmt(Math.min(...bulkMs.text)), '', `${fmt(bulkRatio)}× faster`],
-              [`longest event-loop stall during the ${s.bulk}-text call (ms)`, fmt(loopDelay.tjs), fmt(loopDelay.text), '', ''],
-              [`padding waste, ${s.clients} callers on 8–128 tokens`, '', `${fmt(waste * 100)}%`, '', ''],
-            ],
-          },
-        ],
-        goals: [
-          checkGoal('16 callers, short texts: text ÷ transformers.js requests/s', shortRatio, { atLeast: 3 }),
-          checkGoal('16 callers, 128 tokens: text ÷ raw ORT pre-formed batches', longOfLimit, { atLeast: 0.85 }),
-          checkGoal('one caller: text p50 ÷ transformers.js p50', p50Ratio, { atMost: 1 }),
-          checkGoal(`${s.bulk} texts in one call: transformers.js time ÷ text time`, bulkRatio, { atLeast: 1.5 }),
-          checkGoal('padding waste on a mixed-length workload', waste * 100, { atMost: 15 }, '%'),
-        ],
-        notes: [
-          `Same folder on both sides (env.allowRemoteModels = false), same session options; embeddings agree to ${fmt(maxDiff)} (max abs difference over 8 texts).`,
-          `Closed loops of ${s.clients} callers × ${s.requestsPerClient} requests (one text each), ${s.rounds} rounds in rotating order, median requests/s. @inferox/text defaults: maxBatchTokens 8192, maxBatchSize 64, maxPaddingWaste 0.15, 2 batches in flight; transformers.js runs each call as it comes.`,
-          'The 128-token limit: raw onnxruntime-node running [16, 128] batches back to back (sequences/s), measured in the same rounds.',
-          'fastembed-js is not compared: it downloads its own model catalogue from the network and cannot load this folder offline.',
-        ],
-        raw: { single, rps, bulkMs, loopDelay, waste, maxDiff, stats: after },
-      };
-    } finally {
-      await engine?.close();
-      await extractor?.dispose();
-      await session?.release();
-    }
-  },
-};
+    },
+  };
+}
