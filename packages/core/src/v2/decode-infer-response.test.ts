@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type InferoxError, isInferoxError } from '../inferox-error';
 import { Tensor } from '../tensor';
 import { decodeInferResponse } from './decode-infer-response';
 import { bodyBytes, encodeInferResponse } from './encode-infer-body';
+import { thrown } from '../internal/thrown.fixture';
 
-function errorOf(fn: () => unknown): InferoxError {
-  try {
-    fn();
-  } catch (e) {
-    if (isInferoxError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a throw');
-}
 
 const enc = (json: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(json));
 
@@ -33,11 +24,11 @@ describe('decodeInferResponse', () => {
   });
 
   it('refuses a body that is not a response, naming what is wrong', () => {
-    expect(errorOf(() => decodeInferResponse(enc({ outputs: [] }))).message).toContain('"model_name"');
-    expect(errorOf(() => decodeInferResponse(enc({ model_name: 'm', outputs: [], id: 3 }))).message).toContain('"id" must be a string');
-    expect(errorOf(() => decodeInferResponse(enc({ model_name: 'm', outputs: [], parameters: 1 }))).message).toContain('"parameters"');
-    expect(errorOf(() => decodeInferResponse(enc({ model_name: 'm', outputs: [{ name: 'y' }, { name: 'z' }] }), { limits: { maxOutputs: 1 } })).details.limit).toBe('maxOutputs');
-    expect(errorOf(() => decodeInferResponse(enc({ model_name: 'm', outputs: [{ name: 'y', datatype: 'FP32', shape: [1e9], data: [] }] }))).details.limit).toBe('maxElements');
-    expect(errorOf(() => decodeInferResponse(enc({ model_name: 'm', outputs: [{}] }))).message).toContain('outputs[0]');
+    expect(thrown(() => decodeInferResponse(enc({ outputs: [] }))).message).toContain('"model_name"');
+    expect(thrown(() => decodeInferResponse(enc({ model_name: 'm', outputs: [], id: 3 }))).message).toContain('"id" must be a string');
+    expect(thrown(() => decodeInferResponse(enc({ model_name: 'm', outputs: [], parameters: 1 }))).message).toContain('"parameters"');
+    expect(thrown(() => decodeInferResponse(enc({ model_name: 'm', outputs: [{ name: 'y' }, { name: 'z' }] }), { limits: { maxOutputs: 1 } })).details.limit).toBe('maxOutputs');
+    expect(thrown(() => decodeInferResponse(enc({ model_name: 'm', outputs: [{ name: 'y', datatype: 'FP32', shape: [1e9], data: [] }] }))).details.limit).toBe('maxElements');
+    expect(thrown(() => decodeInferResponse(enc({ model_name: 'm', outputs: [{}] }))).message).toContain('outputs[0]');
   });
 });

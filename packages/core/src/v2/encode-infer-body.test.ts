@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type InferoxError, isInferoxError } from '../inferox-error';
 import { Tensor } from '../tensor';
 import { bodyBytes, encodeInferRequest, encodeInferResponse } from './encode-infer-body';
 import { decodeInferRequest } from './parse-infer-request';
 import { DEFAULT_V2_LIMITS, resolveV2Limits } from './v2-limits';
+import { thrown } from '../internal/thrown.fixture';
 
-function errorOf(fn: () => unknown): InferoxError {
-  try {
-    fn();
-  } catch (e) {
-    if (isInferoxError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a throw');
-}
 
 const text = (body: { chunks(): Generator<string | Uint8Array> }): string => new TextDecoder().decode(bodyBytes(body as never));
 
@@ -38,7 +29,7 @@ describe('encodeInferResponse', () => {
 
   it('refuses before writing, naming maxOutputBytes, when the output could pass it', () => {
     const big = Tensor.zeros('float64', [1000]);
-    const e = errorOf(() => encodeInferResponse({ modelName: 'm', outputs: { big } }, { limits: { maxOutputBytes: 10_000 } }));
+    const e = thrown(() => encodeInferResponse({ modelName: 'm', outputs: { big } }, { limits: { maxOutputBytes: 10_000 } }));
     expect(e.code).toBe('INVALID_INPUT');
     expect(e.message).toContain('maxOutputBytes');
     expect(e.details).toMatchObject({ limit: 'maxOutputBytes', max: 10_000 });
@@ -58,8 +49,8 @@ describe('encodeInferResponse', () => {
   });
 
   it('refuses an output that is not a tensor and parameters that are not JSON', () => {
-    expect(errorOf(() => encodeInferResponse({ modelName: 'm', outputs: { y: {} as Tensor } })).message).toContain('"y"');
-    expect(errorOf(() => encodeInferResponse({ modelName: 'm', outputs: {}, parameters: { n: 1n } })).message).toContain('parameters');
+    expect(thrown(() => encodeInferResponse({ modelName: 'm', outputs: { y: {} as Tensor } })).message).toContain('"y"');
+    expect(thrown(() => encodeInferResponse({ modelName: 'm', outputs: {}, parameters: { n: 1n } })).message).toContain('parameters');
   });
 });
 
@@ -77,8 +68,8 @@ describe('encodeInferRequest', () => {
 describe('resolveV2Limits', () => {
   it('fills defaults and refuses unknown or non-positive limits', () => {
     expect(resolveV2Limits({ maxElements: 5 })).toEqual({ ...DEFAULT_V2_LIMITS, maxElements: 5 });
-    expect(errorOf(() => resolveV2Limits({ maxElemnts: 5 } as never)).message).toContain('maxElemnts');
-    expect(errorOf(() => resolveV2Limits({ maxElements: 0 })).message).toContain('positive integer');
-    expect(errorOf(() => resolveV2Limits(null as never)).code).toBe('INVALID_INPUT');
+    expect(thrown(() => resolveV2Limits({ maxElemnts: 5 } as never)).message).toContain('maxElemnts');
+    expect(thrown(() => resolveV2Limits({ maxElements: 0 })).message).toContain('positive integer');
+    expect(thrown(() => resolveV2Limits(null as never)).code).toBe('INVALID_INPUT');
   });
 });

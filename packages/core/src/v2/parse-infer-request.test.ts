@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type InferoxError, isInferoxError } from '../inferox-error';
 import { Tensor } from '../tensor';
 import { bodyBytes, encodeInferRequest } from './encode-infer-body';
 import { decodeInferRequest, parseInferRequest, parseInferRequestText } from './parse-infer-request';
+import { thrown } from '../internal/thrown.fixture';
 
-function errorOf(fn: () => unknown): InferoxError {
-  try {
-    fn();
-  } catch (e) {
-    if (isInferoxError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a throw');
-}
 
 const req = (inputs: unknown[], extra: Record<string, unknown> = {}): string => JSON.stringify({ inputs, ...extra });
 
@@ -62,7 +53,7 @@ describe('parseInferRequest', () => {
   });
 
   it('refuses a declared shape of [1000000000] at once, naming maxElements, when data is empty', () => {
-    const e = errorOf(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [1000000000], data: [] }])));
+    const e = thrown(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [1000000000], data: [] }])));
     expect(e.code).toBe('INVALID_INPUT');
     expect(e.message).toContain('maxElements');
     expect(e.message).toContain('"x"');
@@ -74,7 +65,7 @@ describe('parseInferRequest', () => {
       { name: 'a', datatype: 'UINT8', shape: [3], data: [1, 2, 3] },
       { name: 'b', datatype: 'UINT8', shape: [3], data: [1, 2, 3] },
     ];
-    const e = errorOf(() => parseInferRequestText(req(inputs), { limits: { maxElements: 5 } }));
+    const e = thrown(() => parseInferRequestText(req(inputs), { limits: { maxElements: 5 } }));
     expect(e.message).toContain('"b"');
     expect(e.details).toMatchObject({ limit: 'maxElements', max: 5 });
   });
@@ -87,63 +78,63 @@ describe('parseInferRequest', () => {
   it('names maxInputs, maxOutputs, maxNameLength and maxDepth when a request passes them', () => {
     const one = { name: 'x', datatype: 'UINT8', shape: [1], data: [1] };
     const many = Array.from({ length: 3 }, (_, i) => ({ ...one, name: `x${i}` }));
-    expect(errorOf(() => parseInferRequestText(req(many), { limits: { maxInputs: 2 } })).details.limit).toBe('maxInputs');
+    expect(thrown(() => parseInferRequestText(req(many), { limits: { maxInputs: 2 } })).details.limit).toBe('maxInputs');
     const outs = [{ name: 'a' }, { name: 'b' }, { name: 'c' }];
-    expect(errorOf(() => parseInferRequestText(req([one], { outputs: outs }), { limits: { maxOutputs: 2 } })).details.limit).toBe('maxOutputs');
-    const long = errorOf(() => parseInferRequestText(req([{ ...one, name: 'n'.repeat(50_000_000) }])));
+    expect(thrown(() => parseInferRequestText(req([one], { outputs: outs }), { limits: { maxOutputs: 2 } })).details.limit).toBe('maxOutputs');
+    const long = thrown(() => parseInferRequestText(req([{ ...one, name: 'n'.repeat(50_000_000) }])));
     expect(long.details.limit).toBe('maxNameLength');
     expect(long.message.length).toBeLessThan(400);
-    expect(errorOf(() => parseInferRequestText(req([{ ...one, shape: new Array(17).fill(1) }]))).details.limit).toBe('maxDepth');
+    expect(thrown(() => parseInferRequestText(req([{ ...one, shape: new Array(17).fill(1) }]))).details.limit).toBe('maxDepth');
     const s = { name: 's', datatype: 'BYTES', shape: [1], data: ['abcdef'] };
-    expect(errorOf(() => parseInferRequestText(req([s]), { limits: { maxStringLength: 5 } })).details.limit).toBe('maxStringLength');
-    expect(errorOf(() => parseInferRequestText(req([one]), { limits: { maxRequestBytes: 10 } })).details.limit).toBe('maxRequestBytes');
+    expect(thrown(() => parseInferRequestText(req([s]), { limits: { maxStringLength: 5 } })).details.limit).toBe('maxStringLength');
+    expect(thrown(() => parseInferRequestText(req([one]), { limits: { maxRequestBytes: 10 } })).details.limit).toBe('maxRequestBytes');
   });
 
   it('gives a typed error, not a RangeError, when data nests a hundred thousand deep', () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
-    const e = errorOf(() => parseInferRequestText(`{"inputs":[{"name":"x","datatype":"FP32","shape":[1],"data":${deep}}]}`));
+    const e = thrown(() => parseInferRequestText(`{"inputs":[{"name":"x","datatype":"FP32","shape":[1],"data":${deep}}]}`));
     expect(e.code).toBe('INVALID_INPUT');
     expect(e.message).toContain('nests deeper');
   });
 
   it('refuses an input named __proto__ instead of dropping it', () => {
-    const e = errorOf(() => parseInferRequestText('{"inputs":[{"name":"__proto__","datatype":"UINT8","shape":[1],"data":[1]}]}'));
+    const e = thrown(() => parseInferRequestText('{"inputs":[{"name":"__proto__","datatype":"UINT8","shape":[1],"data":[1]}]}'));
     expect(e.code).toBe('INVALID_INPUT');
     expect(e.message).toContain('__proto__');
   });
 
   it('refuses "100" as an INT64 or FP32 number and says to write a number', () => {
-    const e = errorOf(() => parseInferRequestText(req([{ name: 'ids', datatype: 'INT64', shape: [1], data: ['100'] }])));
+    const e = thrown(() => parseInferRequestText(req([{ name: 'ids', datatype: 'INT64', shape: [1], data: ['100'] }])));
     expect(e.message).toContain('write it as a JSON number');
-    const f = errorOf(() => parseInferRequestText(req([{ name: 'f', datatype: 'FP32', shape: [1], data: ['100'] }])));
+    const f = thrown(() => parseInferRequestText(req([{ name: 'f', datatype: 'FP32', shape: [1], data: ['100'] }])));
     expect(f.message).toContain('not a number');
   });
 
   it('refuses a 50-million-digit int64 string before parsing it, quoting it cut', () => {
-    const e = errorOf(() => parseInferRequestText(req([{ name: 'ids', datatype: 'INT64', shape: [1], data: ['9'.repeat(50_000_000)] }])));
+    const e = thrown(() => parseInferRequestText(req([{ name: 'ids', datatype: 'INT64', shape: [1], data: ['9'.repeat(50_000_000)] }])));
     expect(e.code).toBe('INVALID_INPUT');
     expect(e.message.length).toBeLessThan(400);
   });
 
   it('names the tensor and both counts when the data length does not match the shape', () => {
-    const e = errorOf(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [2, 3], data: [1, 2] }])));
+    const e = thrown(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [2, 3], data: [1, 2] }])));
     expect(e.message).toContain('"x"');
     expect(e.message).toContain('6');
     expect(e.message).toContain('2');
-    expect(errorOf(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [1], data: [1, 2] }]))).message).toContain('needs 1 elements');
+    expect(thrown(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [1], data: [1, 2] }]))).message).toContain('needs 1 elements');
   });
 
   it('says what is wrong when the body is not a request', () => {
-    expect(errorOf(() => parseInferRequestText('{"inputs": [', { source: 'in.json' })).message).toContain('in.json is not valid JSON');
-    expect(errorOf(() => parseInferRequest([])).message).toContain('"inputs" array');
-    expect(errorOf(() => parseInferRequestText('{"inputs":[]}')).message).toContain('empty');
-    expect(errorOf(() => parseInferRequestText(req([{ name: 'x', datatype: 'FLOAT', shape: [1], data: [1] }]))).message).toContain('"FLOAT"');
-    expect(errorOf(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [-1], data: [] }]))).message).toContain('shape[0]');
-    expect(errorOf(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [1] }]))).message).toContain('needs "data"');
+    expect(thrown(() => parseInferRequestText('{"inputs": [', { source: 'in.json' })).message).toContain('in.json is not valid JSON');
+    expect(thrown(() => parseInferRequest([])).message).toContain('"inputs" array');
+    expect(thrown(() => parseInferRequestText('{"inputs":[]}')).message).toContain('empty');
+    expect(thrown(() => parseInferRequestText(req([{ name: 'x', datatype: 'FLOAT', shape: [1], data: [1] }]))).message).toContain('"FLOAT"');
+    expect(thrown(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [-1], data: [] }]))).message).toContain('shape[0]');
+    expect(thrown(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [1] }]))).message).toContain('needs "data"');
     const twice = { name: 'x', datatype: 'FP32', shape: [1], data: [1] };
-    expect(errorOf(() => parseInferRequestText(req([twice, twice]))).message).toContain('given twice');
-    expect(errorOf(() => parseInferRequestText(req([twice], { id: 5 }))).message).toContain('"id"');
-    expect(errorOf(() => parseInferRequestText(req([twice], { parameters: [] }))).message).toContain('"parameters"');
+    expect(thrown(() => parseInferRequestText(req([twice, twice]))).message).toContain('given twice');
+    expect(thrown(() => parseInferRequestText(req([twice], { id: 5 }))).message).toContain('"id"');
+    expect(thrown(() => parseInferRequestText(req([twice], { parameters: [] }))).message).toContain('"parameters"');
   });
 
   it('marks outputs binary from their parameters or the request default', () => {
@@ -189,17 +180,17 @@ describe('decodeInferRequest', () => {
 
   it('names the problem when binary_data_size is malformed, doubled with data or implies over-long strings', () => {
     const one = (parameters: unknown, extra: Record<string, unknown> = {}) => ({ inputs: [{ name: 'x', datatype: 'BYTES', shape: [1], parameters, ...extra }] });
-    expect(errorOf(() => parseInferRequest(one({ binary_data_size: -1 }))).message).toContain('non-negative integer');
-    expect(errorOf(() => parseInferRequest(one({ binary_data_size: 1 }, { data: ['a'] }))).message).toContain('both "data" and');
-    expect(errorOf(() => parseInferRequest(one({ binary_data_size: 100 }), { limits: { maxStringLength: 10 } })).details.limit).toBe('maxStringLength');
-    expect(errorOf(() => parseInferRequest(one([]))).message).toContain('"parameters" must be an object');
+    expect(thrown(() => parseInferRequest(one({ binary_data_size: -1 }))).message).toContain('non-negative integer');
+    expect(thrown(() => parseInferRequest(one({ binary_data_size: 1 }, { data: ['a'] }))).message).toContain('both "data" and');
+    expect(thrown(() => parseInferRequest(one({ binary_data_size: 100 }), { limits: { maxStringLength: 10 } })).details.limit).toBe('maxStringLength');
+    expect(thrown(() => parseInferRequest(one([]))).message).toContain('"parameters" must be an object');
     const bin = { binary_data_size: 8 };
-    const e = errorOf(() => decodeInferRequest(new TextEncoder().encode(JSON.stringify(one(bin))).slice(0), { headerLength: 0 }));
+    const e = thrown(() => decodeInferRequest(new TextEncoder().encode(JSON.stringify(one(bin))).slice(0), { headerLength: 0 }));
     expect(e.code).toBe('INVALID_INPUT');
   });
 
   it('names int64 values that are not integers, out of range or of the wrong type', () => {
-    const run = (data: unknown[], datatype = 'INT64') => errorOf(() => parseInferRequest({ inputs: [{ name: 'i', datatype, shape: [data.length], data }] })).message;
+    const run = (data: unknown[], datatype = 'INT64') => thrown(() => parseInferRequest({ inputs: [{ name: 'i', datatype, shape: [data.length], data }] })).message;
     expect(run([1.5])).toContain('not an integer');
     expect(run([2 ** 60])).toContain('send a decimal string');
     expect(run([true])).toContain('not a number');
@@ -226,7 +217,7 @@ describe('decodeInferRequest', () => {
       return [out, head.length];
     };
     const t = (datatype: string, shape: number[], size: number) => ({ inputs: [{ name: 'x', datatype, shape, parameters: { binary_data_size: size } }] });
-    const run = ([bytes, headerLength]: [Uint8Array, number]) => errorOf(() => decodeInferRequest(bytes, { headerLength }));
+    const run = ([bytes, headerLength]: [Uint8Array, number]) => thrown(() => decodeInferRequest(bytes, { headerLength }));
     expect(run(make(t('FP32', [1], 4), [0, 0])).message).toContain('add up to 4 bytes');
     expect(run(make(t('FP32', [1], 3), [0, 0, 0])).message).toContain('take 4');
     expect(run(make(t('BOOL', [1], 1), [7])).message).toContain('0 or 1');
@@ -234,7 +225,7 @@ describe('decodeInferRequest', () => {
     expect(run(make(t('BYTES', [1], 5), [9, 0, 0, 0, 65])).message).toContain('says 9 bytes');
     expect(run(make(t('BYTES', [1], 5), [1, 0, 0, 0, 0xff])).message).toContain('not UTF-8');
     expect(run(make(t('BYTES', [1], 6), [1, 0, 0, 0, 65, 66])).message).toContain('after its 1 elements');
-    expect(errorOf(() => decodeInferRequest(new Uint8Array(3), { headerLength: 9 })).message).toContain('Inference-Header-Content-Length');
-    expect(errorOf(() => decodeInferRequest(new Uint8Array([0xff]))).message).toContain('not UTF-8');
+    expect(thrown(() => decodeInferRequest(new Uint8Array(3), { headerLength: 9 })).message).toContain('Inference-Header-Content-Length');
+    expect(thrown(() => decodeInferRequest(new Uint8Array([0xff]))).message).toContain('not UTF-8');
   });
 });
