@@ -40,9 +40,12 @@ describe('Engine (property)', () => {
         const engine = createEngine({ backends: [a, b], config: { maxMemoryBytes: 500 } });
         await engine.load('p', { source: 'p', backends: ['a', 'b'] });
         await engine.load('q', { source: 'q', backends: ['b', 'a'], lazy: true });
-        const settled: number[] = [];
-        const requests: Promise<void>[] = [];
+        // Per request: every settlement seen through its promise callbacks (a second one would be a bug).
+        const settled: string[][] = [];
+        const checks: Promise<void>[] = [];
         const others: Promise<unknown>[] = [];
+        // The drain of a close ends when the test says so (after the last command), not after some milliseconds.
+        const endDrain = new AbortController();
         for (const c of commands) {
           switch (c.t) {
             case 'load':
@@ -53,19 +56,19 @@ describe('Engine (property)', () => {
               others.push(engine.unload(c.model).catch((e: unknown) => e));
               break;
             case 'infer': {
-              const i = settled.push(0) - 1;
+              const i = settled.push([]) - 1;
               const controller = new AbortController();
               const p = engine.infer(c.model, feedsOf(i + 1), { ...(c.backend ? { backend: c.backend } : {}), signal: controller.signal });
-              requests.push(
+              checks.push(
                 p.then(
                   (r) => {
-                    settled[i]! += 1;
+                    settled[i]!.push('ok');
                     succeeded += 1;
                     const y = r.outputs.y!.data as Float32Array;
                     expect(y[0]! * (i + 2)).toBe(y[1]! * (i + 1));
                   },
                   (error: unknown) => {
-                    settled[i]! += 1;
+                    settled[i]!.push((error as { code: string }).code);
                     codes[(error as { code: string }).code] = (codes[(error as { code: string }).code] ?? 0) + 1;
                     expect(isInferoxError(error) && isErrorCode(error.code)).toBe(true);
                     // INTERNAL would be an engine bug, whatever the sequence.
@@ -91,16 +94,27 @@ describe('Engine (property)', () => {
               await tick();
               break;
             case 'close':
-              others.push(engine.close(c.drain ? { timeoutMs: 5 } : { drain: false }));
+              others.push(engine.close(c.drain ? { signal: endDrain.signal } : { drain: false }));
               break;
           }
         }
+        // A draining close gives up on what is still held; then the held runs return.
+        endDrain.abort();
         a.release();
         b.release();
-        await engine.close();
-        await Promise.all(requests);
+        const closed = engine.close();
+        // Bounded wait naming the requests that never settled (a lost request fails here, not as a test timeout).
+        await vi.waitFor(
+          () => {
+            const unsettled = settled.flatMap((s, i) => (s.length === 0 ? [i] : []));
+            expect(unsettled, `requests never settled; commands: ${JSON.stringify(commands)}`).toEqual([]);
+          },
+          { timeout: 2_000, interval: 5 },
+        );
+        await closed;
         await Promise.all(others);
-        expect(settled.every((n) => n === 1)).toBe(true);
+        await Promise.all(checks);
+        expect(settled.flatMap((s, i) => (s.length === 1 ? [] : [{ i, s }]))).toEqual([]);
         expect([...a.runs, ...b.runs].filter((r) => r.disposed)).toEqual([]);
         // close does not wait for a run that outlived its drain: such a handle is disposed once its run returned.
         await vi.waitFor(() => expect(a.live.size + b.live.size).toBe(0));
