@@ -6,10 +6,12 @@ import { defineInferoxTestConfig } from '../vitest.shared.ts';
 const workerLoader = fileURLToPath(new URL('../packages/engine/src/workers/ts-worker-loader.fixture.mjs', import.meta.url));
 
 // Logic is unit-tested and scenarios 1-4 and 7-10 run for real on the tiny fixture; scenarios 5 and 6 (child
-// processes, a large download) and the run.ts entry are exercised by `npm run bench -- --quick`.
+// processes, a large download) and the run.ts entry are exercised by `npm run bench -- --quick`. src/profile holds
+// one-off profiling scripts run by hand (see results/engine-overhead-profile.md), not part of the bench or its tests.
 export default mergeConfig(
   defineInferoxTestConfig({
     thresholds: { lines: 82, branches: 71 },
+    excludeFromCoverage: ['src/profile/**'],
   }),
   { test: { execArgv: ['--require', workerLoader] } },
 );
