@@ -9,6 +9,24 @@ import { rejectionOf } from '@inferox/core/testing';
 
 const y0 = (r: { outputs: Record<string, { data: unknown }> }): number => (r.outputs.y!.data as Float32Array)[0]!;
 
+/**
+ * Steps the fake clock 1 ms at a time (with a real event-loop turn after each) until `promise` settles and returns
+ * the fake milliseconds it took; fails naming the limit if it has not settled by then.
+ */
+async function fakeMsUntil(promise: Promise<unknown>, limitMs: number): Promise<number> {
+  let done = false;
+  void promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  for (let ms = 0; ms <= limitMs; ms++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (done) return ms;
+    await vi.advanceTimersByTimeAsync(1);
+  }
+  throw new Error(`not settled within ${limitMs} fake ms`);
+}
+
 describe('Engine', () => {
   let engine: Engine | undefined;
   let dir: string;
@@ -22,6 +40,7 @@ describe('Engine', () => {
     await rm(dir, { recursive: true, force: true });
   });
   afterEach(async () => {
+    vi.useRealTimers();
     await engine?.close();
     engine = undefined;
   });
@@ -66,7 +85,9 @@ describe('Engine', () => {
     ctl.holdLoads();
     const waiting = rejectionOf(engine.infer('m', feedsOf(1)));
     await vi.waitFor(() => expect(ctl.loadsHeld).toBe(1));
-    await engine.close({ timeoutMs: 20 });
+    // A fake clock (setImmediate stays real), stepped 1 ms at a time: close resolves exactly at its 20 ms timeout.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    expect(await fakeMsUntil(engine.close({ timeoutMs: 20 }), 100)).toBe(20);
     expect((await waiting).code).toBe('SHUT_DOWN');
     ctl.releaseLoads();
   });
