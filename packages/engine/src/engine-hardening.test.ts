@@ -98,7 +98,9 @@ describe('Engine', () => {
     ctl.holdLoads();
     const loading = rejectionOf(engine.load('m', { source: 'm' }));
     await vi.waitFor(() => expect(ctl.loadsHeld).toBe(1));
-    await engine.close({ timeoutMs: 20 });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    expect(await fakeMsUntil(engine.close({ timeoutMs: 20 }), 100)).toBe(20);
+    vi.useRealTimers();
     ctl.releaseLoads();
     expect((await loading).code).toBe('SHUT_DOWN');
     expect(ctl.live.size).toBe(0);
