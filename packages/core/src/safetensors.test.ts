@@ -72,8 +72,22 @@ describe('parseSafetensors', () => {
   it('parses the tiny BERT fixture when read from disk', async () => {
     const bytes = new Uint8Array(await readFile(FIXTURE));
     const parsed = parseSafetensors(bytes, 'model.safetensors');
-    expect(parsed.tensors.size).toBeGreaterThan(10);
-    for (const t of parsed.tensors.values()) expect(t.bytes.length).toBe(t.shape.reduce((a, b) => a * b, 1) * byteSizeOf(t.dtype));
+    // Read the header by hand (8-byte little-endian length, then JSON) and check the parser agrees tensor by tensor.
+    const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+    const raw = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+    const names = Object.keys(raw).filter((k) => k !== '__metadata__');
+    expect([...parsed.tensors.keys()].sort()).toEqual(names.sort());
+    const dataStart = 8 + headerLength;
+    for (const name of names) {
+      const { dtype, shape, data_offsets: [begin, end] } = raw[name]!;
+      const t = parsed.tensors.get(name)!;
+      expect([name, t.dtype, t.shape]).toEqual([name, SAFETENSORS_DTYPES[dtype as keyof typeof SAFETENSORS_DTYPES], shape]);
+      expect(Buffer.from(t.bytes).equals(Buffer.from(bytes.subarray(dataStart + begin, dataStart + end))), name).toBe(true);
+    }
+    // And what config.json says the model is: vocab 30522 x hidden 64, two layers with 256-wide feed-forward.
+    expect(parsed.tensors.get('embeddings.word_embeddings.weight')?.shape).toEqual([30522, 64]);
+    expect(parsed.tensors.get('encoder.layer.1.intermediate.dense.weight')?.shape).toEqual([256, 64]);
+    expect(parsed.tensors.has('encoder.layer.2.intermediate.dense.weight')).toBe(false);
   });
 
   it('accepts an empty header object and a buffer view at an offset', () => {
