@@ -1,15 +1,24 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startRssSampler } from './rss-sampler';
 
 describe('startRssSampler', () => {
-  it('reports the peak between start and stop when the reading rises and falls', async () => {
-    const readings = [100, 300, 250];
-    let i = 0;
-    const sampler = startRssSampler(1, () => readings[Math.min(i++, readings.length - 1)]!);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const report = sampler.stop();
-    expect(report).toMatchObject({ baseline: 100, peak: 300, growth: 200 });
-    expect(report.samples).toBeGreaterThanOrEqual(3);
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('reports the peak between start and stop when the reading rises and falls', () => {
+    // A fake clock: each interval tick is one read, so the samples are exact.
+    vi.useFakeTimers();
+    const readings = [100, 300, 250, 250];
+    let reads = 0;
+    const sampler = startRssSampler(5, () => readings[reads++]!);
+    vi.advanceTimersByTime(4);
+    expect(reads).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(reads).toBe(2);
+    vi.advanceTimersByTime(5);
+    expect(reads).toBe(3);
+    expect(sampler.stop()).toEqual({ baseline: 100, peak: 300, growth: 200, samples: 4 });
   });
 
   it('stops sampling and returns the same report when stopped twice', async () => {
