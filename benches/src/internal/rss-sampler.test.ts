@@ -21,13 +21,17 @@ describe('startRssSampler', () => {
     expect(sampler.stop()).toEqual({ baseline: 100, peak: 300, growth: 200, samples: 4 });
   });
 
-  it('stops sampling and returns the same report when stopped twice', async () => {
+  it('stops sampling and returns the same report when stopped twice', () => {
+    vi.useFakeTimers();
     let reads = 0;
     const sampler = startRssSampler(1, () => ++reads);
+    vi.advanceTimersByTime(3);
     const first = sampler.stop();
-    const readsAtStop = reads;
-    await new Promise((resolve) => setTimeout(resolve, 15));
-    expect(reads).toBe(readsAtStop);
+    expect(first).toEqual({ baseline: 1, peak: 5, growth: 4, samples: 5 });
+    // No interval is left behind: time passing reads nothing more.
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(100);
+    expect(reads).toBe(5);
     expect(sampler.stop()).toBe(first);
   });
 
