@@ -98,15 +98,17 @@ describe('startTestHub', () => {
   });
 
   it('releases requests held by a delay when the hub closes', async () => {
-    const h = await start({ faults: [{ action: { type: 'delay', until: new Promise(() => undefined) } }] });
+    // An explicit gate: the hub tells the test when it has the request (no polling on a clock).
+    let arrived!: (path: string) => void;
+    const received = new Promise<string>((resolve) => (arrived = resolve));
+    const h = await start({ faults: [{ action: { type: 'delay', until: new Promise(() => undefined) } }], onRequest: (r) => arrived(r.path) });
+    let outcome = 'pending';
     const pending = fetch(`${h.url}/org/tiny/resolve/main/small.txt`).then(
-      () => 'answered',
-      () => 'dropped',
+      () => (outcome = 'answered'),
+      () => (outcome = 'dropped'),
     );
-    await new Promise<void>((resolve) => {
-      const poll = (): void => void (h.requests.length > 0 ? resolve() : setTimeout(poll, 5));
-      poll();
-    });
+    expect(await received).toBe('/org/tiny/resolve/main/small.txt');
+    expect(outcome).toBe('pending');
     await h.close();
     await h.close();
     expect(await pending).toBe('dropped');
