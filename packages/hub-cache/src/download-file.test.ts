@@ -271,10 +271,13 @@ describe('downloadFile', () => {
   });
 
   it('fails with TIMEOUT when the hub does not answer within timeoutMs and retries run out', async () => {
-    hub.addFault({ match: { method: 'HEAD' }, action: { type: 'delay', ms: 2_000 } });
+    // A gate that never opens (until the hub closes): no attempt can answer, however fast or slow the machine is.
+    hub.addFault({ match: { method: 'HEAD' }, action: { type: 'delay', until: new Promise<void>(() => undefined) } });
     const error = await rejectionOf(downloadFile('org/tiny', 'config.json', { ...base(), timeoutMs: 50, maxRetries: 1 }));
     expect(error.code).toBe('TIMEOUT');
     expect(error.message).toContain('50 ms');
+    // The first attempt and exactly one retry, then nothing more was fetched.
+    expect(hub.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['HEAD /org/tiny/resolve/main/config.json', 'HEAD /org/tiny/resolve/main/config.json']);
   });
 
   it('retries a request that timed out when the next attempt answers', async () => {
