@@ -281,9 +281,11 @@ describe('downloadFile', () => {
   });
 
   it('retries a request that timed out when the next attempt answers', async () => {
-    hub.addFault({ match: { method: 'GET', server: 'cdn' }, action: { type: 'delay', ms: 2_000 }, times: 1 });
-    const path = await downloadFile('org/tiny', 'model.bin', { ...base(), timeoutMs: 100 });
+    // The first CDN GET is held by a gate that never opens (until the hub closes), so it surely times out.
+    hub.addFault({ match: { method: 'GET', server: 'cdn' }, action: { type: 'delay', until: new Promise<void>(() => undefined) }, times: 1 });
+    const path = await downloadFile('org/tiny', 'model.bin', { ...base(), timeoutMs: 500 });
     expect(Buffer.compare(await readFile(path), big)).toBe(0);
+    expect(gets('cdn')).toHaveLength(2);
   });
 
   it('fails with a network error naming the URL when the hub cannot be reached', async () => {
