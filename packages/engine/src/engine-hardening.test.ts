@@ -118,9 +118,14 @@ describe('Engine', () => {
     engine = createEngine({ backends: [ctl] });
     await engine.load('m', { source: 'm', lazy: true });
     ctl.holdLoads();
+    // A fake clock, so the deadline cannot pass before the lazy load has started, however slow the machine is.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
     const waiting = rejectionOf(engine.infer('m', feedsOf(1), { deadline: Date.now() + 20, timeoutMs: 60_000 }));
+    await vi.waitFor(() => expect(ctl.loadsHeld).toBe(1));
+    await vi.advanceTimersByTimeAsync(25);
     expect((await waiting).code).toBe('DEADLINE_EXCEEDED');
     expect(ctl.loadsHeld).toBe(1);
+    vi.useRealTimers();
     ctl.releaseLoads();
     expect(y0(await engine.infer('m', feedsOf(2)))).toBe(2);
   });
