@@ -103,9 +103,10 @@ describe('pack', () => {
 
   it('leaves out backends that cannot serve an unknown model_type', async () => {
     const parent = await tempDir();
-    const { modelInfo } = await packModel(await writeTinyCheckpoint(join(parent, 'src'), 'my-model'), join(parent, 'pkg'));
-    expect(modelInfo).toMatchObject({ architecture_family: 'unknown', supported_backends: [], backends: {} });
-    await expect(verifyPackage(join(parent, 'pkg'))).resolves.toBeDefined();
+    const packed = await packModel(await writeTinyCheckpoint(join(parent, 'src'), 'my-model'), join(parent, 'pkg'));
+    expect(packed.modelInfo).toMatchObject({ architecture_family: 'unknown', supported_backends: [], backends: {} });
+    // The verifier reads back exactly the manifests the packer wrote.
+    await expect(verifyPackage(join(parent, 'pkg'))).resolves.toEqual(packed);
   });
 
   it('serves only the onnx graph when the model_type is unknown but an ONNX file is present', async () => {
@@ -115,11 +116,12 @@ describe('pack', () => {
     await writeFile(join(src, 'config.json'), JSON.stringify({ model_type: 'gpt2', n_embd: 8, n_layer: 3 }));
     await writeFile(join(src, 'onnx', 'model.onnx'), onnxModel(externalInitializer('w', 'model.onnx_data'), valueInfo(11, 'x', 1, [4]), valueInfo(12, 'y', 1, [4])));
     await writeFile(join(src, 'onnx', 'model.onnx_data'), new Uint8Array(16));
-    const { modelInfo } = await packModel(src, join(parent, 'pkg'));
+    const packed = await packModel(src, join(parent, 'pkg'));
+    const { modelInfo } = packed;
     expect(modelInfo).toMatchObject({ architecture_family: 'decoder-only', supported_backends: ['onnx'], hidden_size: 8, num_layers: 3, vocab_size: null });
     expect(modelInfo.backends.onnx!.variants[0]!.files).toEqual(['backends/onnx/model.onnx', 'backends/onnx/model.onnx_data']);
     expect(modelInfo.memory_estimate.parameters).toBeNull();
-    await expect(verifyPackage(join(parent, 'pkg'))).resolves.toBeDefined();
+    await expect(verifyPackage(join(parent, 'pkg'))).resolves.toEqual(packed);
   });
 
   it('refuses an ONNX external data location that leaves the checkpoint, naming it', async () => {
@@ -156,7 +158,8 @@ describe('pack', () => {
     );
     await writeFile(join(src, 'vocab.txt'), '[PAD]\n');
     await writeFile(join(src, 'tokenizer_config.json'), '{}');
-    const { modelInfo } = await packModel(src, join(parent, 'pkg'));
+    const packed = await packModel(src, join(parent, 'pkg'));
+    const { modelInfo } = packed;
     expect(modelInfo.backends.tfjs!.variants[0]!.files).toEqual([
       'weights/config.json',
       'weights/model-00001-of-00002.safetensors',
@@ -165,7 +168,7 @@ describe('pack', () => {
     ]);
     expect(modelInfo.memory_estimate).toMatchObject({ parameters: 4, weights_bytes: 8, dtype: 'F16' });
     expect(modelInfo.tokenizer).toEqual({ files: ['tokenizer/tokenizer_config.json', 'tokenizer/vocab.txt'] });
-    await expect(verifyPackage(join(parent, 'pkg'))).resolves.toBeDefined();
+    await expect(verifyPackage(join(parent, 'pkg'))).resolves.toEqual(packed);
   });
 
   it('refuses a safetensors index naming a missing shard or an unsafe one, and a bad index', async () => {
@@ -331,7 +334,8 @@ describe('pack', () => {
     expect([code, signal]).toEqual([null, 'SIGKILL']);
     expect(existsSync(out)).toBe(false);
     // A later pack to the same outDir is not disturbed by the abandoned temp folder.
-    await packModel(TINY_BERT, out);
-    await expect(verifyPackage(out)).resolves.toBeDefined();
+    const packed = await packModel(TINY_BERT, out);
+    expect(packed.dir).toBe(resolve(out));
+    await expect(verifyPackage(out)).resolves.toEqual(packed);
   });
 });
