@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isInferoxError, type InferoxError } from '@inferox/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -150,7 +150,10 @@ describe('verify', () => {
     await editJson(copy, 'metadata.json', (m) => {
       m.files.push({ ...config, path: 'config-alias.json' });
     });
-    await expect(verifyPackage(copy)).resolves.toBeDefined();
+    const verified = await verifyPackage(copy);
+    expect(verified.dir).toBe(await realpath(copy));
+    expect(verified.metadata.files).toEqual([...metadata.files, { ...config, path: 'config-alias.json' }]);
+    expect(verified.modelInfo).toEqual((await verifyPackage(small)).modelInfo);
   });
 
   it('refuses a fifo when one sits in the package', async () => {
