@@ -8,7 +8,9 @@ import {
   backendsBuilding,
   modelTypesBuiltBy,
 } from './architectures';
+import { parseBertConfig } from './bert-config';
 import { parseCheckpointConfig } from './checkpoint-config';
+import { parseMlpConfig } from './mlp-config';
 import { tensorLookup } from './tensor-lookup';
 
 const bertConfig = parseCheckpointConfig(
@@ -19,10 +21,14 @@ const bertConfig = parseCheckpointConfig(
 describe('CHECKPOINT_ARCHITECTURES', () => {
   it('lists bert and inferox-mlp, each built by onnx and tfjs', () => {
     expect([...CHECKPOINT_ARCHITECTURES.keys()]).toEqual(['bert', 'inferox-mlp']);
-    for (const [key, architecture] of CHECKPOINT_ARCHITECTURES) {
-      expect(architecture.modelType).toBe(key);
-      expect(architecture.description.length).toBeGreaterThan(10);
-    }
+    expect(CHECKPOINT_ARCHITECTURES.get('bert')).toBe(BERT_ARCHITECTURE);
+    expect(CHECKPOINT_ARCHITECTURES.get('inferox-mlp')).toBe(MLP_ARCHITECTURE);
+    // The anchor tensor is how a task-head prefix is found; the config parser is the architecture's own.
+    expect(BERT_ARCHITECTURE).toMatchObject({ modelType: 'bert', backends: ['onnx', 'tfjs'], anchorTensor: 'embeddings.word_embeddings.weight', parseConfig: parseBertConfig });
+    expect(MLP_ARCHITECTURE).toMatchObject({ modelType: 'inferox-mlp', backends: ['onnx', 'tfjs'], anchorTensor: 'layers.0.weight', parseConfig: parseMlpConfig });
+    expect(BERT_ARCHITECTURE.description).toMatch(/^Hugging Face BertModel [^\n]+$/);
+    expect(MLP_ARCHITECTURE.description).toMatch(/^Inferox test MLP [^\n]+$/);
+    expect(modelTypesBuiltBy('onnx')).toEqual(['bert', 'inferox-mlp']);
     expect(backendsBuilding('bert')).toEqual(['onnx', 'tfjs']);
     expect(backendsBuilding('gpt2')).toEqual([]);
     expect(backendsBuilding('constructor')).toEqual([]);
