@@ -1,12 +1,14 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { maxAbsDiff } from '@inferox/core/testing';
 import { type TestHub, startTestHub } from '@inferox/hub-cache/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CliIO } from './cli-io';
 import { runCli } from './program';
 
 const fixture = resolve(import.meta.dirname, '../../../fixtures/tiny-bert-hf');
+const reference = JSON.parse(readFileSync(join(fixture, 'reference.json'), 'utf8')) as { inputs: Record<string, number[][]>; pooler_output: number[][] };
 const tmp = mkdtempSync(join(tmpdir(), 'inferox-cli-inproc-'));
 let hub: TestHub;
 
@@ -51,15 +53,19 @@ const requestBody = (data: number[], shape = [1, data.length]): string =>
 
 describe('runCli', () => {
   it('reads the request from stdin and selects outputs when given - and an outputs list', async () => {
-    const body = JSON.parse(requestBody([101, 2023, 102]));
-    body.outputs = [{ name: 'pooler_output' }];
-    body.id = 'req-7';
+    // Reference row 1 (12 tokens, padded): the pooled output must be the reference's, not just of its shape.
+    const body = {
+      id: 'req-7',
+      inputs: Object.entries(reference.inputs).map(([name, rows]) => ({ name, datatype: 'INT64', shape: [1, 12], data: rows[1] })),
+      outputs: [{ name: 'pooler_output' }],
+    };
     const cli = io({ stdin: JSON.stringify(body) });
     expect(await runCli(['run', join(fixture, 'model.onnx'), '--inputs', '-'], cli)).toBe(0);
     const response = JSON.parse(cli.out.join(''));
     expect(response.id).toBe('req-7');
     expect(response.outputs.map((o: { name: string }) => o.name)).toEqual(['pooler_output']);
-    expect(response.outputs[0].shape).toEqual([1, 64]);
+    expect(response.outputs[0]).toMatchObject({ datatype: 'FP32', shape: [1, 64] });
+    expect(maxAbsDiff(response.outputs[0].data, reference.pooler_output[1]!)).toBeLessThanOrEqual(1e-4);
     expect(response.parameters).toEqual({ backend: 'onnx', device: 'cpu' });
   });
 
