@@ -36,7 +36,7 @@ function sourceFiles(dir) {
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
     // Tests and test fixtures (`*.fixture.ts`) may use dev dependencies; they ship in no build.
-    else if (/\.(ts|mts|js|mjs)$/.test(entry) && !/\.(test|spec|fixture)\./.test(entry)) out.push(path);
+    else if (/\.(ts|mts|js|mjs)$/.test(entry) && !/\.(test|test-d|spec|fixture)\./.test(entry)) out.push(path);
   }
   return out;
 }

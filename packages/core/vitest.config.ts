@@ -2,4 +2,5 @@ import { defineInferoxTestConfig } from '../../vitest.shared.ts';
 
 export default defineInferoxTestConfig({
   thresholds: { lines: 99, branches: 95 },
+  typecheck: true,
 });

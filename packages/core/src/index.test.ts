@@ -11,7 +11,7 @@ async function sources(dir: string): Promise<string[]> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...(await sources(path)));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.fixture.ts')) out.push(path);
+    else if (entry.name.endsWith('.ts') && !/\.(test|test-d|fixture)\.ts$/.test(entry.name)) out.push(path);
   }
   return out;
 }
