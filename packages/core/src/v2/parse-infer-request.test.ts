@@ -124,17 +124,24 @@ describe('parseInferRequest', () => {
     expect(thrown(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [1], data: [1, 2] }]))).message).toContain('needs 1 elements');
   });
 
-  it('says what is wrong when the body is not a request', () => {
-    expect(thrown(() => parseInferRequestText('{"inputs": [', { source: 'in.json' })).message).toContain('in.json is not valid JSON');
-    expect(thrown(() => parseInferRequest([])).message).toContain('"inputs" array');
-    expect(thrown(() => parseInferRequestText('{"inputs":[]}')).message).toContain('empty');
-    expect(thrown(() => parseInferRequestText(req([{ name: 'x', datatype: 'FLOAT', shape: [1], data: [1] }]))).message).toContain('"FLOAT"');
-    expect(thrown(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [-1], data: [] }]))).message).toContain('shape[0]');
-    expect(thrown(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [1] }]))).message).toContain('needs "data"');
+  it('says what is wrong, as INVALID_INPUT, when the body is not a request', () => {
+    const refused = (parse: () => unknown, ...facts: string[]) => {
+      const e = thrown(parse);
+      expect(e.code, e.message).toBe('INVALID_INPUT');
+      for (const fact of facts) expect(e.message).toContain(fact);
+      return e;
+    };
+    refused(() => parseInferRequestText('{"inputs": [', { source: 'in.json' }), 'in.json is not valid JSON');
+    refused(() => parseInferRequest([]), '"inputs" array');
+    refused(() => parseInferRequestText('{"inputs":[]}'), 'empty');
+    const unknown = refused(() => parseInferRequestText(req([{ name: 'x', datatype: 'FLOAT', shape: [1], data: [1] }])), 'input "x"', '"FLOAT"', 'FP32');
+    expect(unknown.details).toEqual({ name: 'x' });
+    refused(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [-1], data: [] }])), 'input "x"', 'shape[0]', '-1');
+    refused(() => parseInferRequestText(req([{ name: 'x', datatype: 'FP32', shape: [1] }])), 'input "x"', 'needs "data"');
     const twice = { name: 'x', datatype: 'FP32', shape: [1], data: [1] };
-    expect(thrown(() => parseInferRequestText(req([twice, twice]))).message).toContain('given twice');
-    expect(thrown(() => parseInferRequestText(req([twice], { id: 5 }))).message).toContain('"id"');
-    expect(thrown(() => parseInferRequestText(req([twice], { parameters: [] }))).message).toContain('"parameters"');
+    refused(() => parseInferRequestText(req([twice, twice])), 'input "x" is given twice');
+    refused(() => parseInferRequestText(req([twice], { id: 5 })), '"id"');
+    refused(() => parseInferRequestText(req([twice], { parameters: [] })), '"parameters"');
   });
 
   it('marks outputs binary from their parameters or the request default', () => {
