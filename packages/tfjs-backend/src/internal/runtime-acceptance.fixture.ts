@@ -15,6 +15,7 @@ import {
   bertTensors,
   mlpInput,
   mlpReference,
+  mlpWeights,
   tempDir,
   writeBertCheckpoint,
   writeMlpCheckpoint,
@@ -44,15 +45,18 @@ export function describeRuntimeAcceptance(runtime: 'wasm' | 'cpu'): void {
   });
 
   const mlpDir = join(tmpdir(), `inferox-tfjs-conformance-mlp-${runtime}-${process.pid}`);
+  // The plain-JavaScript forward pass of the checkpoint written below, on the same input.
+  const mlpSizes = [10, 8, 8, 3];
+  const mlpLogits = mlpReference({ dir: mlpDir, sizes: mlpSizes, act: 'gelu', weights: mlpWeights(mlpSizes) }, mlpInput(2, 10).data, 2);
   describeBackendConformance({
     name: `tfjs inferox-mlp (${runtime})`,
     createBackend: async () => {
-      await writeMlpCheckpoint(mlpDir, { act: 'gelu' });
+      await writeMlpCheckpoint(mlpDir, { act: 'gelu', sizes: mlpSizes });
       return createTfjsBackend({ runtime });
     },
     source: mlpDir,
     feeds: () => ({ input: mlpInput(2, 10) }),
-    expected: { logits: { shape: [2, 3] } },
+    expected: { logits: { shape: [2, 3], values: mlpLogits, tolerance: 1e-5 } },
   });
   afterAll(() => rm(mlpDir, { recursive: true, force: true }));
 

@@ -82,6 +82,19 @@ export interface MlpCheckpoint {
   readonly weights: readonly { readonly weight: Float32Array; readonly bias: Float32Array }[];
 }
 
+/** The weights {@link writeMlpCheckpoint} writes for `sizes`: multiples of 1/8 in [-1, 1], the same every call. */
+export function mlpWeights(sizes: readonly number[]): MlpCheckpoint['weights'] {
+  let seed = 7;
+  const next = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return (Math.floor((seed / 2147483648) * 17) - 8) / 8;
+  };
+  return sizes.slice(1).map((out, i) => ({
+    weight: Float32Array.from({ length: out * sizes[i]! }, next),
+    bias: Float32Array.from({ length: out }, next),
+  }));
+}
+
 /**
  * Writes an `inferox-mlp` checkpoint whose weights are multiples of 1/8 in [-1, 1] (exact in F16 and BF16).
  *
@@ -93,15 +106,7 @@ export async function writeMlpCheckpoint(
 ): Promise<MlpCheckpoint> {
   const sizes = options.sizes ?? [10, 8, 8, 3];
   const act = options.act ?? 'relu';
-  let seed = 7;
-  const next = (): number => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return (Math.floor((seed / 2147483648) * 17) - 8) / 8;
-  };
-  const weights = sizes.slice(1).map((out, i) => ({
-    weight: Float32Array.from({ length: out * sizes[i]! }, next),
-    bias: Float32Array.from({ length: out }, next),
-  }));
+  const weights = mlpWeights(sizes);
   const dtype = options.dtype ?? 'F32';
   const fileDtype = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' } as const;
   const tensors: Record<string, SafetensorsInput> = {};
