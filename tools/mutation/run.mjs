@@ -1,0 +1,58 @@
+// `npm run mutation -- <project> [stryker options]`: runs StrykerJS on packages/<project> with the shared config
+// (tools/mutation/mutation-config.mjs), then writes reports/mutation/<project>.md from its JSON report.
+// Example: npm run mutation -- engine --mutate 'src/scheduler/**/*.ts'. Slow: run it under `nice -n 10`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ROOT, REPORT_DIR, mutationConfig, projectPaths } from './mutation-config.mjs';
+import { writeReport } from './write-report.mjs';
+
+const CONFIG_FILE = fileURLToPath(new URL('./stryker.config.mjs', import.meta.url));
+const STRYKER_BIN = join(ROOT, 'node_modules/@stryker-mutator/core/bin/stryker.js');
+
+/** `{ project, strykerArgs, mutate }` from the command line; `mutate` is the `--mutate`/`-m` value, if given. */
+export function parseArgs(argv) {
+  const [project, ...strykerArgs] = argv;
+  if (!project || project.startsWith('-')) throw new Error('usage: npm run mutation -- <project> [stryker options], e.g. npm run mutation -- core --mutate "src/dtype.ts"');
+  const at = strykerArgs.findIndex((a) => a === '--mutate' || a === '-m');
+  const inline = strykerArgs.find((a) => a.startsWith('--mutate='));
+  const value = at >= 0 ? strykerArgs[at + 1] : inline?.slice('--mutate='.length);
+  return { project, strykerArgs, mutate: value === undefined ? undefined : value.split(',') };
+}
+
+/** The commit at HEAD and the uncommitted paths under `dir` (empty when it is clean). */
+export function gitState(dir) {
+  const git = (...args) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+  const dirty = git('status', '--porcelain', '--untracked-files=all', '--', '.');
+  return { commit: git('rev-parse', 'HEAD'), dirtyFiles: dirty === '' ? [] : dirty.split('\n').map((line) => line.slice(3)) };
+}
+
+export function main(argv = process.argv.slice(2)) {
+  const { project, strykerArgs, mutate } = parseArgs(argv);
+  const paths = projectPaths(project);
+  if (!existsSync(paths.packageDir)) throw new Error(`mutation: no package at ${relative(ROOT, paths.packageDir)}`);
+  mkdirSync(REPORT_DIR, { recursive: true });
+  const state = gitState(paths.packageDir);
+  const startedAt = new Date();
+  const stryker = spawnSync(process.execPath, [STRYKER_BIN, 'run', CONFIG_FILE, ...strykerArgs], {
+    cwd: paths.packageDir,
+    stdio: 'inherit',
+    env: { ...process.env, INFEROX_MUTATION_PROJECT: project },
+  });
+  if (stryker.status !== 0) return stryker.status ?? 1;
+  const run = {
+    project,
+    commit: state.commit,
+    cleanPackage: state.dirtyFiles.length === 0,
+    dirtyFiles: state.dirtyFiles,
+    mutate: mutate ?? mutationConfig(project).mutate,
+    startedAt: startedAt.toISOString().replace(/\.\d+Z$/, 'Z'),
+    seconds: (Date.now() - startedAt.getTime()) / 1000,
+  };
+  const { score } = writeReport({ paths, run });
+  console.log(`mutation score ${score.toFixed(2)}%: ${relative(ROOT, paths.markdownReport)}`);
+  return 0;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) process.exitCode = main();
