@@ -43,6 +43,7 @@ export function main(argv = process.argv.slice(2)) {
   if (stryker.status !== 0) return stryker.status ?? 1;
   const run = {
     project,
+    args: strykerArgs,
     commit: state.commit,
     cleanPackage: state.dirtyFiles.length === 0,
     dirtyFiles: state.dirtyFiles,

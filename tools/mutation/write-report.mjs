@@ -75,7 +75,7 @@ const pct = (value) => (Number.isNaN(value) ? 'n/a' : `${value.toFixed(2)}%`);
 /**
  * The Markdown report.
  * @param input.report Stryker's JSON report.
- * @param input.run `{ project, commit, cleanPackage, dirtyFiles, mutate, startedAt, seconds }`.
+ * @param input.run `{ project, args, commit, cleanPackage, dirtyFiles, mutate, startedAt, seconds }` (args: given to Stryker).
  * @param input.equivalents entries of `<project>.equivalent.json`.
  * @param input.firstSurvivors keys (mutantKey) of the mutants that survived the first run of their file, or `undefined`.
  * @param input.commitOfTest `(testFile, testName) => string | undefined`: the commit that added a test.
@@ -89,6 +89,7 @@ export function renderReport({ report, run, equivalents, firstSurvivors, commitO
   lines.push(`Written by \`npm run mutation -- ${run.project}\` (tools/mutation); do not edit by hand, edit \`${run.project}.equivalent.json\` and re-run.`, '');
   lines.push(`- Commit: \`${run.commit}\`, ${run.cleanPackage ? `packages/${run.project} clean (no uncommitted change)` : `packages/${run.project} had uncommitted changes: ${run.dirtyFiles.join(', ')}`}`);
   lines.push(`- Started ${run.startedAt}, took ${Math.round(run.seconds)} s; StrykerJS ${report.framework?.version ?? '?'}, vitest runner, perTest coverage, incremental`);
+  lines.push(`- Command: \`npm run mutation -- ${[run.project, ...(run.args ?? [])].join(' ')}\`${(run.args ?? []).includes('--ignoreStatic') ? ' (static mutants, which run every test, were left out: they are counted as ignored)' : ''}`);
   lines.push(`- Mutated: ${run.mutate.map((g) => `\`${g}\``).join(', ')}`, '');
   lines.push(`**Mutation score: ${pct(score(totals))}** — ${totals.killed} killed, ${totals.timeout} timeout, ${totals.survived} survived, ${totals.noCoverage} no coverage (${totals.errors} compile/runtime errors and ${totals.ignored} ignored are not counted).`, '');
   lines.push('## Per file', '', '| File | Score | Killed | Survived | No coverage | Timeout | Errors |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');

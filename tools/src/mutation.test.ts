@@ -37,7 +37,7 @@ const strykerReport = {
   },
   testFiles: { 'src/a.test.ts': { tests: [{ id: 't1', name: 'A compares when equal' }, { id: 't2', name: 'A rejects above the limit' }] } },
 };
-const run = { project: 'core', commit: 'abc123', cleanPackage: true, dirtyFiles: [], mutate: ['src/**/*.ts'], startedAt: '2026-12-03T09:00:00Z', seconds: 61.4 };
+const run = { project: 'core', args: [], commit: 'abc123', cleanPackage: true, dirtyFiles: [], mutate: ['src/**/*.ts'], startedAt: '2026-12-03T09:00:00Z', seconds: 61.4 };
 
 describe('mutation config', () => {
   it('scopes a run to one package, its sandbox two levels below the root and its files under reports/mutation', () => {
@@ -139,6 +139,7 @@ describe('mutation report', () => {
         '',
         '- Commit: `abc123`, packages/core clean (no uncommitted change)',
         '- Started 2026-12-03T09:00:00Z, took 61 s; StrykerJS 9.6.1, vitest runner, perTest coverage, incremental',
+        '- Command: `npm run mutation -- core`',
         '- Mutated: `src/**/*.ts`',
         '',
         '**Mutation score: 60.00%** — 2 killed, 1 timeout, 1 survived, 1 no coverage (1 compile/runtime errors and 0 ignored are not counted).',
@@ -169,8 +170,9 @@ describe('mutation report', () => {
 
   it('says which uncommitted files a run saw and escapes table cells', () => {
     const report = { files: { 'src/a.ts': { mutants: [{ ...mutant('1', 1, 'Survived'), replacement: 'a | b\n  c' }] } }, testFiles: {} };
-    const markdown = renderReport({ report, run: { ...run, cleanPackage: false, dirtyFiles: ['src/a.ts', 'src/b.test.ts'] }, equivalents: [], firstSurvivors: undefined, commitOfTest: () => undefined });
+    const markdown = renderReport({ report, run: { ...run, args: ['--ignoreStatic'], cleanPackage: false, dirtyFiles: ['src/a.ts', 'src/b.test.ts'] }, equivalents: [], firstSurvivors: undefined, commitOfTest: () => undefined });
     expect(markdown).toContain('- Commit: `abc123`, packages/core had uncommitted changes: src/a.ts, src/b.test.ts');
+    expect(markdown).toContain('- Command: `npm run mutation -- core --ignoreStatic` (static mutants, which run every test, were left out: they are counted as ignored)');
     expect(markdown).toContain('| src/a.ts:1 | EqualityOperator | `a \\| b c` | **open** (no test fails) |');
     expect(markdown).not.toContain('Survivors of the first run');
   });
