@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Backend, type InitAttempt, type InferoxError, type LogFields, type Logger, type ModelHandle, Tensor, parseSafetensors, serializeSafetensors } from '@inferox/core';
+import { type InitAttempt, type InferoxError, type LogFields, type Logger, type ModelHandle, Tensor, parseSafetensors, serializeSafetensors } from '@inferox/core';
 import { maxAbsDiff, rejectionOf } from '@inferox/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOnnxBackend } from './create-onnx-backend';
+import { type OnnxBackend, createOnnxBackend } from './create-onnx-backend';
 import { BERT_DIR, bertFeeds, expectedHidden, expectedPooler, tempDir } from './internal/test-fixtures.fixture';
 import { OnnxGraphBuilder } from './onnx-graph-builder';
 
@@ -24,7 +24,7 @@ function identityModel(): Uint8Array {
 }
 
 describe('createOnnxBackend', () => {
-  let backend: Backend;
+  let backend: OnnxBackend;
   let tmp: { dir: string; remove: () => Promise<void> };
 
   beforeAll(async () => {
@@ -37,7 +37,8 @@ describe('createOnnxBackend', () => {
   });
 
   describe('the tiny BERT fixture', () => {
-    it('reproduces reference.json within 1e-4 when loading the torch-exported model.onnx', async () => {
+    // Their outputs against reference.json: create-onnx-backend.conformance.test.ts, for both sources.
+    it('names the handle and declares the torch export’s format and signature when loading model.onnx', async () => {
       await using handle = await backend.loadModel(join(BERT_DIR, 'model.onnx'));
       expect(handle.name).toBe('model');
       expect(handle.metadata).toMatchObject({ format: 'onnx', runtime: 'cpu' });
@@ -47,10 +48,9 @@ describe('createOnnxBackend', () => {
         ['token_type_ids', 'int64', ['batch', 'sequence']],
       ]);
       expect(handle.signature.outputs.map((s) => s.shape)).toEqual([['batch', 'sequence', 64], ['batch', 64]]);
-      await expectReference(handle);
     });
 
-    it('reproduces reference.json within 1e-4 when building the graph from config.json + model.safetensors', async () => {
+    it('names the handle and declares the checkpoint’s format and outputs when building the graph from config.json + model.safetensors', async () => {
       await using handle = await backend.loadModel(BERT_DIR, { name: 'bert' });
       expect(handle.name).toBe('bert');
       expect(handle.metadata).toMatchObject({ format: 'hf-checkpoint', architecture: 'bert', runtime: 'cpu' });
@@ -59,7 +59,6 @@ describe('createOnnxBackend', () => {
         ['last_hidden_state', ['batch', 'sequence', 64]],
         ['pooler_output', ['batch', 64]],
       ]);
-      await expectReference(handle);
     });
 
     it('gives the same outputs when the checkpoint is sharded with model.safetensors.index.json', async () => {
@@ -226,11 +225,22 @@ describe('createOnnxBackend', () => {
       [{ name: '' }, 'options.name must be a non-empty string'],
       [{ sessionOptions: { executionMode: 'turbo' } }, 'options.sessionOptions.executionMode must be one of'],
       [{ executionProviders: ['npu'] }, 'options.executionProviders has unknown execution provider "npu"'],
-      [null, 'loadModel options must be an object'],
+      [null, 'onnx loadModel options must be an object, got null'],
     ])('rejects loadModel with INVALID_INPUT naming the option when given %j', async (options, message) => {
       const error = await rejectionOf(backend.loadModel({ bytes: identityModel() }, options as never));
       expect(error.code).toBe('INVALID_INPUT');
       expect(error.message).toContain(message);
+    });
+
+    it.each([
+      [{ sesionOptions: { intraOpNumThreads: 1 } }, 'options.sesionOptions'],
+      [{ executionProvider: ['cpu'] }, 'options.executionProvider'],
+      [{ runtime: 'wasm' }, 'options.runtime'],
+    ])('rejects loadModel with INVALID_INPUT naming the unknown option %j and listing the known ones', async (options, option) => {
+      const error = await rejectionOf(backend.loadModel({ bytes: identityModel() }, options as never));
+      expect(error.code).toBe('INVALID_INPUT');
+      expect(error.message).toBe(`unknown option ${option} of the onnx backend's loadModel; known: name, device, sessionOptions, executionProviders`);
+      expect(error.details).toEqual({ option, known: ['name', 'device', 'sessionOptions', 'executionProviders'] });
     });
 
     it('passes session options through to onnxruntime, with undefined keys stripped, when loading', async () => {
