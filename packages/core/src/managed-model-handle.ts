@@ -10,6 +10,49 @@ import { cutText, quoteValue } from './quote-value';
 import type { Tensor, TensorMap } from './tensor';
 import { validateFeeds } from './validate-feeds';
 
+/**
+ * Key of the handle's internal run entry for the engine, `handle[RUN_CHECKED](feeds, stop, validated)`. A registered
+ * symbol, so the engine reaches it by `Symbol.for` without a deep import; not re-exported by the index (not public API).
+ */
+export const RUN_CHECKED = Symbol.for('@inferox/core:ManagedModelHandle.runChecked');
+
+/** Where an internal run learns it should stop: `signal` is read only when the runner asks for it. */
+export interface StopSource {
+  readonly signal: AbortSignal;
+}
+
+/** The disposed-handle error of `handle`. */
+function disposedError(handle: ManagedModelHandle): InferoxError {
+  return new InferoxError(ErrorCode.DISPOSED, `model ${quoteValue(handle.name)} (${handle.backend}) was disposed`, { details: { model: handle.name } });
+}
+
+/**
+ * The context a runner gets: the caller's signal (or, on the internal entry, the stop source's, made only when read)
+ * and the stop check. A class rather than a literal with a closure: one allocation per run.
+ */
+class HandleRunContext implements RunContext {
+  readonly #handle: ManagedModelHandle;
+  readonly #signal: AbortSignal | undefined;
+  readonly #stop: StopSource | undefined;
+
+  constructor(handle: ManagedModelHandle, signal: AbortSignal | undefined, stop: StopSource | undefined) {
+    this.#handle = handle;
+    this.#signal = signal;
+    this.#stop = stop;
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.#stop ? this.#stop.signal : this.#signal;
+  }
+
+  throwIfStopped(): void {
+    const handle = this.#handle;
+    if (handle.disposed) throw disposedError(handle);
+    const signal = this.signal;
+    if (signal?.aborted) throw abortError(signal, `${handle.backend} run of ${handle.name}`);
+  }
+}
+
 /** What a {@link ManagedModelHandle} is made of: the model's description and the backend's runner. */
 export interface ManagedModelHandleInit {
   readonly name: string;
@@ -82,28 +125,42 @@ export class ManagedModelHandle implements ModelHandle {
    */
   run(feeds: TensorMap, options?: RunOptions): Promise<Record<string, Tensor>> {
     try {
-      if (this.#disposing) throw this.#disposedError();
+      if (this.#disposing) throw disposedError(this);
       const { signal, outputs } = checkRunOptions(options);
       if (signal?.aborted) throw abortError(signal, `${this.backend} run of ${this.name}`);
       validateFeeds(this.signature, feeds);
-      const names = this.#select(outputs);
-      const context: RunContext = {
-        signal,
-        throwIfStopped: () => {
-          if (this.#disposing) throw this.#disposedError();
-          if (signal?.aborted) throw abortError(signal, `${this.backend} run of ${this.name}`);
-        },
-      };
-      const running = this.#runner.run(feeds, names, context);
-      this.#running.add(running);
-      const forget = (): void => {
-        this.#running.delete(running);
-      };
-      running.then(forget, forget);
-      return running;
+      return this.#start(feeds, this.#select(outputs), new HandleRunContext(this, signal, undefined));
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * The engine's entry (not public API): every output, no options to check, and the stop signal read from `stop` only
+   * when the runner asks for it (an inline run that never does costs no AbortController). The caller guarantees `stop`
+   * has not fired yet. With `validated` the caller vouches that `feeds` passed {@link validateFeeds} against this very
+   * `signature` and are not modified since, so they are not checked twice.
+   *
+   * @throws InferoxError `DISPOSED`, `INVALID_INPUT` (unless `validated`) and whatever the runner throws.
+   */
+  [RUN_CHECKED](feeds: TensorMap, stop: StopSource | undefined, validated: boolean): Promise<Record<string, Tensor>> {
+    try {
+      if (this.#disposing) throw disposedError(this);
+      if (!validated) validateFeeds(this.signature, feeds);
+      return this.#start(feeds, this.#outputNames, new HandleRunContext(this, undefined, stop));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #start(feeds: TensorMap, names: readonly string[], context: RunContext): Promise<Record<string, Tensor>> {
+    const running = this.#runner.run(feeds, names, context);
+    this.#running.add(running);
+    const forget = (): void => {
+      this.#running.delete(running);
+    };
+    running.then(forget, forget);
+    return running;
   }
 
   /** Waits for the runs in flight, then releases the runner. Idempotent: every call returns the same promise. */
@@ -145,9 +202,5 @@ export class ManagedModelHandle implements ModelHandle {
 
   #listOutputs(): string {
     return this.#outputNames.map((n) => quoteValue(n)).join(', ');
-  }
-
-  #disposedError(): InferoxError {
-    return new InferoxError(ErrorCode.DISPOSED, `model ${quoteValue(this.name)} (${this.backend}) was disposed`, { details: { model: this.name } });
   }
 }
