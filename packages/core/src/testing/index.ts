@@ -23,3 +23,5 @@ export type { ConformanceContext, ConformanceLimits, ConformanceOptions, Expecte
 export { expectInferoxError } from './expect-inferox-error';
 export { rejectionOf } from './rejection-of';
 export { maxAbsDiff } from './max-abs-diff';
+export { bertReferenceFeeds, expectBertReference } from './bert-reference';
+export type { BertReference, BertReferenceCheck, BertReferenceOutput } from './bert-reference';
