@@ -1,17 +1,13 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { type BertReference, bertReferenceFeeds } from '@inferox/core/testing';
 import { type SafetensorsInput, Tensor, type TensorMap, numberToBfloat16Bits, numberToFloat16Bits, parseSafetensors, serializeSafetensors } from '@inferox/core';
 
 /** The tiny BERT checkpoint shared by every package. */
 export const TINY_BERT = resolve(import.meta.dirname, '../../../../fixtures/tiny-bert-hf');
 
-/** reference.json of the tiny BERT fixture. */
-export interface BertReference {
-  readonly inputs: Readonly<Record<'input_ids' | 'attention_mask' | 'token_type_ids', number[][]>>;
-  readonly last_hidden_state: number[][][];
-  readonly pooler_output: number[][];
-}
+export type { BertReference };
 
 let reference: Promise<BertReference> | undefined;
 
@@ -23,11 +19,7 @@ export function bertReference(): Promise<BertReference> {
 
 /** The reference inputs as int64 feeds (a new map each call). */
 export function bertFeeds(ref: BertReference): TensorMap {
-  const feeds: Record<string, Tensor> = {};
-  for (const [name, rows] of Object.entries(ref.inputs)) {
-    feeds[name] = Tensor.from('int64', rows.flat().map(BigInt), [rows.length, rows[0]!.length]);
-  }
-  return feeds;
+  return bertReferenceFeeds(ref);
 }
 
 /** A fresh temp folder and a function removing it. */
