@@ -3,25 +3,18 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type DType, Tensor, type TensorMap, numberToBfloat16Bits, numberToFloat16Bits, serializeSafetensors } from '@inferox/core';
+import { type BertReference, bertReferenceFeeds } from '@inferox/core/testing';
+import { type DType, type TensorMap, numberToBfloat16Bits, numberToFloat16Bits, serializeSafetensors } from '@inferox/core';
 
 /** The real BERT fixture folder. */
 export const BERT_DIR = resolve(import.meta.dirname, '../../../../fixtures/tiny-bert-hf');
 
-interface Reference {
-  inputs: Record<string, number[][]>;
-  last_hidden_state: number[][][];
-  pooler_output: number[][];
-}
-
 /** reference.json, parsed once. */
-export const reference: Reference = JSON.parse(readFileSync(join(BERT_DIR, 'reference.json'), 'utf8')) as Reference;
+export const reference = JSON.parse(readFileSync(join(BERT_DIR, 'reference.json'), 'utf8')) as BertReference;
 
 /** The reference feeds as int64 tensors (a new map each call). */
 export function bertFeeds(): TensorMap {
-  return Object.fromEntries(
-    Object.entries(reference.inputs).map(([name, rows]) => [name, Tensor.from('int64', rows.flat(), [rows.length, rows[0]!.length])]),
-  );
+  return bertReferenceFeeds(reference);
 }
 
 /** The expected outputs, flat. */
