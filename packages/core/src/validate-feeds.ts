@@ -19,6 +19,9 @@ function describeValue(value: unknown): string {
 /** At most this many names listed in a message; the rest are counted. */
 const LISTED = 20;
 
+/** Up to this many inputs, a feed name is looked up by a scan rather than a set built per call. */
+const SCANNED = 16;
+
 function listNames(names: readonly string[]): string {
   if (names.length === 0) return '';
   const shown = names.slice(0, LISTED).map((n) => quoteValue(n)).join(', ');
@@ -42,17 +45,19 @@ function listNames(names: readonly string[]): string {
  */
 export function validateFeeds(signature: ModelSignature, feeds: TensorMap): void {
   if (typeof feeds !== 'object' || feeds === null) throw invalid('feeds must be an object of named tensors', { given: String(feeds) });
-  const declared = new Set(signature.inputs.map((s) => s.name));
-  for (const name of Object.keys(feeds)) {
-    if (!declared.has(name)) {
-      throw invalid(`unknown input ${quoteValue(name)}; the model takes ${listNames([...declared]) || 'no inputs'}`, {
-        input: cutText(name),
-        expected: [...declared].slice(0, LISTED),
-      });
-    }
+  const inputs = signature.inputs;
+  // Plain loops, and sets, maps and quoted names only when needed or a message is built: this runs on every request.
+  const names = inputs.length > SCANNED ? new Set(inputs.map((s) => s.name)) : undefined;
+  for (const name in feeds) {
+    if (!Object.hasOwn(feeds, name) || (names ? names.has(name) : isDeclared(inputs, name))) continue;
+    const declared = [...new Set(inputs.map((s) => s.name))];
+    throw invalid(`unknown input ${quoteValue(name)}; the model takes ${listNames(declared) || 'no inputs'}`, {
+      input: cutText(name),
+      expected: declared.slice(0, LISTED),
+    });
   }
-  const symbols = new Map<string, { size: number; input: string }>();
-  for (const spec of signature.inputs) {
+  let symbols: Map<string, { size: number; input: string }> | undefined;
+  for (const spec of inputs) {
     const tensor = Object.hasOwn(feeds, spec.name) ? feeds[spec.name] : undefined;
     if (tensor === undefined) {
       const wanted = `${spec.dtype}${spec.shape === null ? '' : formatShape(spec.shape)}`;
@@ -73,17 +78,21 @@ export function validateFeeds(signature: ModelSignature, feeds: TensorMap): void
         given: tensor.dtype,
       });
     }
-    if (spec.shape === null) continue;
-    if (tensor.shape.length !== spec.shape.length) {
-      throw invalid(
-        `input ${quoteValue(spec.name)} must have rank ${spec.shape.length} ${formatShape(spec.shape)}, got rank ${tensor.shape.length} ${formatShape(tensor.shape)}`,
-        { input: spec.name, expected: spec.shape, given: tensor.shape },
-      );
+    const dims = spec.shape;
+    if (dims === null) continue;
+    const shape = tensor.shape;
+    if (shape.length !== dims.length) {
+      throw invalid(`input ${quoteValue(spec.name)} must have rank ${dims.length} ${formatShape(dims)}, got rank ${shape.length} ${formatShape(shape)}`, {
+        input: spec.name,
+        expected: dims,
+        given: shape,
+      });
     }
-    spec.shape.forEach((dim, i) => {
-      const size = tensor.shape[i]!;
+    for (let i = 0; i < dims.length; i++) {
+      const dim = dims[i];
+      const size = shape[i]!;
       if (typeof dim === 'number' && dim >= 0 && dim !== size) {
-        throw invalid(`input ${quoteValue(spec.name)} dim ${i} must be ${dim}, got ${size} (shape ${formatShape(tensor.shape)})`, {
+        throw invalid(`input ${quoteValue(spec.name)} dim ${i} must be ${dim}, got ${size} (shape ${formatShape(shape)})`, {
           input: spec.name,
           dim: i,
           expected: dim,
@@ -91,6 +100,7 @@ export function validateFeeds(signature: ModelSignature, feeds: TensorMap): void
         });
       }
       if (typeof dim === 'string' && dim !== '') {
+        symbols ??= new Map();
         const seen = symbols.get(dim);
         if (seen && seen.size !== size) {
           throw invalid(`input ${quoteValue(spec.name)} dim ${i} (${dim}) is ${size}, but input ${quoteValue(seen.input)} has ${dim} = ${seen.size}`, {
@@ -102,10 +112,15 @@ export function validateFeeds(signature: ModelSignature, feeds: TensorMap): void
         }
         symbols.set(dim, { size, input: spec.name });
       }
-    });
+    }
   }
-  for (const spec of signature.inputs) {
+  for (const spec of inputs) {
     checkDimLimits(spec, feeds[spec.name]!);
     checkValueRange(spec, feeds[spec.name]!);
   }
+}
+
+function isDeclared(inputs: ModelSignature['inputs'], name: string): boolean {
+  for (const spec of inputs) if (spec.name === name) return true;
+  return false;
 }

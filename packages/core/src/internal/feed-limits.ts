@@ -15,14 +15,18 @@ function invalid(message: string, details: Record<string, unknown>): InferoxErro
  * unless its limit's `min` is 0 (an empty batch or sequence reaches no native code).
  */
 export function checkDimLimits(spec: TensorSpec, tensor: Tensor): void {
-  if (spec.shape === null) return;
-  const name = quoteValue(spec.name);
-  spec.shape.forEach((dim, i) => {
+  const dims = spec.shape;
+  if (dims === null) return;
+  // A plain loop and the name quoted only when a message is built: this runs on every request.
+  for (let i = 0; i < dims.length; i++) {
+    const dim = dims[i]!;
     const size = tensor.shape[i]!;
     const limit = spec.dimLimits?.[i] ?? undefined;
-    const label = typeof dim === 'string' && dim !== '' ? ` (${dim})` : '';
     const fixed = typeof dim === 'number' && dim >= 0;
     const min = limit?.min ?? (fixed ? 0 : 1);
+    if (size >= min && (limit?.max === undefined || size <= limit.max)) continue;
+    const name = quoteValue(spec.name);
+    const label = typeof dim === 'string' && dim !== '' ? ` (${dim})` : '';
     const why = limit?.source ? ` (${limit.source})` : '';
     if (size < min) {
       throw invalid(
@@ -30,15 +34,13 @@ export function checkDimLimits(spec: TensorSpec, tensor: Tensor): void {
         { input: spec.name, dim: i, expected: { min }, given: size },
       );
     }
-    if (limit?.max !== undefined && size > limit.max) {
-      throw invalid(`input ${name} dim ${i}${label} is ${size} (shape ${formatShape(tensor.shape)}); the model takes at most ${limit.max}${why}`, {
-        input: spec.name,
-        dim: i,
-        expected: { max: limit.max },
-        given: size,
-      });
-    }
-  });
+    throw invalid(`input ${name} dim ${i}${label} is ${size} (shape ${formatShape(tensor.shape)}); the model takes at most ${limit!.max}${why}`, {
+      input: spec.name,
+      dim: i,
+      expected: { max: limit!.max },
+      given: size,
+    });
+  }
 }
 
 /** Checks every element of a numeric feed against the spec's `valueRange` (a range on a string or bool input is ignored). */

@@ -53,7 +53,8 @@ function resultOf(state: EngineState, entry: VersionEntry, replica: Replica, r: 
  */
 export async function dispatch(state: EngineState, entry: VersionEntry, feeds: TensorMap, options: InferOptions, served: Served, started: number): Promise<InferResult> {
   const { order, refused } = route(state, entry, options);
-  validateFeeds((order.find((r) => r.usable) ?? order[0]!).signature, feeds);
+  const { signature } = order.find((r) => r.usable) ?? order[0]!;
+  validateFeeds(signature, feeds);
   const timeoutMs = options.timeoutMs ?? state.config.defaultTimeoutMs;
   const { fallback } = state.config;
   const fallbackOn = state.config.fallbackOn as readonly string[];
@@ -69,6 +70,8 @@ export async function dispatch(state: EngineState, entry: VersionEntry, feeds: T
   }
   let tried: Set<string> | undefined;
   let swappedIn = false;
+  // Until the first attempt awaits, the feeds are as validated: a replica of that same signature need not recheck them.
+  let fresh = true;
   for (let i = 0; i === 0 || (fallback && i <= order.length); i++) {
     if (i === order.length) {
       if (swappedIn || !last) break;
@@ -90,9 +93,10 @@ export async function dispatch(state: EngineState, entry: VersionEntry, feeds: T
       const remaining = timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started);
       if (remaining !== undefined && remaining <= 0) throw new InferoxError(ErrorCode.TIMEOUT, `request to ${label(entry)} timed out after ${timeoutMs} ms`);
       // Awaited here, not in a helper: one async layer less per request on the hot path.
-      const result = resultOf(state, entry, replica, await replica.submit(feeds, remaining === undefined ? options : { ...options, timeoutMs: remaining }));
+      const result = resultOf(state, entry, replica, await replica.submit(feeds, remaining === undefined ? options : { ...options, timeoutMs: remaining }, fresh && replica.signature === signature));
       return fellBack ? { ...result, fellBack } : result;
     } catch (error) {
+      fresh = false;
       const e = toInferoxError(error, ErrorCode.BACKEND_ERROR, `${replica.backend} run of ${label(entry)}`);
       if (!fallbackOn.includes(e.code) || options.signal?.aborted) throw e;
       state.logger.warn('replica failed; trying another', { model: label(entry), backend: replica.backend, code: e.code, error: e.message });

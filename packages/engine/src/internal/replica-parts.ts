@@ -45,7 +45,7 @@ type CheckedRun = (feeds: TensorMap, stop: { readonly signal: AbortSignal }, val
  */
 export function inlineRun(handle: ModelHandle): Run {
   const checked = (handle as { [RUN_CHECKED]?: CheckedRun })[RUN_CHECKED];
-  if (typeof checked === 'function' && handle.run === ManagedModelHandle.prototype.run) return (feeds, context) => checked.call(handle, feeds, context, false);
+  if (typeof checked === 'function' && handle.run === ManagedModelHandle.prototype.run) return (feeds, context, validated) => checked.call(handle, feeds, context, validated);
   return (feeds, context) => handle.run(feeds, { signal: context.signal });
 }
 

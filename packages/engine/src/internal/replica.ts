@@ -2,13 +2,14 @@ import { ErrorCode, InferoxError, type Logger, type ModelSignature, type Tensor,
 import type { InferOptions } from '../infer-options';
 import type { BatchingSpec } from '../model-spec';
 import type { MemoryFigure, ReplicaInfo } from '../model-info';
-import { type AdmissionPool, type BatchInfo, type ExecutorContext, type Scheduler, createScheduler } from '../scheduler';
+import { type AdmissionPool, type BatchInfo, type ExecutorContext, type ScheduledResult, type Scheduler, createScheduler } from '../scheduler';
 
 /**
  * Runs a model once; what a replica's instances expose. `context` is the scheduler's: `ownsFeeds` says the feeds
  * were built by the scheduler for this run (a batch), so the run may consume them (e.g. transfer them to a worker).
+ * `validated`: the feeds passed validateFeeds against the replica's signature just now (the run may skip it).
  */
-export type Run = (feeds: TensorMap, context: ExecutorContext) => Promise<Record<string, Tensor>>;
+export type Run = (feeds: TensorMap, context: ExecutorContext, validated: boolean) => Promise<Record<string, Tensor>>;
 
 /** What the scheduler answered for one request. */
 export interface ReplicaResult {
@@ -71,6 +72,8 @@ export class Replica {
   pending = 0;
   readonly #init: ReplicaInit;
   #active = 0;
+  /** The feeds the engine validated against `signature` in the current synchronous turn (see {@link Replica.submit}). */
+  #validated: TensorMap | undefined;
   #idle: (() => void)[] = [];
   #retired?: Promise<void>;
   #releasing?: Promise<void>;
@@ -116,9 +119,11 @@ export class Replica {
   async #run(run: Run, feeds: TensorMap, context: ExecutorContext): Promise<Record<string, Tensor>> {
     if (this.state === 'disposed') throw new InferoxError(ErrorCode.INTERNAL, `replica ${this.backend} of ${this.model}@${this.version} ran after dispose`);
     if (this.#init.lost()) throw this.#lostError();
+    // Feeds validated in this same turn (the request started at once, unbatched) need no second check.
+    const validated = feeds === this.#validated && !context.ownsFeeds;
     this.#active += 1;
     try {
-      return await run(feeds, context);
+      return await run(feeds, context, validated);
     } catch (error) {
       const e = toInferoxError(error, ErrorCode.BACKEND_ERROR, `${this.backend} run of ${this.model}`);
       throw e.code === ErrorCode.DISPOSED ? this.#lostError(e) : e;
@@ -135,17 +140,28 @@ export class Replica {
     });
   }
 
-  /** Queues a request on this replica's scheduler. */
-  async submit(feeds: TensorMap, options: InferOptions): Promise<ReplicaResult> {
+  /**
+   * Queues a request on this replica's scheduler. `validated`: the caller has just validated `feeds` against this
+   * replica's `signature`; a run that starts within this call (synchronously, so nothing changed meanwhile) of these
+   * very feeds skips the handle's second check. A run started later checks them again.
+   */
+  async submit(feeds: TensorMap, options: InferOptions, validated = false): Promise<ReplicaResult> {
     this.pending += 1;
     try {
-      const { outputs, queueMs, computeMs, batchSize } = await this.scheduler.submit(feeds, {
-        ...(options.priority === undefined ? {} : { priority: options.priority }),
-        ...(options.cost === undefined ? {} : { cost: options.cost }),
-        ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
-        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
-      });
+      if (validated) this.#validated = feeds;
+      let scheduled: Promise<ScheduledResult>;
+      try {
+        scheduled = this.scheduler.submit(feeds, {
+          ...(options.priority === undefined ? {} : { priority: options.priority }),
+          ...(options.cost === undefined ? {} : { cost: options.cost }),
+          ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+          ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+        });
+      } finally {
+        this.#validated = undefined;
+      }
+      const { outputs, queueMs, computeMs, batchSize } = await scheduled;
       return { outputs, queueMs, computeMs, batchSize };
     } finally {
       this.pending -= 1;
