@@ -2,13 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Backend, type ModelHandle } from '@inferox/core';
-import { maxAbsDiff } from '@inferox/core/testing';
+import { expectBertReference, maxAbsDiff } from '@inferox/core/testing';
 import { createOnnxBackend } from '@inferox/onnx-backend';
 import { createTfjsBackend } from '@inferox/tfjs-backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Engine, createEngine } from './engine';
-import { BERT_DIR, bertExpected, bertFeeds, mlpFeeds, writeMlp } from './real-models.fixture';
+import { BERT_DIR, BERT_REFERENCE, bertFeeds, mlpFeeds, writeMlp } from './real-models.fixture';
 
 /**
  * Records every handle a real backend hands out (the backend itself runs unchanged), and for each a promise that
@@ -65,10 +65,8 @@ describe('Engine with the real onnx and tfjs (wasm) backends', () => {
     const [a, b] = await Promise.all([engine.infer('bert', bertFeeds(), { backend: 'onnx' }), engine.infer('bert', bertFeeds(), { backend: 'tfjs' })]);
     expect([a.backend, b.backend]).toEqual(['onnx', 'tfjs']);
     expect(b.device).toBe('wasm');
-    expect(a.outputs.last_hidden_state!.shape).toEqual([3, 12, 64]);
-    expect(maxAbsDiff(flat(a.outputs.last_hidden_state!), flat(b.outputs.last_hidden_state!))).toBeLessThanOrEqual(1e-4);
-    expect(maxAbsDiff(flat(a.outputs.pooler_output!), flat(b.outputs.pooler_output!))).toBeLessThanOrEqual(1e-4);
-    expect(maxAbsDiff(flat(b.outputs.last_hidden_state!), bertExpected())).toBeLessThanOrEqual(1e-4);
+    expectBertReference(a.outputs, BERT_REFERENCE);
+    expectBertReference(b.outputs, BERT_REFERENCE);
   });
 
   it('hot-swaps bert under concurrent load without a failed request', async () => {
@@ -78,8 +76,8 @@ describe('Engine with the real onnx and tfjs (wasm) backends', () => {
     const results = await Promise.allSettled(requests);
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     results.forEach((r, i) => {
-      const out = (r as PromiseFulfilledResult<{ outputs: Record<string, { data: unknown }> }>).value.outputs;
-      expect(maxAbsDiff(flat(out.last_hidden_state!), bertExpected(i % 3, (i % 3) + 1))).toBeLessThanOrEqual(1e-4);
+      const out = (r as PromiseFulfilledResult<{ outputs: Record<string, { data: unknown; shape: readonly number[] }> }>).value.outputs;
+      expectBertReference(out, BERT_REFERENCE, { rows: [i % 3, (i % 3) + 1] });
     });
     expect(swapped.replicas.map((r) => r.backend)).toEqual(['onnx', 'tfjs']);
     // The replaced onnx and tfjs handles are disposed once their last request settled (the swap drains them apart).
@@ -112,7 +110,7 @@ describe('Engine with the real onnx and tfjs (wasm) backends', () => {
     const result = await engine.infer('bert', bertFeeds(), { backend: 'tfjs' });
     expect(result.backend).toBe('onnx');
     expect(result.fellBack).toMatchObject({ from: 'tfjs', reason: 'BACKEND_UNAVAILABLE' });
-    expect(maxAbsDiff(flat(result.outputs.last_hidden_state!), bertExpected())).toBeLessThanOrEqual(1e-4);
+    expectBertReference(result.outputs, BERT_REFERENCE);
     expect(await engine.metrics.getSingleMetricAsString('inferox_fallbacks_total')).toContain('from="tfjs",to="onnx",reason="BACKEND_UNAVAILABLE"');
   });
 });

@@ -6,32 +6,17 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Tensor, type TensorMap, serializeSafetensors } from '@inferox/core';
+import { type BertReference, bertReferenceFeeds } from '@inferox/core/testing';
 
 /** The tiny BERT checkpoint folder (config.json, model.safetensors, model.onnx, reference.json). */
 export const BERT_DIR = resolve(import.meta.dirname, '../../../fixtures/tiny-bert-hf');
 
-interface Reference {
-  readonly inputs: Record<string, number[][]>;
-  readonly last_hidden_state: number[][][];
-  readonly pooler_output: number[][];
-}
-
-/** The fixture's reference inputs and eager PyTorch outputs. */
-export const BERT_REFERENCE = JSON.parse(readFileSync(join(BERT_DIR, 'reference.json'), 'utf8')) as Reference;
+/** The fixture's reference inputs and eager PyTorch outputs (check outputs with core/testing's expectBertReference). */
+export const BERT_REFERENCE = JSON.parse(readFileSync(join(BERT_DIR, 'reference.json'), 'utf8')) as BertReference;
 
 /** Feeds for the reference rows `[from, to)` (int64, [rows, 12]). */
 export function bertFeeds(from = 0, to = 3): TensorMap {
-  return Object.fromEntries(
-    Object.entries(BERT_REFERENCE.inputs).map(([name, rows]) => {
-      const part = rows.slice(from, to);
-      return [name, Tensor.from('int64', part.flat().map(BigInt), [part.length, part[0]!.length])];
-    }),
-  );
-}
-
-/** The reference `last_hidden_state` of rows `[from, to)`, flat. */
-export function bertExpected(from = 0, to = 3): number[] {
-  return BERT_REFERENCE.last_hidden_state.slice(from, to).flat(2);
+  return bertReferenceFeeds(BERT_REFERENCE, [from, to]);
 }
 
 /** A deterministic pseudo-random generator (mulberry32). */
