@@ -32,10 +32,10 @@ export function countStatuses(mutants) {
   return counts;
 }
 
-/** The identity of a mutant across runs: file, position, mutator and replacement. */
+/** The identity of a mutant across runs: file, span (nested expressions share their start), mutator and replacement. */
 export function mutantKey(file, mutant) {
-  const { line, column } = mutant.location.start;
-  return `${file}:${line}:${column}:${mutant.mutatorName}:${mutant.replacement ?? ''}`;
+  const { start, end } = mutant.location;
+  return `${file}:${start.line}:${start.column}-${end.line}:${end.column}:${mutant.mutatorName}:${mutant.replacement ?? ''}`;
 }
 
 /** The entry of `equivalents` that explains `mutant` in `file`, if any (replacement is optional in an entry). */

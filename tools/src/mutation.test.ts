@@ -117,9 +117,15 @@ describe('mutation report', () => {
 
   it('records the survivors of a file only on the first run that mutates it', () => {
     const first = addFirstSurvivors({}, strykerReport);
-    expect(first).toEqual({ 'src/a.ts': ['src/a.ts:2:3:EqualityOperator:a >= 2', 'src/a.ts:7:3:EqualityOperator:a >= 7'], 'src/b.ts': [] });
+    expect(first).toEqual({ 'src/a.ts': ['src/a.ts:2:3-2:9:EqualityOperator:a >= 2', 'src/a.ts:7:3-7:9:EqualityOperator:a >= 7'], 'src/b.ts': [] });
     const later = { ...strykerReport, files: { ...strykerReport.files, 'src/a.ts': { mutants: [mutant('9', 30, 'Survived')] } } };
     expect(addFirstSurvivors(first, later)).toEqual(first);
+  });
+
+  it('tells apart mutants of nested expressions that start at the same place', () => {
+    const outer = mutant('1', 3, 'Survived', { replacement: 'false' });
+    const inner = { ...outer, location: { start: { line: 3, column: 3 }, end: { line: 3, column: 5 } } };
+    expect(mutantKey('src/a.ts', outer)).not.toBe(mutantKey('src/a.ts', inner));
   });
 
   it('finds the it() title of a test in its file from the full name vitest gives', () => {
