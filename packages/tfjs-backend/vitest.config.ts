@@ -2,4 +2,5 @@ import { defineInferoxTestConfig } from '../../vitest.shared.ts';
 
 export default defineInferoxTestConfig({
   thresholds: { lines: 90, branches: 85 },
+  typecheck: true,
 });

@@ -14,13 +14,17 @@ export type ModelSource =
 /** Source formats backends understand; a backend detects the format when none is given. */
 export type ModelFormat = 'onnx' | 'hf-checkpoint' | 'tfjs-graph' | 'tfjs-layers' | (string & {});
 
-/** Options every backend's `loadModel` takes; backends extend it with their own (session options, ...). */
+/**
+ * Options every backend's `loadModel` takes. A backend with options of its own declares them in an interface that
+ * extends this one (`OnnxLoadModelOptions`) and is a `Backend<ThatInterface>`; no other key is accepted: a mistyped
+ * option is a compile error, and for JavaScript callers an `INVALID_INPUT` naming it (see
+ * {@link checkLoadModelOptions}).
+ */
 export interface LoadModelOptions {
   /** The name the handle reports (default: derived from the source). */
   readonly name?: string;
   /** A device to place the model on; the backend refuses one it cannot use with `DEVICE_ERROR`. */
   readonly device?: string;
-  readonly [option: string]: unknown;
 }
 
 /** Why a candidate (runtime, execution provider) was not used. */
@@ -72,8 +76,11 @@ export interface SignalOptions {
 /**
  * A runtime that loads and runs models (onnxruntime-node, TensorFlow.js, ...). Backends have no side effect on
  * import; they are created by a factory and handed to the engine.
+ *
+ * @typeParam TOptions - what `loadModel` accepts: {@link LoadModelOptions} and the backend's own options, nothing
+ * else. `Backend` alone accepts the common options only, and every `Backend<T>` is one.
  */
-export interface Backend extends AsyncDisposable {
+export interface Backend<TOptions extends LoadModelOptions = LoadModelOptions> extends AsyncDisposable {
   /** Stable name used for routing (`onnx`, `tfjs`). */
   readonly name: string;
   /** How to recreate this backend in a worker thread, when it supports that. */
@@ -97,10 +104,16 @@ export interface Backend extends AsyncDisposable {
    *
    * @returns a handle owned by the caller, who must dispose it.
    * @throws InferoxError `PACKAGE_INVALID` (malformed source, naming the file), `INVALID_INPUT` (bad option,
-   * naming it), `BACKEND_UNAVAILABLE`, `BACKEND_ERROR`, `CANCELLED`.
+   * naming it; an unknown option, naming it and the known ones), `BACKEND_UNAVAILABLE`, `BACKEND_ERROR`, `CANCELLED`.
    */
-  loadModel(source: ModelSource, options?: LoadModelOptions, context?: SignalOptions): Promise<ModelHandle>;
+  loadModel(source: ModelSource, options?: TOptions, context?: SignalOptions): Promise<ModelHandle>;
 
   /** Disposes every model this backend loaded and releases the runtime. Idempotent. */
   dispose(): Promise<void>;
 }
+
+/**
+ * The `loadModel` options of a backend type: `LoadModelOptionsOf<OnnxBackend>` is `OnnxLoadModelOptions`; for a
+ * union of backends, the union of their options.
+ */
+export type LoadModelOptionsOf<B> = B extends Backend<infer O> ? O : never;

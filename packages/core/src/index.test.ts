@@ -35,6 +35,8 @@ describe('@inferox/core', () => {
         'resolveV2Limits',
         'ErrorCode',
         'InferoxError',
+        'LOAD_MODEL_OPTION_NAMES',
+        'checkLoadModelOptions',
         'SAFETENSORS_DTYPES',
         'SAFETENSORS_MAX_HEADER_BYTES',
         'Tensor',

@@ -38,7 +38,9 @@ export type { ModelRunner, RunContext } from './model-runner';
 export { ManagedModelHandle } from './managed-model-handle';
 export type { ManagedModelHandleInit } from './managed-model-handle';
 export { QUOTE_MAX_CHARS, cutText, quoteValue } from './quote-value';
-export type { Backend, BackendFactorySpec, BackendInfo, InitAttempt, LoadModelOptions, ModelFormat, ModelSource, SignalOptions } from './backend';
+export type { Backend, BackendFactorySpec, BackendInfo, InitAttempt, LoadModelOptions, LoadModelOptionsOf, ModelFormat, ModelSource, SignalOptions } from './backend';
+export { LOAD_MODEL_OPTION_NAMES, checkLoadModelOptions } from './check-load-model-options';
+export type { OwnLoadModelOptionNames } from './check-load-model-options';
 export { validateFeeds } from './validate-feeds';
 export {
   SAFETENSORS_DTYPES,

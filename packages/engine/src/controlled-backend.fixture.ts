@@ -15,6 +15,7 @@ import {
   Tensor,
   type TensorMap,
   abortError,
+  checkLoadModelOptions,
 } from '@inferox/core';
 
 /** Options of {@link ControlledBackend}. */
@@ -24,6 +25,16 @@ export interface ControlledBackendOptions {
   /** `init()` fails with this message. */
   readonly failInit?: string;
   /** Memory each handle reports (0 = nothing reported). @defaultValue 1000 */
+  readonly memoryBytes?: number;
+}
+
+/** Load options of {@link ControlledBackend}: the common ones and these (any other is refused, as by real backends). */
+export interface ControlledLoadOptions extends LoadModelOptions {
+  /** The load fails with `PACKAGE_INVALID`. */
+  readonly fail?: boolean;
+  /** `y = x * factor`. @defaultValue 1 */
+  readonly factor?: number;
+  /** Memory the handle reports. @defaultValue the backend's `memoryBytes` */
   readonly memoryBytes?: number;
 }
 
@@ -42,7 +53,7 @@ interface Held {
 }
 
 /** A controllable in-test backend; see the file comment. */
-export class ControlledBackend implements Backend {
+export class ControlledBackend implements Backend<ControlledLoadOptions> {
   readonly name: string;
   readonly runs: RunRecord[] = [];
   readonly live = new Set<ModelHandle>();
@@ -127,7 +138,8 @@ export class ControlledBackend implements Backend {
     return [{ kind: 'cpu' }];
   }
 
-  async loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<ModelHandle> {
+  async loadModel(source: ModelSource, given?: ControlledLoadOptions): Promise<ModelHandle> {
+    const options = checkLoadModelOptions(given, this.name, { fail: true, factor: true, memoryBytes: true });
     await this.#initOnce();
     if (this.#loadGate) {
       this.loadsHeld += 1;

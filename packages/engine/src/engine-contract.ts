@@ -1,4 +1,4 @@
-import type { Backend, Logger, ModelHandle, SignalOptions, TensorMap } from '@inferox/core';
+import type { Backend, LoadModelOptions, Logger, ModelHandle, SignalOptions, TensorMap } from '@inferox/core';
 import type { Registry } from 'prom-client';
 import type { EngineConfig } from './engine-config';
 import type { EngineSession } from './engine-session';
@@ -8,10 +8,14 @@ import type { InferResult, StreamItem } from './infer-result';
 import type { ModelInfo } from './model-info';
 import type { ModelSpec } from './model-spec';
 
-/** Options of {@link createEngine}. */
-export interface EngineOptions {
+/**
+ * Options of {@link createEngine}.
+ *
+ * @typeParam TBackend - the backends' type (a union for several kinds); the engine's `load` takes their load options.
+ */
+export interface EngineOptions<TBackend extends Backend = Backend> {
   /** The backends the engine may use. The engine owns them: `close()` disposes them. */
-  readonly backends: readonly Backend[];
+  readonly backends: readonly TBackend[];
   readonly config?: EngineConfig;
   /** @defaultValue `noopLogger` */
   readonly logger?: Logger;
@@ -44,17 +48,21 @@ export interface RegisterOptions extends SignalOptions {
  * Serves models from several backends: a registry of models and their replicas, routing with fallback, one
  * scheduler per replica, a memory budget with LRU eviction, hot swap, sessions, metrics and a clean shutdown.
  * Names may carry a version: `bert@2` (default: the newest).
+ *
+ * @typeParam TLoadOptions - what `load` passes to the backends' `loadModel`: the union of their load options, as
+ * `createEngine` infers it from its backends (`Engine` alone: the common options). Every `Engine<T>` is an `Engine`.
  */
-export interface Engine extends AsyncDisposable {
+export interface Engine<TLoadOptions extends LoadModelOptions = LoadModelOptions> extends AsyncDisposable {
   /**
    * Loads a model (one replica per backend) and returns its info; loading an existing name (or `name@version`)
    * hot-swaps it: requests in flight finish on the old replicas, new ones go to the new, and the old ones are
    * disposed when their last request settles.
    *
-   * @throws InferoxError `INVALID_INPUT` (naming the spec field), `BACKEND_UNAVAILABLE`, `OUT_OF_MEMORY`,
-   * `PACKAGE_INVALID`, `BACKEND_ERROR`, `CANCELLED`, `SHUT_DOWN`.
+   * @throws InferoxError `INVALID_INPUT` (naming the spec field, or a load option the replica's backend does not
+   * know, listing the known ones), `BACKEND_UNAVAILABLE`, `OUT_OF_MEMORY`, `PACKAGE_INVALID`, `BACKEND_ERROR`,
+   * `CANCELLED`, `SHUT_DOWN`.
    */
-  load(name: string, spec: ModelSpec, options?: SignalOptions): Promise<ModelInfo>;
+  load(name: string, spec: ModelSpec<TLoadOptions>, options?: SignalOptions): Promise<ModelInfo>;
   /**
    * Serves a handle built by the caller; the engine takes ownership (disposes it on unload, swap or close).
    *

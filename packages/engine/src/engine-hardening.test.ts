@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type InferoxError } from '@inferox/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Engine, createEngine } from './engine';
-import { ControlledBackend, feedsOf } from './controlled-backend.fixture';
+import { ControlledBackend, type ControlledLoadOptions, feedsOf } from './controlled-backend.fixture';
 import { rejectionOf } from '@inferox/core/testing';
 
 const y0 = (r: { outputs: Record<string, { data: unknown }> }): number => (r.outputs.y!.data as Float32Array)[0]!;
@@ -28,7 +28,7 @@ async function fakeMsUntil(promise: Promise<unknown>, limitMs: number): Promise<
 }
 
 describe('Engine', () => {
-  let engine: Engine | undefined;
+  let engine: Engine<ControlledLoadOptions> | undefined;
   let dir: string;
   let file: string;
   beforeAll(async () => {

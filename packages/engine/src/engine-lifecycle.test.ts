@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Engine, createEngine } from './engine';
-import { ControlledBackend, feedsOf } from './controlled-backend.fixture';
+import { ControlledBackend, type ControlledLoadOptions, feedsOf } from './controlled-backend.fixture';
 import { rejectionOf } from '@inferox/core/testing';
 
 const y0 = (r: { outputs: Record<string, { data: unknown }> }): number => (r.outputs.y!.data as Float32Array)[0]!;
 
 describe('Engine lifecycle', () => {
-  let engine: Engine | undefined;
+  let engine: Engine<ControlledLoadOptions> | undefined;
   afterEach(async () => {
     await engine?.close();
     engine = undefined;

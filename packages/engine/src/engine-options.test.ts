@@ -4,19 +4,19 @@ import { join } from 'node:path';
 import { rejectionOf } from '@inferox/core/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type Engine, createEngine } from './engine';
-import { ControlledBackend, feedsOf } from './controlled-backend.fixture';
+import { ControlledBackend, type ControlledLoadOptions, feedsOf } from './controlled-backend.fixture';
 
 const temp = mkdtempSync(join(tmpdir(), 'inferox-engine-options-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 describe('Engine options', () => {
-  let engine: Engine | undefined;
+  let engine: Engine<ControlledLoadOptions> | undefined;
   afterEach(async () => {
     await engine?.close();
     engine = undefined;
   });
 
-  async function ready(): Promise<{ engine: Engine; ctl: ControlledBackend }> {
+  async function ready(): Promise<{ engine: Engine<ControlledLoadOptions>; ctl: ControlledBackend }> {
     const ctl = new ControlledBackend();
     engine = createEngine({ backends: [ctl] });
     await engine.load('m', { source: 'm' });

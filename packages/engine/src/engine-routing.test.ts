@@ -1,17 +1,17 @@
 import { Tensor } from '@inferox/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Engine, createEngine } from './engine';
-import { ControlledBackend, feedsOf } from './controlled-backend.fixture';
+import { ControlledBackend, type ControlledLoadOptions, feedsOf } from './controlled-backend.fixture';
 import { rejectionOf } from '@inferox/core/testing';
 
 describe('Engine routing', () => {
-  let engine: Engine | undefined;
+  let engine: Engine<ControlledLoadOptions> | undefined;
   afterEach(async () => {
     await engine?.close();
     engine = undefined;
   });
 
-  async function twoBackends(config = {}): Promise<{ engine: Engine; a: ControlledBackend; b: ControlledBackend }> {
+  async function twoBackends(config = {}): Promise<{ engine: Engine<ControlledLoadOptions>; a: ControlledBackend; b: ControlledBackend }> {
     const a = new ControlledBackend({ name: 'a' });
     const b = new ControlledBackend({ name: 'b' });
     engine = createEngine({ backends: [a, b], config });

@@ -1,7 +1,7 @@
 import { isInferoxError } from '@inferox/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Engine, createEngine } from './engine';
-import { ControlledBackend, feedsOf } from './controlled-backend.fixture';
+import { ControlledBackend, type ControlledLoadOptions, feedsOf } from './controlled-backend.fixture';
 
 const code = (p: Promise<unknown>): Promise<string> =>
   p.then(
@@ -10,7 +10,7 @@ const code = (p: Promise<unknown>): Promise<string> =>
   );
 
 describe('Engine scheduling', () => {
-  let engine: Engine;
+  let engine: Engine<ControlledLoadOptions>;
   afterEach(async () => {
     await engine.close();
   });

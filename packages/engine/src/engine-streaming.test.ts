@@ -2,10 +2,10 @@ import { Tensor, isInferoxError } from '@inferox/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Engine, createEngine } from './engine';
 import type { StreamItem } from './infer-result';
-import { ControlledBackend, feedsOf } from './controlled-backend.fixture';
+import { ControlledBackend, type ControlledLoadOptions, feedsOf } from './controlled-backend.fixture';
 
 describe('Engine inferBatch and inferStream', () => {
-  let engine: Engine;
+  let engine: Engine<ControlledLoadOptions>;
   let ctl: ControlledBackend;
   afterEach(async () => {
     await engine.close();

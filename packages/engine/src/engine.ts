@@ -1,4 +1,4 @@
-import { ErrorCode, InferoxError, type ModelHandle, type SignalOptions, type TensorMap, abortError, noopLogger, toInferoxError } from '@inferox/core';
+import { type Backend, ErrorCode, InferoxError, type LoadModelOptionsOf, type ModelHandle, type SignalOptions, type TensorMap, abortError, noopLogger, toInferoxError } from '@inferox/core';
 import type { Registry } from 'prom-client';
 import type { CloseOptions, Engine, EngineOptions, RegisterOptions, UnloadOptions } from './engine-contract';
 import { parseEngineConfig } from './engine-config';
@@ -209,7 +209,9 @@ class EngineImpl implements Engine {
 }
 
 /**
- * Creates an engine over the given backends.
+ * Creates an engine over the given backends. Its `load` takes their load options and no other: with an onnx and a
+ * tfjs backend, `replicas[].options` may hold onnx's `sessionOptions`, the model-wide `options` only `name` and
+ * `device` (what both accept); a mistyped key does not compile.
  *
  * @throws InferoxError `INVALID_INPUT` naming the bad config field or backend.
  * @example
@@ -220,6 +222,6 @@ class EngineImpl implements Engine {
  * await engine.close();
  * ```
  */
-export function createEngine(options: EngineOptions): Engine {
+export function createEngine<TBackend extends Backend = Backend>(options: EngineOptions<TBackend>): Engine<LoadModelOptionsOf<TBackend>> {
   return new EngineImpl(options);
 }

@@ -12,7 +12,7 @@ export type { CloseOptions, Engine, EngineOptions, RegisterOptions } from './eng
 export { parseEngineConfig } from './engine-config';
 export type { EngineConfig, FallbackCode, ResolvedEngineConfig } from './engine-config';
 export { parseModelSpec } from './model-spec';
-export type { BatchingSpec, InstancesSpec, ModelSpec, ReplicaSpec } from './model-spec';
+export type { BatchingSpec, InstancesSpec, ModelSpec, ReplicaSpec, SharedLoadModelOptions } from './model-spec';
 export type { InferOptions } from './infer-options';
 export type { FallbackReport, InferResult, StreamItem } from './infer-result';
 export type { MemoryFigure, ModelInfo, ModelState, ReplicaInfo } from './model-info';

@@ -3,13 +3,24 @@ import { z } from 'zod';
 import { parseWith } from './internal/parse-with';
 import type { BatchingOptions } from './scheduler';
 
-/** One replica of a model: the backend it runs on and, optionally, its own source and load options. */
-export interface ReplicaSpec {
+/**
+ * The load options every member of `TOptions` accepts: for an engine over onnx and tfjs backends, the common ones
+ * (`name`, `device`); over onnx backends only, onnx's. A model's `options` go to every replica, so they take these.
+ */
+export type SharedLoadModelOptions<TOptions extends LoadModelOptions> = Pick<TOptions, keyof TOptions>;
+
+/**
+ * One replica of a model: the backend it runs on and, optionally, its own source and load options.
+ *
+ * @typeParam TOptions - the load options of the engine's backends (see `createEngine`): a key none of them knows
+ * is a compile error, and the backend refuses it at load time with `INVALID_INPUT`.
+ */
+export interface ReplicaSpec<TOptions extends LoadModelOptions = LoadModelOptions> {
   readonly backend: string;
   /** @defaultValue the model's `source` */
   readonly source?: ModelSource;
-  /** Merged over the model's `options`. */
-  readonly options?: LoadModelOptions;
+  /** Merged over the model's `options`; a backend's own options (onnx `sessionOptions`) go here. */
+  readonly options?: TOptions;
 }
 
 /** How many copies of a replica serve requests, and where they run. */
@@ -26,16 +37,23 @@ export interface InstancesSpec {
 /** Dynamic batching of queued requests: the scheduler's {@link BatchingOptions}. */
 export type BatchingSpec = BatchingOptions;
 
-/** What `engine.load` loads: the source, the backends to place replicas on, and how to serve them. */
-export interface ModelSpec {
+/**
+ * What `engine.load` loads: the source, the backends to place replicas on, and how to serve them.
+ *
+ * @typeParam TOptions - the load options of the engine's backends (`LoadModelOptionsOf` its backends).
+ */
+export interface ModelSpec<TOptions extends LoadModelOptions = LoadModelOptions> {
   /** The default source of every replica. */
   readonly source?: ModelSource;
   /** One replica on each of these backends (preference order). @defaultValue the highest-priority available backend */
   readonly backends?: readonly string[];
   /** Explicit replicas (instead of `backends`). */
-  readonly replicas?: readonly ReplicaSpec[];
-  /** Load options for every replica. */
-  readonly options?: LoadModelOptions;
+  readonly replicas?: readonly ReplicaSpec<TOptions>[];
+  /**
+   * Load options for every replica, so only those every backend accepts; each backend refuses a key it does not
+   * know with `INVALID_INPUT` naming it (put one backend's own options in its replica's `options`).
+   */
+  readonly options?: SharedLoadModelOptions<TOptions>;
   /** The version slot to load into. @defaultValue the newest version (replaced), or 1 */
   readonly version?: number;
   /** Register now, load on the first request. @defaultValue false */

@@ -13,9 +13,11 @@ import {
   type ModelHandle,
   type ModelSignature,
   type ModelSource,
+  type OwnLoadModelOptionNames,
   type SignalOptions,
   type TensorSpec,
   abortError,
+  checkLoadModelOptions,
   noopLogger,
   parseDevice,
   throwIfAborted,
@@ -54,7 +56,10 @@ export interface OnnxBackendOptions {
   readonly logger?: Logger;
 }
 
-/** Options of the ONNX backend's `loadModel`. */
+/**
+ * Options of the ONNX backend's `loadModel`: the common ones and these; any other key is a compile error, and
+ * `INVALID_INPUT` naming it for JavaScript callers.
+ */
 export interface OnnxLoadModelOptions extends LoadModelOptions {
   /** Overrides the backend's session options, key by key. */
   readonly sessionOptions?: OnnxSessionOptions;
@@ -63,7 +68,7 @@ export interface OnnxLoadModelOptions extends LoadModelOptions {
 }
 
 /** The ONNX backend: a core {@link Backend} with onnx-specific load options. */
-export interface OnnxBackend extends Backend {
+export interface OnnxBackend extends Backend<OnnxLoadModelOptions> {
   readonly name: 'onnx';
   readonly factorySpec: BackendFactorySpec;
   /**
@@ -71,13 +76,17 @@ export interface OnnxBackend extends Backend {
    * whose `model_type` `@inferox/hf-checkpoint`'s architecture table lists for onnx (`bert`, `inferox-mlp`).
    *
    * @returns a handle owned by the caller.
-   * @throws InferoxError `INVALID_INPUT` (bad option or source, naming it), `DEVICE_ERROR` (a `device` no provider
+   * @throws InferoxError `INVALID_INPUT` (bad option or source, naming it; an unknown option, listing the known
+   * ones), `DEVICE_ERROR` (a `device` no provider
    * serves), `PACKAGE_INVALID` (a corrupt, truncated or non-ONNX file, a bad checkpoint; naming the file),
    * `BACKEND_ERROR` (onnxruntime refused the model; its error is the cause), `BACKEND_UNAVAILABLE`, `CANCELLED`,
    * `DISPOSED`.
    */
   loadModel(source: ModelSource, options?: OnnxLoadModelOptions, context?: SignalOptions): Promise<ModelHandle>;
 }
+
+/** The ONNX backend's own `loadModel` options; the type makes this list complete. */
+const LOAD_OPTION_NAMES: OwnLoadModelOptionNames<OnnxLoadModelOptions> = { sessionOptions: true, executionProviders: true };
 
 const ORT_TO_DTYPE = (type: string | undefined): DType | undefined => (type !== undefined && isOrtDType(type) ? type : undefined);
 
@@ -231,14 +240,11 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
       return (await init(context)).devices;
     },
 
-    async loadModel(source: ModelSource, loadOptions: OnnxLoadModelOptions = {}, context: SignalOptions = {}): Promise<ModelHandle> {
+    async loadModel(source: ModelSource, given?: OnnxLoadModelOptions, context: SignalOptions = {}): Promise<ModelHandle> {
       assertLive('load a model');
       const signal = context.signal;
       throwIfAborted(signal, 'onnx loadModel');
-      if (typeof loadOptions !== 'object' || loadOptions === null) throw new InferoxError(ErrorCode.INVALID_INPUT, 'loadModel options must be an object');
-      if (loadOptions.name !== undefined && (typeof loadOptions.name !== 'string' || loadOptions.name === '')) {
-        throw new InferoxError(ErrorCode.INVALID_INPUT, `options.name must be a non-empty string, got ${JSON.stringify(loadOptions.name)}`, { details: { option: 'name' } });
-      }
+      const loadOptions = checkLoadModelOptions(given, 'onnx', LOAD_OPTION_NAMES);
       const session = { ...sessionOptions, ...checkSessionOptions(loadOptions.sessionOptions, 'options.sessionOptions') };
       let candidates = checkExecutionProviders(loadOptions.executionProviders, 'options.executionProviders') ?? providers;
       const device = loadOptions.device === undefined ? undefined : parseDevice(loadOptions.device);

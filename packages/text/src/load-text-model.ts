@@ -1,5 +1,5 @@
-import { ErrorCode, InferoxError, throwIfAborted, toInferoxError } from '@inferox/core';
-import type { Engine, ModelSpec } from '@inferox/engine';
+import { ErrorCode, InferoxError, type LoadModelOptions, throwIfAborted, toInferoxError } from '@inferox/core';
+import type { Engine, ModelSpec, SharedLoadModelOptions } from '@inferox/engine';
 import { type TextModelFiles, readTextModelFiles } from '@inferox/hf-checkpoint';
 import { createBatchRunner } from './internal/batch-runner';
 import { resolveTextSource } from './internal/resolve-text-source';
@@ -57,7 +57,11 @@ function labelsOf(files: TextModelFiles): string[] {
  * const { embeddings } = await model.embed(['Hello world!'], { promptName: 'query' });
  * ```
  */
-export async function loadTextModel(engine: Engine, source: string, options: LoadTextModelOptions = {}): Promise<TextModel> {
+export async function loadTextModel<TLoadOptions extends LoadModelOptions = LoadModelOptions>(
+  engine: Engine<TLoadOptions>,
+  source: string,
+  options: LoadTextModelOptions<TLoadOptions> = {},
+): Promise<TextModel> {
   try {
     const { signal } = options;
     throwIfAborted(signal);
@@ -75,9 +79,10 @@ export async function loadTextModel(engine: Engine, source: string, options: Loa
     const name = options.name ?? resolved.defaultName;
     const backends = options.backends ?? engine.stats().backends.slice(0, 1).map((b) => b.name);
     if (backends.length === 0) throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, 'the engine has no backend to load the text model on');
-    const spec: ModelSpec = {
+    const spec: ModelSpec<TLoadOptions> = {
       replicas: backends.map((backend) => ({ backend, source: resolved.sourceFor(backend) })),
-      options: { ...options.loadOptions, name },
+      // The spread of a generic Pick is not seen as that Pick again; adding `name` (a shared option) keeps it one.
+      options: { ...options.loadOptions, name } as SharedLoadModelOptions<TLoadOptions>,
       ...(options.instances ? { instances: options.instances } : {}),
       ...(options.batching ? { batching: options.batching } : {}),
     };

@@ -1,5 +1,5 @@
-import type { SignalOptions } from '@inferox/core';
-import type { BatchingSpec, InstancesSpec, Priority } from '@inferox/engine';
+import type { LoadModelOptions, SignalOptions } from '@inferox/core';
+import type { BatchingSpec, InstancesSpec, Priority, SharedLoadModelOptions } from '@inferox/engine';
 
 /** What a text model does: `embedding` (a pooled encoder) or `classification` (a head; a cross-encoder reranker is one). */
 export type TextTask = 'embedding' | 'classification';
@@ -10,8 +10,12 @@ export type PoolingMode = 'mean' | 'cls' | 'max' | 'last-token' | 'weighted-mean
 /** Which end of a too-long text is cut. */
 export type TruncationDirection = 'left' | 'right';
 
-/** Options of {@link loadTextModel}. */
-export interface LoadTextModelOptions extends SignalOptions {
+/**
+ * Options of {@link loadTextModel}.
+ *
+ * @typeParam TLoadOptions - the load options of the engine's backends (the engine's own type parameter).
+ */
+export interface LoadTextModelOptions<TLoadOptions extends LoadModelOptions = LoadModelOptions> extends SignalOptions {
   /** The engine model name. @defaultValue the folder's (or repo's, or package's) name */
   readonly name?: string;
   /** One replica on each of these engine backends (preference order). @defaultValue the engine's first backend */
@@ -37,8 +41,12 @@ export interface LoadTextModelOptions extends SignalOptions {
   readonly preferOnnxFile?: boolean;
   /** Hub cache directory and endpoint for `hf://` sources (passed to `@inferox/hub-cache`). */
   readonly hub?: { readonly cacheDir?: string; readonly endpoint?: string; readonly token?: string };
-  /** Backend load options (threads and the like), passed to the engine as the spec's `options`. */
-  readonly loadOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * Backend load options, passed to the engine as the spec's `options` (so to every replica): only those every
+   * backend of the engine accepts; `name` is replaced by the model name. An unknown key does not compile, and the
+   * backend refuses it with `INVALID_INPUT` naming it.
+   */
+  readonly loadOptions?: SharedLoadModelOptions<TLoadOptions>;
 }
 
 /** Request options shared by every task. */

@@ -192,7 +192,17 @@ describe('createTfjsBackend', () => {
     it('rejects with INVALID_INPUT when the source is bytes, the format is foreign or the name is empty', async () => {
       await expectInferoxError(backend.loadModel({ bytes: new Uint8Array(4), name: 'm.onnx' }), 'INVALID_INPUT', 'from a path', 'm.onnx');
       await expectInferoxError(backend.loadModel({ path: mlpDir, format: 'onnx' }), 'INVALID_INPUT', '"onnx"');
-      await expectInferoxError(backend.loadModel(mlpDir, { name: '' }), 'INVALID_INPUT', 'name');
+      await expectInferoxError(backend.loadModel(mlpDir, { name: '' }), 'INVALID_INPUT', 'options.name must be a non-empty string, got ""');
+    });
+
+    it('rejects with INVALID_INPUT naming an unknown load option and listing the known ones, before initialising', async () => {
+      // The node runtime is not installed here: an init would fail with BACKEND_UNAVAILABLE, so INVALID_INPUT shows
+      // the options were checked first.
+      const fresh = make({ runtime: 'node' });
+      const error = await expectInferoxError(fresh.loadModel(mlpDir, { runtime: 'cpu' } as never), 'INVALID_INPUT');
+      expect(error.message).toBe("unknown option options.runtime of the tfjs backend's loadModel; known: name, device");
+      expect(error.details).toEqual({ option: 'options.runtime', known: ['name', 'device'] });
+      await expectInferoxError(fresh.loadModel(mlpDir, { sessionOptions: {} } as never), 'INVALID_INPUT', 'options.sessionOptions');
     });
 
     it('rejects with INVALID_INPUT naming a path that is missing, PACKAGE_INVALID naming one that holds no model', async () => {

@@ -5,7 +5,7 @@
  * from tfjs ops with safetensors weights.
  */
 export { createTfjsBackend } from './create-tfjs-backend';
-export type { TfjsBackend } from './tfjs-backend';
+export type { TfjsBackend, TfjsLoadModelOptions } from './tfjs-backend';
 export type { TfjsBackendOptions } from './tfjs-backend-options';
 export { TFJS_RUNTIMES } from './tfjs-runtime';
 export type { TfjsRuntime, TfjsRuntimeOption } from './tfjs-runtime';

@@ -4,6 +4,7 @@
 // managed handle and going around it), so tests can show that the suite's checks fail on a backend that breaks it.
 import { throwIfAborted } from '../abort';
 import type { Backend, BackendInfo, LoadModelOptions, ModelSource, SignalOptions } from '../backend';
+import { checkLoadModelOptions } from '../check-load-model-options';
 import type { Device } from '../device';
 import { InferoxError } from '../inferox-error';
 import { ManagedModelHandle } from '../managed-model-handle';
@@ -26,6 +27,7 @@ export type AdderFault =
   | 'validates-before-abort'
   | 'ignores-run-signal'
   | 'ignores-load-signal'
+  | 'ignores-unknown-load-options'
   | 'runs-after-dispose'
   | 'dispose-returns-early'
   | 'no-memory-estimate';
@@ -178,7 +180,8 @@ export function createAdderBackend(faults: readonly AdderFault[] = []): Backend 
     isAvailable: async () => true,
     init,
     devices: async () => (await init()).devices,
-    async loadModel(source: ModelSource, options: LoadModelOptions = {}, context: SignalOptions = {}): Promise<ModelHandle> {
+    async loadModel(source: ModelSource, given?: LoadModelOptions, context: SignalOptions = {}): Promise<ModelHandle> {
+      const options = set.has('ignores-unknown-load-options') ? (given ?? {}) : checkLoadModelOptions(given, 'adder', {});
       if (!set.has('ignores-load-signal')) throwIfAborted(context.signal, 'load of adder');
       if (source !== 'adder') throw new InferoxError('MODEL_NOT_FOUND', `the adder backend only loads "adder", got ${JSON.stringify(source)}`);
       const handle = createAdderHandle(options.name ?? 'adder', set);

@@ -29,6 +29,7 @@ const BREAKS: readonly [CheckName, AdderFault][] = [
   ['rejectsBadFeeds', 'skips-validation'],
   ['rejectsAbortedRun', 'ignores-run-signal'],
   ['rejectsAbortedLoad', 'ignores-load-signal'],
+  ['checksLoadOptions', 'ignores-unknown-load-options'],
   ['disposesModel', 'runs-after-dispose'],
   ['deduplicatesOutputs', 'passes-duplicate-outputs'],
   ['rejectsValuesAboveRange', 'accepts-values-above-range'],

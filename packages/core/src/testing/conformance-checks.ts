@@ -1,4 +1,6 @@
 import { expect } from 'vitest';
+import type { LoadModelOptions } from '../backend';
+import { LOAD_MODEL_OPTION_NAMES } from '../check-load-model-options';
 import { Tensor } from '../tensor';
 import type { ConformanceContext } from './conformance-options';
 import { expectInferoxError } from './expect-inferox-error';
@@ -118,6 +120,23 @@ export const conformanceChecks = {
     const controller = new AbortController();
     controller.abort(new Error('caller gave up'));
     await expectInferoxError(backend.loadModel(options.source, options.loadOptions, { signal: controller.signal }), 'CANCELLED');
+  },
+
+  /**
+   * `loadModel` honours the common `name` option, and refuses an option it does not know (a typo of `name`) with
+   * `INVALID_INPUT` naming it and listing the known ones, before loading anything: a mistyped option is never ignored.
+   */
+  async checksLoadOptions({ backend, options }: ConformanceContext): Promise<void> {
+    const named = await backend.loadModel(options.source, { ...options.loadOptions, name: 'conformance-named' });
+    try {
+      expect(named.name, 'loadModel must use options.name as the handle name').toBe('conformance-named');
+    } finally {
+      await named.dispose();
+    }
+    const typo = { ...options.loadOptions, nmae: 'conformance-typo' } as LoadModelOptions;
+    const error = await expectInferoxError(backend.loadModel(options.source, typo), 'INVALID_INPUT', 'nmae');
+    expect(error.details?.known, 'the error lists the known options').toEqual(expect.arrayContaining([...LOAD_MODEL_OPTION_NAMES]));
+    expect(error.message, 'the message lists the known options').toContain('known: name, device');
   },
 
   /** `dispose()` is idempotent and marks the handle; `run` afterwards is `DISPOSED`. */

@@ -8,7 +8,7 @@ import type { ConformanceContext, ConformanceOptions } from './conformance-optio
  * Registers a vitest `describe` block that checks `options.createBackend()` against the core contract: init,
  * load, signature, run (values within tolerance), output selection (a name given twice returned once), bad feeds,
  * declared limits (value ranges, longest and empty dims), cancellation of run and load (an aborted signal wins over
- * bad feeds), dispose (a concurrent second call waits) and use after dispose, init with an aborted signal after init. The backend and the model are created once in `beforeAll` and disposed in
+ * bad feeds), load options (`name` used, an unknown one refused), dispose (a concurrent second call waits) and use after dispose, init with an aborted signal after init. The backend and the model are created once in `beforeAll` and disposed in
  * `afterAll`.
  *
  * @example
@@ -45,6 +45,8 @@ export function describeBackendConformance(options: ConformanceOptions): void {
       conformanceChecks.rejectsBadFeeds(context()));
     it('rejects with CANCELLED when the signal is aborted before the run starts', () => conformanceChecks.rejectsAbortedRun(context()));
     it('rejects with CANCELLED when the signal is aborted before the load starts', () => conformanceChecks.rejectsAbortedLoad(context()));
+    it('uses options.name, and rejects with INVALID_INPUT naming it and the known options when a load option is unknown', () =>
+      conformanceChecks.checksLoadOptions(context()));
     it('throws DISPOSED on run after dispose, and dispose is idempotent', () => conformanceChecks.disposesModel(context()));
     it('returns an output once when it is requested twice', () => conformanceChecks.deduplicatesOutputs(context()));
     it('rejects with INVALID_INPUT when a value is at or past the top of its declared range (token id outside the vocabulary)', () =>

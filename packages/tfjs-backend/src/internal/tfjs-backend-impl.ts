@@ -5,19 +5,20 @@ import {
   type Device,
   ErrorCode,
   InferoxError,
-  type LoadModelOptions,
   type Logger,
   type ModelHandle,
   type ModelSource,
+  type OwnLoadModelOptionNames,
   type SignalOptions,
   abortError,
+  checkLoadModelOptions,
   formatDevice,
   noopLogger,
   parseDevice,
   throwIfAborted,
   toInferoxError,
 } from '@inferox/core';
-import type { TfjsBackend } from '../tfjs-backend';
+import type { TfjsBackend, TfjsLoadModelOptions } from '../tfjs-backend';
 import type { TfjsBackendOptions } from '../tfjs-backend-options';
 import { TFJS_RUNTIMES, type TfjsRuntimeOption } from '../tfjs-runtime';
 import { withEngineLock } from './engine-lock';
@@ -29,6 +30,9 @@ import { type Tf, loadTf } from './tf-module';
 import { TfjsModelHandle } from './tfjs-model-handle';
 
 const RUNTIME_OPTIONS: readonly string[] = ['auto', ...TFJS_RUNTIMES];
+
+/** The tfjs backend has no `loadModel` options of its own (the runtime is chosen when the backend is created). */
+const LOAD_OPTION_NAMES: OwnLoadModelOptionNames<TfjsLoadModelOptions> = {};
 
 function pickDevice(requested: unknown, devices: readonly Device[], runtime: string): Device {
   if (requested === undefined) return devices[0]!;
@@ -94,15 +98,13 @@ export class TfjsBackendImpl implements TfjsBackend {
     return (await this.init(options)).devices;
   }
 
-  async loadModel(source: ModelSource, options: LoadModelOptions = {}, context: SignalOptions = {}): Promise<ModelHandle> {
+  async loadModel(source: ModelSource, given?: TfjsLoadModelOptions, context: SignalOptions = {}): Promise<ModelHandle> {
     if (this.#disposed) throw this.#disposedError();
     const signal = context.signal;
     throwIfAborted(signal, 'tfjs loadModel');
+    const options = checkLoadModelOptions(given, 'tfjs', LOAD_OPTION_NAMES);
     const info = await this.init(context);
     const tf = this.#tf!;
-    if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
-      throw new InferoxError(ErrorCode.INVALID_INPUT, `option name must be a non-empty string, got ${JSON.stringify(options.name)}`, { details: { option: 'name' } });
-    }
     const device = pickDevice(options.device, info.devices, info.runtime);
     const resolved = await tfjsSource(source, signal);
     let built;
