@@ -1,14 +1,14 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { maxAbsDiff } from '@inferox/core/testing';
+import { type BertReference, expectBertReference } from '@inferox/core/testing';
 import { type TestHub, startTestHub } from '@inferox/hub-cache/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CliIO } from './cli-io';
 import { runCli } from './program';
 
 const fixture = resolve(import.meta.dirname, '../../../fixtures/tiny-bert-hf');
-const reference = JSON.parse(readFileSync(join(fixture, 'reference.json'), 'utf8')) as { inputs: Record<string, number[][]>; pooler_output: number[][] };
+const reference = JSON.parse(readFileSync(join(fixture, 'reference.json'), 'utf8')) as BertReference;
 const tmp = mkdtempSync(join(tmpdir(), 'inferox-cli-inproc-'));
 let hub: TestHub;
 
@@ -64,8 +64,8 @@ describe('runCli', () => {
     const response = JSON.parse(cli.out.join(''));
     expect(response.id).toBe('req-7');
     expect(response.outputs.map((o: { name: string }) => o.name)).toEqual(['pooler_output']);
-    expect(response.outputs[0]).toMatchObject({ datatype: 'FP32', shape: [1, 64] });
-    expect(maxAbsDiff(response.outputs[0].data, reference.pooler_output[1]!)).toBeLessThanOrEqual(1e-4);
+    expect(response.outputs[0].datatype).toBe('FP32');
+    expectBertReference({ pooler_output: response.outputs[0] }, reference, { rows: [1, 2], outputs: ['pooler_output'] });
     expect(response.parameters).toEqual({ backend: 'onnx', device: 'cpu' });
   });
 

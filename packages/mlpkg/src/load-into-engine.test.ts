@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Tensor, Tensor as TensorClass, isInferoxError } from '@inferox/core';
-import { maxAbsDiff } from '@inferox/core/testing';
+import { type Tensor, isInferoxError } from '@inferox/core';
+import { type BertReference, bertReferenceFeeds, expectBertReference } from '@inferox/core/testing';
 import { createEngine, type Engine } from '@inferox/engine';
 import { createOnnxBackend } from '@inferox/onnx-backend';
 import { createTfjsBackend } from '@inferox/tfjs-backend';
@@ -10,31 +10,20 @@ import { loadIntoEngine, type EngineReplicaSpec } from './load-into-engine';
 import { openPackage } from './open-package';
 import { TINY_BERT, packTinyBert, removeTempDirs } from './test-support/temp-package';
 
-interface Reference {
-  inputs: Record<'input_ids' | 'attention_mask' | 'token_type_ids', number[][]>;
-  last_hidden_state: number[][][];
-  pooler_output: number[][];
-}
-
-let reference: Reference;
+let reference: BertReference;
 let pkg: string;
 let engine: Engine;
 
 function feeds(): Record<string, Tensor> {
-  return Object.fromEntries(
-    Object.entries(reference.inputs).map(([name, rows]) => [name, TensorClass.from('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0]!.length])]),
-  );
+  return bertReferenceFeeds(reference);
 }
 
 function expectReference(outputs: Readonly<Record<string, Tensor>>): void {
-  expect(outputs.last_hidden_state!.shape).toEqual([3, 12, 64]);
-  expect(outputs.pooler_output!.shape).toEqual([3, 64]);
-  expect(maxAbsDiff(outputs.last_hidden_state!.data as Float32Array, reference.last_hidden_state.flat(2))).toBeLessThanOrEqual(1e-4);
-  expect(maxAbsDiff(outputs.pooler_output!.data as Float32Array, reference.pooler_output.flat())).toBeLessThanOrEqual(1e-4);
+  expectBertReference(outputs, reference);
 }
 
 beforeAll(async () => {
-  reference = JSON.parse(await readFile(join(TINY_BERT, 'reference.json'), 'utf8')) as Reference;
+  reference = JSON.parse(await readFile(join(TINY_BERT, 'reference.json'), 'utf8')) as BertReference;
   pkg = await packTinyBert();
   engine = createEngine({ backends: [createOnnxBackend(), createTfjsBackend({ runtime: 'wasm' })] });
 });
