@@ -59,6 +59,120 @@ class Records<L extends string> {
 
 const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** One labelled series of a {@link CollectedHistogram}: plain numbers, updated in place on the hot path. */
+export class HistogramSeries<L extends string> {
+  readonly labels: Readonly<Record<L, string>>;
+  readonly #bounds: readonly number[];
+  /** Observations per bucket, not cumulative (a value above the last bound is only in `count`, as in prom-client). */
+  readonly counts: number[];
+  sum = 0;
+  count = 0;
+
+  constructor(labels: Readonly<Record<L, string>>, bounds: readonly number[]) {
+    this.labels = labels;
+    this.#bounds = bounds;
+    this.counts = bounds.map(() => 0);
+  }
+
+  observe(value: number): void {
+    const bounds = this.#bounds;
+    for (let i = 0; i < bounds.length; i++) {
+      if (value <= bounds[i]!) {
+        this.counts[i]! += 1;
+        break;
+      }
+    }
+    this.sum += value;
+    this.count += 1;
+  }
+}
+
+/** What prom-client's Histogram keeps per label set (what its own `observe` writes and its export reads). */
+interface PromHistogramEntry {
+  labels: Record<string, string>;
+  bucketValues: Record<number, number>;
+  sum: number;
+  count: number;
+}
+
+/**
+ * A prom-client histogram whose observations live in plain {@link HistogramSeries} (no label hashing or validation
+ * per observation); its `collect()` hands them to prom-client at scrape time, so the exported text is prom-client's.
+ */
+class CollectedHistogram<L extends string> {
+  readonly #series = new Map<string, HistogramSeries<L>>();
+  readonly #names: readonly L[];
+  readonly #bounds: readonly number[];
+
+  constructor(registry: Registry, name: string, help: string, labelNames: readonly L[], bounds: readonly number[]) {
+    this.#names = labelNames;
+    this.#bounds = bounds;
+    const series = this.#series;
+    new Histogram<L>({
+      name,
+      help,
+      labelNames: [...labelNames],
+      buckets: [...bounds],
+      registers: [registry],
+      collect() {
+        const entries: Record<string, PromHistogramEntry> = {};
+        for (const [key, s] of series) {
+          const bucketValues: Record<number, number> = {};
+          bounds.forEach((bound, i) => (bucketValues[bound] = s.counts[i]!));
+          entries[key] = { labels: { ...s.labels }, bucketValues, sum: s.sum, count: s.count };
+        }
+        (this as unknown as { hashMap: Record<string, PromHistogramEntry> }).hashMap = entries;
+      },
+    });
+  }
+
+  /** The series of `labels`, made on first use (replicas with the same labels share it). */
+  series(labels: Readonly<Record<L, string>>): HistogramSeries<L> {
+    const key = this.#names.map((n) => labels[n]).join('\u0000');
+    let series = this.#series.get(key);
+    if (!series) {
+      series = new HistogramSeries({ ...labels }, this.#bounds);
+      this.#series.set(key, series);
+    }
+    return series;
+  }
+}
+
+/** Counts the dispatched runs of one replica (its batch sizes and alone reasons), the records looked up once each. */
+export class BatchRecorder {
+  readonly #counters: EngineCounters;
+  readonly #model: string;
+  readonly #backend: string;
+  readonly #sizes = new Map<number, CountRecord<'model' | 'backend' | 'size'>>();
+  readonly #alone = new Map<string, CountRecord<'model' | 'backend' | 'reason'>>();
+  readonly #histogram: HistogramSeries<'model' | 'backend'>;
+
+  constructor(counters: EngineCounters, model: string, backend: string) {
+    this.#counters = counters;
+    this.#model = model;
+    this.#backend = backend;
+    this.#histogram = counters.batchSize.series({ model, backend });
+  }
+
+  /** Counts one dispatched run of `size` requests (and why it ran alone). */
+  record(size: number, alone: string | undefined): void {
+    this.#histogram.observe(size);
+    let sized = this.#sizes.get(size);
+    if (!sized) {
+      sized = this.#counters.batches.of({ model: this.#model, backend: this.#backend, size: String(size) });
+      this.#sizes.set(size, sized);
+    }
+    sized.count += 1;
+    if (alone === undefined) return;
+    let reason = this.#alone.get(alone);
+    if (!reason) {
+      reason = this.#counters.alone.of({ model: this.#model, backend: this.#backend, reason: alone });
+      this.#alone.set(alone, reason);
+    }
+    reason.count += 1;
+  }
+}
+
 /** A prom-client counter whose value is read from `records` at scrape time. */
 function counterOver<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[], records: Records<L>): void {
   new Counter<L>({
@@ -85,16 +199,17 @@ export class EngineCounters {
   readonly evictions = new Records<'model'>(['model']);
   readonly batches = new Records<'model' | 'backend' | 'size'>(['model', 'backend', 'size']);
   readonly alone = new Records<'model' | 'backend' | 'reason'>(['model', 'backend', 'reason']);
-  readonly queueSeconds: Histogram<'model' | 'backend'>;
-  readonly computeSeconds: Histogram<'model' | 'backend'>;
-  readonly batchSize: Histogram<'model' | 'backend'>;
+  readonly queueSeconds: CollectedHistogram<'model' | 'backend'>;
+  readonly computeSeconds: CollectedHistogram<'model' | 'backend'>;
+  readonly batchSize: CollectedHistogram<'model' | 'backend'>;
 
   constructor(sources: GaugeSources) {
     const registers = [this.registry];
     counterOver(this.registry, 'inferox_requests_total', 'Requests by model, backend and outcome (success or the error code).', ['model', 'backend', 'outcome'], this.requests);
-    this.queueSeconds = new Histogram({ name: 'inferox_queue_duration_seconds', help: 'Time requests waited in a queue.', labelNames: ['model', 'backend'], buckets: SECONDS, registers });
-    this.computeSeconds = new Histogram({ name: 'inferox_compute_duration_seconds', help: 'Time requests spent running on a backend.', labelNames: ['model', 'backend'], buckets: SECONDS, registers });
-    this.batchSize = new Histogram({ name: 'inferox_batch_size', help: 'Requests per executed batch.', labelNames: ['model', 'backend'], buckets: [1, 2, 4, 8, 16, 32, 64, 128], registers });
+    const labels = ['model', 'backend'] as const;
+    this.queueSeconds = new CollectedHistogram(this.registry, 'inferox_queue_duration_seconds', 'Time requests waited in a queue.', labels, SECONDS);
+    this.computeSeconds = new CollectedHistogram(this.registry, 'inferox_compute_duration_seconds', 'Time requests spent running on a backend.', labels, SECONDS);
+    this.batchSize = new CollectedHistogram(this.registry, 'inferox_batch_size', 'Requests per executed batch.', labels, [1, 2, 4, 8, 16, 32, 64, 128]);
     counterOver(this.registry, 'inferox_batch_alone_total', 'Requests that ran alone, by reason (queue empty, shape mismatch, delay expired).', ['model', 'backend', 'reason'], this.alone);
     counterOver(this.registry, 'inferox_fallbacks_total', 'Requests moved to another replica, by the failing backend, the new one and the error code.', ['model', 'from', 'to', 'reason'], this.fallbacks);
     counterOver(this.registry, 'inferox_evictions_total', 'Models evicted to fit the memory budget.', ['model'], this.evictions);
@@ -127,11 +242,9 @@ export class EngineCounters {
     }
   }
 
-  /** Counts one dispatched run of `size` requests (and why it ran alone). */
-  batch(model: string, backend: string, size: number, alone: string | undefined): void {
-    this.batchSize.observe({ model, backend }, size);
-    this.batches.add({ model, backend, size: String(size) });
-    if (alone) this.alone.add({ model, backend, reason: alone });
+  /** The counter of one replica's dispatched runs. */
+  batchRecorder(model: string, backend: string): BatchRecorder {
+    return new BatchRecorder(this, model, backend);
   }
 
   /** The request and batch part of `stats()`. */

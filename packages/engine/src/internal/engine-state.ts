@@ -79,8 +79,8 @@ export class EngineState {
       const { model, backend } = replica;
       series = {
         success: this.counters.requests.of({ model, backend, outcome: 'success' }),
-        queue: this.counters.queueSeconds.labels(model, backend),
-        compute: this.counters.computeSeconds.labels(model, backend),
+        queue: this.counters.queueSeconds.series({ model, backend }),
+        compute: this.counters.computeSeconds.series({ model, backend }),
       };
       this.#series.set(replica, series);
     }

@@ -12,12 +12,13 @@ import { type VersionEntry, label } from './version-entry';
 function scheduling(state: EngineState, model: string, backend: string, spec: ModelSpec | undefined): Pick<ReplicaInit, 'batching' | 'maxQueueSize' | 'maxConcurrent' | 'pool' | 'onBatch'> {
   const maxQueueSize = spec?.maxQueueSize ?? state.config.maxQueueSize;
   const maxConcurrent = spec?.maxConcurrent ?? state.config.maxConcurrent;
+  const batches = state.counters.batchRecorder(model, backend);
   return {
     ...(spec?.batching ? { batching: spec.batching } : {}),
     ...(maxQueueSize === undefined ? {} : { maxQueueSize }),
     ...(maxConcurrent === undefined ? {} : { maxConcurrent }),
     ...(state.pool ? { pool: state.pool } : {}),
-    onBatch: ({ size, alone }) => state.counters.batch(model, backend, size, alone),
+    onBatch: ({ size, alone }) => batches.record(size, alone),
   };
 }
 
