@@ -13,6 +13,7 @@ import {
   safetensorsHeaderSize,
   serializeSafetensors,
 } from './safetensors';
+import { thrown } from './internal/thrown.fixture';
 
 const FIXTURE = resolve(import.meta.dirname, '../../../fixtures/tiny-bert-hf/model.safetensors');
 
@@ -27,14 +28,9 @@ function file(header: unknown, data: Uint8Array = new Uint8Array(0), lengthOverr
 }
 
 function parseError(bytes: Uint8Array, source?: string): InferoxError {
-  try {
-    parseSafetensors(bytes, source);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InferoxError);
-    expect((error as InferoxError).code).toBe('PACKAGE_INVALID');
-    return error as InferoxError;
-  }
-  throw new Error('expected parseSafetensors to throw');
+  const error = thrown(() => parseSafetensors(bytes, source));
+  expect(error.code).toBe('PACKAGE_INVALID');
+  return error;
 }
 
 describe('parseSafetensors', () => {

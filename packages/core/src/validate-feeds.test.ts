@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InferoxError } from './inferox-error';
+import type { InferoxError } from './inferox-error';
 import type { ModelSignature } from './model-handle';
 import { Tensor, type TensorMap } from './tensor';
 import { validateFeeds } from './validate-feeds';
+import { thrown } from './internal/thrown.fixture';
 
 const signature: ModelSignature = {
   inputs: [
@@ -25,16 +26,10 @@ function feeds(overrides: Record<string, unknown> = {}): TensorMap {
 }
 
 function invalid(map: TensorMap, ...facts: string[]): InferoxError {
-  let error: unknown;
-  try {
-    validateFeeds(signature, map);
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(InferoxError);
-  expect((error as InferoxError).code).toBe('INVALID_INPUT');
-  for (const fact of facts) expect((error as Error).message).toContain(fact);
-  return error as InferoxError;
+  const error = thrown(() => validateFeeds(signature, map));
+  expect(error.code).toBe('INVALID_INPUT');
+  for (const fact of facts) expect(error.message).toContain(fact);
+  return error;
 }
 
 describe('validateFeeds', () => {
