@@ -29,6 +29,18 @@ describe('readWeightInventory', () => {
     expect(await readWeightInventory(dir)).toMatchObject({ files: ['a.safetensors', 'b.safetensors', 'model.safetensors.index.json'], parameters: 10, dataBytes: 24, dtype: 'F16' });
   });
 
+  it('picks the dtype holding most bytes summed over its tensors, not the first seen or the largest tensor', async () => {
+    const half = (n: number) => ({ dtype: 'float16' as const, shape: [n], bytes: new Uint8Array(n * 2) });
+    // F32: one tensor of 8 bytes, seen first; F16: two tensors of 6 bytes, 12 in all.
+    const dir = await writeFolder(join(temp.dir, 'mixed'), { 'model.safetensors': safetensors({ a: f32([1, 2]), b: half(3), c: half(3) }) });
+    expect(await readWeightInventory(dir)).toMatchObject({ parameters: 8, dataBytes: 20, dtype: 'F16' });
+  });
+
+  it('has no dtype for a checkpoint without tensors', async () => {
+    const dir = await writeFolder(join(temp.dir, 'empty-weights'), { 'model.safetensors': safetensors({}) });
+    expect(await readWeightInventory(dir)).toMatchObject({ files: ['model.safetensors'], parameters: 0, dataBytes: 0, dtype: null });
+  });
+
   it('returns undefined without weights and names a bad shard', async () => {
     expect(await readWeightInventory(await writeFolder(join(temp.dir, 'none'), { 'config.json': {} }))).toBeUndefined();
     const dir = await writeFolder(join(temp.dir, 'bad'), {

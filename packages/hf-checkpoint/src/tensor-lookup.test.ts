@@ -8,6 +8,12 @@ describe('tensorPrefix', () => {
     expect(tensorPrefix(['model.roberta.layers.0.weight', 'roberta.layers.0.weight'], 'layers.0.weight')).toBe('roberta.');
     expect(tensorPrefix(['xlayers.0.weight', 'other'], 'layers.0.weight')).toBe('');
   });
+
+  it('prefers the bare anchor even after a prefixed one, and the first of two equally short prefixes', () => {
+    expect(tensorPrefix(['bert.pooler.weight', 'pooler.weight'], 'pooler.weight')).toBe('');
+    expect(tensorPrefix(['aa.pooler.weight', 'bb.pooler.weight'], 'pooler.weight')).toBe('aa.');
+    expect(tensorPrefix(['b.pooler.weight', 'long.pooler.weight'], 'pooler.weight')).toBe('b.');
+  });
 });
 
 describe('tensorLookup', () => {

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { describeValue } from './describe-value';
+
+describe('describeValue', () => {
+  it('says nothing for undefined, JSON for arrays and objects, and quotes everything else', () => {
+    expect(describeValue(undefined)).toBe('nothing');
+    expect(describeValue([4, 0])).toBe('[4,0]');
+    expect(describeValue({ a: 'b' })).toBe('{"a":"b"}');
+    expect(describeValue('x')).toBe('"x"');
+    expect(describeValue(null)).toBe('null');
+    expect(describeValue(7)).toBe('7');
+  });
+
+  it('falls back to quoting an object JSON cannot write', () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(describeValue(circular)).toBe('an object (Object)');
+    expect(describeValue({ n: 1n })).toBe('an object (Object)');
+  });
+});
