@@ -1,41 +1,31 @@
-import { isInferoxError } from '@inferox/core';
+import { rejectionOf } from '@inferox/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from './engine';
 import { parseEngineConfig } from './engine-config';
 import { ControlledBackend } from './controlled-backend.fixture';
 import { parseModelSpec } from './model-spec';
 
-function code(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (error) {
-    expect(isInferoxError(error)).toBe(true);
-    return error as { code: string; message: string };
-  }
-  throw new Error('expected a throw');
-}
-
 describe('parseEngineConfig', () => {
   it('applies defaults when the config is empty', () => {
     expect(parseEngineConfig()).toEqual({ fallback: true, fallbackOn: ['BACKEND_UNAVAILABLE', 'BACKEND_ERROR'], routing: 'priority', workerRunTimeoutMs: 60_000, closeTimeoutMs: 30_000 });
   });
 
-  it('names the bad field when a value is invalid or unknown', () => {
-    expect(code(() => parseEngineConfig({ maxMemoryBytes: -1 }))).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('config.maxMemoryBytes') });
-    expect(code(() => parseEngineConfig({ backendPriority: ['a', ''] })).message).toContain('config.backendPriority[1]');
-    expect(code(() => parseEngineConfig({ maxMemoryByte: 5 })).message).toContain('unknown option config.maxMemoryByte');
-    expect(code(() => parseEngineConfig({ routing: 'random' })).message).toContain('config.routing');
+  it('names the bad field when a value is invalid or unknown', async () => {
+    expect(await rejectionOf(() => parseEngineConfig({ maxMemoryBytes: -1 }))).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('config.maxMemoryBytes') });
+    expect((await rejectionOf(() => parseEngineConfig({ backendPriority: ['a', ''] }))).message).toContain('config.backendPriority[1]');
+    expect((await rejectionOf(() => parseEngineConfig({ maxMemoryByte: 5 }))).message).toContain('unknown option config.maxMemoryByte');
+    expect((await rejectionOf(() => parseEngineConfig({ routing: 'random' }))).message).toContain('config.routing');
   });
 });
 
 describe('parseModelSpec', () => {
-  it('names the bad field when a spec is invalid', () => {
-    expect(code(() => parseModelSpec({ source: 'x', instances: { count: 0, mode: 'inline' } })).message).toContain('spec.instances.count');
-    expect(code(() => parseModelSpec({ source: 'x', batching: { maxBatchSize: 4 } })).message).toContain('spec.batching.maxQueueDelayMs');
-    expect(code(() => parseModelSpec({})).message).toContain('spec.source');
-    expect(code(() => parseModelSpec({ replicas: [{ backend: 'a', source: 'x' }, { backend: 'b' }] })).message).toContain('spec.replicas[1].source');
-    expect(code(() => parseModelSpec({ source: 'x', backends: ['a'], replicas: [{ backend: 'a' }] })).message).toContain('not both');
-    expect(code(() => parseModelSpec({ source: 'x', lazzy: true })).message).toContain('spec.lazzy');
+  it('names the bad field when a spec is invalid', async () => {
+    expect((await rejectionOf(() => parseModelSpec({ source: 'x', instances: { count: 0, mode: 'inline' } }))).message).toContain('spec.instances.count');
+    expect((await rejectionOf(() => parseModelSpec({ source: 'x', batching: { maxBatchSize: 4 } }))).message).toContain('spec.batching.maxQueueDelayMs');
+    expect((await rejectionOf(() => parseModelSpec({}))).message).toContain('spec.source');
+    expect((await rejectionOf(() => parseModelSpec({ replicas: [{ backend: 'a', source: 'x' }, { backend: 'b' }] }))).message).toContain('spec.replicas[1].source');
+    expect((await rejectionOf(() => parseModelSpec({ source: 'x', backends: ['a'], replicas: [{ backend: 'a' }] }))).message).toContain('not both');
+    expect((await rejectionOf(() => parseModelSpec({ source: 'x', lazzy: true }))).message).toContain('spec.lazzy');
   });
 
   it('accepts every source form and fills instance defaults', () => {
@@ -45,11 +35,11 @@ describe('parseModelSpec', () => {
 });
 
 describe('createEngine', () => {
-  it('refuses bad options with INVALID_INPUT naming the field', () => {
-    expect(code(() => createEngine({} as never)).message).toContain('backends');
-    expect(code(() => createEngine({ backends: [{}] as never })).message).toContain('backends[0]');
-    expect(code(() => createEngine({ backends: [new ControlledBackend(), new ControlledBackend()] })).message).toContain('two backends are named "ctl"');
-    expect(code(() => createEngine({ backends: [], config: { admissionCapacity: 0 } })).message).toContain('config.admissionCapacity');
+  it('refuses bad options with INVALID_INPUT naming the field', async () => {
+    expect((await rejectionOf(() => createEngine({} as never))).message).toContain('backends');
+    expect((await rejectionOf(() => createEngine({ backends: [{}] as never }))).message).toContain('backends[0]');
+    expect((await rejectionOf(() => createEngine({ backends: [new ControlledBackend(), new ControlledBackend()] }))).message).toContain('two backends are named "ctl"');
+    expect((await rejectionOf(() => createEngine({ backends: [], config: { admissionCapacity: 0 } }))).message).toContain('config.admissionCapacity');
   });
 
   it('rejects bad model names when loading', async () => {

@@ -1,20 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { appendFile, mkdir, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isInferoxError, type InferoxError } from '@inferox/core';
+import type { InferoxError } from '@inferox/core';
+import { expectInferoxError } from '@inferox/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packModel } from './pack-model';
 import { copyPackage, editJson, packTinyBert, removeTempDirs, tempDir, writeTinyCheckpoint } from './test-support/temp-package';
 import { verifyPackage } from './verify-package';
 
-async function invalid(promise: Promise<unknown>): Promise<InferoxError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isInferoxError(error, 'PACKAGE_INVALID'), `expected PACKAGE_INVALID, got ${String(error)}`).toBe(true);
-  return error as InferoxError;
-}
 
 function problemPaths(error: InferoxError): string[] {
   return (error.details.problems as { path: string }[]).map((p) => p.path);
@@ -54,7 +47,7 @@ describe('verify', () => {
       const at = path.endsWith('.json') ? bytes.indexOf('"') + 1 : Math.floor(size / 2);
       bytes[at] = bytes[at]! ^ 0x01;
       await writeFile(file, bytes);
-      const error = await invalid(verifyPackage(copy));
+      const error = await expectInferoxError(verifyPackage(copy), 'PACKAGE_INVALID');
       expect(error.message).toContain(path);
       expect(problemPaths(error)).toContain(path);
     }
@@ -66,14 +59,14 @@ describe('verify', () => {
     const bytes = await readFile(file);
     bytes[0] = 0x5b; // '{' → '['
     await writeFile(file, bytes);
-    const error = await invalid(verifyPackage(copy));
+    const error = await expectInferoxError(verifyPackage(copy), 'PACKAGE_INVALID');
     expect(error.message).toContain('metadata.json');
   });
 
   it('names the file when a listed file is removed', async () => {
     const copy = await copyPackage(small);
     await rm(join(copy, 'weights', 'config.json'));
-    const error = await invalid(verifyPackage(copy));
+    const error = await expectInferoxError(verifyPackage(copy), 'PACKAGE_INVALID');
     expect(error.message).toContain('weights/config.json: is missing');
   });
 
@@ -81,7 +74,7 @@ describe('verify', () => {
     const copy = await copyPackage(small);
     await mkdir(join(copy, 'tokenizer'));
     await writeFile(join(copy, 'tokenizer', 'vocab.txt'), 'hello\n');
-    const error = await invalid(verifyPackage(copy));
+    const error = await expectInferoxError(verifyPackage(copy), 'PACKAGE_INVALID');
     expect(error.message).toContain('tokenizer/vocab.txt: is not listed in metadata.json');
   });
 
@@ -90,7 +83,7 @@ describe('verify', () => {
     const { metadata } = await verifyPackage(copy);
     const size = metadata.files.find((f) => f.path === 'weights/config.json')!.size;
     await appendFile(join(copy, 'weights', 'config.json'), ' ');
-    const error = await invalid(verifyPackage(copy));
+    const error = await expectInferoxError(verifyPackage(copy), 'PACKAGE_INVALID');
     expect(error.message).toContain(`weights/config.json: has ${size + 1} bytes, metadata.json says ${size}`);
   });
 
@@ -99,7 +92,7 @@ describe('verify', () => {
     await editJson(copy, 'metadata.json', (m) => {
       m.files[2].path = 'weights/../../outside.json';
     });
-    const error = await invalid(verifyPackage(copy));
+    const error = await expectInferoxError(verifyPackage(copy), 'PACKAGE_INVALID');
     expect(error.message).toContain('weights/../../outside.json: path contains ".."');
   });
 
@@ -108,7 +101,7 @@ describe('verify', () => {
     await editJson(copy, 'metadata.json', (m) => {
       m.files[2].path = '/etc/passwd';
     });
-    const error = await invalid(verifyPackage(copy));
+    const error = await expectInferoxError(verifyPackage(copy), 'PACKAGE_INVALID');
     expect(error.message).toContain('/etc/passwd: path is absolute');
   });
 
@@ -117,7 +110,7 @@ describe('verify', () => {
     await editJson(copy, 'model_info.json', (info) => {
       info.backends.onnx.variants[0].path = '../weights';
     });
-    const error = await invalid(verifyPackage(copy));
+    const error = await expectInferoxError(verifyPackage(copy), 'PACKAGE_INVALID');
     expect(error.message).toContain('../weights: path contains ".."');
   });
 
@@ -127,7 +120,7 @@ describe('verify', () => {
     await writeFile(outside, await readFile(join(copy, 'weights', 'config.json')));
     await rm(join(copy, 'weights', 'config.json'));
     await symlink(outside, join(copy, 'weights', 'config.json'));
-    const error = await invalid(verifyPackage(copy));
+    const error = await expectInferoxError(verifyPackage(copy), 'PACKAGE_INVALID');
     expect(error.message).toMatch(/weights\/config\.json: (is a symbolic link leaving|resolves outside) the package/);
   });
 
@@ -136,7 +129,7 @@ describe('verify', () => {
     await symlink('/etc', join(copy, 'etc'));
     await symlink(join(copy, 'nowhere'), join(copy, 'dangling'));
     await symlink(join(copy, 'weights'), join(copy, 'weights-alias'));
-    const error = await invalid(verifyPackage(copy));
+    const error = await expectInferoxError(verifyPackage(copy), 'PACKAGE_INVALID');
     expect(error.message).toContain('etc: is a symbolic link leaving the package');
     expect(error.message).toContain('dangling: is a dangling symbolic link');
     expect(error.message).toContain('weights-alias: is a symbolic link to something other than a regular file');
@@ -159,7 +152,7 @@ describe('verify', () => {
   it('refuses a fifo when one sits in the package', async () => {
     const copy = await copyPackage(small);
     execFileSync('mkfifo', [join(copy, 'pipe')]);
-    const error = await invalid(verifyPackage(copy));
+    const error = await expectInferoxError(verifyPackage(copy), 'PACKAGE_INVALID');
     expect(error.message).toContain('pipe: is neither a regular file nor a folder');
   });
 
@@ -169,7 +162,7 @@ describe('verify', () => {
       m.format_version = 2;
       m.files = 'a new layout';
     });
-    const error = await invalid(verifyPackage(copy));
+    const error = await expectInferoxError(verifyPackage(copy), 'PACKAGE_INVALID');
     expect(error.message).toContain('format version 2');
     expect(error.message).toContain('understands format version 2 (this one reads up to 1)');
     expect(error.details).toMatchObject({ formatVersion: 2, supported: 1 });
@@ -178,7 +171,7 @@ describe('verify', () => {
   it('refuses metadata.json when it is over the JSON size limit', async () => {
     const copy = await copyPackage(small);
     await writeFile(join(copy, 'metadata.json'), `{${' '.repeat(16 * 1024 * 1024)}}`);
-    const error = await invalid(verifyPackage(copy));
+    const error = await expectInferoxError(verifyPackage(copy), 'PACKAGE_INVALID');
     expect(error.message).toMatch(/metadata\.json: is 16777218 bytes, over the 16777216-byte JSON limit/);
   });
 
@@ -188,7 +181,7 @@ describe('verify', () => {
       m.files[1].sha256 = 'XYZ';
       delete m.created_at;
     });
-    const error = await invalid(verifyPackage(copy));
+    const error = await expectInferoxError(verifyPackage(copy), 'PACKAGE_INVALID');
     expect(error.message).toContain('metadata.json: files[1].sha256: sha256 must be 64 lower-case hex digits');
     expect(error.message).toContain('metadata.json: created_at');
   });
@@ -199,7 +192,7 @@ describe('verify', () => {
       const [first] = m.files;
       m.files.push({ ...first }, { ...first, path: 'metadata.json' }, { ...first, path: 'weights/config.json/inner' });
     });
-    const error = await invalid(verifyPackage(copy));
+    const error = await expectInferoxError(verifyPackage(copy), 'PACKAGE_INVALID');
     expect(error.message).toContain('model_info.json: is listed twice');
     expect(error.message).toContain('metadata.json: metadata.json must not list itself');
     expect(error.message).toContain('weights/config.json: is listed as a file but weights/config.json/inner is listed inside it');
@@ -210,7 +203,7 @@ describe('verify', () => {
     await editJson(copy, 'metadata.json', (m) => {
       m.files = m.files.filter((f: { path: string }) => f.path !== 'model_info.json');
     });
-    const error = await invalid(verifyPackage(copy));
+    const error = await expectInferoxError(verifyPackage(copy), 'PACKAGE_INVALID');
     expect(error.message).toContain('model_info.json: is not listed in metadata.json files');
   });
 
@@ -223,7 +216,7 @@ describe('verify', () => {
       info.backends.onnx.variants[0].files.push('weights/config.json', 'backends/onnx/missing.onnx_data');
       info.tokenizer = { files: ['tokenizer/vocab.txt'] };
     });
-    const error = await invalid(verifyPackage(copy));
+    const error = await expectInferoxError(verifyPackage(copy), 'PACKAGE_INVALID');
     for (const fact of [
       'supported backend webgpu has no entry in backends',
       'backends.tfjs is not in supported_backends',
@@ -239,22 +232,22 @@ describe('verify', () => {
 
   it('refuses a folder that does not exist or is a file', async () => {
     const missing = join(await tempDir(), 'nope');
-    expect((await invalid(verifyPackage(missing))).message).toContain(`package folder ${missing} does not exist`);
+    expect((await expectInferoxError(verifyPackage(missing), 'PACKAGE_INVALID')).message).toContain(`package folder ${missing} does not exist`);
     const file = join(pkg, 'model_info.json');
-    expect((await invalid(verifyPackage(file))).message).toContain('is not a folder');
+    expect((await expectInferoxError(verifyPackage(file), 'PACKAGE_INVALID')).message).toContain('is not a folder');
   });
 
   it('names metadata.json when it is missing', async () => {
     const copy = await copyPackage(small);
     await rm(join(copy, 'metadata.json'));
-    const error = await invalid(verifyPackage(copy));
+    const error = await expectInferoxError(verifyPackage(copy), 'PACKAGE_INVALID');
     expect(error.message).toContain('metadata.json: is missing');
   });
 
   it('rejects with CANCELLED when the signal is already aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('stop'));
-    const error = await verifyPackage(pkg, { signal: controller.signal }).catch((e: unknown) => e);
-    expect(isInferoxError(error, 'CANCELLED')).toBe(true);
+    const error = await expectInferoxError(verifyPackage(pkg, { signal: controller.signal }), 'CANCELLED');
+    expect(error.cause).toEqual(new Error('stop'));
   });
 });

@@ -1,4 +1,5 @@
-import { type DType, type InferoxError, Tensor, type TensorMap, isInferoxError, numberToFloat16Bits } from '@inferox/core';
+import { type DType, Tensor, type TensorMap, numberToFloat16Bits } from '@inferox/core';
+import { rejectionOf } from '@inferox/core/testing';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOnnxBackend } from './create-onnx-backend';
@@ -17,16 +18,6 @@ function identity(dtype: DType): OnnxGraphBuilder {
   g.addInput('x', dtype, ['n']);
   g.addOutput(g.op('Identity', ['x'], {}, 'y'), dtype, ['n']);
   return g;
-}
-
-function fails(action: () => unknown): InferoxError {
-  try {
-    action();
-  } catch (error) {
-    expect(isInferoxError(error)).toBe(true);
-    return error as InferoxError;
-  }
-  throw new Error('expected a failure');
 }
 
 function constantOf(attribute: string, value: OnnxAttribute, dtype: DType): OnnxGraphBuilder {
@@ -131,11 +122,8 @@ describe('OnnxGraphBuilder', () => {
     const out = await run(fixed, { x: Tensor.from('float32', [1, 2, 0, 1], [4]) });
     expect(out[fa!]!.toArray()).toEqual([1, 2]);
     expect((out.gelu!.data as Float32Array)[1]).toBeCloseTo(0.8413, 4);
-    const error = await backend.loadModel({ bytes: g.toBytes(), name: 'no-domain' }).then(
-      () => undefined,
-      (e: unknown) => e as InferoxError,
-    );
-    expect(error?.code).toBe('BACKEND_ERROR');
+    const error = await rejectionOf(backend.loadModel({ bytes: g.toBytes(), name: 'no-domain' }));
+    expect(error.code).toBe('BACKEND_ERROR');
   });
 
   it('writes IR versions onnxruntime 1.30 accepts when the opset ranges from 17 to 26', async () => {
@@ -191,8 +179,8 @@ describe('OnnxGraphBuilder', () => {
     ['an output never produced', () => { const g = new OnnxGraphBuilder(); g.addOutput('y', 'float32', null); g.toBytes(); }, 'graph output "y" is never produced'],
     ['a mixed attribute list', () => constantOf('value_ints', [1, 'a'] as never, 'int64').toBytes(), 'attribute "value_ints" mixes element types'],
     ['an unsupported attribute', () => constantOf('value', {} as never, 'int64').toBytes(), 'attribute "value" has an unsupported value'],
-  ])('throws INVALID_INPUT naming the problem when given %s', (_what, action, message) => {
-    const error = fails(action);
+  ])('throws INVALID_INPUT naming the problem when given %s', async (_what, action, message) => {
+    const error = await rejectionOf(action);
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toContain(message);
   });
