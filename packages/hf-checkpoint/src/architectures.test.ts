@@ -1,4 +1,4 @@
-import { expectInferoxError } from '@inferox/core/testing';
+import { rejectionOf } from '@inferox/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
   BERT_ARCHITECTURE,
@@ -76,15 +76,8 @@ describe('architectureFor', () => {
   it('returns the architecture a backend builds and names model_type otherwise', async () => {
     expect(architectureFor(bertConfig, 'onnx')).toBe(BERT_ARCHITECTURE);
     const gpt2 = parseCheckpointConfig({ model_type: 'gpt2' }, '/c/config.json');
-    await expectInferoxError(Promise.reject(catchError(() => architectureFor(gpt2, 'tfjs'))), 'PACKAGE_INVALID', '/c/config.json: model_type "gpt2" is not built by the tfjs backend; it builds bert, inferox-mlp');
+    const error = await rejectionOf(() => architectureFor(gpt2, 'tfjs'));
+    expect(error.code).toBe('PACKAGE_INVALID');
+    expect(error.message).toBe('/c/config.json: model_type "gpt2" is not built by the tfjs backend; it builds bert, inferox-mlp');
   });
 });
-
-function catchError(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return new Error('did not throw');
-}
