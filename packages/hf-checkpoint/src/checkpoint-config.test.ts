@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { expectInferoxError } from '@inferox/core/testing';
+import { expectInferoxError, rejectionOf } from '@inferox/core/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBertConfig } from './bert-config';
@@ -12,14 +12,10 @@ const config = (raw: Record<string, unknown>) => parseCheckpointConfig(raw, FILE
 const BERT = { model_type: 'bert', vocab_size: 50, hidden_size: 12, num_hidden_layers: 1, num_attention_heads: 3, intermediate_size: 20 };
 
 /** The PACKAGE_INVALID message `fn` throws. */
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect((error as { code?: unknown }).code).toBe('PACKAGE_INVALID');
-    return (error as Error).message;
-  }
-  throw new Error('expected a throw');
+async function messageOf(fn: () => unknown): Promise<string> {
+  const error = await rejectionOf(fn);
+  expect(error.code).toBe('PACKAGE_INVALID');
+  return error.message;
 }
 
 describe('readCheckpointConfig', () => {
@@ -45,15 +41,15 @@ describe('readCheckpointConfig', () => {
     await expectInferoxError(readCheckpointConfig(b), 'PACKAGE_INVALID', 'config.json: field "model_type" must be a non-empty string, got nothing');
   });
 
-  it('refuses a model_type that is not a non-empty string and architectures that are not strings', () => {
-    expect(messageOf(() => config({ model_type: 7 }))).toBe(`${FILE}: field "model_type" must be a non-empty string, got 7`);
-    expect(messageOf(() => config({ model_type: '' }))).toContain('field "model_type" must be a non-empty string, got ""');
-    expect(messageOf(() => config({ model_type: 'bert', architectures: 'BertModel' }))).toContain('field "architectures" must be an array of strings');
+  it('refuses a model_type that is not a non-empty string and architectures that are not strings', async () => {
+    expect(await messageOf(() => config({ model_type: 7 }))).toBe(`${FILE}: field "model_type" must be a non-empty string, got 7`);
+    expect(await messageOf(() => config({ model_type: '' }))).toContain('field "model_type" must be a non-empty string, got ""');
+    expect(await messageOf(() => config({ model_type: 'bert', architectures: 'BertModel' }))).toContain('field "architectures" must be an array of strings');
     expect(config({ model_type: 'bert' }).architectures).toEqual([]);
   });
 
-  it('cuts a long value it quotes', () => {
-    const message = messageOf(() => config({ model_type: ['x'.repeat(10_000)] }));
+  it('cuts a long value it quotes', async () => {
+    const message = await messageOf(() => config({ model_type: ['x'.repeat(10_000)] }));
     expect(message.length).toBeLessThan(300);
     expect(message).toContain('… (10004 chars)');
   });
@@ -88,8 +84,8 @@ describe('parseBertConfig', () => {
     [{ max_position_embeddings: 2 ** 60 }, 'field "max_position_embeddings" must be a positive integer'],
     [{ layer_norm_eps: -1 }, 'field "layer_norm_eps" must be a positive number, got -1'],
     [{ position_embedding_type: 'relative_key' }, 'field "position_embedding_type" must be one of absolute, got "relative_key"'],
-  ])('rejects with PACKAGE_INVALID naming the field when config.json has %j', (patch, message) => {
-    expect(messageOf(() => parseBertConfig(config({ ...BERT, ...patch })))).toContain(`${FILE}: ${message}`);
+  ])('rejects with PACKAGE_INVALID naming the field when config.json has %j', async (patch, message) => {
+    expect(await messageOf(() => parseBertConfig(config({ ...BERT, ...patch })))).toContain(`${FILE}: ${message}`);
   });
 
   it('throws only PACKAGE_INVALID for any JSON object', () => {
@@ -116,11 +112,11 @@ describe('parseMlpConfig', () => {
     [[4], 'field "layer_sizes" must be an array of at least 2 positive integers, got [4]'],
     [[4, 0], 'field "layer_sizes" must be an array of at least 2 positive integers, got [4,0]'],
     [[4, '2'], 'field "layer_sizes" must be an array of at least 2 positive integers'],
-  ])('rejects with PACKAGE_INVALID naming layer_sizes when it is %j', (sizes, message) => {
-    expect(messageOf(() => parseMlpConfig(config({ model_type: 'inferox-mlp', layer_sizes: sizes })))).toContain(`${FILE}: ${message}`);
+  ])('rejects with PACKAGE_INVALID naming layer_sizes when it is %j', async (sizes, message) => {
+    expect(await messageOf(() => parseMlpConfig(config({ model_type: 'inferox-mlp', layer_sizes: sizes })))).toContain(`${FILE}: ${message}`);
   });
 
-  it('refuses an activation the MLP does not build', () => {
-    expect(messageOf(() => parseMlpConfig(config({ model_type: 'inferox-mlp', layer_sizes: [2, 2], hidden_act: 'swish' })))).toContain('field "hidden_act" must be one of relu, gelu, tanh, got "swish"');
+  it('refuses an activation the MLP does not build', async () => {
+    expect(await messageOf(() => parseMlpConfig(config({ model_type: 'inferox-mlp', layer_sizes: [2, 2], hidden_act: 'swish' })))).toContain('field "hidden_act" must be one of relu, gelu, tanh, got "swish"');
   });
 });
