@@ -2,7 +2,7 @@
 // (tools/mutation/mutation-config.mjs), then writes reports/mutation/<project>.md from its JSON report.
 // Example: npm run mutation -- engine --mutate 'src/scheduler/**/*.ts'. Slow: run it under `nice -n 10`.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT, REPORT_DIR, mutationConfig, projectPaths } from './mutation-config.mjs';
@@ -28,11 +28,27 @@ export function gitState(dir) {
   return { commit: git('rev-parse', 'HEAD'), dirtyFiles: dirty === '' ? [] : dirty.split('\n').map((line) => line.slice(3)) };
 }
 
+/**
+ * `report` (Stryker's incremental file) without its static mutants that no test detected. Stryker reuses a survivor
+ * unless a test covering it was added, and a static mutant (module-level code, run by every test) has no per-test
+ * coverage, so a new test never counts as covering it: without this, such a mutant stays "survived" after the test
+ * that kills it lands. Forgotten, it is run again (against every test) on the next run.
+ */
+export function forgetStaticSurvivors(report) {
+  const files = Object.fromEntries(
+    Object.entries(report.files).map(([file, data]) => [file, { ...data, mutants: data.mutants.filter((m) => !(m.static && (m.status === 'Survived' || m.status === 'NoCoverage'))) }]),
+  );
+  return { ...report, files };
+}
+
 export function main(argv = process.argv.slice(2)) {
   const { project, strykerArgs, mutate } = parseArgs(argv);
   const paths = projectPaths(project);
   if (!existsSync(paths.packageDir)) throw new Error(`mutation: no package at ${relative(ROOT, paths.packageDir)}`);
   mkdirSync(REPORT_DIR, { recursive: true });
+  if (existsSync(paths.incrementalFile)) {
+    writeFileSync(paths.incrementalFile, JSON.stringify(forgetStaticSurvivors(JSON.parse(readFileSync(paths.incrementalFile, 'utf8')))));
+  }
   const state = gitState(paths.packageDir);
   const startedAt = new Date();
   const stryker = spawnSync(process.execPath, [STRYKER_BIN, 'run', CONFIG_FILE, ...strykerArgs], {

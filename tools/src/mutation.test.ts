@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { findReExportOnlyIndexes, isReExportOnly, mutationConfig, projectPaths } from '../mutation/mutation-config.mjs';
 // @ts-expect-error: a plain .mjs script without type declarations
-import { parseArgs } from '../mutation/run.mjs';
+import { forgetStaticSurvivors, parseArgs } from '../mutation/run.mjs';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { addFirstSurvivors, countStatuses, findEquivalent, mutantKey, renderReport, score, titleIn, writeReport } from '../mutation/write-report.mjs';
 
@@ -91,6 +91,19 @@ describe('mutation run arguments', () => {
     });
     expect(parseArgs(['core', '--mutate=src/dtype.ts']).mutate).toEqual(['src/dtype.ts']);
     expect(parseArgs(['core']).mutate).toBeUndefined();
+  });
+
+  it('forgets the static mutants no test detected, so that the next run tries them against new tests', () => {
+    const report = {
+      schemaVersion: '1',
+      files: {
+        'src/a.ts': {
+          source: 'x',
+          mutants: [mutant('1', 1, 'Survived', { static: true }), mutant('2', 2, 'NoCoverage', { static: true }), mutant('3', 3, 'Killed', { static: true }), mutant('4', 4, 'Survived', { static: false })],
+        },
+      },
+    };
+    expect(forgetStaticSurvivors(report)).toEqual({ schemaVersion: '1', files: { 'src/a.ts': { source: 'x', mutants: [report.files['src/a.ts'].mutants[2], report.files['src/a.ts'].mutants[3]] } } });
   });
 
   it('fails with the usage when no project comes first', () => {
