@@ -1,17 +1,13 @@
 import { Tensor } from '@inferox/core';
+import { rejectionOf } from '@inferox/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeTensors, encodeTensors } from './tensor-codec';
 
-function expectThrows(run: () => unknown, code: string, message: RegExp): void {
-  let thrown: unknown;
-  try {
-    run();
-  } catch (error) {
-    thrown = error;
-  }
-  expect((thrown as { code?: string } | undefined)?.code, String(thrown)).toBe(code);
-  expect((thrown as Error).message).toMatch(message);
+async function expectThrows(run: () => unknown, code: string, message: RegExp): Promise<void> {
+  const error = await rejectionOf(run);
+  expect(error.code, error.message).toBe(code);
+  expect(error.message).toMatch(message);
 }
 
 describe('encodeTensors / decodeTensors', () => {
@@ -41,8 +37,8 @@ describe('encodeTensors / decodeTensors', () => {
     expect(frame.toString('latin1')).not.toContain('0.1234567');
   });
 
-  it('refuses a feed that is not a Tensor, naming it', () => {
-    expectThrows(() => encodeTensors({ bad: [1, 2] as never }), 'INVALID_INPUT', /bad/);
+  it('refuses a feed that is not a Tensor, naming it', async () => {
+    await expectThrows(() => encodeTensors({ bad: [1, 2] as never }), 'INVALID_INPUT', /bad/);
   });
 
   it.each([
@@ -50,26 +46,26 @@ describe('encodeTensors / decodeTensors', () => {
     ['a header past the end', Buffer.from([200, 0, 0, 0, 91])],
     ['a header that is not JSON', Buffer.concat([Buffer.from([1, 0, 0, 0]), Buffer.from('{')])],
     ['a header that is not an array', Buffer.concat([Buffer.from([2, 0, 0, 0]), Buffer.from('{}')])],
-  ])('refuses %s with INVALID_INPUT naming the source', (_what, bytes) => {
-    expectThrows(() => decodeTensors(bytes, 'job 7 feeds'), 'INVALID_INPUT', /job 7 feeds/);
+  ])('refuses %s with INVALID_INPUT naming the source', async (_what, bytes) => {
+    await expectThrows(() => decodeTensors(bytes, 'job 7 feeds'), 'INVALID_INPUT', /job 7 feeds/);
   });
 
-  it('refuses headers whose entries lie about dtype, shape or byte length', () => {
+  it('refuses headers whose entries lie about dtype, shape or byte length', async () => {
     const frame = (entries: unknown, body = Buffer.alloc(0)): Buffer => {
       const header = Buffer.from(JSON.stringify(entries));
       const prefix = Buffer.alloc(4);
       prefix.writeUInt32LE(header.byteLength);
       return Buffer.concat([prefix, header, body]);
     };
-    expectThrows(() => decodeTensors(frame([{ name: 'x', dtype: 'complex', shape: [1], bytes: 0 }]), 's'), 'INVALID_INPUT', /unknown dtype "complex"/);
-    expectThrows(() => decodeTensors(frame([{ name: 'x', dtype: 'float32', shape: [-1], bytes: 0 }]), 's'), 'INVALID_INPUT', /bad shape/);
-    expectThrows(() => decodeTensors(frame([{ name: 'x', dtype: 'float32', shape: [2], bytes: 4 }], Buffer.alloc(4)), 's'), 'INVALID_INPUT', /4 bytes for shape \[2\]/);
-    expectThrows(() => decodeTensors(frame([{ name: 'x', dtype: 'float32', shape: [1], bytes: 4 }]), 's'), 'INVALID_INPUT', /past the end/);
-    expectThrows(() => decodeTensors(frame([{ name: 'x', dtype: 'float32', shape: [1], bytes: 4 }], Buffer.alloc(6)), 's'), 'INVALID_INPUT', /2 bytes after/);
-    expectThrows(() => decodeTensors(frame([{ name: 'x', dtype: 'string', shape: [2], bytes: 5 }], Buffer.from('["a"]')), 's'), 'INVALID_INPUT', /does not hold 2 strings/);
-    expectThrows(() => decodeTensors(frame([null]), 's'), 'INVALID_INPUT', /not an object/);
+    await expectThrows(() => decodeTensors(frame([{ name: 'x', dtype: 'complex', shape: [1], bytes: 0 }]), 's'), 'INVALID_INPUT', /unknown dtype "complex"/);
+    await expectThrows(() => decodeTensors(frame([{ name: 'x', dtype: 'float32', shape: [-1], bytes: 0 }]), 's'), 'INVALID_INPUT', /bad shape/);
+    await expectThrows(() => decodeTensors(frame([{ name: 'x', dtype: 'float32', shape: [2], bytes: 4 }], Buffer.alloc(4)), 's'), 'INVALID_INPUT', /4 bytes for shape \[2\]/);
+    await expectThrows(() => decodeTensors(frame([{ name: 'x', dtype: 'float32', shape: [1], bytes: 4 }]), 's'), 'INVALID_INPUT', /past the end/);
+    await expectThrows(() => decodeTensors(frame([{ name: 'x', dtype: 'float32', shape: [1], bytes: 4 }], Buffer.alloc(6)), 's'), 'INVALID_INPUT', /2 bytes after/);
+    await expectThrows(() => decodeTensors(frame([{ name: 'x', dtype: 'string', shape: [2], bytes: 5 }], Buffer.from('["a"]')), 's'), 'INVALID_INPUT', /does not hold 2 strings/);
+    await expectThrows(() => decodeTensors(frame([null]), 's'), 'INVALID_INPUT', /not an object/);
     const one = { name: 'x', dtype: 'uint8', shape: [1], bytes: 1 };
-    expectThrows(() => decodeTensors(frame([one, one], Buffer.alloc(2)), 's'), 'INVALID_INPUT', /appears twice/);
+    await expectThrows(() => decodeTensors(frame([one, one], Buffer.alloc(2)), 's'), 'INVALID_INPUT', /appears twice/);
   });
 
   it('never crashes on arbitrary bytes: it decodes or throws INVALID_INPUT', () => {
