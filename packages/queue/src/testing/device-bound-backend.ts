@@ -3,7 +3,7 @@
  * `runMs` on a timer, using no CPU meanwhile, as a call into a GPU would. Benches measure the queue's scaling on it;
  * tests hook `onRun` to record, hold or crash runs.
  */
-import { type Backend, type BackendInfo, InferoxError, type LoadModelOptions, type ModelHandle, type ModelSource, type RunOptions, Tensor, type TensorMap, abortError } from '@inferox/core';
+import { type Backend, type BackendInfo, InferoxError, type LoadModelOptions, type ModelHandle, type ModelSource, type RunOptions, Tensor, type TensorMap, abortError, checkLoadModelOptions } from '@inferox/core';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Options of {@link createDeviceBoundBackend}. */
@@ -35,7 +35,9 @@ export function createDeviceBoundBackend(options: DeviceBoundBackendOptions = {}
     isAvailable: async () => true,
     init: async () => info,
     devices: async () => info.devices,
-    async loadModel(source: ModelSource, load: LoadModelOptions = {}): Promise<ModelHandle> {
+    async loadModel(source: ModelSource, given?: LoadModelOptions): Promise<ModelHandle> {
+      // Like a real backend, it refuses an option it does not know (it has none of its own).
+      const load = checkLoadModelOptions(given, name, {});
       let disposed = false;
       const run = async (feeds: TensorMap, runOptions: RunOptions = {}): Promise<Record<string, Tensor>> => {
         if (disposed) throw new InferoxError('DISPOSED', `stand-in model ${String(load.name)} was disposed`);
