@@ -1,6 +1,7 @@
 // `npm run mutation -- <project> [stryker options]`: runs StrykerJS on packages/<project> with the shared config
 // (tools/mutation/mutation-config.mjs), then writes reports/mutation/<project>.md from its JSON report.
 // Example: npm run mutation -- engine --mutate 'src/scheduler/**/*.ts'. Slow: run it under `nice -n 10`.
+// `npm run mutation -- <project> --report-only` rewrites the .md from the last run (after editing the equivalents).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -42,10 +43,18 @@ export function forgetStaticSurvivors(report) {
 }
 
 export function main(argv = process.argv.slice(2)) {
-  const { project, strykerArgs, mutate } = parseArgs(argv);
+  const reportOnly = argv.includes('--report-only');
+  const { project, strykerArgs, mutate } = parseArgs(argv.filter((a) => a !== '--report-only'));
   const paths = projectPaths(project);
   if (!existsSync(paths.packageDir)) throw new Error(`mutation: no package at ${relative(ROOT, paths.packageDir)}`);
   mkdirSync(REPORT_DIR, { recursive: true });
+  const runFile = paths.jsonReport.replace(/\.stryker\.json$/, '.run.json');
+  if (reportOnly) {
+    // After editing <project>.equivalent.json: the last run's report again, without running Stryker.
+    const { score } = writeReport({ paths, run: JSON.parse(readFileSync(runFile, 'utf8')) });
+    console.log(`mutation score ${score.toFixed(2)}%: ${relative(ROOT, paths.markdownReport)}`);
+    return 0;
+  }
   if (existsSync(paths.incrementalFile)) {
     writeFileSync(paths.incrementalFile, JSON.stringify(forgetStaticSurvivors(JSON.parse(readFileSync(paths.incrementalFile, 'utf8')))));
   }
@@ -67,6 +76,7 @@ export function main(argv = process.argv.slice(2)) {
     startedAt: startedAt.toISOString().replace(/\.\d+Z$/, 'Z'),
     seconds: (Date.now() - startedAt.getTime()) / 1000,
   };
+  writeFileSync(runFile, `${JSON.stringify(run, null, 1)}\n`);
   const { score } = writeReport({ paths, run });
   console.log(`mutation score ${score.toFixed(2)}%: ${relative(ROOT, paths.markdownReport)}`);
   return 0;

@@ -1,6 +1,6 @@
 // Turns Stryker's JSON report of one project into reports/mutation/<project>.md: the commit the run was on, the score
 // overall and per file, and every mutant that survived, each with its verdict. Verdicts come from two files beside the
-// report: `<project>.equivalent.json` (hand-kept: `[{ file, line, mutator, replacement?, reason }]`, a mutant that no
+// report: `<project>.equivalent.json` (hand-kept: `[{ file, line, column?, mutator, replacement?, reason }]`, a mutant that no
 // test can tell from the original) and `<project>.first-survivors.json` (written by the runs: per file, the mutants
 // that survived the first run that mutated it, so that the report can say which later test killed each, in which commit).
 import { execFileSync } from 'node:child_process';
@@ -38,13 +38,14 @@ export function mutantKey(file, mutant) {
   return `${file}:${start.line}:${start.column}-${end.line}:${end.column}:${mutant.mutatorName}:${mutant.replacement ?? ''}`;
 }
 
-/** The entry of `equivalents` that explains `mutant` in `file`, if any (replacement is optional in an entry). */
+/** The entry of `equivalents` that explains `mutant` in `file`, if any (column and replacement are optional in an entry). */
 export function findEquivalent(equivalents, file, mutant) {
   return equivalents.find(
     (e) =>
       e.file === file &&
       e.line === mutant.location.start.line &&
       e.mutator === mutant.mutatorName &&
+      (e.column === undefined || e.column === mutant.location.start.column) &&
       (e.replacement === undefined || e.replacement === mutant.replacement),
   );
 }

@@ -124,6 +124,8 @@ describe('mutation report', () => {
     const m = mutant('2', 2, 'Survived');
     expect(findEquivalent([{ file: 'src/a.ts', line: 2, mutator: 'EqualityOperator', reason: 'r' }], 'src/a.ts', m)).toEqual({ file: 'src/a.ts', line: 2, mutator: 'EqualityOperator', reason: 'r' });
     expect(findEquivalent([{ file: 'src/a.ts', line: 2, mutator: 'EqualityOperator', replacement: 'other', reason: 'r' }], 'src/a.ts', m)).toBeUndefined();
+    expect(findEquivalent([{ file: 'src/a.ts', line: 2, column: 3, mutator: 'EqualityOperator', reason: 'r' }], 'src/a.ts', m)).toBeDefined();
+    expect(findEquivalent([{ file: 'src/a.ts', line: 2, column: 4, mutator: 'EqualityOperator', reason: 'r' }], 'src/a.ts', m)).toBeUndefined();
     expect(findEquivalent([{ file: 'src/a.ts', line: 3, mutator: 'EqualityOperator', reason: 'r' }], 'src/a.ts', m)).toBeUndefined();
     expect(findEquivalent([{ file: 'src/b.ts', line: 2, mutator: 'EqualityOperator', reason: 'r' }], 'src/a.ts', m)).toBeUndefined();
   });
