@@ -25,3 +25,5 @@ export { rejectionOf } from './rejection-of';
 export { maxAbsDiff } from './max-abs-diff';
 export { bertReferenceFeeds, expectBertReference } from './bert-reference';
 export type { BertReference, BertReferenceCheck, BertReferenceOutput } from './bert-reference';
+export { BERT_FORWARD_ACTIVATIONS, bertForward } from './bert-forward';
+export type { BertForwardConfig } from './bert-forward';

@@ -1,7 +1,15 @@
-// Test-only: the Hugging Face BertModel forward pass in plain JavaScript (float64, loops), an independent reference
-// for the tfjs build under any hidden_act. Checked against reference.json (PyTorch) with gelu by bert.test.ts.
-import type { SafetensorsInput } from '@inferox/core';
-import { erf } from '../test-fixtures.fixture';
+import type { SafetensorsInput } from '../safetensors';
+import type { BertReference } from './bert-reference';
+
+// The Hugging Face BertModel forward pass in plain JavaScript (float64 loops): a reference computed independently of
+// any backend, for the activations reference.json (PyTorch, gelu) does not cover.
+
+/** erf to ~1e-7 (Abramowitz & Stegun 7.1.26). */
+function erf(x: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return x >= 0 ? y : -y;
+}
 
 /** The config fields the forward pass reads (HF names). */
 export interface BertForwardConfig {
@@ -11,28 +19,35 @@ export interface BertForwardConfig {
   readonly layer_norm_eps: number;
 }
 
-/** Int ids by input name, one row per sequence (as reference.json's `inputs`). */
-export type BertForwardInputs = Readonly<Record<'input_ids' | 'attention_mask' | 'token_type_ids', readonly (readonly number[])[]>>;
-
-const ACTS: Readonly<Record<string, (x: number) => number>> = {
+/** The `hidden_act` values {@link bertForward} computes, each by its formula. */
+export const BERT_FORWARD_ACTIVATIONS: Readonly<Record<string, (x: number) => number>> = {
   gelu: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)),
+  gelu_new: (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3))),
   relu: (x) => Math.max(0, x),
   silu: (x) => x / (1 + Math.exp(-x)),
   tanh: (x) => Math.tanh(x),
 };
 
 /**
- * Runs BERT on `inputs` with the weights `tensors` (float32 safetensors entries) and activation `act`.
+ * Runs a Hugging Face BertModel on `inputs` (int ids, one row per sequence) with the float32 weights `tensors` (HF
+ * parameter names) and the hidden activation `act` (a key of {@link BERT_FORWARD_ACTIVATIONS}), in float64.
  *
- * @returns `last_hidden_state` [batch, sequence, hidden] and `pooler_output` [batch, hidden], flat.
+ * @returns the outputs for every row, shaped as {@link expectBertReference} reads them, with the inputs: a
+ * `BertReference` for this activation.
+ * @throws Error when `act` is unknown or a weight is missing or not float32.
+ * @example
+ * ```ts
+ * const relu = bertForward(tensors, config, reference.inputs, 'relu');
+ * expectBertReference(await handle.run(bertReferenceFeeds(relu)), relu);
+ * ```
  */
 export function bertForward(
   tensors: ReadonlyMap<string, SafetensorsInput>,
   config: BertForwardConfig,
-  inputs: BertForwardInputs,
+  inputs: BertReference['inputs'],
   act: string,
-): { last_hidden_state: number[]; pooler_output: number[] } {
-  const activation = ACTS[act];
+): BertReference {
+  const activation = Object.hasOwn(BERT_FORWARD_ACTIVATIONS, act) ? BERT_FORWARD_ACTIVATIONS[act] : undefined;
   if (!activation) throw new Error(`bertForward: no activation ${act}`);
   const w = (name: string): Float32Array => {
     const t = tensors.get(name);
@@ -65,8 +80,8 @@ export function bertForward(
   const words = w('embeddings.word_embeddings.weight');
   const positions = w('embeddings.position_embeddings.weight');
   const types = w('embeddings.token_type_embeddings.weight');
-  const hidden: number[] = [];
-  const pooled: number[] = [];
+  const hidden: number[][][] = [];
+  const pooled: number[][] = [];
   inputs.input_ids.forEach((ids, b) => {
     const mask = inputs.attention_mask[b]!;
     const typeIds = inputs.token_type_ids[b]!;
@@ -95,8 +110,8 @@ export function bertForward(
       const inner = linear(x, `${at}.intermediate.dense`).map((row) => row.map(activation));
       x = layerNorm(add(linear(inner, `${at}.output.dense`), x), `${at}.output.LayerNorm`);
     }
-    hidden.push(...x.flat());
-    pooled.push(...linear([x[0]!], 'pooler.dense')[0]!.map(Math.tanh));
+    hidden.push(x);
+    pooled.push(linear([x[0]!], 'pooler.dense')[0]!.map(Math.tanh));
   });
-  return { last_hidden_state: hidden, pooler_output: pooled };
+  return { inputs, last_hidden_state: hidden, pooler_output: pooled };
 }
