@@ -84,6 +84,12 @@ describe('safetensors index errors', () => {
     expect(escape.details).toEqual({ file: '/c/i.json', tensor: 'a', shard: '../x.safetensors' });
   });
 
+  it('takes a shard name of exactly the length limit', () => {
+    const name = `${'a'.repeat(1024 - '.safetensors'.length)}.safetensors`;
+    expect(parseSafetensorsIndex({ weight_map: { t: name } }, '/c/i.json').shards).toEqual([name]);
+    expect(() => parseSafetensorsIndex({ weight_map: { t: `a${name}` } }, '/c/i.json')).toThrow('the name is longer than 1024 characters');
+  });
+
   it('relabels a shard error with the index and shard, keeping the original details and cause', () => {
     const index = parseSafetensorsIndex({ weight_map: { a: 's.safetensors' } }, '/c/i.json');
     const original = new InferoxError('PACKAGE_INVALID', '/c/s.safetensors: bad', { details: { file: '/c/s.safetensors' } });
@@ -108,6 +114,18 @@ describe('CheckpointWeights error details', () => {
   it('names the tensor as looked up when it is missing', () => {
     const error = thrown(() => weights.float32('v', [1]));
     expect([error.message, error.details]).toEqual(['/c/w.safetensors: missing weight tensor "v" (looked up as "bert.v")', { file: '/c/w.safetensors', tensor: 'bert.v' }]);
+  });
+
+  it('looks names up without a prefix when none is given', () => {
+    const plain = new CheckpointWeights(entries, '/c/w.safetensors');
+    expect([plain.prefix, plain.has('bert.w'), plain.has('w')]).toEqual(['', true, false]);
+  });
+
+  it('names the file, tensor and dtype of a tensor that is not floating point', () => {
+    const ints = serializeSafetensors({ n: { dtype: 'int32', shape: [1], bytes: new Uint8Array(4) } });
+    const located = new Map<string, LocatedEntry>([...parseSafetensors(ints, 'i.safetensors').tensors].map(([name, entry]) => [name, { entry, file: '/c/i.safetensors' }]));
+    const error = thrown(() => new CheckpointWeights(located, '/c/i.safetensors').float32('n', [1]));
+    expect([error.message, error.details]).toEqual(['/c/i.safetensors: tensor "n" is I32; checkpoint weights must be floating point (F32, F16, BF16, F64)', { file: '/c/i.safetensors', tensor: 'n', dtype: 'I32' }]);
   });
 
   it('refuses a shape that differs in one dimension only, with both shapes in the details', () => {

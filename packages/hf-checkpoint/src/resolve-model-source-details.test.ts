@@ -122,5 +122,6 @@ describe('expectModelSourceKind details', () => {
       }
       expect(isInferoxError(thrown) && [thrown.code, thrown.message, thrown.details]).toEqual(['INVALID_INPUT', `${where} is ${words}; mlpkg loads package sources`, { path: where, kind: resolved.kind }]);
     }
+    expect(() => expectModelSourceKind(cases[2][0], ['onnx', 'tfjs'], 'x')).toThrow('/m is a Hugging Face checkpoint; x loads onnx, tfjs sources');
   });
 });

@@ -1,3 +1,4 @@
+import { quoteValue } from '@inferox/core';
 import { describe, expect, it } from 'vitest';
 import { describeValue } from './describe-value';
 
@@ -9,6 +10,8 @@ describe('describeValue', () => {
     expect(describeValue('x')).toBe('"x"');
     expect(describeValue(null)).toBe('null');
     expect(describeValue(7)).toBe('7');
+    expect(describeValue(Symbol('s'))).toBe(quoteValue(Symbol('s')));
+    expect(describeValue(() => 1)).toBe(quoteValue(() => 1));
   });
 
   it('falls back to quoting an object JSON cannot write', () => {

@@ -13,10 +13,10 @@ describe('toFloat32 and toFloat16', () => {
     expect(toFloat32(entryOf('uint8', new Uint8Array([1]), [1]))).toBeUndefined();
   });
 
-  it('copy float16 bits as they are', () => {
-    const bits = Uint16Array.from([0x3e00, 0xc000]);
-    const entry = entryOf('float16', new Uint8Array(bits.buffer), [2]);
+  it('copy float16 bits as they are, NaN payloads included', () => {
+    const bits = Uint16Array.from([0x3e00, 0xc000, 0x7c01]);
+    const entry = entryOf('float16', new Uint8Array(bits.buffer), [3]);
     expect(toFloat16(entry)).toEqual(bits);
-    expect(toFloat32(entry)).toEqual(Float32Array.from([1.5, -2]));
+    expect(toFloat32(entry)).toEqual(Float32Array.from([1.5, -2, Number.NaN]));
   });
 });
