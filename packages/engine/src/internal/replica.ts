@@ -2,7 +2,9 @@ import { ErrorCode, InferoxError, type Logger, type ModelSignature, type Tensor,
 import type { InferOptions } from '../infer-options';
 import type { BatchingSpec } from '../model-spec';
 import type { MemoryFigure, ReplicaInfo } from '../model-info';
-import { type AdmissionPool, type BatchInfo, type ExecutorContext, type ScheduledResult, type Scheduler, createScheduler } from '../scheduler';
+import type { AdmissionPool, BatchInfo, ExecutorContext, ScheduledResult } from '../scheduler';
+import { priorityRank } from '../scheduler/priority';
+import { SchedulerCore } from '../scheduler/internal/scheduler-core';
 
 /**
  * Runs a model once; what a replica's instances expose. `context` is the scheduler's: `ownsFeeds` says the feeds
@@ -66,7 +68,7 @@ export class Replica {
   readonly memory: MemoryFigure;
   readonly mode: 'inline' | 'worker';
   readonly instanceCount: number;
-  readonly scheduler: Scheduler;
+  readonly scheduler: SchedulerCore;
   state: 'live' | 'retiring' | 'disposed' = 'live';
   /** Requests submitted and not yet settled. */
   pending = 0;
@@ -94,7 +96,7 @@ export class Replica {
     this.memory = init.memoryBasis === undefined ? { bytes: init.memoryBytes, estimated: false } : { bytes: init.memoryBytes, estimated: true, basis: init.memoryBasis };
     this.mode = init.mode;
     this.instanceCount = init.runs.length;
-    this.scheduler = createScheduler({
+    this.scheduler = new SchedulerCore({
       name: `${init.model}@${init.version}/${init.backend}`,
       executors: init.runs.map((run) => (feeds: TensorMap, context: ExecutorContext) => this.#run(run, feeds, context)),
       logger: init.logger,
@@ -141,9 +143,12 @@ export class Replica {
   }
 
   /**
-   * Queues a request on this replica's scheduler. `validated`: the caller has just validated `feeds` against this
-   * replica's `signature`; a run that starts within this call (synchronously, so nothing changed meanwhile) of these
-   * very feeds skips the handle's second check. A run started later checks them again.
+   * Queues a request on this replica's scheduler, or starts it at once when the replica is idle and the request has no
+   * deadline, timeout or signal (see `SchedulerCore.startIdle`). `validated`: the caller has just validated `feeds`
+   * against this replica's `signature`; a run that starts within this call (synchronously, so nothing changed
+   * meanwhile) of these very feeds skips the handle's second check. A run started later checks them again.
+   *
+   * @param options - checked by the engine (priority, cost): what the scheduler would check again.
    */
   async submit(feeds: TensorMap, options: InferOptions, validated = false): Promise<ReplicaResult> {
     this.pending += 1;
@@ -151,18 +156,22 @@ export class Replica {
       if (validated) this.#validated = feeds;
       let scheduled: Promise<ScheduledResult>;
       try {
-        scheduled = this.scheduler.submit(feeds, {
-          ...(options.priority === undefined ? {} : { priority: options.priority }),
-          ...(options.cost === undefined ? {} : { cost: options.cost }),
-          ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
-          ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-          ...(options.signal === undefined ? {} : { signal: options.signal }),
-        });
+        scheduled =
+          (options.deadline === undefined && options.timeoutMs === undefined && options.signal === undefined
+            ? this.scheduler.startIdle(feeds, priorityRank(options.priority ?? 'normal'), options.cost ?? 1)
+            : undefined) ??
+          this.scheduler.submit(feeds, {
+            ...(options.priority === undefined ? {} : { priority: options.priority }),
+            ...(options.cost === undefined ? {} : { cost: options.cost }),
+            ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+            ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+            ...(options.signal === undefined ? {} : { signal: options.signal }),
+          });
       } finally {
         this.#validated = undefined;
       }
-      const { outputs, queueMs, computeMs, batchSize } = await scheduled;
-      return { outputs, queueMs, computeMs, batchSize };
+      // The scheduler's result is a ReplicaResult (plus its executor and alone reason, which nobody reads here).
+      return await scheduled;
     } finally {
       this.pending -= 1;
     }

@@ -42,6 +42,14 @@ export class PoolArbiter implements AdmissionPool {
   }
 
   /**
+   * Whether `client` may start a request of `cost` without a pass over the clients: it is the only client, no pass is
+   * under way (its loop would serve first what it has planned), and `cost` fits.
+   */
+  idleFor(client: PoolClient, cost: number): boolean {
+    return !this.#dispatching && this.#clients.size === 1 && this.#clients.has(client) && cost <= this.free;
+  }
+
+  /**
    * Takes `cost` units; only called by a client's `start`, which proposed a request that fits.
    *
    * @returns the reservation, to give back with {@link PoolArbiter.release}.

@@ -1,4 +1,4 @@
-import { ErrorCode, InferoxError, type Logger, type Tensor, type TensorMap, abortError, toInferoxError } from '@inferox/core';
+import { ErrorCode, InferoxError, type Logger, type Tensor, type TensorMap, abortError, noopLogger, toInferoxError } from '@inferox/core';
 import type { AloneReason } from '../batching-options';
 import type { BatchInfo, CloseOptions, ScheduledResult, Scheduler, SchedulerOptions, SchedulerStats, SubmitOptions } from '../scheduler-contract';
 import { batchKey } from './batch-key';
@@ -185,11 +185,44 @@ export class SchedulerCore implements Scheduler, PoolClient {
   start(): void {
     const plan = this.#plan!;
     this.#plan = undefined;
+    this.#launch(plan);
+  }
+
+  /**
+   * Starts a request at once, without the queue and the pool's pass, when nothing could be served before it or
+   * instead of it: the scheduler is open and does not batch, nothing is queued, an executor has a free slot, and it is
+   * its pool's only client with `cost` free and no dispatch under way. Then submit would have started it within the
+   * call, and the bookkeeping is the same (counts, sequence number, reservation, onBatch, result, close and abandon);
+   * otherwise this does nothing and returns undefined, and the caller submits the request.
+   *
+   * For a caller that has already checked what `checkSubmit` checks (every feed a Tensor, the priority's `rank`, a
+   * finite `cost` ≥ 0) and has no deadline, timeout or signal for the request.
+   */
+  startIdle(feeds: TensorMap, rank: number, cost: number): Promise<ScheduledResult> | undefined {
+    if (this.#closing || this.#batching || this.#queue.size > 0 || !this.#arbiter.idleFor(this, cost)) return undefined;
+    const executor = this.#freeExecutor();
+    if (executor < 0) return undefined;
+    this.#stats.submitted++;
+    if (cost <= this.#noFitUpTo) this.#noFitUpTo = -1;
+    let resolve!: (result: ScheduledResult) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<ScheduledResult>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const entry = newEntry({ seq: this.#arbiter.nextSeq(), rank, feeds, cost, key: undefined, now: Date.now(), deadline: undefined, timeoutMs: undefined, resolve, reject, signal: undefined });
+    this.#launch({ members: [entry], cost, executor, alone: 'batching-off' });
+    return promise;
+  }
+
+  /** Runs `plan`'s members on its executor: reserves its cost, counts it and hands the run to the executor. */
+  #launch(plan: Plan): void {
     const { members, executor, alone, cost } = plan;
     const reservation = this.#arbiter.reserve(cost);
     const execution: Execution = { members, reservation, executor, context: new RunContext(members.length > 1), startedAt: Date.now(), alone };
     for (const m of members) {
-      this.#queue.delete(m.node!);
+      // A request started by startIdle was never queued.
+      if (m.node) this.#queue.delete(m.node);
       m.state = 'running';
       m.execution = execution;
     }
@@ -199,7 +232,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
     const size = members.length;
     this.#stats.batches[size] = (this.#stats.batches[size] ?? 0) + 1;
     if (alone) this.#stats.alone[alone] = (this.#stats.alone[alone] ?? 0) + 1;
-    this.#log('debug', 'scheduler dispatch', { size, executor, alone });
+    if (this.#logger !== noopLogger) this.#log('debug', 'scheduler dispatch', { size, executor, alone });
     if (this.#onBatch) {
       try {
         this.#onBatch(alone ? { size, alone, executor } : { size, executor });
@@ -216,10 +249,19 @@ export class SchedulerCore implements Scheduler, PoolClient {
     } catch (error) {
       run = Promise.reject(error);
     }
-    Promise.resolve(run).then(
-      (outputs) => this.#finish(execution, batch, outputs, undefined),
-      (error: unknown) => this.#finish(execution, batch, undefined, error ?? new Error('executor rejected without a reason')),
-    );
+    void this.#await(execution, batch, run);
+  }
+
+  /** Finishes `execution` once its run settles (an async method rather than two closures per run). */
+  async #await(execution: Execution, batch: ComposedBatch | undefined, run: Promise<Record<string, Tensor>>): Promise<void> {
+    let outputs: Record<string, Tensor>;
+    try {
+      outputs = await run;
+    } catch (error) {
+      this.#finish(execution, batch, undefined, error ?? new Error('executor rejected without a reason'));
+      return;
+    }
+    this.#finish(execution, batch, outputs, undefined);
   }
 
   #admit(feeds: TensorMap, options: SubmitOptions, resolve: Entry['resolve'], reject: Entry['reject']): Entry {
