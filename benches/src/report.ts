@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { arch, cpus, platform, release, totalmem } from 'node:os';
+import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Goal } from './goal';
 import { type ChartSpec, lineChart } from './svg-chart';
 
 /** A table of one scenario. */
@@ -18,7 +19,7 @@ export interface ScenarioResult {
   /** Charts keyed by a file-name suffix (`throughput` → latest-throughput.svg). */
   readonly charts?: Readonly<Record<string, ChartSpec>>;
   /** Goals checked by the scenario, each with the measured value. */
-  readonly goals?: readonly { readonly name: string; readonly target: string; readonly measured: string; readonly met: boolean }[];
+  readonly goals?: readonly Goal[];
   readonly notes?: readonly string[];
   /** Raw figures, kept in the JSON file. */
   readonly raw: unknown;
@@ -52,6 +53,8 @@ export async function machineInfo(): Promise<Record<string, unknown>> {
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
     memoryGB: Math.round(totalmem() / 1e9),
+    /** Load average (1, 5, 15 min) when the report is written, i.e. at the end of the run. */
+    loadAverage: loadavg().map((v) => Number(v.toFixed(2))),
     versions: {
       'onnxruntime-node': await version('onnxruntime-node'),
       '@tensorflow/tfjs-core': await version('@tensorflow/tfjs-core'),
@@ -76,11 +79,18 @@ export function renderMarkdown(results: readonly ScenarioResult[], machine: Reco
     `Versions: ${Object.entries(machine.versions as Record<string, string>).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     'Every comparison runs the baseline and Inferox in the same process, interleaved, warm-up excluded; ratios are Inferox ÷ baseline.',
   ];
+  const load = machine.loadAverage as readonly number[] | undefined;
+  if (load) {
+    const start = machine.loadAverageAtStart as readonly number[] | undefined;
+    out.push(
+      `Machine load (load average over 1, 5, 15 min, on ${String(machine.cores)} cores): ${start ? `${start.join(', ')} at the start, ` : ''}${load.join(', ')} at the end. A load above the core count means other work shared the CPU: absolute figures are then low and noisy, and only ratios measured in the same run mean much.`,
+    );
+  }
   for (const r of results) {
     out.push('', `## ${r.title}`, '');
     for (const t of r.tables) out.push(markdownTable(t), '');
     if (r.goals?.length) {
-      out.push(markdownTable({ headers: ['goal', 'target', 'measured', 'met'], rows: r.goals.map((g) => [g.name, g.target, g.measured, g.met ? 'yes' : '**no**']) }), '');
+      out.push(markdownTable({ headers: ['goal', 'target', 'measured', 'limit (same run)', 'met'], rows: r.goals.map((g) => [g.name, g.target, g.measured, g.limit ?? '—', g.met ? 'yes' : '**no**']) }), '');
     }
     for (const name of Object.keys(r.charts ?? {})) out.push(`![${name}](latest-${name}.svg)`, '');
     for (const note of r.notes ?? []) out.push(`- ${note}`);
@@ -93,13 +103,18 @@ const END = '<!-- bench:end -->';
 
 /**
  * Writes `results/<date>.json`, `results/latest.md`, `results/latest-*.svg`, and replaces the README's text between
- * the bench markers with the latest tables.
+ * the bench markers with the latest tables. `loadAverageAtStart` (os.loadavg() when the run began) goes beside the
+ * load average at the end, so the report says how busy the machine was.
  *
  * @returns the paths written.
  */
-export async function writeReport(dir: string, results: readonly ScenarioResult[], options: { quick: boolean; readme?: string; when?: Date }): Promise<string[]> {
+export async function writeReport(
+  dir: string,
+  results: readonly ScenarioResult[],
+  options: { quick: boolean; readme?: string; when?: Date; loadAverageAtStart?: readonly number[] },
+): Promise<string[]> {
   const when = options.when ?? new Date();
-  const machine = await machineInfo();
+  const machine = { ...(await machineInfo()), ...(options.loadAverageAtStart ? { loadAverageAtStart: options.loadAverageAtStart.map((v) => Number(v.toFixed(2))) } : {}) };
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   const json = join(dir, `${when.toISOString().replace(/[:.]/g, '-')}.json`);

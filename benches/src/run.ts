@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { benchProfile } from './bench-profile';
 import { USAGE, parseBenchArgs } from './cli-args';
@@ -25,6 +25,7 @@ const workDir = await mkdtemp(join(tmpdir(), 'inferox-bench-'));
 const context = createBenchContext({ profile: benchProfile(args.quick), threads: args.threads, workDir });
 const results: ScenarioResult[] = [];
 const started = performance.now();
+const loadAverageAtStart = loadavg();
 try {
   for (const scenario of scenarios) {
     const t0 = performance.now();
@@ -40,5 +41,5 @@ try {
 } finally {
   await rm(workDir, { recursive: true, force: true });
 }
-const written = await writeReport(args.outDir, results, { quick: args.quick, ...(args.updateReadme ? { readme: join(root, 'README.md') } : {}) });
+const written = await writeReport(args.outDir, results, { quick: args.quick, loadAverageAtStart, ...(args.updateReadme ? { readme: join(root, 'README.md') } : {}) });
 console.error(`all done in ${((performance.now() - started) / 1000).toFixed(1)} s; wrote:\n${written.map((p) => `  ${p}`).join('\n')}`);

@@ -73,5 +73,7 @@ describe('queueScaleOut', () => {
       ['2 workers ÷ (2 × 1 worker), device-bound', '≥ 0.9'],
       ['p50 latency added by the queue at low load', '≤ 2 ms'],
     ]);
+    expect(r.goals![0]!.limit).toMatch(/^2 × one worker's [\d.,]+ jobs\/s = [\d.,]+ jobs\/s$/);
+    expect(r.goals![1]!.limit).toMatch(/^engine\.infer in process: p50 [\d.,]+ ms$/);
   }, 180_000);
 });

@@ -92,6 +92,16 @@ export const stress: Scenario = {
           },
         ],
         goals: [
+          // Issue 19: the limit is raw onnxruntime-node answering the same burst with Promise.all of session.run.
+          checkGoal(`Inferox batching ≤${p.maxBatchSize}: p99 ÷ raw ORT Promise.all p99`, ratio(p99('batched'), p99('ort')), { atMost: 0.7 }, '×', `raw ORT Promise.all of ${p.requests} session.run calls: p99 ${fmt(p99('ort'))} ms`),
+          checkGoal(
+            'Inferox inline: p99 ÷ raw ORT Promise.all p99',
+            ratio(p99('inline'), p99('ort')),
+            { atMost: 1.1 },
+            '×',
+            // A burst's p99 is the time to drain it, so the ratio is per-call cost ÷ session.run's: spell out what it leaves the engine.
+            `raw ORT Promise.all of ${p.requests} session.run calls: p99 ${fmt(p99('ort'))} ms, draining the burst at ${fmt((wall('ort') * 1000) / p.requests)} µs per call; ≤ 1.1× leaves the engine ${fmt((wall('ort') * 100) / p.requests)} µs per call (inline it took ${fmt(((wall('inline') - wall('ort')) * 1000) / p.requests)} µs more per call)`,
+          ),
           checkGoal('Inferox inline: requests lost', lostTotal('inline'), { equal: 0 }),
           checkGoal('Inferox inline: requests rejected', rejectedTotal('inline'), { equal: 0 }),
           checkGoal('Inferox batching: requests lost', lostTotal('batched'), { equal: 0 }),
