@@ -9,9 +9,12 @@ import { stress } from './scenarios/stress';
 import { textEmbeddings } from './scenarios/text-embeddings';
 import { serverHttp } from './scenarios/server-http';
 import { queueScaleOut } from './scenarios/queue-scale-out';
+import { workerHandoff } from './scenarios/worker-handoff';
+import { batchingEfficiency } from './scenarios/batching-efficiency';
+import { defaults } from './scenarios/defaults';
 
 /** Every scenario, in the issue's order. */
-export const SCENARIOS: readonly Scenario[] = [engineOverhead, throughput, transformersJs, tfjsRuntimes, memory, hubDownload, stress, serverHttp, queueScaleOut, textEmbeddings];
+export const SCENARIOS: readonly Scenario[] = [engineOverhead, throughput, transformersJs, tfjsRuntimes, memory, hubDownload, stress, serverHttp, queueScaleOut, textEmbeddings, batchingEfficiency, workerHandoff, defaults];
 
 /**
  * The scenarios `--only` names (by id or number), in registry order; all of them when `only` is absent.

@@ -40,3 +40,37 @@ export async function closedLoop(request: () => Promise<unknown>, options: { rea
   const wallMs = performance.now() - t0;
   return { latencies, wallMs, rps: (latencies.length * 1000) / wallMs, failures, ...(failures > 0 ? { firstError } : {}) };
 }
+
+/**
+ * Like {@link closedLoop}, but each client keeps sending until `durationMs` has passed since the start (a request
+ * sent before then is awaited and counted): runs of setups with very different speeds take the same time.
+ * `now` is the clock (milliseconds), `performance.now` by default.
+ */
+export async function closedLoopFor(
+  request: () => Promise<unknown>,
+  options: { readonly clients: number; readonly durationMs: number; readonly now?: () => number },
+): Promise<ClosedLoopResult> {
+  if (!(Number.isInteger(options.clients) && options.clients > 0)) throw new Error(`clients must be a positive integer, got ${options.clients}`);
+  if (!(options.durationMs > 0)) throw new Error(`durationMs must be positive, got ${options.durationMs}`);
+  const now = options.now ?? (() => performance.now());
+  const latencies: number[] = [];
+  let failures = 0;
+  let firstError: unknown;
+  const t0 = now();
+  const end = t0 + options.durationMs;
+  const client = async (): Promise<void> => {
+    while (now() < end) {
+      const start = now();
+      try {
+        await request();
+        latencies.push(now() - start);
+      } catch (error) {
+        failures++;
+        firstError ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.clients }, client));
+  const wallMs = now() - t0;
+  return { latencies, wallMs, rps: (latencies.length * 1000) / wallMs, failures, ...(failures > 0 ? { firstError } : {}) };
+}

@@ -1,0 +1,157 @@
+import { availableParallelism } from 'node:os';
+import { createEngine, type Engine, type ModelSpec } from '@inferox/engine';
+import { createOnnxBackend } from '@inferox/onnx-backend';
+import type { BertSizeName } from '../bench-profile';
+import { ratio } from '../goal';
+import { bertFeeds } from '../internal/bert-feeds';
+import { closedLoopFor } from '../internal/closed-loop';
+import { type WindowRate, cpuWindow } from '../internal/cpu-window';
+import { rotate } from '../internal/rotate';
+import { sessionOptions } from '../internal/sides';
+import type { Scenario } from '../scenario';
+import { fmt, quantile } from '../stats';
+
+/** Sizes of scenario 13; the defaults depend on `--quick`. */
+export interface DefaultsSizes {
+  readonly models: readonly BertSizeName[];
+  readonly seq: number;
+  readonly clients: number;
+  /** Window of each closed loop per model, ms. */
+  readonly windowMs: Readonly<Partial<Record<BertSizeName, number>>>;
+  readonly rounds: number;
+  /** One-client calls per setup (interleaved), after a tenth as many warm-up calls. */
+  readonly single: number;
+  /** Also measure two worker instances with batching (slow to load; full runs). */
+  readonly withWorkers: boolean;
+}
+
+/** The sizes of a full run or a quick pass. */
+export function defaultsSizes(quick: boolean): DefaultsSizes {
+  return quick
+    ? { models: ['tiny', 'small'], seq: 128, clients: 32, windowMs: { tiny: 200, small: 500 }, rounds: 2, single: 20, withWorkers: false }
+    : { models: ['tiny', 'small'], seq: 128, clients: 32, windowMs: { tiny: 1000, small: 3000 }, rounds: 4, single: 200, withWorkers: true };
+}
+
+/** One way to serve the model: the engine's backend options and the model spec beside `source`. */
+interface Setup {
+  readonly id: string;
+  readonly label: string;
+  /** Session options of the engine's onnx backend; undefined: none given (onnxruntime's own defaults). */
+  readonly session: ReturnType<typeof sessionOptions> | undefined;
+  readonly spec: Omit<ModelSpec, 'source'>;
+}
+
+/**
+ * The setups compared: what `engine.load(name, { source })` gives with no options, and tuned ones (`withWorkers`:
+ * also two worker instances with batching).
+ */
+export function defaultsSetups(withWorkers: boolean): readonly Setup[] {
+  return [
+    { id: 'defaults', label: 'defaults: createOnnxBackend(), engine.load(name, { source })', session: undefined, spec: {} },
+    { id: 'threads-1', label: 'intraOpNumThreads 1', session: sessionOptions(1), spec: {} },
+    { id: 'batching-0', label: 'intraOpNumThreads 1, batching ≤16, maxQueueDelayMs 0 (batch what is queued)', session: sessionOptions(1), spec: { batching: { maxBatchSize: 16, maxQueueDelayMs: 0 } } },
+    { id: 'batching-2', label: 'intraOpNumThreads 1, batching ≤16, maxQueueDelayMs 2', session: sessionOptions(1), spec: { batching: { maxBatchSize: 16, maxQueueDelayMs: 2 } } },
+    ...(withWorkers
+      ? [
+          {
+            id: 'workers-batching',
+            label: 'intraOpNumThreads 1, 2 workers (maxConcurrent 2), batching ≤16, maxQueueDelayMs 0',
+            session: sessionOptions(1),
+            spec: { instances: { count: 2, mode: 'worker' as const }, maxConcurrent: 2, batching: { maxBatchSize: 16, maxQueueDelayMs: 0 } },
+          },
+        ]
+      : []),
+  ];
+}
+
+const med = (xs: readonly number[]): number => (xs.length ? quantile(xs, 0.5) : Number.NaN);
+
+/**
+ * Scenario 13 (issue 19): what a model loaded with no options gets (no session options, so onnxruntime's own
+ * intra-op thread count; no batching; one inline instance) against tuned settings, at one client (p50) and at 32
+ * clients (requests/s): the headline numbers for the defaults beside the tuned ones.
+ */
+export const defaults: Scenario = defaultsScenario();
+
+/** Scenario 13 with the given sizes (tests run it small). */
+export function defaultsScenario(sizes?: DefaultsSizes): Scenario {
+  return {
+    id: 'defaults',
+    number: 13,
+    title: '13. Defaults vs tuned settings',
+    async run(ctx) {
+      const s = sizes ?? defaultsSizes(ctx.profile.quick);
+      const setups = defaultsSetups(s.withWorkers);
+      const rows: (string | number)[][] = [];
+      const raw: Record<string, unknown> = {};
+      for (const name of s.models) {
+        const model = await ctx.model(name);
+        const windowMs = s.windowMs[name] ?? 500;
+        const feeds = bertFeeds(1, s.seq).core;
+        const engines = new Map<string, Engine>();
+        try {
+          for (const setup of setups) {
+            const engine = createEngine({ backends: [createOnnxBackend(setup.session ? { sessionOptions: setup.session } : {})] });
+            engines.set(setup.id, engine);
+            await engine.load('m', { source: model.onnxPath, ...setup.spec });
+            await engine.infer('m', feeds);
+          }
+          const infer = (id: string) => () => engines.get(id)!.infer('m', feeds);
+          const single: Record<string, number[]> = Object.fromEntries(setups.map((x) => [x.id, []]));
+          const warm = Math.max(2, Math.round(s.single / 10));
+          for (let i = 0; i < warm + s.single; i++) {
+            for (const setup of rotate(setups, i)) {
+              const t0 = performance.now();
+              await infer(setup.id)();
+              if (i >= warm) single[setup.id]!.push(performance.now() - t0);
+            }
+          }
+          ctx.log(`  ${name}: ${s.rounds} rounds of ${windowMs} ms windows, ${s.clients} clients, ${setups.length} setups`);
+          const rps: Record<string, number[]> = Object.fromEntries(setups.map((x) => [x.id, []]));
+          const cpu: Record<string, number[]> = Object.fromEntries(setups.map((x) => [x.id, []]));
+          for (let round = 0; round < s.rounds; round++) {
+            for (const setup of rotate(setups, round)) {
+              const w: WindowRate = await cpuWindow(async () => {
+                const r = await closedLoopFor(infer(setup.id), { clients: s.clients, durationMs: windowMs });
+                if (r.failures > 0) throw new Error(`${setup.id}: ${r.failures} requests failed: ${String(r.firstError)}`);
+                return { items: r.latencies.length, wallMs: r.wallMs };
+              });
+              rps[setup.id]!.push(w.rps);
+              cpu[setup.id]!.push(w.perCpuSecond);
+            }
+          }
+          for (const setup of setups) {
+            rows.push([
+              name,
+              setup.label,
+              fmt(med(single[setup.id]!)),
+              fmt(ratio(med(single[setup.id]!), med(single.defaults!))),
+              fmt(med(rps[setup.id]!)),
+              fmt(ratio(med(rps[setup.id]!), med(rps.defaults!))),
+              fmt(med(cpu[setup.id]!)),
+            ]);
+          }
+          raw[name] = { single, rps, perCpuSecond: cpu };
+        } finally {
+          await Promise.all([...engines.values()].map((e) => e.close()));
+        }
+      }
+      return {
+        id: this.id,
+        title: this.title,
+        tables: [
+          {
+            title: `batch 1, sequence ${s.seq}: one client p50 and ${s.clients} closed-loop clients (median of ${s.rounds} interleaved windows); × = ÷ the defaults`,
+            headers: ['model', 'setup', '1 client p50 (ms)', 'p50 × defaults', `${s.clients} clients requests/s`, 'requests/s × defaults', 'requests per CPU-second'],
+            rows,
+          },
+        ],
+        notes: [
+          `Defaults today: no session options (onnxruntime picks the intra-op thread count itself, one per physical core, with its threads spinning while they wait), no dynamic batching, one inline instance (maxConcurrent 1). This machine reports ${availableParallelism()} logical CPUs.`,
+          'Every setup is its own engine with its own session on the same ONNX file; setups run in rotating order. "Requests per CPU-second" divides by this process\'s CPU time over the windows: a setup that spins threads or uses two cores shows it there.',
+        ],
+        raw,
+      };
+    },
+  };
+}

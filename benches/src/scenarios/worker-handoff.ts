@@ -1,0 +1,226 @@
+import { performance } from 'node:perf_hooks';
+import type { Engine } from '@inferox/engine';
+import type * as ort from 'onnxruntime-node';
+import type { BertSizeName } from '../bench-profile';
+import { checkGoal, ratio } from '../goal';
+import { bertFeeds } from '../internal/bert-feeds';
+import { closedLoopFor } from '../internal/closed-loop';
+import { type WindowRate, cpuWindow } from '../internal/cpu-window';
+import { type HandOff, OrtThread } from '../internal/ort-threads';
+import { rotate } from '../internal/rotate';
+import { onnxEngine, rawSession } from '../internal/sides';
+import type { Scenario } from '../scenario';
+import { fmt, quantile } from '../stats';
+
+/** Sizes of scenario 12; the defaults depend on `--quick`. */
+export interface WorkerHandoffSizes {
+  readonly models: readonly BertSizeName[];
+  readonly seq: number;
+  /** Closed-loop clients of the two-worker setups. */
+  readonly clients: number;
+  /** Length of every measured window (closed loops and the limit's back-to-back loops), ms. */
+  readonly windowMs: number;
+  /** Interleaved rounds: each round measures every setup once, in rotating order. */
+  readonly rounds: number;
+  /** Echo round trips per payload kind. */
+  readonly echoes: number;
+  /** One-client calls per side (interleaved), after a tenth as many warm-up calls. */
+  readonly single: number;
+}
+
+/** The sizes of a full run or a quick pass. */
+export function workerHandoffSizes(quick: boolean): WorkerHandoffSizes {
+  return quick
+    ? { models: ['tiny', 'small'], seq: 128, clients: 8, windowMs: 300, rounds: 2, echoes: 100, single: 30 }
+    : { models: ['tiny', 'small'], seq: 128, clients: 8, windowMs: 2000, rounds: 3, echoes: 1000, single: 300 };
+}
+
+const med = (xs: readonly number[]): number => (xs.length ? quantile(xs, 0.5) : Number.NaN);
+
+/**
+ * Scenario 12 (issue 19): two engine worker instances against the two-core limit (two raw onnxruntime sessions in
+ * two worker threads running back to back, no message per run), a hand-written two-thread pool, and the hand-off
+ * per call measured on its own (post → worker, worker → main; cloned vs transferred outputs).
+ */
+export const workerHandoff: Scenario = workerHandoffScenario();
+
+/** Scenario 12 with the given sizes (tests run it small). */
+export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
+  return {
+    id: 'workers',
+    number: 12,
+    title: '12. Worker instances vs the two-core limit, and the hand-off per call',
+    async run(ctx) {
+      const s = sizes ?? workerHandoffSizes(ctx.profile.quick);
+      const throughputRows: (string | number)[][] = [];
+      const handoffRows: (string | number)[][] = [];
+      const goals = [];
+      const raw: Record<string, unknown> = {};
+      for (const name of s.models) {
+        const model = await ctx.model(name);
+        const feeds = bertFeeds(1, s.seq);
+        const wire = Object.entries(feeds.ort).map(([input, t]) => ({ name: input, data: t.data as BigInt64Array }));
+        let engine: Engine | undefined;
+        let session: ort.InferenceSession | undefined;
+        const threads: OrtThread[] = [];
+        try {
+          session = await rawSession(model.onnxPath, ctx.threads);
+          engine = await onnxEngine('inline', { source: model.onnxPath }, ctx.threads);
+          await engine.load('workers', { backends: ['onnx'], source: model.onnxPath, instances: { count: 2, mode: 'worker' } });
+          await engine.load('workers-2-in-flight', { backends: ['onnx'], source: model.onnxPath, instances: { count: 2, mode: 'worker' }, maxConcurrent: 2 });
+          threads.push(...(await Promise.all([0, 1].map(() => OrtThread.start({ onnxPath: model.onnxPath, threads: ctx.threads })))));
+          const [a, b] = threads as [OrtThread, OrtThread];
+          const e = engine;
+          const sess = session;
+          let turn = 0;
+          const pool = (): Promise<unknown> => (turn++ % 2 === 0 ? a : b).run(wire, 1, s.seq);
+
+          // The hand-off alone: an echo with this model's feeds cloned in and its outputs' size back.
+          const outputFloats = s.seq * model.hidden + model.hidden;
+          const echo = async (transfer: boolean): Promise<HandOff[]> => {
+            const out: HandOff[] = [];
+            for (let i = 0; i < s.echoes + 20; i++) {
+              const h = await a.echo(wire, outputFloats, transfer);
+              if (i >= 20) out.push(h);
+            }
+            return out;
+          };
+          const echoes = { cloned: await echo(false), transferred: await echo(true) };
+
+          // One client, interleaved: what the hand-off adds to one call on an otherwise idle engine.
+          const singleSides = {
+            raw: () => sess.run(feeds.ort),
+            inline: () => e.infer('inline', feeds.core),
+            pool,
+            workers: () => e.infer('workers', feeds.core),
+          };
+          const single: Record<keyof typeof singleSides, number[]> = { raw: [], inline: [], pool: [], workers: [] };
+          const warm = Math.max(2, Math.round(s.single / 10));
+          for (let i = 0; i < warm + s.single; i++) {
+            for (const side of rotate(Object.keys(singleSides) as (keyof typeof singleSides)[], i)) {
+              const t0 = performance.now();
+              await singleSides[side]();
+              if (i >= warm) single[side].push(performance.now() - t0);
+            }
+          }
+
+          // Throughput: the limit (both threads back to back), one thread alone, and the serving setups.
+          ctx.log(`  ${name}: ${s.rounds} rounds of ${s.windowMs} ms windows, ${s.clients} clients`);
+          const setups = {
+            limit: async () => {
+              const startAt = Date.now() + 20;
+              const w = await cpuWindow(async () => {
+                const r = await Promise.all([a.loop(1, s.seq, startAt, s.windowMs), b.loop(1, s.seq, startAt, s.windowMs)]);
+                return { items: r[0].runs + r[1].runs, wallMs: Math.max(r[0].ms, r[1].ms) };
+              });
+              return { ...w, mainBusy: Number.NaN };
+            },
+            oneThread: async () => {
+              const w = await cpuWindow(async () => {
+                const r = await a.loop(1, s.seq, Date.now() + 20, s.windowMs);
+                return { items: r.runs, wallMs: r.ms };
+              });
+              return { ...w, mainBusy: Number.NaN };
+            },
+            engine: () => measured(() => e.infer('workers', feeds.core), s),
+            engine2: () => measured(() => e.infer('workers-2-in-flight', feeds.core), s),
+            pool: () => measured(pool, s),
+          };
+          type Key = keyof typeof setups;
+          for (const key of Object.keys(setups) as Key[]) if (key !== 'limit' && key !== 'oneThread') await setups[key]();
+          const rps: Record<Key, number[]> = { limit: [], oneThread: [], engine: [], engine2: [], pool: [] };
+          const cpu: Record<Key, number[]> = { limit: [], oneThread: [], engine: [], engine2: [], pool: [] };
+          const busy: Record<Key, number[]> = { limit: [], oneThread: [], engine: [], engine2: [], pool: [] };
+          for (let round = 0; round < s.rounds; round++) {
+            for (const key of rotate(Object.keys(setups) as Key[], round)) {
+              const r = await setups[key]();
+              rps[key].push(r.rps);
+              cpu[key].push(r.perCpuSecond);
+              busy[key].push(r.mainBusy);
+            }
+          }
+          const limit = med(rps.limit);
+          const of = (key: Key): number => ratio(med(rps[key]), limit);
+          const perCpu = (key: Key): number => ratio(med(cpu[key]), med(cpu.limit));
+          const label = (key: Key, what: string): (string | number)[] => [
+            name,
+            what,
+            fmt(med(rps[key])),
+            fmt(of(key)),
+            fmt(perCpu(key)),
+            key === 'limit' || key === 'oneThread' ? '—' : `${fmt(med(busy[key]) * 100)}%`,
+          ];
+          throughputRows.push(
+            label('limit', 'limit: 2 raw sessions in 2 worker threads, back to back'),
+            label('oneThread', '1 raw session in 1 worker thread, back to back'),
+            label('engine', `Inferox instances { count: 2, mode: 'worker' } (defaults: 1 run in flight per worker)`),
+            label('engine2', 'Inferox 2 workers, maxConcurrent 2 (2 runs in flight per worker)'),
+            label('pool', 'hand-written pool: 2 threads, postMessage per run, no limit in flight'),
+          );
+          const p50 = (side: keyof typeof single): number => med(single[side]);
+          const leg = (xs: readonly HandOff[], k: keyof HandOff): number => med(xs.map((h) => h[k]));
+          const us = (ms: number): string => fmt(ms * 1000);
+          handoffRows.push(
+            [name, 'echo, outputs cloned back', us(leg(echoes.cloned, 'toWorker')), us(leg(echoes.cloned, 'toMain')), us(leg(echoes.cloned, 'roundTrip'))],
+            [name, 'echo, outputs transferred back', us(leg(echoes.transferred, 'toWorker')), us(leg(echoes.transferred, 'toMain')), us(leg(echoes.transferred, 'roundTrip'))],
+            [name, 'hand-written pool − raw session.run (one client, p50)', '', '', us(p50('pool') - p50('raw'))],
+            [name, 'Inferox 2 workers − Inferox inline (one client, p50)', '', '', us(p50('workers') - p50('inline'))],
+          );
+          const mainBusy = med(busy.engine);
+          goals.push(
+            checkGoal(
+              `2 worker instances ÷ two-core limit, ${s.clients} clients (${name}, seq ${s.seq})`,
+              of('engine'),
+              { atLeast: 0.85 },
+              '×',
+              `two raw sessions in two worker threads back to back: ${fmt(limit)} requests/s (one thread: ${fmt(med(rps.oneThread))}, so the machine gave ${fmt(ratio(limit, med(rps.oneThread)))}× one core); per CPU-second the engine reaches ${fmt(perCpu('engine'))}× the limit's; its main thread was busy ${fmt(mainBusy * 100)}% of the time, CPU the limit's two threads do not share`,
+            ),
+          );
+          raw[name] = { rps, perCpuSecond: cpu, busy, single, echoes: { cloned: summaryOf(echoes.cloned), transferred: summaryOf(echoes.transferred) } };
+        } finally {
+          await engine?.close();
+          await session?.release();
+          await Promise.all(threads.map((t) => t.close()));
+        }
+      }
+      return {
+        id: this.id,
+        title: this.title,
+        tables: [
+          {
+            title: `requests/s, batch 1, sequence ${s.seq}, ${ctx.threads} intra-op thread(s) per session; median of ${s.rounds} interleaved ${s.windowMs} ms windows; × = ÷ the two-core limit`,
+            headers: ['model', 'setup', 'requests/s', '× limit', "per CPU-second ÷ limit's", 'main thread busy'],
+            rows: throughputRows,
+          },
+          {
+            title: `hand-off per call (µs, p50): this model's feeds (3 × ${s.seq} int64) posted to a worker, its outputs' size back`,
+            headers: ['model', 'measure', 'post → worker handler', 'worker post → main handler', 'round trip'],
+            rows: handoffRows,
+          },
+        ],
+        goals,
+        notes: [
+          `The limit: two worker threads, each with its own raw onnxruntime-node session on the same ONNX file, running session.run back to back for the window (no message per run), started at the same instant; requests/s summed. It is what two cores give this model with nothing in between.`,
+          `Serving setups: ${s.clients} closed-loop clients on the main thread for each window. "Main thread busy" is the main event loop's utilisation over the window (performance.eventLoopUtilization): the CPU it takes to hand requests to the workers and settle them, on a machine whose two cores the worker threads need too.`,
+          'Echo: a worker that answers at once; timestamps are performance.timeOrigin + performance.now() on each thread (one clock). "Inferox 2 workers − inline" is the hand-off the engine adds per call (its run, started and result messages, encoding and decoding) at one client, where nothing overlaps it.',
+        ],
+        raw,
+      };
+    },
+  };
+}
+
+/** A closed loop of `s.clients` for `s.windowMs`, with the main event loop's utilisation over it. */
+async function measured(request: () => Promise<unknown>, s: WorkerHandoffSizes): Promise<WindowRate & { mainBusy: number }> {
+  const before = performance.eventLoopUtilization();
+  const w = await cpuWindow(async () => {
+    const r = await closedLoopFor(request, { clients: s.clients, durationMs: s.windowMs });
+    if (r.failures > 0) throw new Error(`${r.failures} requests failed: ${String(r.firstError)}`);
+    return { items: r.latencies.length, wallMs: r.wallMs };
+  });
+  return { ...w, mainBusy: performance.eventLoopUtilization(before).utilization };
+}
+
+function summaryOf(xs: readonly HandOff[]): Record<keyof HandOff, number> {
+  return { toWorker: med(xs.map((h) => h.toWorker)), toMain: med(xs.map((h) => h.toMain)), roundTrip: med(xs.map((h) => h.roundTrip)) };
+}
