@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { benchProfile } from './bench-profile';
 import { USAGE, parseBenchArgs } from './cli-args';
 import { createBenchContext } from './internal/create-bench-context';
 import { type ScenarioResult, writeReport } from './report';
+import { runSummary } from './run-summary';
 import { selectScenarios } from './scenario-registry';
 
 // `npm run bench -- [--quick] [--only 1,3] ...`: runs the scenarios one after the other and writes the report.
@@ -26,6 +27,7 @@ const context = createBenchContext({ profile: benchProfile(args.quick), threads:
 const results: ScenarioResult[] = [];
 const started = performance.now();
 const loadAverageAtStart = loadavg();
+const cpuAtStart = process.cpuUsage();
 try {
   for (const scenario of scenarios) {
     const t0 = performance.now();
@@ -41,5 +43,7 @@ try {
 } finally {
   await rm(workDir, { recursive: true, force: true });
 }
+const cpu = process.cpuUsage(cpuAtStart);
+results.push(runSummary({ quick: args.quick, wallMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000, loadAverage: loadavg(), cores: availableParallelism() }));
 const written = await writeReport(args.outDir, results, { quick: args.quick, loadAverageAtStart, ...(args.updateReadme ? { readme: join(root, 'README.md') } : {}) });
 console.error(`all done in ${((performance.now() - started) / 1000).toFixed(1)} s; wrote:\n${written.map((p) => `  ${p}`).join('\n')}`);

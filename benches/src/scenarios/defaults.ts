@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { createEngine, type Engine, type ModelSpec } from '@inferox/engine';
 import { createOnnxBackend } from '@inferox/onnx-backend';
 import type { BertSizeName } from '../bench-profile';
-import { ratio } from '../goal';
+import { type Goal, checkGoal, ratio } from '../goal';
 import { bertFeeds } from '../internal/bert-feeds';
 import { closedLoopFor } from '../internal/closed-loop';
 import { type WindowRate, cpuWindow } from '../internal/cpu-window';
@@ -83,6 +83,7 @@ export function defaultsScenario(sizes?: DefaultsSizes): Scenario {
       const s = sizes ?? defaultsSizes(ctx.profile.quick);
       const setups = defaultsSetups(s.withWorkers);
       const rows: (string | number)[][] = [];
+      const goals: Goal[] = [];
       const raw: Record<string, unknown> = {};
       for (const name of s.models) {
         const model = await ctx.model(name);
@@ -131,6 +132,17 @@ export function defaultsScenario(sizes?: DefaultsSizes): Scenario {
               fmt(med(cpu[setup.id]!)),
             ]);
           }
+          // Issue 19: the defaults serve well when they come close to the best tuned setup measured beside them.
+          const tuned = setups.slice(1);
+          const best = (f: (id: string) => number, better: (a: number, b: number) => boolean): Setup => tuned.reduce((x, y) => (better(f(y.id), f(x.id)) ? y : x));
+          const rpsOf = (id: string): number => med(rps[id]!);
+          const p50Of = (id: string): number => med(single[id]!);
+          const fastest = best(rpsOf, (a, b) => a > b);
+          const quickest = best(p50Of, (a, b) => a < b);
+          goals.push(
+            checkGoal(`defaults: ${s.clients}-client requests/s ÷ the best tuned setup's (${name})`, ratio(rpsOf('defaults'), rpsOf(fastest.id)), { atLeast: 0.85 }, '×', `best tuned: ${fastest.label}: ${fmt(rpsOf(fastest.id))} requests/s`),
+            checkGoal(`defaults: one-client p50 ÷ the best tuned setup's (${name})`, ratio(p50Of('defaults'), p50Of(quickest.id)), { atMost: 1.1 }, '×', `best tuned: ${quickest.label}: p50 ${fmt(p50Of(quickest.id))} ms`),
+          );
           raw[name] = { single, rps, perCpuSecond: cpu };
         } finally {
           await Promise.all([...engines.values()].map((e) => e.close()));
@@ -146,6 +158,7 @@ export function defaultsScenario(sizes?: DefaultsSizes): Scenario {
             rows,
           },
         ],
+        goals,
         notes: [
           `Defaults today: no session options (onnxruntime picks the intra-op thread count itself, one per physical core, with its threads spinning while they wait), no dynamic batching, one inline instance (maxConcurrent 1). This machine reports ${availableParallelism()} logical CPUs.`,
           'Every setup is its own engine with its own session on the same ONNX file; setups run in rotating order. "Requests per CPU-second" divides by this process\'s CPU time over the windows: a setup that spins threads or uses two cores shows it there.',

@@ -118,5 +118,14 @@ describe('defaults', () => {
     const raw = r.raw as { tiny: { single: Record<string, number[]>; rps: Record<string, number[]> } };
     for (const xs of Object.values(raw.tiny.single)) expect(xs).toHaveLength(2);
     for (const xs of Object.values(raw.tiny.rps)) expect(xs).toHaveLength(1);
+    // Two goals per model, each against the best tuned setup of the run, named with its figure.
+    expect(r.goals!.map((g) => [g.name, g.target])).toEqual([
+      ["defaults: 4-client requests/s ÷ the best tuned setup's (tiny)", '≥ 0.85×'],
+      ["defaults: one-client p50 ÷ the best tuned setup's (tiny)", '≤ 1.1×'],
+    ]);
+    const labels = defaultsSetups(true).slice(1).map((x) => x.label);
+    const named = (limit: string | null, unit: RegExp): boolean => labels.some((label) => limit?.startsWith(`best tuned: ${label}: `) === true) && unit.test(limit!);
+    expect(named(r.goals![0]!.limit, / [\d.,]+ requests\/s$/)).toBe(true);
+    expect(named(r.goals![1]!.limit, /: p50 [\d.,]+ ms$/)).toBe(true);
   });
 });
