@@ -11,6 +11,10 @@ describe('describeValue', () => {
     expect(describeValue(null)).toBe('null');
     expect(describeValue(7)).toBe('7');
     expect(describeValue(Symbol('s'))).toBe(quoteValue(Symbol('s')));
+    // Where JSON would say otherwise: NaN is not null, and a long string is cut the way quoteValue cuts.
+    expect(describeValue(Number.NaN)).toBe('NaN');
+    const long = 'a"b\n'.repeat(60);
+    expect(describeValue(long)).toBe(quoteValue(long));
     expect(describeValue(() => 1)).toBe(quoteValue(() => 1));
   });
 
