@@ -44,6 +44,10 @@ describe('bertForward', () => {
   it('throws naming the activation or the weight when either is unknown', () => {
     expect(() => bertForward(tensors, config, reference.inputs, 'mish')).toThrow('no activation mish');
     expect(() => bertForward(tensors, config, reference.inputs, 'constructor')).toThrow('no activation constructor');
+    // Weights that are views into a larger Node Buffer (as parseSafetensors gives for a read file) read as themselves.
+    const file = readFileSync(resolve(BERT, 'model.safetensors'));
+    const views = new Map([...parseSafetensors(file).tensors].map(([name, t]) => [name, { dtype: t.dtype, shape: t.shape, bytes: t.bytes }]));
+    expect(bertForward(views, config, reference.inputs, 'relu')).toEqual(bertForward(tensors, config, reference.inputs, 'relu'));
     const missing = new Map(tensors);
     missing.delete('pooler.dense.bias');
     expect(() => bertForward(missing, config, reference.inputs, 'gelu')).toThrow('no float32 tensor pooler.dense.bias');

@@ -52,8 +52,9 @@ export function bertForward(
   const w = (name: string): Float32Array => {
     const t = tensors.get(name);
     if (!t || t.dtype !== 'float32') throw new Error(`bertForward: no float32 tensor ${name}`);
-    const bytes = t.bytes as Uint8Array;
-    return new Float32Array(bytes.slice().buffer);
+    // A copy at offset 0 (a Node Buffer's slice() would be a view into its whole pool).
+    const bytes = new Uint8Array(t.bytes as Uint8Array);
+    return new Float32Array(bytes.buffer, 0, bytes.byteLength / 4);
   };
   const H = config.hidden_size;
   const heads = config.num_attention_heads;
