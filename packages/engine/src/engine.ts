@@ -21,7 +21,7 @@ import { modelInfoOf } from './internal/model-info-of';
 import { parseModelName } from './internal/model-name';
 import { splitSignal } from './internal/split-signal';
 import { unloadModel } from './internal/unload-version';
-import { label } from './internal/version-entry';
+import { type VersionEntry, label } from './internal/version-entry';
 import { createAdmissionPool } from './scheduler/admission-pool';
 
 export type { CloseOptions, Engine, EngineOptions, RegisterOptions, UnloadOptions } from './engine-contract';
@@ -117,7 +117,11 @@ class EngineImpl implements Engine {
     }
   }
 
-  async #infer(nameText: string, { name, version }: { name: string; version?: number }, feeds: TensorMap, options: InferOptions, served: Served): Promise<InferResult> {
+  /**
+   * The request's checks, then dispatch. Not async itself: a request to a ready model goes straight to dispatch (one
+   * async layer less per call); only one whose model is still loading waits in {@link EngineImpl.#inferOnceLoaded}.
+   */
+  #infer(nameText: string, { name, version }: { name: string; version?: number }, feeds: TensorMap, options: InferOptions, served: Served): Promise<InferResult> {
     const started = performance.now();
     const state = this.#state;
     if (state.phase !== 'open') throw new InferoxError(ErrorCode.SHUT_DOWN, `request to ${JSON.stringify(nameText)}: the engine is closed`);
@@ -125,7 +129,16 @@ class EngineImpl implements Engine {
       throw new InferoxError(ErrorCode.INVALID_INPUT, `feeds must be an object of tensors by input name, got ${kindOf(feeds)}`, { details: { field: 'feeds' } });
     }
     if (options.signal?.aborted) throw abortError(options.signal, `request to ${nameText}`);
-    let entry = state.table.resolve(name, version);
+    const entry = state.table.resolve(name, version);
+    if (entry.state !== 'ready') return this.#inferOnceLoaded(name, version, entry, feeds, options, served, started);
+    state.table.touch(entry);
+    return dispatch(state, entry, feeds, options, served, started);
+  }
+
+  /** Waits for `first` (and whatever replaces it meanwhile) to load, then dispatches. */
+  async #inferOnceLoaded(name: string, version: number | undefined, first: VersionEntry, feeds: TensorMap, options: InferOptions, served: Served, started: number): Promise<InferResult> {
+    const state = this.#state;
+    let entry = first;
     for (let attempt = 0; entry.state !== 'ready'; attempt++) {
       if (attempt > 8) throw new InferoxError(ErrorCode.INTERNAL, `${label(entry)} kept changing while it loaded`);
       const timeoutMs = options.timeoutMs ?? state.config.defaultTimeoutMs;
@@ -134,12 +147,7 @@ class EngineImpl implements Engine {
       entry = state.table.resolve(name, version);
     }
     state.table.touch(entry);
-    entry.inflight += 1;
-    try {
-      return await dispatch(state, entry, feeds, options, served, started);
-    } finally {
-      entry.inflight -= 1;
-    }
+    return dispatch(state, entry, feeds, options, served, started);
   }
 
   async inferBatch(name: string, feedsList: readonly TensorMap[], options?: InferOptions): Promise<PromiseSettledResult<InferResult>[]> {

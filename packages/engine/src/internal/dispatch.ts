@@ -52,58 +52,64 @@ function resultOf(state: EngineState, entry: VersionEntry, replica: Replica, r: 
  * @throws InferoxError the last replica's error; caller errors (`INVALID_INPUT`, `CANCELLED`, `TIMEOUT`, ...) at once.
  */
 export async function dispatch(state: EngineState, entry: VersionEntry, feeds: TensorMap, options: InferOptions, served: Served, started: number): Promise<InferResult> {
-  const { order, refused } = route(state, entry, options);
-  const { signature } = order.find((r) => r.usable) ?? order[0]!;
-  validateFeeds(signature, feeds);
-  const timeoutMs = options.timeoutMs ?? state.config.defaultTimeoutMs;
-  const { fallback } = state.config;
-  const fallbackOn = state.config.fallbackOn as readonly string[];
-  let fellBack: FallbackReport | undefined;
-  let last: InferoxError | undefined;
-  let lastBackend = '';
-  if (refused) {
-    // The requested backend's replica is unavailable (its init failed): fall back as if it had refused the run.
-    if (!fallback || !fallbackOn.includes(refused.error.code)) throw refused.error;
-    fellBack = { from: refused.backend, reason: refused.error.code, message: refused.error.message };
-    last = refused.error;
-    lastBackend = refused.backend;
-  }
-  let tried: Set<string> | undefined;
-  let swappedIn = false;
-  // Until the first attempt awaits, the feeds are as validated: a replica of that same signature need not recheck them.
-  let fresh = true;
-  for (let i = 0; i === 0 || (fallback && i <= order.length); i++) {
-    if (i === order.length) {
-      if (swappedIn || !last) break;
-      swappedIn = true;
-      order.push(...swappedInReplicas(state, entry, tried));
-      if (i === order.length) break;
+  // Counted while the request is dispatched (eviction waits for it), here rather than in a caller's async layer.
+  entry.inflight += 1;
+  try {
+    const { order, refused } = route(state, entry, options);
+    const { signature } = order.find((r) => r.usable) ?? order[0]!;
+    validateFeeds(signature, feeds);
+    const timeoutMs = options.timeoutMs ?? state.config.defaultTimeoutMs;
+    const { fallback } = state.config;
+    const fallbackOn = state.config.fallbackOn as readonly string[];
+    let fellBack: FallbackReport | undefined;
+    let last: InferoxError | undefined;
+    let lastBackend = '';
+    if (refused) {
+      // The requested backend's replica is unavailable (its init failed): fall back as if it had refused the run.
+      if (!fallback || !fallbackOn.includes(refused.error.code)) throw refused.error;
+      fellBack = { from: refused.backend, reason: refused.error.code, message: refused.error.message };
+      last = refused.error;
+      lastBackend = refused.backend;
     }
-    const replica = order[i]!;
-    // A replica retired meanwhile (swap or unload) takes no new work; its version's live ones may.
-    if (replica.state !== 'live') continue;
-    (tried ??= new Set()).add(replica.backend);
-    if (last) state.counters.fallbacks.add({ model: entry.name, from: lastBackend, to: replica.backend, reason: last.code });
-    if (state.phase === 'stopped') throw shutDown(entry);
-    served.backend = replica.backend;
-    try {
-      if (!replica.usable) {
-        throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `backend ${JSON.stringify(replica.backend)} of ${label(entry)} is unavailable`, { details: { backend: replica.backend } });
+    let tried: Set<string> | undefined;
+    let swappedIn = false;
+    // Until the first attempt awaits, the feeds are as validated: a replica of that same signature need not recheck them.
+    let fresh = true;
+    for (let i = 0; i === 0 || (fallback && i <= order.length); i++) {
+      if (i === order.length) {
+        if (swappedIn || !last) break;
+        swappedIn = true;
+        order.push(...swappedInReplicas(state, entry, tried));
+        if (i === order.length) break;
       }
-      const remaining = timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started);
-      if (remaining !== undefined && remaining <= 0) throw new InferoxError(ErrorCode.TIMEOUT, `request to ${label(entry)} timed out after ${timeoutMs} ms`);
-      // Awaited here, not in a helper: one async layer less per request on the hot path.
-      const result = resultOf(state, entry, replica, await replica.submit(feeds, remaining === undefined ? options : { ...options, timeoutMs: remaining }, fresh && replica.signature === signature));
-      return fellBack ? { ...result, fellBack } : result;
-    } catch (error) {
-      fresh = false;
-      const e = toInferoxError(error, ErrorCode.BACKEND_ERROR, `${replica.backend} run of ${label(entry)}`);
-      if (!fallbackOn.includes(e.code) || options.signal?.aborted) throw e;
-      state.logger.warn('replica failed; trying another', { model: label(entry), backend: replica.backend, code: e.code, error: e.message });
-      fellBack ??= { from: replica.backend, reason: e.code, message: e.message };
-      last = e;
-      lastBackend = replica.backend;
+      const replica = order[i]!;
+      // A replica retired meanwhile (swap or unload) takes no new work; its version's live ones may.
+      if (replica.state !== 'live') continue;
+      (tried ??= new Set()).add(replica.backend);
+      if (last) state.counters.fallbacks.add({ model: entry.name, from: lastBackend, to: replica.backend, reason: last.code });
+      if (state.phase === 'stopped') throw shutDown(entry);
+      served.backend = replica.backend;
+      try {
+        if (!replica.usable) {
+          throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `backend ${JSON.stringify(replica.backend)} of ${label(entry)} is unavailable`, { details: { backend: replica.backend } });
+        }
+        const remaining = timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started);
+        if (remaining !== undefined && remaining <= 0) throw new InferoxError(ErrorCode.TIMEOUT, `request to ${label(entry)} timed out after ${timeoutMs} ms`);
+        // Awaited here, not in a helper: one async layer less per request on the hot path.
+        const result = resultOf(state, entry, replica, await replica.submit(feeds, remaining === undefined ? options : { ...options, timeoutMs: remaining }, fresh && replica.signature === signature));
+        return fellBack ? { ...result, fellBack } : result;
+      } catch (error) {
+        fresh = false;
+        const e = toInferoxError(error, ErrorCode.BACKEND_ERROR, `${replica.backend} run of ${label(entry)}`);
+        if (!fallbackOn.includes(e.code) || options.signal?.aborted) throw e;
+        state.logger.warn('replica failed; trying another', { model: label(entry), backend: replica.backend, code: e.code, error: e.message });
+        fellBack ??= { from: replica.backend, reason: e.code, message: e.message };
+        last = e;
+        lastBackend = replica.backend;
+      }
     }
+    throw last ?? new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `${label(entry)} has no live replica`, { details: { model: entry.name } });
+  } finally {
+    entry.inflight -= 1;
   }
-  throw last ?? new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `${label(entry)} has no live replica`, { details: { model: entry.name } });
 }
