@@ -123,6 +123,7 @@ describe('Scheduler validation', () => {
       [tagged('a'), { timeoutMs: Number.NaN }, 'scheduler "m": timeoutMs must be a number > 0, got NaN', { timeoutMs: Number.NaN }],
       [tagged('a'), { timeoutMs: -5 }, 'scheduler "m": timeoutMs must be a number > 0, got -5', { timeoutMs: -5 }],
       [tagged('a'), { signal: 'stop' }, 'scheduler "m": signal must be an AbortSignal, got "stop"', { option: 'signal' }],
+      [tagged('a'), { signal: null }, 'scheduler "m": signal must be an AbortSignal, got null', { option: 'signal' }],
       [tagged('a'), { signal: { aborted: 'no', addEventListener() {}, removeEventListener() {} } }, 'scheduler "m": signal must be an AbortSignal, got an object with keys [aborted, addEventListener, removeEventListener]', { option: 'signal' }],
       [tagged('a'), { signal: { aborted: false, removeEventListener() {} } }, 'scheduler "m": signal must be an AbortSignal, got an object with keys [aborted, removeEventListener]', { option: 'signal' }],
       [tagged('a'), { signal: { aborted: false, addEventListener() {} } }, 'scheduler "m": signal must be an AbortSignal, got an object with keys [aborted, addEventListener]', { option: 'signal' }],
@@ -212,6 +213,49 @@ describe('Scheduler validation', () => {
     await flushMicrotasks();
     expect(accepted.state).toBe('fulfilled');
     await scheduler.close();
+  });
+
+  it('says which scheduler refused or cancelled a request and why, in the messages of SHUT_DOWN and CANCELLED', async () => {
+    const held = new ControllableExecutors();
+    const scheduler = createScheduler({ name: 'm', executors: held.create(1) });
+    const early = track(scheduler.submit(tagged('early'), { signal: AbortSignal.abort() }));
+    const controller = new AbortController();
+    track(scheduler.submit(tagged('running')));
+    const queued = track(scheduler.submit(tagged('queued'), { signal: controller.signal }));
+    controller.abort();
+    const left = track(scheduler.submit(tagged('left')));
+    const closed = scheduler.close({ drain: false });
+    const late = track(scheduler.submit(tagged('late')));
+    await flushMicrotasks();
+    const messages = [early, queued, left, late].map((o) => [(o.error as InferoxError).code, (o.error as Error).message]);
+    expect(messages).toEqual([
+      ['CANCELLED', 'request to "m" was cancelled by its signal'],
+      ['CANCELLED', 'request to "m" was cancelled by its signal'],
+      ['SHUT_DOWN', 'scheduler "m" closed without draining; the request was still queued'],
+      ['SHUT_DOWN', 'scheduler "m" is closed; no request is accepted'],
+    ]);
+    held.open('running').resolve();
+    await closed;
+  });
+
+  it('says the close signal ended the drain, whether it aborted before or during it', async () => {
+    const held = new ControllableExecutors();
+    const scheduler = createScheduler({ name: 'm', executors: held.create(2) });
+    const during = new AbortController();
+    const running = track(scheduler.submit(tagged('running')));
+    const closed = scheduler.close({ signal: during.signal });
+    during.abort();
+    await flushMicrotasks();
+    expect((running.error as Error).message).toBe('scheduler "m" closed: the close signal aborted the drain');
+    held.open('running').resolve();
+    await closed;
+    const other = createScheduler({ name: 'n', executors: held.create(1) });
+    const waiting = track(other.submit(tagged('waiting')));
+    const closedAtOnce = other.close({ signal: AbortSignal.abort() });
+    await flushMicrotasks();
+    expect((waiting.error as Error).message).toBe('scheduler "n" closed: the close signal aborted the drain');
+    held.open('waiting').resolve();
+    await closedAtOnce;
   });
 
   it('ranks the priorities critical 0 to low 3 and names the allowed ones for an unknown priority', () => {
