@@ -18,6 +18,16 @@ export function score(counts) {
   return valid === 0 ? Number.NaN : (100 * detected) / valid;
 }
 
+/**
+ * With `--ignoreStatic`, every static mutant counts as ignored. Stryker ignores only those no test covers, but a
+ * test that imports a fresh copy of a module covers that module's static mutants, and Stryker then runs them
+ * against that one test alone: their results say nothing about the suite.
+ */
+export function leaveOutStatic(mutants, run) {
+  if (!(run.args ?? []).includes('--ignoreStatic')) return mutants;
+  return mutants.map((x) => (x.mutant.static ? { ...x, mutant: { ...x.mutant, status: 'Ignored' } } : x));
+}
+
 /** Counts of each status in `mutants`. */
 export function countStatuses(mutants) {
   const counts = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, errors: 0, ignored: 0 };
@@ -82,7 +92,7 @@ const pct = (value) => (Number.isNaN(value) ? 'n/a' : `${value.toFixed(2)}%`);
  * @param input.commitOfTest `(testFile, testName) => string | undefined`: the commit that added a test.
  */
 export function renderReport({ report, run, equivalents, firstSurvivors, commitOfTest }) {
-  const all = mutantsOf(report);
+  const all = leaveOutStatic(mutantsOf(report), run);
   const totals = countStatuses(all.map((x) => x.mutant));
   const tests = testIndex(report);
   const lines = [];
@@ -95,7 +105,7 @@ export function renderReport({ report, run, equivalents, firstSurvivors, commitO
   lines.push(`**Mutation score: ${pct(score(totals))}** — ${totals.killed} killed, ${totals.timeout} timeout, ${totals.survived} survived, ${totals.noCoverage} no coverage (${totals.errors} compile/runtime errors and ${totals.ignored} ignored are not counted).`, '');
   lines.push('## Per file', '', '| File | Score | Killed | Survived | No coverage | Timeout | Errors |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const file of Object.keys(report.files).sort()) {
-    const c = countStatuses(report.files[file].mutants);
+    const c = countStatuses(all.filter((x) => x.file === file).map((x) => x.mutant));
     lines.push(`| ${file} | ${pct(score(c))} | ${c.killed} | ${c.survived} | ${c.noCoverage} | ${c.timeout} | ${c.errors} |`);
   }
   const survivors = all.filter((x) => UNDETECTED.has(x.mutant.status));
@@ -172,5 +182,5 @@ export function writeReport({ paths, run }) {
   const firstSurvivors = new Set(Object.values(first).flat());
   const markdown = renderReport({ report, run, equivalents, firstSurvivors, commitOfTest: (file, name) => gitCommitOfTest(paths.packageDir, file, name) });
   writeFileSync(paths.markdownReport, markdown);
-  return { markdown, score: score(countStatuses(mutantsOf(report).map((x) => x.mutant))) };
+  return { markdown, score: score(countStatuses(leaveOutStatic(mutantsOf(report), run).map((x) => x.mutant))) };
 }

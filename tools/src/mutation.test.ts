@@ -189,6 +189,14 @@ describe('mutation report', () => {
     );
   });
 
+  it('counts every static mutant as ignored when static mutants were left out', () => {
+    const report = { files: { 'src/a.ts': { mutants: [mutant('1', 1, 'Survived', { static: true }), mutant('2', 2, 'Killed', { static: true }), mutant('3', 3, 'Survived')] } }, testFiles: {} };
+    const markdown = renderReport({ report, run: { ...run, args: ['--ignoreStatic'] }, equivalents: [], firstSurvivors: undefined, commitOfTest: () => undefined });
+    expect(markdown).toContain('**Mutation score: 0.00%** — 0 killed, 0 timeout, 1 survived, 0 no coverage (0 compile/runtime errors and 2 ignored are not counted).');
+    expect(markdown).toContain('| src/a.ts | 0.00% | 0 | 1 | 0 | 0 | 0 |');
+    expect(renderReport({ report, run, equivalents: [], firstSurvivors: undefined, commitOfTest: () => undefined })).toContain('**Mutation score: 33.33%**');
+  });
+
   it('says which uncommitted files a run saw and escapes table cells', () => {
     const report = { files: { 'src/a.ts': { mutants: [{ ...mutant('1', 1, 'Survived'), replacement: 'a | b\n  c' }] } }, testFiles: {} };
     const markdown = renderReport({ report, run: { ...run, args: ['--ignoreStatic'], cleanPackage: false, dirtyFiles: ['src/a.ts', 'src/b.test.ts'] }, equivalents: [], firstSurvivors: undefined, commitOfTest: () => undefined });
