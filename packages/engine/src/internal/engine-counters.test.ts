@@ -38,6 +38,15 @@ describe('EngineCounters', () => {
     expect(await counters.registry.getSingleMetric('inferox_queue_duration_seconds')!.get()).toEqual(await queue.get());
   });
 
+  it('exports no series for a replica that never ran, as a prom-client Histogram never observed exports none', async () => {
+    const counters = new EngineCounters(SOURCES);
+    counters.computeSeconds.series({ model: 'idle', backend: 'onnx' });
+    counters.computeSeconds.series({ model: 'busy', backend: 'onnx' }).observe(0.002);
+    const text = await counters.registry.metrics();
+    expect(text).not.toContain('model="idle"');
+    expect(text).toContain('inferox_compute_duration_seconds_count{model="busy",backend="onnx"} 1\n');
+  });
+
   it('counts batch sizes and alone reasons per replica into the records stats() reads and the batch-size histogram', async () => {
     const counters = new EngineCounters(SOURCES);
     const a = counters.batchRecorder('m', 'onnx');

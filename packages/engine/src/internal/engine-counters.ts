@@ -117,6 +117,8 @@ class CollectedHistogram<L extends string> {
       collect() {
         const entries: Record<string, PromHistogramEntry> = {};
         for (const [key, s] of series) {
+          // A series is made when its replica is installed; like prom-client's own, it is exported once observed.
+          if (s.count === 0) continue;
           const bucketValues: Record<number, number> = {};
           bounds.forEach((bound, i) => (bucketValues[bound] = s.counts[i]!));
           entries[key] = { labels: { ...s.labels }, bucketValues, sum: s.sum, count: s.count };
