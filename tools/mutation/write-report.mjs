@@ -5,7 +5,7 @@
 // that survived the first run that mutated it, so that the report can say which later test killed each, in which commit).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, matchesGlob } from 'node:path';
 
 /** Statuses that count for the score, as Stryker counts them (errors and ignored mutants are left out). */
 const DETECTED = new Set(['Killed', 'Timeout']);
@@ -26,6 +26,19 @@ export function score(counts) {
 export function leaveOutStatic(mutants, run) {
   if (!(run.args ?? []).includes('--ignoreStatic')) return mutants;
   return mutants.map((x) => (x.mutant.static ? { ...x, mutant: { ...x.mutant, status: 'Ignored' } } : x));
+}
+
+/**
+ * `report` with only the files the run's `--mutate` globs name. Stryker's incremental report also carries the earlier
+ * results of every other file, unchecked against the current code: they do not belong to this run.
+ */
+export function scopedToRun(report, run) {
+  const args = run.args ?? [];
+  if (!args.some((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='))) return report;
+  const included = run.mutate.filter((g) => !g.startsWith('!'));
+  const excluded = run.mutate.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
+  const keep = (file) => included.some((g) => matchesGlob(file, g)) && !excluded.some((g) => matchesGlob(file, g));
+  return { ...report, files: Object.fromEntries(Object.entries(report.files).filter(([file]) => keep(file))) };
 }
 
 /** Counts of each status in `mutants`. */
@@ -91,7 +104,8 @@ const pct = (value) => (Number.isNaN(value) ? 'n/a' : `${value.toFixed(2)}%`);
  * @param input.firstSurvivors keys (mutantKey) of the mutants that survived the first run of their file, or `undefined`.
  * @param input.commitOfTest `(testFile, testName) => string | undefined`: the commit that added a test.
  */
-export function renderReport({ report, run, equivalents, firstSurvivors, commitOfTest }) {
+export function renderReport({ report: fullReport, run, equivalents, firstSurvivors, commitOfTest }) {
+  const report = scopedToRun(fullReport, run);
   const all = leaveOutStatic(mutantsOf(report), run);
   const totals = countStatuses(all.map((x) => x.mutant));
   const tests = testIndex(report);
@@ -182,5 +196,5 @@ export function writeReport({ paths, run }) {
   const firstSurvivors = new Set(Object.values(first).flat());
   const markdown = renderReport({ report, run, equivalents, firstSurvivors, commitOfTest: (file, name) => gitCommitOfTest(paths.packageDir, file, name) });
   writeFileSync(paths.markdownReport, markdown);
-  return { markdown, score: score(countStatuses(leaveOutStatic(mutantsOf(report), run).map((x) => x.mutant))) };
+  return { markdown, score: score(countStatuses(leaveOutStatic(mutantsOf(scopedToRun(report, run)), run).map((x) => x.mutant))) };
 }

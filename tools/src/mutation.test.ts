@@ -197,6 +197,15 @@ describe('mutation report', () => {
     expect(renderReport({ report, run, equivalents: [], firstSurvivors: undefined, commitOfTest: () => undefined })).toContain('**Mutation score: 33.33%**');
   });
 
+  it('reports only the files a --mutate run named, not the earlier results the incremental report carries', () => {
+    const scoped = { ...run, args: ['--mutate', 'src/b.ts'], mutate: ['src/b.ts'] };
+    const markdown = renderReport({ report: strykerReport, run: scoped, equivalents: [], firstSurvivors: undefined, commitOfTest: () => undefined });
+    expect(markdown).toContain('| src/b.ts | 100.00% |');
+    expect(markdown).not.toContain('src/a.ts');
+    const globbed = { ...run, args: ['--mutate=src/**/*.ts,!src/b.ts'], mutate: ['src/**/*.ts', '!src/b.ts'] };
+    expect(renderReport({ report: strykerReport, run: globbed, equivalents: [], firstSurvivors: undefined, commitOfTest: () => undefined })).not.toContain('| src/b.ts |');
+  });
+
   it('says which uncommitted files a run saw and escapes table cells', () => {
     const report = { files: { 'src/a.ts': { mutants: [{ ...mutant('1', 1, 'Survived'), replacement: 'a | b\n  c' }] } }, testFiles: {} };
     const markdown = renderReport({ report, run: { ...run, args: ['--ignoreStatic'], cleanPackage: false, dirtyFiles: ['src/a.ts', 'src/b.test.ts'] }, equivalents: [], firstSurvivors: undefined, commitOfTest: () => undefined });
