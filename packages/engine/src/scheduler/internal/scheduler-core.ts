@@ -1,15 +1,14 @@
 import { ErrorCode, InferoxError, type Logger, type Tensor, type TensorMap, abortError, noopLogger, toInferoxError } from '@inferox/core';
 import type { AloneReason } from '../batching-options';
 import type { BatchInfo, CloseOptions, ScheduledResult, Scheduler, SchedulerOptions, SchedulerStats, SubmitOptions } from '../scheduler-contract';
-import { batchKey } from './batch-key';
-import { checkSubmit } from './check-submit';
+import { admitEntry } from './admit-entry';
 import { type ComposedBatch, composeBatch } from './compose-batch';
 import { planBatch } from './plan-batch';
 import { PoolArbiter, arbiterOf } from './pool-arbiter';
 import type { Candidate, PoolClient } from './pool-client';
 import { RequestQueue } from './request-queue';
 import { RunContext } from './run-context';
-import { type Entry, type Execution, MAX_TIMER_MS, type Plan, type Timer, disposeOutputs, expiryError, formatInstant, newEntry, splitRun } from './scheduler-entry';
+import { type Entry, type Execution, MAX_TIMER_MS, type Plan, type Timer, deferred, disposeOutputs, expiryError, newEntry, resultOf, splitRun } from './scheduler-entry';
 import { type ResolvedBatching, type ResolvedOptions, resolveOptions } from './resolve-options';
 
 
@@ -80,12 +79,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
 
   submit(feeds: TensorMap, options: SubmitOptions = {}): Promise<ScheduledResult> {
     this.#stats.submitted++;
-    let resolve!: (result: ScheduledResult) => void;
-    let reject!: (error: unknown) => void;
-    const promise = new Promise<ScheduledResult>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
+    const { promise, resolve, reject } = deferred();
     let entry: Entry;
     try {
       entry = this.#admit(feeds, options, resolve, reject);
@@ -204,12 +198,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
     if (executor < 0) return undefined;
     this.#stats.submitted++;
     if (cost <= this.#noFitUpTo) this.#noFitUpTo = -1;
-    let resolve!: (result: ScheduledResult) => void;
-    let reject!: (error: unknown) => void;
-    const promise = new Promise<ScheduledResult>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
+    const { promise, resolve, reject } = deferred();
     const entry = newEntry({ seq: this.#arbiter.nextSeq(), rank, feeds, cost, key: undefined, now: Date.now(), deadline: undefined, timeoutMs: undefined, resolve, reject, signal: undefined });
     this.#launch({ members: [entry], cost, executor, alone: 'batching-off' });
     return promise;
@@ -265,30 +254,9 @@ export class SchedulerCore implements Scheduler, PoolClient {
   }
 
   #admit(feeds: TensorMap, options: SubmitOptions, resolve: Entry['resolve'], reject: Entry['reject']): Entry {
-    const name = JSON.stringify(this.#options.name);
-    if (this.#closing) throw new InferoxError(ErrorCode.SHUT_DOWN, `scheduler ${name} is closed; no request is accepted`);
-    const { rank, cost, deadline, timeoutMs, signal } = checkSubmit(this.#options.name, feeds, options);
-    if (signal?.aborted) throw abortError(signal, `request to ${name}`);
-    const now = Date.now();
-    if (deadline !== undefined && deadline <= now) {
-      throw new InferoxError(ErrorCode.DEADLINE_EXCEEDED, `request to ${name} arrived after its deadline (${formatInstant(deadline)})`, {
-        details: { deadline, now },
-      });
-    }
-    const capacity = this.#arbiter.capacity;
-    if (cost > capacity) {
-      throw new InferoxError(ErrorCode.OUT_OF_MEMORY, `request to ${name} costs ${cost}, more than the admission pool's whole capacity of ${capacity}`, {
-        details: { cost, capacity },
-      });
-    }
-    const limit = this.#options.maxQueueSize;
-    if (this.#queue.size >= limit) {
-      throw new InferoxError(ErrorCode.QUEUE_FULL, `queue of ${name} is full: ${limit} requests wait (maxQueueSize ${limit})`, {
-        details: { maxQueueSize: limit },
-      });
-    }
-    const key = this.#batching ? batchKey(feeds, this.#batching.padding) : undefined;
-    return newEntry({ seq: this.#arbiter.nextSeq(), rank, feeds, cost, key, now, deadline, timeoutMs, resolve, reject, signal });
+    const { name: scheduler, maxQueueSize } = this.#options;
+    const admission = { scheduler, closing: this.#closing, capacity: this.#arbiter.capacity, queued: this.#queue.size, maxQueueSize, batching: this.#batching, nextSeq: () => this.#arbiter.nextSeq() };
+    return admitEntry(admission, feeds, options, resolve, reject);
   }
 
   #invalid(message: string, details: Record<string, unknown>): InferoxError {
@@ -362,15 +330,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
           disposeOutputs(Object.values(own), members);
           return;
         }
-        const result: ScheduledResult = {
-          outputs: own,
-          queueMs: execution.startedAt - m.enqueuedAt,
-          computeMs,
-          batchSize: members.length,
-          executor: execution.executor,
-          ...(execution.alone ? { alone: execution.alone } : {}),
-        };
-        this.#settle(m, result, undefined);
+        this.#settle(m, resultOf(execution, m, own, computeMs), undefined);
       });
     }
     this.#arbiter.release(execution.reservation);

@@ -25,6 +25,23 @@ export function disposeOutputs(tensors: readonly unknown[], members: readonly En
   }
 }
 
+/** A request's promise with its settle functions, made without a closure per call site. */
+export function deferred(): { promise: Promise<ScheduledResult>; resolve: (result: ScheduledResult) => void; reject: (error: unknown) => void } {
+  let resolve!: (result: ScheduledResult) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<ScheduledResult>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** What `member` of `execution` is answered with: its own outputs and the run's timings. */
+export function resultOf(execution: Execution, member: Entry, outputs: Record<string, Tensor>, computeMs: number): ScheduledResult {
+  const { startedAt, members, executor, alone } = execution;
+  return { outputs, queueMs: startedAt - member.enqueuedAt, computeMs, batchSize: members.length, executor, ...(alone ? { alone } : {}) };
+}
+
 export interface Entry {
   readonly seq: number;
   readonly rank: number;

@@ -1,0 +1,49 @@
+import { ErrorCode, InferoxError, type TensorMap, abortError } from '@inferox/core';
+import type { SubmitOptions } from '../scheduler-contract';
+import { batchKey } from './batch-key';
+import { checkSubmit } from './check-submit';
+import type { ResolvedBatching } from './resolve-options';
+import { type Entry, formatInstant, newEntry } from './scheduler-entry';
+
+/** What a scheduler knows when a request arrives, to admit it or refuse it. */
+export interface Admission {
+  readonly scheduler: string;
+  readonly closing: boolean;
+  /** The admission pool's whole capacity. */
+  readonly capacity: number;
+  readonly queued: number;
+  readonly maxQueueSize: number;
+  readonly batching: ResolvedBatching | undefined;
+  readonly nextSeq: () => number;
+}
+
+/**
+ * The queue entry of a submitted request, or the typed error refusing it: closed (`SHUT_DOWN`), bad options
+ * (`INVALID_INPUT`), already aborted, past its deadline (`DEADLINE_EXCEEDED`), costlier than the whole pool
+ * (`OUT_OF_MEMORY`), or a full queue (`QUEUE_FULL`).
+ */
+export function admitEntry(at: Admission, feeds: TensorMap, options: SubmitOptions, resolve: Entry['resolve'], reject: Entry['reject']): Entry {
+  const name = JSON.stringify(at.scheduler);
+  if (at.closing) throw new InferoxError(ErrorCode.SHUT_DOWN, `scheduler ${name} is closed; no request is accepted`);
+  const { rank, cost, deadline, timeoutMs, signal } = checkSubmit(at.scheduler, feeds, options);
+  if (signal?.aborted) throw abortError(signal, `request to ${name}`);
+  const now = Date.now();
+  if (deadline !== undefined && deadline <= now) {
+    throw new InferoxError(ErrorCode.DEADLINE_EXCEEDED, `request to ${name} arrived after its deadline (${formatInstant(deadline)})`, {
+      details: { deadline, now },
+    });
+  }
+  if (cost > at.capacity) {
+    throw new InferoxError(ErrorCode.OUT_OF_MEMORY, `request to ${name} costs ${cost}, more than the admission pool's whole capacity of ${at.capacity}`, {
+      details: { cost, capacity: at.capacity },
+    });
+  }
+  const limit = at.maxQueueSize;
+  if (at.queued >= limit) {
+    throw new InferoxError(ErrorCode.QUEUE_FULL, `queue of ${name} is full: ${limit} requests wait (maxQueueSize ${limit})`, {
+      details: { maxQueueSize: limit },
+    });
+  }
+  const key = at.batching ? batchKey(feeds, at.batching.padding) : undefined;
+  return newEntry({ seq: at.nextSeq(), rank, feeds, cost, key, now, deadline, timeoutMs, resolve, reject, signal });
+}
