@@ -95,23 +95,38 @@ export function isDType(value: unknown): value is DType {
  * @throws InferoxError `INVALID_INPUT` when `dtype` is not a DType.
  */
 export function dtypeInfo(dtype: DType): DTypeInfo {
+  checkDType(dtype);
+  const { ctor: _ctor, ...info } = INFO[dtype];
+  return info;
+}
+
+/**
+ * Refuses what is not a {@link DType}, without copying its facts (the check on every tensor made).
+ *
+ * @throws InferoxError `INVALID_INPUT` when `dtype` is not a DType.
+ */
+export function checkDType(dtype: DType): void {
   if (!isDType(dtype)) {
     throw new InferoxError(ErrorCode.INVALID_INPUT, `unknown dtype ${quoteValue(dtype)}; expected one of ${DTYPES.join(', ')}`, {
       details: { dtype: typeof dtype === 'string' ? cutText(dtype) : quoteValue(dtype) },
     });
   }
-  const { ctor: _ctor, ...info } = INFO[dtype];
-  return info;
+}
+
+/** The table row of `dtype`, checked but not copied (for the one-fact readers below). */
+function factsOf(dtype: DType): (typeof INFO)[DType] {
+  checkDType(dtype);
+  return INFO[dtype];
 }
 
 /** Bytes per element of `dtype` (0 for `string`). */
-export const byteSizeOf = (dtype: DType): number => dtypeInfo(dtype).byteSize;
+export const byteSizeOf = (dtype: DType): number => factsOf(dtype).byteSize;
 /** Whether `dtype` is a floating-point type (float16, bfloat16, float32, float64). */
-export const isFloat = (dtype: DType): boolean => dtypeInfo(dtype).isFloat;
+export const isFloat = (dtype: DType): boolean => factsOf(dtype).isFloat;
 /** Whether `dtype` is an integer type (bool excluded). */
-export const isInt = (dtype: DType): boolean => dtypeInfo(dtype).isInt;
+export const isInt = (dtype: DType): boolean => factsOf(dtype).isInt;
 /** Whether `dtype` holds negative values. */
-export const isSigned = (dtype: DType): boolean => dtypeInfo(dtype).isSigned;
+export const isSigned = (dtype: DType): boolean => factsOf(dtype).isSigned;
 
 /**
  * The most elements a `string` tensor holds (2^24 = 16,777,216): an array of more takes seconds and gigabytes to
@@ -126,7 +141,7 @@ export const MAX_STRING_ELEMENTS = 2 ** 24;
  * {@link MAX_STRING_ELEMENTS} strings, or a typed array the runtime cannot allocate (2^40 floats).
  */
 export function allocData<D extends DType>(dtype: D, length: number): DataFor<D> {
-  dtypeInfo(dtype);
+  checkDType(dtype);
   if (!Number.isSafeInteger(length) || length < 0) {
     throw new InferoxError(ErrorCode.INVALID_INPUT, `cannot allocate ${String(length)} elements of ${dtype}: need a non-negative integer`, {
       details: { dtype, length },
@@ -182,7 +197,7 @@ export function dtypeFromV2(datatype: string): DType {
 }
 
 /** The Open Inference Protocol v2 datatype name of `dtype`. */
-export const dtypeToV2 = (dtype: DType): string => dtypeInfo(dtype).v2;
+export const dtypeToV2 = (dtype: DType): string => factsOf(dtype).v2;
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);

@@ -5,7 +5,7 @@ import {
   bfloat16BitsToNumber,
   dataTypeName,
   dtypeFromV2,
-  dtypeInfo,
+  checkDType,
   dtypeToV2,
   float16BitsToNumber,
   isDataFor,
@@ -83,7 +83,7 @@ export class Tensor<D extends DType = DType> implements Disposable {
 
   /** Private: build tensors with {@link Tensor.from} (one way in, so every tensor is checked the same way). */
   private constructor(dtype: D, data: DataFor<D> | readonly ScalarLike[], shape: readonly number[]) {
-    dtypeInfo(dtype);
+    checkDType(dtype);
     const size = checkShape(shape);
     let array: DataFor<D>;
     if (isDataFor(dtype, data)) {
@@ -240,7 +240,7 @@ export class Tensor<D extends DType = DType> implements Disposable {
    * @throws InferoxError `INVALID_INPUT` naming the first element that would change, or for a string/non-string cast.
    */
   cast<T extends DType>(dtype: T): Tensor<T> {
-    dtypeInfo(dtype);
+    checkDType(dtype);
     if ((dtype === 'string') !== (this.dtype === 'string')) {
       throw new InferoxError(ErrorCode.INVALID_INPUT, `cast ${this.describe()} to ${dtype}: strings only cast to strings`, {
         details: { from: this.dtype, to: dtype },
