@@ -6,8 +6,8 @@ import { reserveMemory } from './evictor';
 import { modelInfoOf } from './model-info-of';
 import { parseModelName } from './model-name';
 import { raceSignal } from './race-signal';
-import type { Run } from './replica';
 import { buildReplica, loadVersion } from './replica-loader';
+import { inlineRun } from './replica-parts';
 import { retireVersion } from './retire';
 import { type VersionEntry, label } from './version-entry';
 
@@ -108,7 +108,7 @@ export async function registerHandle(state: EngineState, nameText: string, handl
   await Promise.all(reserveMemory(state, token, memoryBytes, `registering ${label(entry)}`, entry, `registering ${label(entry)}`));
   state.ledger.release(token);
   if (state.phase !== 'open') throw new InferoxError(ErrorCode.SHUT_DOWN, `register of ${JSON.stringify(nameText)}: the engine is closed`);
-  const run: Run = (feeds, context) => handle.run(feeds, { signal: context.signal });
+  const run = inlineRun(handle);
   const replica = buildReplica(state, entry, handle.backend, {
     device: formatDevice(handle.device),
     signature: handle.signature,
