@@ -75,7 +75,7 @@ describe('@inferox/core', () => {
         'validateFeeds',
       ].sort(),
     );
-    expect(Object.keys(testing).sort()).toEqual(['BERT_FORWARD_ACTIVATIONS', 'bertForward', 'bertReferenceFeeds', 'conformanceChecks', 'describeBackendConformance', 'expectBertReference', 'expectInferoxError', 'maxAbsDiff', 'rejectionOf']);
+    expect(Object.keys(testing).sort()).toEqual(['BERT_FORWARD_ACTIVATIONS', 'bertForward', 'bertReferenceFeeds', 'conformanceChecks', 'describeBackendConformance', 'expectBertReference', 'expectInferoxError', 'maxAbsDiff', 'rejectionOf', 'thrownBy']);
   });
 
   it('imports nothing but its own files (and vitest in testing/) when its sources are scanned', async () => {

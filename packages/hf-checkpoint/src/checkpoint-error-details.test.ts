@@ -8,16 +8,8 @@ import { openRegularFile, unreadable } from './internal/open-regular-file';
 import { f32, makeFifo, tempDir, writeFolder } from './internal/test-files.fixture';
 import { readCheckpointFile, readCheckpointJson } from './read-checkpoint-file';
 import { parseSafetensorsIndex } from './safetensors-index';
+import { thrownBy } from '@inferox/core/testing';
 
-const thrown = (run: () => unknown): InferoxError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InferoxError) return error;
-    throw error;
-  }
-  throw new Error('expected a throw');
-};
 
 describe('checkpoint file errors', () => {
   let temp: Awaited<ReturnType<typeof tempDir>>;
@@ -78,9 +70,9 @@ describe('checkpoint file errors', () => {
 
 describe('safetensors index errors', () => {
   it('puts the file, tensor and shard in the details', () => {
-    const bad = thrown(() => parseSafetensorsIndex({ weight_map: [] }, '/c/i.json'));
+    const bad = thrownBy(() => parseSafetensorsIndex({ weight_map: [] }, '/c/i.json'));
     expect([bad.message, bad.details]).toEqual(['/c/i.json: weight_map must be an object of tensor name → shard file name', { file: '/c/i.json' }]);
-    const escape = thrown(() => parseSafetensorsIndex({ weight_map: { a: '../x.safetensors' } }, '/c/i.json'));
+    const escape = thrownBy(() => parseSafetensorsIndex({ weight_map: { a: '../x.safetensors' } }, '/c/i.json'));
     expect(escape.details).toEqual({ file: '/c/i.json', tensor: 'a', shard: '../x.safetensors' });
   });
 
@@ -112,7 +104,7 @@ describe('CheckpointWeights error details', () => {
   const weights = new CheckpointWeights(entries, '/c/w.safetensors', 'bert.');
 
   it('names the tensor as looked up when it is missing', () => {
-    const error = thrown(() => weights.float32('v', [1]));
+    const error = thrownBy(() => weights.float32('v', [1]));
     expect([error.message, error.details]).toEqual(['/c/w.safetensors: missing weight tensor "v" (looked up as "bert.v")', { file: '/c/w.safetensors', tensor: 'bert.v' }]);
   });
 
@@ -124,12 +116,12 @@ describe('CheckpointWeights error details', () => {
   it('names the file, tensor and dtype of a tensor that is not floating point', () => {
     const ints = serializeSafetensors({ n: { dtype: 'int32', shape: [1], bytes: new Uint8Array(4) } });
     const located = new Map<string, LocatedEntry>([...parseSafetensors(ints, 'i.safetensors').tensors].map(([name, entry]) => [name, { entry, file: '/c/i.safetensors' }]));
-    const error = thrown(() => new CheckpointWeights(located, '/c/i.safetensors').float32('n', [1]));
+    const error = thrownBy(() => new CheckpointWeights(located, '/c/i.safetensors').float32('n', [1]));
     expect([error.message, error.details]).toEqual(['/c/i.safetensors: tensor "n" is I32; checkpoint weights must be floating point (F32, F16, BF16, F64)', { file: '/c/i.safetensors', tensor: 'n', dtype: 'I32' }]);
   });
 
   it('refuses a shape that differs in one dimension only, with both shapes in the details', () => {
-    const error = thrown(() => weights.float32('w', [2, 4]));
+    const error = thrownBy(() => weights.float32('w', [2, 4]));
     expect([error.message, error.details]).toEqual(['/c/w.safetensors: weight tensor "w" has shape [2, 3], the config needs [2, 4]', { file: '/c/w.safetensors', tensor: 'bert.w', expected: [2, 4], given: [2, 3] }]);
   });
 });

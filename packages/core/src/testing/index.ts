@@ -22,6 +22,7 @@ export type { ConformanceCheck } from './conformance-checks';
 export type { ConformanceContext, ConformanceLimits, ConformanceOptions, ExpectedOutput } from './conformance-options';
 export { expectInferoxError } from './expect-inferox-error';
 export { rejectionOf } from './rejection-of';
+export { thrownBy } from './thrown-by';
 export { maxAbsDiff } from './max-abs-diff';
 export { bertReferenceFeeds, expectBertReference } from './bert-reference';
 export type { BertReference, BertReferenceCheck, BertReferenceOutput } from './bert-reference';

@@ -4,17 +4,8 @@ import { createAdmissionPool } from './admission-pool';
 import { ControllableExecutors, flushMicrotasks, tagged, track } from './controllable-executor.fixture';
 import { PRIORITIES, priorityRank } from './priority';
 import { type SchedulerOptions, createScheduler } from './scheduler';
+import { thrownBy } from '@inferox/core/testing';
 
-/** What `fn` threw, as an InferoxError (fails the test when it threw something else or nothing). */
-function thrown(fn: () => unknown): InferoxError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InferoxError) return error;
-    throw new Error(`expected an InferoxError, got ${String(error)}`);
-  }
-  throw new Error('expected a throw');
-}
 
 const run = async () => ({});
 const make = (options: Partial<SchedulerOptions>) => createScheduler({ name: 'm', executors: [run], ...options });
@@ -48,10 +39,10 @@ describe('Scheduler validation', () => {
       [{ name: 7 as unknown as string }, 'scheduler "7": name must be a non-empty string, got 7', { name: 7 }],
     ];
     for (const [options, message, details] of cases) {
-      const error = thrown(() => make(options));
+      const error = thrownBy(() => make(options));
       expect([error.code, error.message, error.details]).toEqual(['INVALID_INPUT', message, details]);
     }
-    const notAnObject = thrown(() => createScheduler('m' as unknown as SchedulerOptions));
+    const notAnObject = thrownBy(() => createScheduler('m' as unknown as SchedulerOptions));
     expect([notAnObject.code, notAnObject.message]).toEqual(['INVALID_INPUT', 'scheduler "?": options must be an object']);
   });
 
@@ -261,14 +252,14 @@ describe('Scheduler validation', () => {
   it('ranks the priorities critical 0 to low 3 and names the allowed ones for an unknown priority', () => {
     expect(PRIORITIES).toEqual(['critical', 'high', 'normal', 'low']);
     expect(PRIORITIES.map((p) => priorityRank(p))).toEqual([0, 1, 2, 3]);
-    const error = thrown(() => priorityRank('Normal' as never));
+    const error = thrownBy(() => priorityRank('Normal' as never));
     expect([error.code, error.message, error.details]).toEqual(['INVALID_INPUT', 'unknown priority "Normal"; expected one of critical, high, normal, low', { priority: 'Normal' }]);
   });
 
   it('names the capacity it refuses for an admission pool, also when no options are given', () => {
-    const zero = thrown(() => createAdmissionPool({ capacity: 0 }));
+    const zero = thrownBy(() => createAdmissionPool({ capacity: 0 }));
     expect([zero.code, zero.message, zero.details]).toEqual(['INVALID_INPUT', 'admission pool capacity must be a positive number, got 0', { capacity: 0 }]);
-    const none = thrown(() => createAdmissionPool(undefined as never));
+    const none = thrownBy(() => createAdmissionPool(undefined as never));
     expect([none.code, none.message]).toEqual(['INVALID_INPUT', 'admission pool capacity must be a positive number, got undefined']);
   });
 });

@@ -1,32 +1,22 @@
-import { InferoxError } from '@inferox/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fieldError, parseFields } from './config-fields';
-
-const thrown = (run: () => unknown): InferoxError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InferoxError) return error;
-    throw error;
-  }
-  throw new Error('expected a throw');
-};
+import { thrownBy } from '@inferox/core/testing';
 
 describe('parseFields', () => {
   it('names a nested field by its dotted path and quotes what it held, with file and field in the details', () => {
-    const error = thrown(() => parseFields(z.object({ a: z.object({ b: z.number() }) }), { a: { b: 'x' } }, '/c/config.json'));
+    const error = thrownBy(() => parseFields(z.object({ a: z.object({ b: z.number() }) }), { a: { b: 'x' } }, '/c/config.json'));
     expect(error.message).toMatch(/^\/c\/config\.json: field "a\.b" .+, got "x"$/);
     expect(error.details).toEqual({ file: '/c/config.json', field: 'a.b' });
   });
 
   it('names the root when the whole value is wrong', () => {
-    const error = thrown(() => parseFields(z.object({ a: z.number() }).strict(), { a: 1, b: 2 }, '/c/config.json'));
+    const error = thrownBy(() => parseFields(z.object({ a: z.number() }).strict(), { a: 1, b: 2 }, '/c/config.json'));
     expect(error.details).toEqual({ file: '/c/config.json', field: '(root)' });
   });
 
   it('says nothing was given when the field is absent', () => {
-    expect(thrown(() => parseFields(z.object({ a: z.object({ b: z.number() }) }), {}, '/c/x.json')).message).toMatch(/field "a" .+, got nothing$/);
+    expect(thrownBy(() => parseFields(z.object({ a: z.object({ b: z.number() }) }), {}, '/c/x.json')).message).toMatch(/field "a" .+, got nothing$/);
   });
 });
 
