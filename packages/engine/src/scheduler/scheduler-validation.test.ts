@@ -1,4 +1,4 @@
-import { InferoxError, Tensor } from '@inferox/core';
+import { type InferoxError, Tensor } from '@inferox/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAdmissionPool } from './admission-pool';
 import { ControllableExecutors, flushMicrotasks, tagged, track } from './controllable-executor.fixture';
