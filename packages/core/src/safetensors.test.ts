@@ -230,6 +230,15 @@ describe('serializeSafetensors', () => {
     }
   });
 
+  it('keeps a tensor named __proto__ (a key of the header, not its prototype)', () => {
+    const tensors = JSON.parse('{"__proto__":{"dtype":"bool","shape":[],"bytes":null}}') as Record<string, SafetensorsInput>;
+    tensors['__proto__'] = { dtype: 'bool', shape: [], bytes: Uint8Array.from([1]) };
+    const parsed = parseSafetensors(serializeSafetensors(tensors, JSON.parse('{"__proto__":"m"}') as Record<string, string>));
+    expect([...parsed.tensors.keys()]).toEqual(['__proto__']);
+    expect(Array.from(parsed.tensors.get('__proto__')!.bytes)).toEqual([1]);
+    expect(Object.entries(parsed.metadata)).toEqual([['__proto__', 'm']]);
+  });
+
   it('round-trips tensors and metadata when serialised then parsed (property)', () => {
     const fileDtypes = Object.values(SAFETENSORS_DTYPES);
     const tensor = fc

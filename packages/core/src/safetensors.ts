@@ -209,7 +209,8 @@ const DTYPE_TO_FILE: Readonly<Record<string, string>> = Object.fromEntries(Objec
  * named `__metadata__` or a metadata value that is not a string.
  */
 export function serializeSafetensors(tensors: Readonly<Record<string, SafetensorsInput>>, metadata?: Readonly<Record<string, string>>): Uint8Array {
-  const header: Record<string, unknown> = {};
+  // No prototype: a tensor named `__proto__` must become a key of the header, not its prototype (and be lost).
+  const header: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   if (metadata && Object.keys(metadata).length > 0) {
     for (const [key, value] of Object.entries(metadata)) {
       if (typeof value !== 'string') {
