@@ -81,6 +81,13 @@ describe('encodeInferResponse refusals', () => {
     expect(long.details).toEqual({ name: 'n'.repeat(256) });
   });
 
+  it('names model_name, model_version or id when it cannot be written as JSON', () => {
+    const reason = 'cannot be written as JSON: Do not know how to serialize a BigInt';
+    expect(thrown(() => encodeInferResponse({ modelName: 1n as never, outputs: { y } })).message).toBe(`model_name ${reason}`);
+    expect(thrown(() => encodeInferResponse({ modelName: 'm', modelVersion: 1n as never, outputs: { y } })).message).toBe(`model_version ${reason}`);
+    expect(thrown(() => encodeInferResponse({ modelName: 'm', id: 1n as never, outputs: { y } })).message).toBe(`id ${reason}`);
+  });
+
   it('says which field cannot be written as JSON, cutting the reason to 200 characters and keeping it as the cause', () => {
     const reason = new Error('e'.repeat(300));
     const parameters = {
@@ -94,6 +101,16 @@ describe('encodeInferResponse refusals', () => {
 });
 
 describe('encodeInferRequest text', () => {
+  it('names each request field that cannot be written as JSON, and the request over maxOutputBytes', () => {
+    const reason = 'cannot be written as JSON: Do not know how to serialize a BigInt';
+    expect(thrown(() => encodeInferRequest({ id: 1n as never, inputs: { y } })).message).toBe(`id ${reason}`);
+    expect(thrown(() => encodeInferRequest({ parameters: { n: 1n }, inputs: { y } })).message).toBe(`parameters ${reason}`);
+    expect(thrown(() => encodeInferRequest({ inputs: { y }, outputs: [{ name: 1n as never }] })).message).toBe(`outputs ${reason}`);
+    // open '{"inputs":[' (11) + close ']}' (2) + y's head (41) + 64 + 2 * 25 + 1 = 169
+    const over = thrown(() => encodeInferRequest({ inputs: { y } }, { limits: { maxOutputBytes: 10 } }));
+    expect(over.message).toBe('request size (at most, before it is written): 169 is over the limit of 10 (maxOutputBytes; raise it in the v2 limits)');
+  });
+
   it('writes only the inputs when nothing else is given', () => {
     expect(text(encodeInferRequest({ inputs: { y } }))).toBe(`{"inputs":[${yJson}]}`);
   });

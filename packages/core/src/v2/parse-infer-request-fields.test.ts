@@ -14,6 +14,9 @@ describe('parseInferRequest request fields', () => {
     const body = new TextEncoder().encode('{"inputs":[]}');
     expect(thrown(() => decodeInferRequest(body)).message).toBe('request: "inputs" is empty');
     expect(thrown(() => decodeInferRequest(body, { source: 'http' })).message).toBe('http: "inputs" is empty');
+    const notJson = new TextEncoder().encode('{');
+    expect(thrown(() => decodeInferRequest(notJson)).message).toBe("request is not valid JSON: Expected property name or '}' in JSON at position 1");
+    expect(thrown(() => decodeInferRequest(notJson, { source: 'http' })).message).toBe("http is not valid JSON: Expected property name or '}' in JSON at position 1");
   });
 
   it('takes maxInputs inputs and refuses one more, naming the limit', () => {

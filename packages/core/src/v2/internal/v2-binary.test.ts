@@ -68,6 +68,7 @@ describe('utf8Length', () => {
       '\udbff\udfff',
       '\udbff\ue000',
       '\udc00\ud800',
+      '\udc00\udc00',
       'a\ud800',
       '\ud800a',
       '\ud800\u00e9',
