@@ -36,6 +36,23 @@ describe('abortError', () => {
     controller.abort(reason);
     expect(abortError(controller.signal)).toBe(reason);
   });
+
+  it('gives TIMEOUT for any object reason named TimeoutError, and CANCELLED for a null reason or a function of that name', () => {
+    const named = new AbortController();
+    const reason = { name: 'TimeoutError' };
+    named.abort(reason);
+    expect(abortError(named.signal, 'run')).toMatchObject({ code: 'TIMEOUT', message: 'run was timed out by its signal', cause: reason });
+    const empty = new AbortController();
+    empty.abort(null);
+    expect(abortError(empty.signal, 'run')).toMatchObject({ code: 'CANCELLED', message: 'run was cancelled by its signal', cause: null });
+    // A function is not an error object, even one whose name is TimeoutError.
+    const fn = new AbortController();
+    fn.abort(function TimeoutError() {});
+    expect(abortError(fn.signal, 'run')).toMatchObject({ code: 'CANCELLED', message: 'run was cancelled by its signal' });
+    const text = new AbortController();
+    text.abort('TimeoutError');
+    expect(abortError(text.signal, 'run').code).toBe('CANCELLED');
+  });
 });
 
 describe('throwIfAborted', () => {
