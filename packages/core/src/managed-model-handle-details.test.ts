@@ -102,6 +102,16 @@ describe('ManagedModelHandle messages and details', () => {
     });
   });
 
+  it('disposes through Symbol.asyncDispose as dispose() does, with the same promise', async () => {
+    let releases = 0;
+    const handle = handleOf({ run: async () => ({}), release: () => void (releases += 1) });
+    const disposing = handle[Symbol.asyncDispose]();
+    expect(handle.disposed).toBe(true);
+    expect(handle.dispose()).toBe(disposing);
+    await disposing;
+    expect(releases).toBe(1);
+  });
+
   it('logs a release that throws null or undefined and still resolves dispose', async () => {
     for (const thrownValue of [null, undefined]) {
       const { logger, warnings } = warningsLogger();

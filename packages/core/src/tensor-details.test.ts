@@ -12,6 +12,12 @@ describe('Tensor error messages and details', () => {
     expect(thrown(() => Tensor.from('bool', 7 as never, [1])).details).toEqual({ dtype: 'bool', given: 'Number' });
   });
 
+  it('is not instanceof Tensor for a function carrying the brand, nor for primitives', () => {
+    const branded = Object.assign(() => undefined, { [Symbol.for('@inferox/core/Tensor')]: true });
+    expect(branded instanceof Tensor).toBe(false);
+    expect((5 as unknown) instanceof Tensor).toBe(false);
+  });
+
   it('gives the shape, expected and given counts of a length mismatch', () => {
     const error = thrown(() => Tensor.from('float32', [1, 2, 3], [2, 2]));
     expect(error.message).toBe('shape [2, 2] needs 4 elements, data has 3');

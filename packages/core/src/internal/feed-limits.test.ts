@@ -50,6 +50,11 @@ describe('checkDimLimits', () => {
     );
   });
 
+  it('reports the maximum when a size meets a min that lies above the max', () => {
+    const contradictory = spec({ shape: ['n'], dimLimits: [{ min: 3, max: 2 }] });
+    expect(thrown(() => checkDimLimits(contradictory, Tensor.zeros('float32', [3]))).message).toBe('input "x" dim 0 (n) is 3 (shape [3]); the model takes at most 2');
+  });
+
   it('refuses a size one past max with the exact message and details, with and without a source', () => {
     const sequence = spec({ name: 'ids', shape: ['batch', 'sequence'], dimLimits: [null, { max: 3, source: 'max_position_embeddings' }] });
     const error = thrown(() => checkDimLimits(sequence, Tensor.zeros('float32', [1, 4])));
