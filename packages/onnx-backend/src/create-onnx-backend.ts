@@ -30,6 +30,7 @@ import { createOnnxModelHandle, withDeclaredLimits } from './internal/onnx-model
 import { isOrtDType } from './internal/ort-tensor';
 import { probeProvider } from './internal/probe-provider';
 import { type OnnxSource, onnxSource } from './internal/onnx-source';
+import { defaultIntraOpThreads } from './internal/default-threads';
 import { checkSessionOptions } from './internal/session-options';
 import type { OnnxSessionOptions } from './onnx-session-options';
 
@@ -41,6 +42,9 @@ const ENTRY_URL = new URL(import.meta.url.endsWith('.ts') ? './index.ts' : './in
  * error line; by default only fatal ones are printed. `sessionOptions.logSeverityLevel` turns them back on.
  */
 const QUIET_NATIVE_LOG = { logSeverityLevel: 4 } as const;
+
+/** What a session gets unless its options say otherwise: quiet native logs, and threads that leave Node a core. */
+const sessionDefaults = (): OnnxSessionOptions => ({ ...QUIET_NATIVE_LOG, intraOpNumThreads: defaultIntraOpThreads() });
 
 /** Options of {@link createOnnxBackend}. Everything but `logger` is structured-cloneable (it travels to workers). */
 export interface OnnxBackendOptions {
@@ -208,8 +212,8 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
     let created: Ort.InferenceSession;
     try {
       created = await (typeof target === 'string'
-        ? ort.InferenceSession.create(target, { ...QUIET_NATIVE_LOG, ...session, executionProviders: [ep] })
-        : ort.InferenceSession.create(target, { ...QUIET_NATIVE_LOG, ...session, executionProviders: [ep] }));
+        ? ort.InferenceSession.create(target, { ...sessionDefaults(), ...session, executionProviders: [ep] })
+        : ort.InferenceSession.create(target, { ...sessionDefaults(), ...session, executionProviders: [ep] }));
     } catch (error) {
       throw ortLoadError(error, label);
     }
