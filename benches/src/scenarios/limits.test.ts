@@ -101,8 +101,8 @@ describe('defaults', () => {
     expect(defaults).toMatchObject({ id: 'defaults', number: 13 });
     expect(defaultsSizes(true).withWorkers).toBe(false);
     expect(defaultsSizes(false).withWorkers).toBe(true);
-    expect(defaultsSetups(false).map((x) => x.id)).toEqual(['defaults', 'threads-1', 'batching-0', 'batching-2']);
-    expect(defaultsSetups(true).map((x) => x.id)).toEqual(['defaults', 'threads-1', 'batching-0', 'batching-2', 'workers-batching']);
+    expect(defaultsSetups(false).map((x) => x.id)).toEqual(['defaults', 'ort-default', 'threads-1', 'batching-0', 'batching-2']);
+    expect(defaultsSetups(true).map((x) => x.id)).toEqual(['defaults', 'ort-default', 'threads-1', 'batching-0', 'batching-2', 'workers-batching']);
     // The defaults row gives no options at all: no session options, nothing beside the source.
     expect(defaultsSetups(false)[0]).toMatchObject({ session: undefined, spec: {} });
   });
