@@ -48,7 +48,7 @@ interface Setup {
 export function defaultsSetups(withWorkers: boolean): readonly Setup[] {
   return [
     { id: 'defaults', label: 'defaults: createOnnxBackend(), engine.load(name, { source })', session: undefined, spec: {} },
-    { id: 'ort-default', label: "intraOpNumThreads 0 (onnxruntime's own default, the default before issue 19)", session: sessionOptions(0), spec: {} },
+    { id: 'ort-default', label: "intraOpNumThreads 0 (onnxruntime's own default at every model size, the default before issue 19)", session: sessionOptions(0), spec: {} },
     { id: 'threads-1', label: 'intraOpNumThreads 1', session: sessionOptions(1), spec: {} },
     { id: 'batching-0', label: 'intraOpNumThreads 1, batching ≤16, maxQueueDelayMs 0 (batch what is queued)', session: sessionOptions(1), spec: { batching: { maxBatchSize: 16, maxQueueDelayMs: 0 } } },
     { id: 'batching-2', label: 'intraOpNumThreads 1, batching ≤16, maxQueueDelayMs 2', session: sessionOptions(1), spec: { batching: { maxBatchSize: 16, maxQueueDelayMs: 2 } } },
@@ -68,8 +68,8 @@ export function defaultsSetups(withWorkers: boolean): readonly Setup[] {
 const med = (xs: readonly number[]): number => (xs.length ? quantile(xs, 0.5) : Number.NaN);
 
 /**
- * Scenario 13 (issue 19): what a model loaded with no options gets (half the cores as intra-op threads, at least one, since issue 19; before, onnxruntime's own
- * intra-op thread count; no batching; one inline instance) against tuned settings, at one client (p50) and at 32
+ * Scenario 13 (issue 19): what a model loaded with no options gets (one intra-op thread under 16 MiB of weights and
+ * onnxruntime's own thread count above, since issue 19; no batching; one inline instance) against tuned settings, at one client (p50) and at 32
  * clients (requests/s): the headline numbers for the defaults beside the tuned ones.
  */
 export const defaults: Scenario = defaultsScenario();

@@ -43,8 +43,11 @@ const ENTRY_URL = new URL(import.meta.url.endsWith('.ts') ? './index.ts' : './in
  */
 const QUIET_NATIVE_LOG = { logSeverityLevel: 4 } as const;
 
-/** What a session gets unless its options say otherwise: quiet native logs, and threads that leave Node a core. */
-const sessionDefaults = (): OnnxSessionOptions => ({ ...QUIET_NATIVE_LOG, intraOpNumThreads: defaultIntraOpThreads() });
+/** What a session gets unless its options say otherwise: quiet native logs, and one thread for a small model. */
+function sessionDefaults(modelBytes: number): OnnxSessionOptions {
+  const threads = defaultIntraOpThreads(modelBytes);
+  return threads === undefined ? QUIET_NATIVE_LOG : { ...QUIET_NATIVE_LOG, intraOpNumThreads: threads };
+}
 
 /** Options of {@link createOnnxBackend}. Everything but `logger` is structured-cloneable (it travels to workers). */
 export interface OnnxBackendOptions {
@@ -212,8 +215,8 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
     let created: Ort.InferenceSession;
     try {
       created = await (typeof target === 'string'
-        ? ort.InferenceSession.create(target, { ...sessionDefaults(), ...session, executionProviders: [ep] })
-        : ort.InferenceSession.create(target, { ...sessionDefaults(), ...session, executionProviders: [ep] }));
+        ? ort.InferenceSession.create(target, { ...sessionDefaults(memoryBytes), ...session, executionProviders: [ep] })
+        : ort.InferenceSession.create(target, { ...sessionDefaults(memoryBytes), ...session, executionProviders: [ep] }));
     } catch (error) {
       throw ortLoadError(error, label);
     }

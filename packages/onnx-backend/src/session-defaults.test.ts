@@ -1,14 +1,16 @@
 import { join } from 'node:path';
+import { Tensor } from '@inferox/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createOnnxBackend } from './create-onnx-backend';
-import { defaultIntraOpThreads } from './internal/default-threads';
+import { ONE_THREAD_BELOW_BYTES } from './internal/default-threads';
 import { loadOrt } from './internal/load-ort';
+import { OnnxGraphBuilder } from './onnx-graph-builder';
 import { BERT_DIR } from './internal/test-fixtures.fixture';
 
 const MODEL = join(BERT_DIR, 'model.onnx');
 
 /** The session options the model's real InferenceSession.create call got (the spy records and calls through). */
-async function sessionOptionsOf(load: (backend: ReturnType<typeof createOnnxBackend>) => Promise<unknown>, backendOptions = {}): Promise<Record<string, unknown>> {
+async function sessionOptionsOf(load: (backend: ReturnType<typeof createOnnxBackend>) => Promise<unknown>, backendOptions = {}, target: unknown = MODEL): Promise<Record<string, unknown>> {
   const ort = await loadOrt();
   const create = vi.spyOn(ort.InferenceSession, 'create');
   const backend = createOnnxBackend(backendOptions);
@@ -18,8 +20,8 @@ async function sessionOptionsOf(load: (backend: ReturnType<typeof createOnnxBack
   } finally {
     await backend.dispose();
   }
-  // The backend's init also opens a probe session (from bytes); the model's is the one opened from its path.
-  const calls = create.mock.calls.filter(([target]) => (target as unknown) === MODEL);
+  // The backend's init also opens a probe session (from its own bytes); the model's is the one opened from `target`.
+  const calls = create.mock.calls.filter(([given]) => (given as unknown) === target);
   create.mockRestore();
   expect(calls).toHaveLength(1);
   return calls[0]![1] as Record<string, unknown>;
@@ -30,9 +32,20 @@ describe('onnx session defaults', () => {
     vi.restoreAllMocks();
   });
 
-  it('gives a model loaded with no options half the cores as intra-op threads (at least one) and quiet native logs', async () => {
-    const options = await sessionOptionsOf((b) => b.loadModel(MODEL));
-    expect(options).toMatchObject({ intraOpNumThreads: defaultIntraOpThreads(), logSeverityLevel: 4 });
+  it('gives a small model (the 8 MiB tiny BERT) loaded with no options one intra-op thread and quiet native logs', async () => {
+    expect(await sessionOptionsOf((b) => b.loadModel(MODEL))).toEqual({ logSeverityLevel: 4, intraOpNumThreads: 1, executionProviders: ['cpu'] });
+  });
+
+  it("leaves a model of 16 MiB or more onnxruntime's own thread count", async () => {
+    // y = x + sum(w): a 16 MiB initializer makes a model just at the bound.
+    const g = new OnnxGraphBuilder();
+    const x = g.addInput('x', 'float32', [1]);
+    const w = g.addInitializer('w', Tensor.zeros('float32', [ONE_THREAD_BELOW_BYTES / 4]));
+    g.addOutput(g.op('Add', [x, g.op('ReduceSum', [w], { keepdims: 1 })], {}, 'y'), 'float32', [1]);
+    const bytes = g.toBytes();
+    expect(bytes.length).toBeGreaterThanOrEqual(ONE_THREAD_BELOW_BYTES);
+    const options = await sessionOptionsOf((b) => b.loadModel({ bytes, name: 'big' }), {}, bytes);
+    expect(options).toEqual({ logSeverityLevel: 4, executionProviders: ['cpu'] });
   });
 
   it('lets the backend-wide and the load options override the default thread count, 0 asking for onnxruntime’s own', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { defaultIntraOpThreads } from './default-threads';
+import { ONE_THREAD_BELOW_BYTES, defaultIntraOpThreads } from './default-threads';
 
 describe('defaultIntraOpThreads', () => {
-  it('leaves the event loop a core: half the cores, at least one', () => {
-    expect([1, 2, 3, 4, 16].map((cores) => defaultIntraOpThreads(cores))).toEqual([1, 1, 1, 2, 8]);
+  it("gives a model under 16 MiB one thread and leaves larger ones onnxruntime's default", () => {
+    expect([0, ONE_THREAD_BELOW_BYTES - 1, ONE_THREAD_BELOW_BYTES, 400 * 2 ** 20].map((bytes) => defaultIntraOpThreads(bytes))).toEqual([1, 1, undefined, undefined]);
   });
 });
