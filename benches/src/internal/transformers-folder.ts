@@ -1,5 +1,6 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { pipeline as Pipeline } from '@huggingface/transformers';
 
 const SPECIAL = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
 
@@ -74,4 +75,16 @@ export async function writeTransformersFolder(root: string, name: string, files:
     }),
   );
   return dir;
+}
+
+/**
+ * transformers.js's `pipeline`, loading models from the folders under `root` only (no hub): every scenario that
+ * compares against transformers.js sets its process-wide `env` the same way.
+ */
+export async function offlinePipeline(root: string): Promise<typeof Pipeline> {
+  const { env, pipeline } = await import('@huggingface/transformers');
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = `${root}/`;
+  return pipeline;
 }

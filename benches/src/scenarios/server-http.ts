@@ -11,6 +11,7 @@ import { checkGoal, ratio } from '../goal';
 import { closedLoop } from '../internal/closed-loop';
 import { rotate } from '../internal/rotate';
 import { sessionOptions } from '../internal/sides';
+import { offlinePipeline } from '../internal/transformers-folder';
 import type { Scenario } from '../scenario';
 import { fmt, interleave, quantile, summarize } from '../stats';
 
@@ -159,10 +160,7 @@ export function serverHttpScenario(sizes?: ServerHttpSizes): Scenario {
       const server = await createServer({ service, limits: { maxConcurrentRequests: 1024 } });
       const url = await server.listen({ host: '127.0.0.1', port: 0 });
 
-      const { env, pipeline } = await import('@huggingface/transformers');
-      env.allowRemoteModels = false;
-      env.allowLocalModels = true;
-      env.localModelPath = `${FIXTURES}/`;
+      const pipeline = await offlinePipeline(FIXTURES);
       const extractor = (await pipeline('feature-extraction', 'tiny-bert-st', { dtype: 'fp32', device: 'cpu', session_options: sessionOptions(ctx.threads) })) as unknown as {
         (text: string, options: { pooling: 'mean'; normalize: boolean }): Promise<{ data: Float32Array }>;
         dispose(): Promise<void>;

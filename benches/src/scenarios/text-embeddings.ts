@@ -11,6 +11,7 @@ import { closedLoop } from '../internal/closed-loop';
 import { rotate } from '../internal/rotate';
 import { rawSession, sessionOptions } from '../internal/sides';
 import { textOfTokens } from '../internal/text-of-tokens';
+import { offlinePipeline } from '../internal/transformers-folder';
 import type { Scenario } from '../scenario';
 import { fmt, interleave, quantile, summarize } from '../stats';
 
@@ -74,10 +75,7 @@ export function textEmbeddingsScenario(sizes?: TextEmbeddingsSizes): Scenario {
       const mixed = Array.from({ length: 64 }, (_, i) => ofTokens(spread(i, 8, 128)));
       const bulk = Array.from({ length: s.bulk }, (_, i) => short[i % short.length]!);
 
-      const { env, pipeline } = await import('@huggingface/transformers');
-      env.allowRemoteModels = false;
-      env.allowLocalModels = true;
-      env.localModelPath = `${ctx.workDir}/`;
+      const pipeline = await offlinePipeline(ctx.workDir);
       let extractor: Extractor | undefined;
       let engine: Engine | undefined;
       let session: ort.InferenceSession | undefined;

@@ -9,7 +9,7 @@ import { rotate } from '../internal/rotate';
 import { meanPoolNormalized } from '../internal/mean-pool';
 import { onnxEngine, sessionOptions } from '../internal/sides';
 import { textOfTokens } from '../internal/text-of-tokens';
-import { writeTransformersFolder } from '../internal/transformers-folder';
+import { offlinePipeline, writeTransformersFolder } from '../internal/transformers-folder';
 import type { Scenario } from '../scenario';
 import { fmt, interleave, quantile, summarize } from '../stats';
 
@@ -34,10 +34,7 @@ export const transformersJs: Scenario = {
     const encode = (t: string): number[] => tokenizer.encode(t).ids.slice(0, 512);
     const text = textOfTokens((t) => tokenizer.encode(t, { add_special_tokens: false }).ids, p.tokens - 2);
     await writeTransformersFolder(ctx.workDir, 'tjs-bert', { checkpointDir: model.dir, onnxPath: model.onnxPath, vocab });
-    const { env, pipeline } = await import('@huggingface/transformers');
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.localModelPath = `${ctx.workDir}/`;
+    const pipeline = await offlinePipeline(ctx.workDir);
     let extractor: Extractor | undefined;
     let engine: Engine | undefined;
     try {
