@@ -14,7 +14,8 @@ export interface Admission {
   readonly queued: number;
   readonly maxQueueSize: number;
   readonly batching: ResolvedBatching | undefined;
-  readonly nextSeq: () => number;
+  /** Numbers requests in arrival order (the admission pool, shared by its schedulers). */
+  readonly sequence: { nextSeq(): number };
 }
 
 /**
@@ -45,5 +46,5 @@ export function admitEntry(at: Admission, feeds: TensorMap, options: SubmitOptio
     });
   }
   const key = at.batching ? batchKey(feeds, at.batching.padding) : undefined;
-  return newEntry({ seq: at.nextSeq(), rank, feeds, cost, key, now, deadline, timeoutMs, resolve, reject, signal });
+  return newEntry({ seq: at.sequence.nextSeq(), rank, feeds, cost, key, now, deadline, timeoutMs, resolve, reject, signal });
 }

@@ -255,7 +255,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
 
   #admit(feeds: TensorMap, options: SubmitOptions, resolve: Entry['resolve'], reject: Entry['reject']): Entry {
     const { name: scheduler, maxQueueSize } = this.#options;
-    const admission = { scheduler, closing: this.#closing, capacity: this.#arbiter.capacity, queued: this.#queue.size, maxQueueSize, batching: this.#batching, nextSeq: () => this.#arbiter.nextSeq() };
+    const admission = { scheduler, closing: this.#closing, capacity: this.#arbiter.capacity, queued: this.#queue.size, maxQueueSize, batching: this.#batching, sequence: this.#arbiter };
     return admitEntry(admission, feeds, options, resolve, reject);
   }
 
