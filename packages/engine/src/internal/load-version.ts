@@ -7,7 +7,7 @@ import { modelInfoOf } from './model-info-of';
 import { parseModelName } from './model-name';
 import { raceSignal } from './race-signal';
 import { buildReplica, loadVersion } from './replica-loader';
-import { inlineRun } from './replica-parts';
+import { inlineRun } from './inline-run';
 import { retireVersion } from './retire';
 import { type VersionEntry, label } from './version-entry';
 
