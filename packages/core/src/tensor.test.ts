@@ -234,6 +234,48 @@ describe('Tensor', () => {
       expect(Array.from(c!.data)).toEqual([3, 4, 5, 6]);
     });
 
+    it('splits into views of disjoint rows: a write through one part reaches the parent, never another part', () => {
+      const t = Tensor.from('float32', [1, 2, 3, 4, 5, 6], [3, 2]);
+      const [a, b] = t.split([1, 2]);
+      a!.data[1] = 20;
+      b!.data[0] = 30;
+      expect(Array.from(t.data)).toEqual([1, 20, 30, 4, 5, 6]);
+      expect(Array.from(a!.data)).toEqual([1, 20]);
+      expect(Array.from(b!.data)).toEqual([30, 4, 5, 6]);
+      expect(a!.data.buffer).toBe(t.data.buffer);
+      expect([a!.size, b!.size]).toEqual([2, 4]);
+      expect(Object.isFrozen(a!.shape) && Object.isFrozen(b!.shape)).toBe(true);
+      // A part is a tensor of its own: reshaping and disposing it leave its sibling and the parent alone.
+      expect(b!.reshape([4]).shape).toEqual([4]);
+      b!.dispose();
+      expect(Array.from(a!.data)).toEqual([1, 20]);
+      expect(t.disposed).toBe(false);
+    });
+
+    it('splits string tensors into copies: a write to one part reaches neither the parent nor another part', () => {
+      const t = Tensor.from('string', ['a', 'b', 'c'], [3]);
+      const [a, b] = t.split([2, 1]);
+      a!.data[0] = 'z';
+      expect(t.data).toEqual(['a', 'b', 'c']);
+      expect([a!.data, b!.data]).toEqual([['z', 'b'], ['c']]);
+    });
+
+    it('splits a tensor with a zero dim beyond dim 0 into empty parts of the right shape', () => {
+      const parts = Tensor.zeros('int32', [3, 0, 2]).split([2, 1]);
+      expect(parts.map((p) => [p.shape, p.size, p.data.length])).toEqual([
+        [[2, 0, 2], 0, 0],
+        [[1, 0, 2], 0, 0],
+      ]);
+    });
+
+    it('reads the data of a disposed tensor only when a part is asked for', () => {
+      const t = Tensor.zeros('float32', [0, 2]);
+      t.dispose();
+      expect(t.split([])).toEqual([]);
+      expect(thrown(() => t.split([0])).code).toBe('DISPOSED');
+      expect(thrown(() => t.slice(0)).code).toBe('DISPOSED');
+    });
+
     it('refuses split sizes that do not sum to dim 0 or are negative, naming them', () => {
       const t = Tensor.zeros('float32', [3]);
       expectInvalid(() => t.split([1, 1]), '[1, 1]', 'sum to 2', 'dim 0 is 3');

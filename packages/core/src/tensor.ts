@@ -38,6 +38,16 @@ const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
+ * Passed to the constructor by this module's own views (`slice`, `split`), whose dtype, array type, shape and size
+ * follow from a tensor that was checked when it was built: they skip the checks (the batch path splits every output
+ * into one view per request). Module-private, so no caller can build an unchecked tensor.
+ */
+const VIEW: unique symbol = Symbol('view');
+
+/** An index clamped to `[0, rows]`, negative ones counted from the end (as `Array.prototype.slice` does). */
+const clampRow = (i: number, rows: number): number => Math.min(rows, Math.max(0, i < 0 ? rows + i : i));
+
+/**
  * Marks tensors across copies of this package: an app may load @inferox/core twice (a bundled copy and an
  * installed one, or source and dist), and `instanceof Tensor` must still hold for the other copy's tensors.
  */
@@ -82,7 +92,15 @@ export class Tensor<D extends DType = DType> implements Disposable {
   }
 
   /** Private: build tensors with {@link Tensor.from} (one way in, so every tensor is checked the same way). */
-  private constructor(dtype: D, data: DataFor<D> | readonly ScalarLike[], shape: readonly number[]) {
+  private constructor(dtype: D, data: DataFor<D> | readonly ScalarLike[], shape: readonly number[], view?: typeof VIEW, viewSize?: number) {
+    if (view === VIEW) {
+      // A view of a checked tensor: `shape` is a fresh frozen array and `data` the right array type and length.
+      this.dtype = dtype;
+      this.shape = shape;
+      this.size = viewSize!;
+      this.#data = data as DataFor<D>;
+      return;
+    }
     checkDType(dtype);
     const size = checkShape(shape);
     let array: DataFor<D>;
@@ -277,13 +295,10 @@ export class Tensor<D extends DType = DType> implements Disposable {
         details: { start, end },
       });
     }
-    const clamp = (i: number): number => Math.min(rows, Math.max(0, i < 0 ? rows + i : i));
-    const s = clamp(start);
-    const e = Math.max(s, clamp(end));
+    const s = clampRow(start, rows);
+    const e = Math.max(s, clampRow(end, rows));
     const stride = rows === 0 ? 0 : this.size / rows;
-    const data = this.data;
-    const part = (Array.isArray(data) ? data.slice(s * stride, e * stride) : (data as Uint8Array).subarray(s * stride, e * stride)) as DataFor<D>;
-    return new Tensor(this.dtype, part, [e - s, ...this.shape.slice(1)]);
+    return this.#view(this.data, s, e - s, stride);
   }
 
   /**
@@ -298,12 +313,16 @@ export class Tensor<D extends DType = DType> implements Disposable {
     if (total !== rows) {
       throw new InferoxError(ErrorCode.INVALID_INPUT, `split ${this.describe()} into ${formatShape(sizes)}: sizes sum to ${total}, dim 0 is ${rows}`);
     }
+    const parts: Tensor<D>[] = [];
+    if (sizes.length === 0) return parts;
+    const data = this.data;
+    const stride = rows === 0 ? 0 : this.size / rows;
     let at = 0;
-    return sizes.map((n) => {
-      const part = this.slice(at, at + n);
+    for (const n of sizes) {
+      parts.push(this.#view(data, at, n, stride));
       at += n;
-      return part;
-    });
+    }
+    return parts;
   }
 
   /**
@@ -350,6 +369,16 @@ export class Tensor<D extends DType = DType> implements Disposable {
   /** Same as {@link Tensor.dispose}, for `using` declarations. */
   [Symbol.dispose](): void {
     this.dispose();
+  }
+
+  /** Rows `[from, from + count)` of `data` (this tensor's array): a view sharing it (a copy for `string`). */
+  #view(data: DataFor<D>, from: number, count: number, stride: number): Tensor<D> {
+    const begin = from * stride;
+    const end = begin + count * stride;
+    const part = (Array.isArray(data) ? data.slice(begin, end) : (data as Uint8Array).subarray(begin, end)) as DataFor<D>;
+    const shape = [...this.shape];
+    shape[0] = count;
+    return new Tensor(this.dtype, part, Object.freeze(shape), VIEW, end - begin);
   }
 
   #rows(op: string): number {
