@@ -13,14 +13,9 @@ export interface ComposedBatch {
   readonly cutOutputs: readonly string[] | undefined;
 }
 
-/** Rows (dim 0) of batchable feeds. */
-function rowsOf(feeds: TensorMap): number {
-  return Object.values(feeds)[0]!.shape[0]!;
-}
-
 /** The sequence length of a request: dim 1 of the first padding input it has with rank ≥ 2. */
-function lengthOf(feeds: TensorMap, padding: PaddingSpec | undefined): number | undefined {
-  for (const name of padding?.inputs ?? []) {
+function lengthOf(feeds: TensorMap, padding: PaddingSpec): number | undefined {
+  for (const name of padding.inputs) {
     const tensor = feeds[name];
     if (tensor && tensor.rank >= 2) return tensor.shape[1];
   }
@@ -46,14 +41,24 @@ function fillValue(dtype: DType, value: number, input: string): number | bigint 
  */
 export function composeBatch(members: readonly TensorMap[], padding: PaddingSpec | undefined): ComposedBatch {
   const first = members[0]!;
+  const names = Object.keys(first);
   const feeds: Record<string, Tensor> = {};
+  const rows: number[] = [];
+  const lengths: (number | undefined)[] = [];
+  // Members share a batch key, so every input has the same rows in each member: the first input's dim 0.
+  for (const m of members) {
+    rows.push(m[names[0]!]!.shape[0]!);
+    lengths.push(padding === undefined ? undefined : lengthOf(m, padding));
+  }
   let paddedLength: number | undefined;
   const reference = padding?.inputs.find((n) => (first[n]?.rank ?? 0) >= 2);
-  for (const name of Object.keys(first)) {
-    let parts = members.map((m) => m[name]!);
+  for (const name of names) {
+    let parts: Tensor[] = [];
+    for (const m of members) parts.push(m[name]!);
     const head = parts[0]!;
-    if (head.rank >= 2 && padding?.inputs.includes(name)) {
-      const longest = Math.max(...parts.map((t) => t.shape[1]!));
+    if (padding !== undefined && head.rank >= 2 && padding.inputs.includes(name)) {
+      let longest = 0;
+      for (const t of parts) longest = Math.max(longest, t.shape[1]!);
       if (name === reference) paddedLength = longest;
       if (parts.some((t) => t.shape[1] !== longest)) {
         const fill = fillValue(head.dtype, padding.value, name);
@@ -62,5 +67,5 @@ export function composeBatch(members: readonly TensorMap[], padding: PaddingSpec
     }
     feeds[name] = Tensor.concat(parts);
   }
-  return { feeds, rows: members.map(rowsOf), lengths: members.map((m) => lengthOf(m, padding)), paddedLength, cutOutputs: padding?.outputs };
+  return { feeds, rows, lengths, paddedLength, cutOutputs: padding?.outputs };
 }

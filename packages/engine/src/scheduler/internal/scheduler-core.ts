@@ -324,14 +324,11 @@ export class SchedulerCore implements Scheduler, PoolClient {
       if (outputs) disposeOutputs(Object.values(outputs), members);
     } else {
       const computeMs = now - execution.startedAt;
-      members.forEach((m, i) => {
-        const own = parts[i]!;
-        if (m.state !== 'running') {
-          disposeOutputs(Object.values(own), members);
-          return;
-        }
-        this.#settle(m, resultOf(execution, m, own, computeMs), undefined);
-      });
+      for (let i = 0; i < members.length; i++) {
+        const m = members[i]!;
+        if (m.state === 'running') this.#settle(m, resultOf(execution, m, parts[i]!, computeMs), undefined);
+        else disposeOutputs(Object.values(parts[i]!), members);
+      }
     }
     this.#arbiter.release(execution.reservation);
     this.#checkIdle();

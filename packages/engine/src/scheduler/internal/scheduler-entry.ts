@@ -39,7 +39,9 @@ export function deferred(): { promise: Promise<ScheduledResult>; resolve: (resul
 /** What `member` of `execution` is answered with: its own outputs and the run's timings. */
 export function resultOf(execution: Execution, member: Entry, outputs: Record<string, Tensor>, computeMs: number): ScheduledResult {
   const { startedAt, members, executor, alone } = execution;
-  return { outputs, queueMs: startedAt - member.enqueuedAt, computeMs, batchSize: members.length, executor, ...(alone ? { alone } : {}) };
+  const result: { -readonly [K in keyof ScheduledResult]: ScheduledResult[K] } = { outputs, queueMs: startedAt - member.enqueuedAt, computeMs, batchSize: members.length, executor };
+  if (alone) result.alone = alone;
+  return result;
 }
 
 export interface Entry {
