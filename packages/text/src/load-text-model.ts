@@ -1,5 +1,5 @@
 import { ErrorCode, InferoxError, type LoadModelOptions, throwIfAborted, toInferoxError } from '@inferox/core';
-import type { Engine, ModelSpec, SharedLoadModelOptions } from '@inferox/engine';
+import type { Engine, InstancesSpec, ModelSpec, SharedLoadModelOptions } from '@inferox/engine';
 import { type TextModelFiles, readTextModelFiles } from '@inferox/hf-checkpoint';
 import { createBatchRunner } from './internal/batch-runner';
 import { resolveTextSource } from './internal/resolve-text-source';
@@ -13,8 +13,13 @@ import type { LoadTextModelOptions, PoolingMode, TextModel, TextModelInfo, TextT
 export const DEFAULT_MAX_BATCH_TOKENS = 8192;
 /** Sequences of one batch when the caller sets none. */
 export const DEFAULT_MAX_BATCH_SIZE = 64;
-/** Batches in flight per backend when the caller sets none. */
-export const DEFAULT_MAX_CONCURRENT_BATCHES = 2;
+/**
+ * Batches in flight per backend when the caller sets none: one per worker instance, and one with inline instances
+ * (an inline run holds the thread, so a second batch in flight only splits the callers in two smaller batches).
+ */
+function defaultMaxConcurrentBatches(instances: InstancesSpec | undefined): number {
+  return instances?.mode === 'worker' ? Math.max(1, instances.count) : 1;
+}
 /** Padding a batch may hold (fraction of its padded tokens) when the caller sets none. */
 export const DEFAULT_MAX_PADDING_WASTE = 0.15;
 
@@ -67,7 +72,7 @@ export async function loadTextModel<TLoadOptions extends LoadModelOptions = Load
     throwIfAborted(signal);
     const maxBatchTokens = positiveInt(options.maxBatchTokens, 'maxBatchTokens', DEFAULT_MAX_BATCH_TOKENS);
     const maxBatchSize = positiveInt(options.maxBatchSize, 'maxBatchSize', DEFAULT_MAX_BATCH_SIZE);
-    const maxConcurrentBatches = positiveInt(options.maxConcurrentBatches, 'maxConcurrentBatches', DEFAULT_MAX_CONCURRENT_BATCHES);
+    const maxConcurrentBatches = positiveInt(options.maxConcurrentBatches, 'maxConcurrentBatches', defaultMaxConcurrentBatches(options.instances));
     const maxPaddingWaste = options.maxPaddingWaste ?? DEFAULT_MAX_PADDING_WASTE;
     if (typeof maxPaddingWaste !== 'number' || !(maxPaddingWaste >= 0 && maxPaddingWaste <= 1)) {
       throw new InferoxError(ErrorCode.INVALID_INPUT, `maxPaddingWaste must be a fraction from 0 to 1, got ${String(maxPaddingWaste)}`, { details: { option: 'maxPaddingWaste' } });

@@ -137,6 +137,26 @@ describe('TextModel', () => {
     expect((after.paddedTokens - before.paddedTokens) / batches).toBeLessThanOrEqual(64);
   });
 
+  it('lets closed-loop callers of mixed lengths fill each batch: the next one waits for the texts the last answered', async () => {
+    // 7, 4, 3 and 24 tokens: with maxPaddingWaste 0.15 the 3- and 4-token texts share a batch, the others run alone,
+    // so a round of 16 texts fits in 3 batches.
+    const texts = ['the quick brown fox jumps', 'hello world', 'short', 'embeddings turn sentences into vectors that we can compare with cosine similarity, quickly and cheaply'];
+    const before = st.stats();
+    const rounds = 30;
+    // Each caller sends its next text as soon as its last is answered, as a server's handlers do.
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let round = 0; round < rounds; round++) await st.embed([texts[next++ % texts.length]!]);
+      }),
+    );
+    const after = st.stats();
+    expect(after.sequences - before.sequences).toBe(16 * rounds);
+    // Formed a microtask after the last batch, the next batch would hold only the first callers back (94 batches
+    // here, over 3 per round); waiting a turn of the event loop lets every answered caller's text in (67).
+    expect(after.batches - before.batches).toBeLessThanOrEqual(3 * rounds);
+  });
+
   it('reports real and padded tokens in stats() and in the engine metrics', async () => {
     const stats = cls.stats();
     expect(stats.paddingWaste).toBeCloseTo((stats.paddedTokens - stats.realTokens) / stats.paddedTokens, 10);

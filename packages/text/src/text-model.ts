@@ -30,7 +30,7 @@ export interface LoadTextModelOptions<TLoadOptions extends LoadModelOptions = Lo
   readonly maxBatchTokens?: number;
   /** Most sequences in one batch. @defaultValue 64 */
   readonly maxBatchSize?: number;
-  /** Formed batches in flight at once per backend (more overlaps tokenizing and pooling with compute). @defaultValue 2 */
+  /** Formed batches in flight at once per backend. @defaultValue `instances.count` in worker mode, else 1 */
   readonly maxConcurrentBatches?: number;
   /**
    * Most padding one batch may hold, as a fraction of its padded tokens: a sequence that would pad the batch past it

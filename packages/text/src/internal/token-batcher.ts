@@ -158,15 +158,19 @@ export class TokenBatcher<T extends { readonly ids: readonly number[] }, R> {
     request.reject(error);
   }
 
-  #schedule(key: string, lane: Lane<T, R>): void {
+  #schedule(key: string, lane: Lane<T, R>, afterBatch = false): void {
     if (lane.scheduled) return;
     lane.scheduled = true;
-    // After the current microtasks, so requests made in the same synchronous burst share a batch; requests that
-    // arrive while batches are in flight wait for one to finish and share the next.
-    queueMicrotask(() => {
+    const pump = (): void => {
       lane.scheduled = false;
       this.#pump(key, lane);
-    });
+    };
+    // An idle lane forms its batch after the current microtasks, so requests made in the same synchronous burst share
+    // it. After a batch, the next is formed on the next turn of the event loop: the callers it answered send their
+    // next requests in the microtasks that follow, several hops deep, and a microtask would form the batch before
+    // most of them arrive.
+    if (afterBatch) setImmediate(pump);
+    else queueMicrotask(pump);
   }
 
   #pump(key: string, lane: Lane<T, R>): void {
@@ -205,7 +209,7 @@ export class TokenBatcher<T extends { readonly ids: readonly number[] }, R> {
       for (const entry of batch) this.#fail(entry.request, error);
     } finally {
       lane.inflight--;
-      this.#pump(key, lane);
+      this.#schedule(key, lane, true);
     }
   }
 
