@@ -23,40 +23,50 @@ export type BatchDecision = { readonly plan: Plan; readonly scanned: boolean; re
  */
 export function planBatch(batching: ResolvedBatching, queue: RequestQueue<Entry>, leader: Entry, free: number, executor: number, closing: boolean): BatchDecision {
   const { maxBatchSize, maxQueueDelayMs, preferred } = batching;
-  const alone1 = (alone: AloneReason, scanned = false): BatchDecision => ({ plan: { members: [leader], cost: leader.cost, executor, alone }, scanned });
-  if (maxBatchSize === 1) return alone1('batching-off');
-  if (leader.key === undefined) return alone1('shape-mismatch');
+  if (maxBatchSize === 1) return alone(leader, executor, 'batching-off', false);
+  if (leader.key === undefined) return alone(leader, executor, 'shape-mismatch', false);
   const members = [leader];
-  // Running sums in member order, exactly as the cost is reserved: subtracting from `free` instead could admit a
+  // The running sum in member order, exactly as the cost is reserved: subtracting from `free` instead could admit a
   // batch whose fractional costs sum (after rounding) to more than is free.
-  const sums = [leader.cost];
+  let cost = leader.cost;
   let sawOther = false;
   let sawCompatible = false;
-  let budget = Math.max(BATCH_SCAN_MIN, BATCH_SCAN_FACTOR * maxBatchSize);
-  queue.scan((e) => {
-    if (members.length >= maxBatchSize || budget-- === 0) return false;
-    if (e === leader) return true;
-    sawOther = true;
-    if (e.key !== leader.key) return true;
-    sawCompatible = true;
-    const sum = sums.at(-1)! + e.cost;
-    if (sum <= free) {
-      members.push(e);
-      sums.push(sum);
-    }
-    return true;
-  });
   // The delay runs from the oldest member's arrival (a later high-priority leader must not restart it).
   let oldest = leader.enqueuedAt;
-  for (const m of members) oldest = Math.min(oldest, m.enqueuedAt);
+  let budget = Math.max(BATCH_SCAN_MIN, BATCH_SCAN_FACTOR * maxBatchSize);
+  // A plain walk over the queue's nodes (no callback): this runs at every dispatch of a batching scheduler.
+  for (let node = queue.first(); node && members.length < maxBatchSize && budget-- !== 0; node = queue.after(node)) {
+    const e = node.value;
+    if (e === leader) continue;
+    sawOther = true;
+    if (e.key !== leader.key) continue;
+    sawCompatible = true;
+    if (cost + e.cost <= free) {
+      members.push(e);
+      cost += e.cost;
+      if (e.enqueuedAt < oldest) oldest = e.enqueuedAt;
+    }
+  }
   const waitUntil = oldest + maxQueueDelayMs;
   const waited = Date.now() >= waitUntil;
   let size = members.length;
   if (!waited && !closing && size < maxBatchSize) {
-    const reached = preferred.filter((p) => p <= size).pop();
+    let reached: number | undefined;
+    for (const p of preferred) if (p <= size) reached = p;
     if (reached === undefined) return { waitUntil };
     size = reached;
   }
-  if (size > 1) return { plan: { members: members.slice(0, size), cost: sums[size - 1]!, executor, alone: undefined }, scanned: true };
-  return alone1(sawCompatible ? 'no-capacity' : sawOther ? 'shape-mismatch' : waited && maxQueueDelayMs > 0 ? 'delay-expired' : 'queue-empty', true);
+  if (size > 1) {
+    if (size < members.length) {
+      members.length = size;
+      cost = leader.cost;
+      for (let i = 1; i < size; i++) cost += members[i]!.cost;
+    }
+    return { plan: { members, cost, executor, alone: undefined }, scanned: true };
+  }
+  return alone(leader, executor, sawCompatible ? 'no-capacity' : sawOther ? 'shape-mismatch' : waited && maxQueueDelayMs > 0 ? 'delay-expired' : 'queue-empty', true);
+}
+
+function alone(leader: Entry, executor: number, reason: AloneReason, scanned: boolean): BatchDecision {
+  return { plan: { members: [leader], cost: leader.cost, executor, alone: reason }, scanned };
 }

@@ -19,4 +19,14 @@ describe('RequestQueue', () => {
     expect(queue.find((v) => v.rank > 0)?.name).toBe('n4');
     expect(queue.find((v) => v.rank > 5)).toBeUndefined();
   });
+
+  it('walks nodes in service order with first and after, across empty priorities, and ends after the last', () => {
+    const queue = new RequestQueue<{ rank: number; name: string }>();
+    expect(queue.first()).toBeUndefined();
+    for (const [name, rank] of [['n1', 2], ['c1', 0], ['l1', 3], ['n2', 2]] as const) queue.add({ name, rank });
+    const walked: string[] = [];
+    for (let node = queue.first(); node; node = queue.after(node)) walked.push(node.value.name);
+    expect(walked).toEqual(['c1', 'n1', 'n2', 'l1']);
+    expect(walked).toEqual(queue.toArray().map((v) => v.name));
+  });
 });

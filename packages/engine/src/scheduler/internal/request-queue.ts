@@ -49,6 +49,22 @@ export class RequestQueue<T extends Ranked> {
     return true;
   }
 
+  /** The first node in service order. */
+  first(): QueueNode<T> | undefined {
+    for (const head of this.#heads) if (head) return head;
+    return undefined;
+  }
+
+  /** The node after `node` in service order (the next priority's head after a priority's tail); `node` must be queued. */
+  after(node: QueueNode<T>): QueueNode<T> | undefined {
+    if (node.next) return node.next;
+    for (let rank = node.value.rank + 1; rank < this.#heads.length; rank++) {
+      const head = this.#heads[rank];
+      if (head) return head;
+    }
+    return undefined;
+  }
+
   /** The first value in service order that satisfies `predicate`. */
   find(predicate: (value: T) => boolean): T | undefined {
     for (const head of this.#heads) {
