@@ -17,6 +17,15 @@ const BATCH_SCAN_MIN = 64;
 export type BatchDecision = { readonly plan: Plan; readonly scanned: boolean; readonly waitUntil?: undefined } | { readonly waitUntil: number; readonly plan?: undefined; readonly scanned?: undefined };
 
 /**
+ * The first queued request in service order whose cost fits in `free` (the next leader), by a plain walk over the
+ * queue's nodes: this runs at every dispatch, once per request of a scheduler that does not batch.
+ */
+export function firstFitting(queue: RequestQueue<Entry>, free: number): Entry | undefined {
+  for (let node = queue.first(); node; node = queue.after(node)) if (node.value.cost <= free) return node.value;
+  return undefined;
+}
+
+/**
  * Plans the batch `leader` leads: compatible queued requests (same batch key) join in queue order while their summed
  * cost fits in `free`; it waits for more (until the oldest member's `maxQueueDelayMs` is over) unless it is full,
  * reached a preferred size, or the scheduler is closing; otherwise the leader runs alone, with the reason.

@@ -3,7 +3,7 @@ import type { AloneReason } from '../batching-options';
 import type { BatchInfo, CloseOptions, ScheduledResult, Scheduler, SchedulerOptions, SchedulerStats, SubmitOptions } from '../scheduler-contract';
 import { admitEntry } from './admit-entry';
 import { type ComposedBatch, composeBatch } from './compose-batch';
-import { planBatch } from './plan-batch';
+import { firstFitting, planBatch } from './plan-batch';
 import { PoolArbiter, arbiterOf } from './pool-arbiter';
 import type { Candidate, PoolClient } from './pool-client';
 import { RequestQueue } from './request-queue';
@@ -163,7 +163,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
     const executor = this.#freeExecutor();
     if (executor < 0) return undefined;
     if (free <= this.#noFitUpTo) return undefined;
-    const leader = this.#queue.find((e) => e.cost <= free);
+    const leader = firstFitting(this.#queue, free);
     if (!leader) {
       this.#noFitUpTo = free;
       return undefined;
