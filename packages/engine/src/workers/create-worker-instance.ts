@@ -35,7 +35,8 @@ export interface WorkerInstanceOptions {
    * other runs with `BACKEND_ERROR`) and the worker replaced; the old one is terminated at once only when the backend
    * is `interruptible`, else it is let finish its run and exit (terminating it under a native run aborts the
    * process). The time counts from when the worker thread picks the run up, not from when it was sent, so runs
-   * queued behind other runs on a busy worker are not cut short by their wait.
+   * queued behind other runs on a busy worker are not cut short by their wait (a run sent to a worker with nothing in
+   * flight is picked up at once: it counts from its sending).
    * @defaultValue no limit
    */
   readonly runTimeoutMs?: number;

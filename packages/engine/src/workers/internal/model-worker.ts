@@ -3,7 +3,8 @@ import { ErrorCode, InferoxError, type Tensor, type TensorMap, abortError } from
 import { decodeError } from './error-wire';
 import { postWithTransfer } from './post-message';
 import type { FromWorker, LoadedModelInfo, ToWorker, WorkerLoadSpec } from './protocol';
-import { decodeTensors, encodeTensors } from './tensor-wire';
+import { flattenTensors, unflattenTensors } from './flat-wire';
+import { decodeTensors } from './tensor-wire';
 import type { WorkerEntry } from './worker-entry';
 
 /** How long `close()` waits for the worker to dispose its model before terminating it anyway. */
@@ -24,8 +25,10 @@ export interface ModelWorkerRunOptions {
   /** Move the feeds' buffers instead of copying them; the feeds are disposed. */
   readonly transferFeeds?: boolean;
   /**
-   * A run still unanswered this many ms after the worker started it is a hang: the worker is terminated. Counted
-   * from the worker's `started` message, so runs queued behind a busy worker do not spend it waiting.
+   * A run still unanswered this many ms after the worker started it is a hang: the worker is terminated. A run sent
+   * while others are in flight counts from the worker's `started` message, so runs queued behind a busy worker do not
+   * spend it waiting; one sent to a worker with nothing in flight counts from when it is sent (the worker takes it at
+   * once), which spares a message per run.
    */
   readonly timeoutMs?: number;
 }
@@ -46,7 +49,12 @@ export class ModelWorker {
   #state: 'loading' | 'ready' | 'dead' | 'closing' = 'loading';
   #onDeath: (cause: InferoxError) => void;
   #closed: (() => void) | undefined;
-  /** Runs the worker started and has not answered (whether or not their caller still waits). */
+  /** Runs sent and not answered (whether or not their caller still waits). */
+  readonly #unanswered = new Set<number>();
+  /**
+   * Runs the worker started and has not answered: a quiet run (sent while nothing else was in flight, so the worker
+   * takes it at once) from when it was sent, another from its `started` answer.
+   */
   readonly #inRun = new Set<number>();
   /** Whether the backend's runs may be cut by terminating the thread (see `BackendFactorySpec.interruptible`). */
   readonly #interruptible: boolean;
@@ -88,16 +96,14 @@ export class ModelWorker {
           this.#rejectReady(decodeError(message.error));
           void this.#worker.terminate();
           break;
-        case 'started': {
-          this.#inRun.add(message.id);
-          const run = this.#pending.get(message.id);
-          if (run?.timeoutMs !== undefined) run.timer = setTimeout(() => this.#hang(message.id, run.timeoutMs!), run.timeoutMs);
+        case 'started':
+          this.#started(message.id, this.#pending.get(message.id));
           break;
-        }
         case 'result':
-          this.#inRun.delete(message.id);
+        case 'flat-result':
+          this.#answered(message.id);
           this.#settle(message.id, (run) => {
-            const outputs = decodeTensors(message.outputs);
+            const outputs = message.type === 'flat-result' ? unflattenTensors(message.flat) : decodeTensors(message.outputs);
             if (run.signal?.aborted) {
               for (const t of Object.values(outputs)) t.dispose();
               run.reject(abortError(run.signal, `run of ${this.#model}`));
@@ -107,7 +113,7 @@ export class ModelWorker {
           });
           break;
         case 'run-error':
-          this.#inRun.delete(message.id);
+          this.#answered(message.id);
           this.#settle(message.id, (run) => run.reject(decodeError(message.error)));
           break;
         case 'closed':
@@ -141,14 +147,18 @@ export class ModelWorker {
     return new Promise((resolve, reject) => {
       // Encoding or posting may throw (a disposed feed): the promise rejects and nothing is registered. An answer
       // cannot arrive before the registration below, since messages are delivered in a later task.
-      const encoded = encodeTensors(feeds, options.transferFeeds === true);
-      this.#post({ type: 'run', id, feeds: encoded.tensors }, encoded.transfer);
+      const { flat, transfer } = flattenTensors(feeds, options.transferFeeds === true);
+      // With nothing else in flight the worker takes the run at once: no `started` answer is needed to time it.
+      const quiet = options.timeoutMs === undefined || this.#unanswered.size === 0;
+      this.#post(quiet ? { type: 'run', id, flat, quiet } : { type: 'run', id, flat }, transfer);
       if (options.transferFeeds) for (const t of Object.values(feeds)) t.dispose();
       const { signal } = options;
       const onAbort = (): void => this.#post({ type: 'cancel', id });
       const run: PendingRun = { resolve, reject, signal, onAbort, timeoutMs: options.timeoutMs, timer: undefined };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#pending.set(id, run);
+      this.#unanswered.add(id);
+      if (quiet) this.#started(id, run);
     });
   }
 
@@ -192,6 +202,17 @@ export class ModelWorker {
     }
     await this.#worker.terminate();
     await this.exited;
+  }
+
+  /** The worker took run `id`: its hang timer starts. */
+  #started(id: number, run: PendingRun | undefined): void {
+    this.#inRun.add(id);
+    if (run?.timeoutMs !== undefined) run.timer = setTimeout(() => this.#hang(id, run.timeoutMs!), run.timeoutMs);
+  }
+
+  #answered(id: number): void {
+    this.#unanswered.delete(id);
+    this.#inRun.delete(id);
   }
 
   #post(message: ToWorker, transfer: readonly ArrayBuffer[] = []): void {

@@ -1,5 +1,6 @@
 import type { BackendFactorySpec, Device, LoadModelOptions, ModelSignature, ModelSource } from '@inferox/core';
 import type { WireError } from './error-wire';
+import type { FlatTensors } from './flat-wire';
 import type { WireTensor } from './tensor-wire';
 
 /** What a worker needs to load its model: everything structured-cloneable. */
@@ -17,9 +18,24 @@ export interface LoadedModelInfo {
   readonly device: Device;
 }
 
+/** A run for the worker. */
+export interface RunMessage {
+  readonly type: 'run';
+  readonly id: number;
+  /** The feeds as flat tensors; the worker then answers `flat` outputs. */
+  readonly flat?: FlatTensors;
+  /** The feeds as one object per tensor (when `flat` is absent); the worker then answers `outputs`. */
+  readonly feeds?: readonly WireTensor[];
+  /**
+   * No `started` answer: the main thread sent the run to a worker with nothing else in flight, so the worker picks it
+   * up at once and the run's time counts from when it was sent. Absent: the worker answers `started` first.
+   */
+  readonly quiet?: true;
+}
+
 /** Messages from the main thread to a worker. */
 export type ToWorker =
-  | { readonly type: 'run'; readonly id: number; readonly feeds: readonly WireTensor[] }
+  | RunMessage
   | { readonly type: 'cancel'; readonly id: number }
   | { readonly type: 'close' };
 
@@ -27,9 +43,12 @@ export type ToWorker =
 export type FromWorker =
   | { readonly type: 'ready'; readonly model: LoadedModelInfo }
   | { readonly type: 'load-error'; readonly error: WireError }
-  /** The worker began a run (its thread picked the message up): the run's timeout counts from here. */
+  /** The worker began a run (its thread picked the message up): the run's timeout counts from here. Not sent for quiet runs. */
   | { readonly type: 'started'; readonly id: number }
+  /** A run's outputs, one object per tensor: the answer to a run whose feeds came the same way. */
   | { readonly type: 'result'; readonly id: number; readonly outputs: readonly WireTensor[] }
+  /** A run's outputs as flat tensors: the answer to a run whose feeds came flat. */
+  | { readonly type: 'flat-result'; readonly id: number; readonly flat: FlatTensors }
   | { readonly type: 'run-error'; readonly id: number; readonly error: WireError }
   | { readonly type: 'closed' };
 

@@ -6,6 +6,7 @@ import type { TestBackendOptions } from '../test-backend.fixture';
 import type { FromWorker, ToWorker, WorkerLoadSpec } from './protocol';
 import { serveModel } from './serve-model';
 import { encodeTensors } from './tensor-wire';
+import { flattenTensors, unflattenTensors } from './flat-wire';
 
 const FIXTURE = resolve(import.meta.dirname, '../test-backend.fixture.ts');
 
@@ -58,6 +59,25 @@ describe('serveModel', () => {
     s.send(run(3, 'throw-plain'));
     expect(await s.next()).toEqual({ type: 'started', id: 3 });
     expect(await s.next()).toMatchObject({ type: 'run-error', id: 3, error: { code: 'BACKEND_ERROR', message: 'plain failure in the test model' } });
+    s.send({ type: 'close' });
+    expect(await s.next()).toEqual({ type: 'closed' });
+    await s.served;
+  });
+
+  it('answers a flat run with flat outputs, and a quiet one without started', async () => {
+    const s = serve(spec());
+    await s.next();
+    const flat = (mode: string): unknown[] => flattenTensors({ mode: Tensor.from('string', [mode], [1]), x: Tensor.from('float32', [1, 2], [2]) }, false).flat;
+    s.send({ type: 'run', id: 1, flat: flat('echo'), quiet: true });
+    const result = await s.next();
+    expect(result).toMatchObject({ type: 'flat-result', id: 1 });
+    const outputs = unflattenTensors((result as Extract<FromWorker, { type: 'flat-result' }>).flat);
+    expect([outputs.x!.toArray(), outputs.x!.shape]).toEqual([[1, 2], [2]]);
+    s.send({ type: 'run', id: 2, flat: flat('throw') });
+    expect(await s.next()).toEqual({ type: 'started', id: 2 });
+    expect(await s.next()).toMatchObject({ type: 'run-error', id: 2, error: { code: 'INVALID_INPUT' } });
+    s.send({ type: 'run', id: 3, flat: ['x', 'float32', 1, 5, new Float32Array(1)], quiet: true });
+    expect(await s.next()).toMatchObject({ type: 'run-error', id: 3, error: { code: 'INTERNAL' } });
     s.send({ type: 'close' });
     expect(await s.next()).toEqual({ type: 'closed' });
     await s.served;

@@ -1,8 +1,11 @@
 import { type Backend, ErrorCode, InferoxError, type ModelHandle, type Tensor, toInferoxError } from '@inferox/core';
+import { inlineRun } from '../../internal/inline-run';
+import { RunContext } from '../../scheduler/internal/run-context';
 import { describeSource } from './describe-source';
 import { encodeError } from './error-wire';
+import { flattenTensors, unflattenTensors } from './flat-wire';
 import { postWithTransfer } from './post-message';
-import type { FromWorker, PortLike, ToWorker, WorkerLoadSpec } from './protocol';
+import type { FromWorker, PortLike, RunMessage, ToWorker, WorkerLoadSpec } from './protocol';
 import { decodeTensors, encodeTensors } from './tensor-wire';
 
 type Factory = (options: unknown) => Backend | Promise<Backend>;
@@ -55,34 +58,44 @@ export async function serveModel(port: PortLike, spec: WorkerLoadSpec): Promise<
   }
   const loaded = backend;
   const model = describeSource(spec.source, spec.options);
-  const controllers = new Map<number, AbortController>();
+  const runHandle = inlineRun(handle);
+  /** The stop of each run in progress; its AbortController is made only if the model reads the signal. */
+  const stops = new Map<number, RunContext>();
   /** Runs in progress: close waits for them, so the model is never disposed under a run. */
   const running = new Set<Promise<void>>();
   let closed!: () => void;
   const done = new Promise<void>((resolve) => (closed = resolve));
 
-  const run = async (id: number, message: Extract<ToWorker, { type: 'run' }>): Promise<void> => {
-    post({ type: 'started', id });
-    const controller = new AbortController();
-    controllers.set(id, controller);
+  const run = async (message: RunMessage): Promise<void> => {
+    const { id } = message;
+    if (message.quiet !== true) post({ type: 'started', id });
+    const stop = new RunContext(true);
+    stops.set(id, stop);
     let feeds: Record<string, Tensor> = {};
     let outputs: Record<string, Tensor> = {};
     try {
-      feeds = decodeTensors(message.feeds);
-      outputs = await handle.run(feeds, { signal: controller.signal });
-      const encoded = encodeTensors(outputs, true);
-      post({ type: 'result', id, outputs: encoded.tensors }, encoded.transfer);
+      if (message.flat) {
+        feeds = unflattenTensors(message.flat);
+        outputs = await runHandle(feeds, stop, false);
+        const encoded = flattenTensors(outputs, true);
+        post({ type: 'flat-result', id, flat: encoded.flat }, encoded.transfer);
+      } else {
+        feeds = decodeTensors(message.feeds ?? []);
+        outputs = await runHandle(feeds, stop, false);
+        const encoded = encodeTensors(outputs, true);
+        post({ type: 'result', id, outputs: encoded.tensors }, encoded.transfer);
+      }
     } catch (error) {
       post({ type: 'run-error', id, error: encodeError(error, ErrorCode.BACKEND_ERROR) });
     } finally {
-      controllers.delete(id);
+      stops.delete(id);
       for (const t of [...Object.values(feeds), ...Object.values(outputs)]) t.dispose();
     }
   };
 
   const close = async (): Promise<void> => {
     port.off('message', onMessage);
-    for (const controller of controllers.values()) controller.abort(new InferoxError(ErrorCode.DISPOSED, `model ${model} is closing`));
+    for (const stop of stops.values()) stop.abort(new InferoxError(ErrorCode.DISPOSED, `model ${model} is closing`));
     await Promise.all(running);
     await handle.dispose().catch(() => undefined);
     await loaded.dispose().catch(() => undefined);
@@ -93,11 +106,11 @@ export async function serveModel(port: PortLike, spec: WorkerLoadSpec): Promise<
   const onMessage = (raw: unknown): void => {
     const message = raw as ToWorker;
     if (message.type === 'run') {
-      const done = run(message.id, message);
+      const done = run(message);
       running.add(done);
       void done.then(() => running.delete(done));
     }
-    else if (message.type === 'cancel') controllers.get(message.id)?.abort();
+    else if (message.type === 'cancel') stops.get(message.id)?.abort(undefined);
     else if (message.type === 'close') void close();
   };
 

@@ -24,23 +24,26 @@ export interface EncodedTensors {
  */
 export function encodeTensors(tensors: TensorMap, transfer: boolean): EncodedTensors {
   const wire: WireTensor[] = [];
+  for (const [name, tensor] of Object.entries(tensors)) wire.push({ name, dtype: tensor.dtype, shape: [...tensor.shape], data: tensor.data });
+  return { tensors: wire, transfer: transfer ? movableBuffers(wire.map((t) => t.data)) : [] };
+}
+
+/**
+ * The buffers of `datas` that can move with a message: every typed array that is the sole user of its whole
+ * `ArrayBuffer`. A view into a larger buffer, a buffer two arrays share, or a `SharedArrayBuffer` is left to the copy.
+ */
+export function movableBuffers(datas: readonly unknown[]): ArrayBuffer[] {
   const uses = new Map<ArrayBufferLike, number>();
-  for (const [name, tensor] of Object.entries(tensors)) {
-    const data = tensor.data;
-    wire.push({ name, dtype: tensor.dtype, shape: [...tensor.shape], data });
-    if (!Array.isArray(data)) uses.set(data.buffer, (uses.get(data.buffer) ?? 0) + 1);
-  }
+  for (const data of datas) if (!Array.isArray(data)) uses.set((data as ArrayBufferView).buffer, (uses.get((data as ArrayBufferView).buffer) ?? 0) + 1);
   const movable: ArrayBuffer[] = [];
-  if (transfer) {
-    for (const { data } of wire) {
-      if (Array.isArray(data)) continue;
-      const view = data as ArrayBufferView;
-      const buffer = view.buffer;
-      const whole = view.byteOffset === 0 && view.byteLength === buffer.byteLength;
-      if (whole && uses.get(buffer) === 1 && buffer instanceof ArrayBuffer) movable.push(buffer);
-    }
+  for (const data of datas) {
+    if (Array.isArray(data)) continue;
+    const view = data as ArrayBufferView;
+    const buffer = view.buffer;
+    const whole = view.byteOffset === 0 && view.byteLength === buffer.byteLength;
+    if (whole && uses.get(buffer) === 1 && buffer instanceof ArrayBuffer) movable.push(buffer);
   }
-  return { tensors: wire, transfer: movable };
+  return movable;
 }
 
 /**
