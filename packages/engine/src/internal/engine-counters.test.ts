@@ -63,3 +63,90 @@ describe('EngineCounters', () => {
     expect(text).toContain('inferox_batch_alone_total{model="m",backend="onnx",reason="queue-empty"} 2\n');
   });
 });
+
+describe('EngineCounters export', () => {
+  const sources = {
+    replicas: () => [
+      { model: 'm', version: 2, backend: 'onnx', queued: 3, running: 1, memoryBytes: 500 },
+      { model: 'm', version: 2, backend: 'tfjs', queued: 0, running: 2, memoryBytes: 700 },
+    ],
+    heldBytes: () => 1200,
+    budgetBytes: () => 4096,
+  };
+
+  it('names and describes every metric family exactly as the README documents them', async () => {
+    const text = await new EngineCounters(sources).registry.metrics();
+    const help = text.split('\n').filter((line) => line.startsWith('# HELP'));
+    expect(help).toEqual([
+      '# HELP inferox_requests_total Requests by model, backend and outcome (success or the error code).',
+      '# HELP inferox_queue_duration_seconds Time requests waited in a queue.',
+      '# HELP inferox_compute_duration_seconds Time requests spent running on a backend.',
+      '# HELP inferox_batch_size Requests per executed batch.',
+      '# HELP inferox_batch_alone_total Requests that ran alone, by reason (queue empty, shape mismatch, delay expired).',
+      '# HELP inferox_fallbacks_total Requests moved to another replica, by the failing backend, the new one and the error code.',
+      '# HELP inferox_evictions_total Models evicted to fit the memory budget.',
+      '# HELP inferox_requests_in_flight Requests running, per replica.',
+      '# HELP inferox_requests_queued Requests waiting in a queue, per replica.',
+      '# HELP inferox_model_memory_bytes Memory charged, per replica (an estimate where the backend reports none).',
+      '# HELP inferox_memory_held_bytes Memory held by every loaded replica.',
+      '# HELP inferox_memory_budget_bytes The engine memory budget (absent when unlimited).',
+    ]);
+  });
+
+  it('reads the gauges from the live sources at scrape time, per replica, and has no budget gauge without a budget', async () => {
+    let held = 1200;
+    const counters = new EngineCounters({ ...sources, heldBytes: () => held });
+    const text = await counters.registry.metrics();
+    expect(family(text, 'inferox_requests_in_flight{')).toEqual(['inferox_requests_in_flight{model="m",version="2",backend="onnx"} 1', 'inferox_requests_in_flight{model="m",version="2",backend="tfjs"} 2']);
+    expect(family(text, 'inferox_requests_queued{')).toEqual(['inferox_requests_queued{model="m",version="2",backend="onnx"} 3', 'inferox_requests_queued{model="m",version="2",backend="tfjs"} 0']);
+    expect(family(text, 'inferox_model_memory_bytes{')).toEqual(['inferox_model_memory_bytes{model="m",version="2",backend="onnx"} 500', 'inferox_model_memory_bytes{model="m",version="2",backend="tfjs"} 700']);
+    expect(text).toContain('inferox_memory_held_bytes 1200\n');
+    expect(text).toContain('inferox_memory_budget_bytes 4096\n');
+    held = 5;
+    expect(await counters.registry.metrics()).toContain('inferox_memory_held_bytes 5\n');
+    const unlimited = await new EngineCounters(SOURCES).registry.metrics();
+    expect(unlimited).not.toContain('inferox_memory_budget_bytes');
+  });
+
+  it('exports the request, fallback and eviction records as counters and sums them in snapshot()', async () => {
+    const counters = new EngineCounters(SOURCES);
+    counters.requests.add({ model: 'm', backend: 'onnx', outcome: 'success' }, 3);
+    counters.requests.add({ model: 'm', backend: 'tfjs', outcome: 'success' });
+    counters.requests.add({ model: 'm', backend: 'onnx', outcome: 'TIMEOUT' });
+    counters.requests.add({ model: 'n', backend: 'onnx', outcome: 'TIMEOUT' });
+    counters.requests.add({ model: 'n', backend: 'none', outcome: 'INVALID_INPUT' });
+    counters.fallbacks.add({ model: 'm', from: 'onnx', to: 'tfjs', reason: 'BACKEND_ERROR' });
+    counters.fallbacks.add({ model: 'm', from: 'onnx', to: 'tfjs', reason: 'BACKEND_ERROR' });
+    counters.evictions.add({ model: 'm' });
+    expect(counters.requests.sumBy('outcome', (labels) => labels.model === 'n')).toEqual({ TIMEOUT: 1, INVALID_INPUT: 1 });
+    expect(counters.snapshot()).toEqual({
+      requests: { succeeded: 4, failed: { TIMEOUT: 2, INVALID_INPUT: 1 }, fallbacks: 2 },
+      evictions: 1,
+      batches: { sizes: {}, alone: {} },
+    });
+    const text = await counters.registry.metrics();
+    expect(family(text, 'inferox_requests_total{')).toEqual([
+      'inferox_requests_total{model="m",backend="onnx",outcome="success"} 3',
+      'inferox_requests_total{model="m",backend="tfjs",outcome="success"} 1',
+      'inferox_requests_total{model="m",backend="onnx",outcome="TIMEOUT"} 1',
+      'inferox_requests_total{model="n",backend="onnx",outcome="TIMEOUT"} 1',
+      'inferox_requests_total{model="n",backend="none",outcome="INVALID_INPUT"} 1',
+    ]);
+    expect(family(text, 'inferox_fallbacks_total{')).toEqual(['inferox_fallbacks_total{model="m",from="onnx",to="tfjs",reason="BACKEND_ERROR"} 2']);
+    expect(family(text, 'inferox_evictions_total{')).toEqual(['inferox_evictions_total{model="m"} 1']);
+    // A second scrape reads the records again instead of adding them twice.
+    expect(family(await counters.registry.metrics(), 'inferox_evictions_total{')).toEqual(['inferox_evictions_total{model="m"} 1']);
+  });
+
+  it('keeps one record per label set, made on first use and counted in place', () => {
+    const counters = new EngineCounters(SOURCES);
+    const a = counters.evictions.of({ model: 'm' });
+    expect(counters.evictions.of({ model: 'm' })).toBe(a);
+    expect(counters.evictions.of({ model: 'n' })).not.toBe(a);
+    a.count += 2;
+    expect([counters.evictions.total(), a.labels]).toEqual([2, { model: 'm' }]);
+    const series = counters.queueSeconds.series({ model: 'm', backend: 'onnx' });
+    expect(counters.queueSeconds.series({ model: 'm', backend: 'onnx' })).toBe(series);
+    expect(counters.queueSeconds.series({ model: 'm', backend: 'tfjs' })).not.toBe(series);
+  });
+});

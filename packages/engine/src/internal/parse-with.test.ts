@@ -1,0 +1,32 @@
+import { thrownBy } from '@inferox/core/testing';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { parseWith } from './parse-with';
+
+const schema = z.strictObject({ count: z.number().int().positive(), list: z.array(z.strictObject({ name: z.string() })).optional() });
+
+describe('parseWith', () => {
+  it('returns the parsed value', () => {
+    expect(parseWith(schema, { count: 2 }, 'spec')).toEqual({ count: 2 });
+  });
+
+  it('names the first bad field as a dotted path under what, array indexes in brackets, with every issue in details', () => {
+    const error = thrownBy(() => parseWith(schema, { count: 0, list: [{ name: 'a' }, { name: 3 }] }, 'spec'));
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toMatch(/^spec\.count: /);
+    const details = error.details as { field: string; issues: { path: string[]; message: string }[] };
+    expect(details.field).toBe('spec.count');
+    expect(details.issues.map((i) => i.path)).toEqual([['count'], ['list', '1', 'name']]);
+    expect(details.issues.every((i) => typeof i.message === 'string' && i.message.length > 0)).toBe(true);
+    const nested = thrownBy(() => parseWith(schema, { count: 1, list: [{ name: 3 }] }, 'spec'));
+    expect((nested.details as { field: string }).field).toBe('spec.list[0].name');
+    expect(nested.message).toMatch(/^spec\.list\[0\]\.name: /);
+  });
+
+  it('reports an unknown key as an unknown option naming it', () => {
+    const top = thrownBy(() => parseWith(schema, { count: 1, cuont: 2 }, 'config'));
+    expect([top.message, (top.details as { field: string }).field]).toEqual(['unknown option config.cuont', 'config.cuont']);
+    const inner = thrownBy(() => parseWith(schema, { count: 1, list: [{ name: 'a', nmae: 'b' }] }, 'spec'));
+    expect([inner.message, (inner.details as { field: string }).field]).toEqual(['unknown option spec.list[0].nmae', 'spec.list[0].nmae']);
+  });
+});
