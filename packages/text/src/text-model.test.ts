@@ -184,6 +184,8 @@ describe('TextModel', () => {
     await expectInferoxError(loadTextModel(engine, join(tmp, 'nowhere')), 'INVALID_INPUT', 'does not exist');
     await expectInferoxError(loadTextModel(engine, ST_DIR, { task: 'classification' }), 'INVALID_INPUT', 'ForSequenceClassification');
     await expectInferoxError(loadTextModel(engine, ST_DIR, { maxBatchTokens: 0 }), 'INVALID_INPUT', 'maxBatchTokens');
+    await expectInferoxError(loadTextModel(engine, ST_DIR, { targetBatchMs: 0 }), 'INVALID_INPUT', 'targetBatchMs', 'got 0');
+    await expectInferoxError(loadTextModel(engine, ST_DIR, { targetBatchMs: Number.NaN }), 'INVALID_INPUT', 'targetBatchMs', 'got NaN');
     await expectInferoxError(loadTextModel(engine, 'hf://not a repo'), 'INVALID_INPUT', 'hf://org/repo');
   });
 

@@ -26,12 +26,18 @@ export interface LoadTextModelOptions<TLoadOptions extends LoadModelOptions = Lo
   readonly batching?: BatchingSpec;
   /** Engine instances per replica (`worker` mode loads the model in worker threads). */
   readonly instances?: InstancesSpec;
-  /** Padded token budget of one batch (longest sequence × count). @defaultValue 4096 */
+  /** Padded token budget of one batch (longest sequence × count). @defaultValue 8192 */
   readonly maxBatchTokens?: number;
   /** Most sequences in one batch. @defaultValue 64 */
   readonly maxBatchSize?: number;
   /** Formed batches in flight at once per backend. @defaultValue `instances.count` in worker mode, else 1 */
   readonly maxConcurrentBatches?: number;
+  /**
+   * How long one batch should run, ms: from the measured time per padded token, the token budget shrinks so that a
+   * batch takes about this long (the oldest sequence always runs). Bounds how long an inline run holds the event
+   * loop. `Infinity`: the token budget alone. @defaultValue 50 with inline instances; none in worker mode
+   */
+  readonly targetBatchMs?: number;
   /**
    * Most padding one batch may hold, as a fraction of its padded tokens: a sequence that would pad the batch past it
    * waits for another batch (padding is computed work on CPU). `1` batches by the token budget alone. @defaultValue 0.15

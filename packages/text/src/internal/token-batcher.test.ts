@@ -108,4 +108,28 @@ describe('TokenBatcher', () => {
       { numRuns: 60 },
     );
   });
+
+  it('shrinks the token budget to what targetBatchMs allows at the measured time per padded token', async () => {
+    // A fake clock the run advances by 0.1 ms per padded token: a 50-token batch takes 5 ms.
+    let clock = 0;
+    const runs: number[][] = [];
+    const batcher = new TokenBatcher<Item, string>(
+      async (items, context) => {
+        runs.push(items.map((i) => i.ids.length));
+        clock += 0.1 * context.length * items.length;
+        await new Promise((resolve) => setImmediate(resolve));
+        return items.map((i) => i.tag);
+      },
+      { maxBatchTokens: 1000, maxBatchSize: 64, maxConcurrentBatches: 1, maxPaddingWaste: 1, targetBatchMs: 5, now: () => clock },
+    );
+    // Nothing measured yet: the first batch has the token budget alone (20 × 10 = 200 tokens, 20 ms).
+    await batcher.submit(Array.from({ length: 20 }, () => item(10)));
+    expect(runs).toEqual([new Array(20).fill(10)]);
+    // Measured 0.1 ms per token: 5 ms allow 50 tokens, so 5 sequences of 10 per batch.
+    await batcher.submit(Array.from({ length: 12 }, () => item(10)));
+    expect(runs.slice(1).map((r) => r.length)).toEqual([5, 5, 2]);
+    // The oldest sequence always runs, even past the budget.
+    await batcher.submit([item(80, 'long')]);
+    expect(runs.at(-1)).toEqual([80]);
+  });
 });

@@ -24,6 +24,13 @@ export interface TokenBatcherOptions {
   readonly maxConcurrentBatches: number;
   /** Most padding a batch may hold, as a fraction of its padded tokens (the oldest sequence always runs). */
   readonly maxPaddingWaste: number;
+  /**
+   * How long one batch should run, ms: the token budget shrinks to what the measured time per padded token allows
+   * (the oldest sequence always runs). `undefined`: no time bound.
+   */
+  readonly targetBatchMs?: number;
+  /** The clock of {@link targetBatchMs} (tests pass a fake one). @defaultValue `performance.now` */
+  readonly now?: () => number;
 }
 
 /** Options of one {@link TokenBatcher.submit}. */
@@ -85,10 +92,14 @@ export class TokenBatcher<T extends { readonly ids: readonly number[] }, R> {
   readonly #options: TokenBatcherOptions;
   readonly #lanes = new Map<string, Lane<T, R>>();
   #stats = { requests: 0, sequences: 0, batches: 0, realTokens: 0, paddedTokens: 0 };
+  readonly #now: () => number;
+  /** Moving average of the measured ms per padded token (`targetBatchMs`); undefined until a batch has run. */
+  #msPerToken: number | undefined;
 
   constructor(run: RunBatch<T, R>, options: TokenBatcherOptions) {
     this.#run = run;
     this.#options = options;
+    this.#now = options.now ?? (() => performance.now());
   }
 
   /**
@@ -191,10 +202,13 @@ export class TokenBatcher<T extends { readonly ids: readonly number[] }, R> {
     this.#stats.paddedTokens += length * batch.length;
     for (const e of batch) this.#stats.realTokens += e.length;
     try {
+      const started = this.#now();
       const results = await this.#run(
         batch.map((e) => e.item),
         { priority: best.priority, backend: key === '' ? undefined : key, length },
       );
+      const sample = (this.#now() - started) / (length * batch.length);
+      if (Number.isFinite(sample) && sample >= 0) this.#msPerToken = this.#msPerToken === undefined ? sample : 0.7 * this.#msPerToken + 0.3 * sample;
       batch.forEach((entry, i) => {
         const request = entry.request;
         if (request.settled) return;
@@ -217,7 +231,9 @@ export class TokenBatcher<T extends { readonly ids: readonly number[] }, R> {
   #form(lane: Lane<T, R>): Entry<T, R>[] {
     const anchor = this.#anchor(lane);
     if (!anchor) return [];
-    const { maxBatchTokens, maxBatchSize, maxPaddingWaste } = this.#options;
+    const { maxBatchSize, maxPaddingWaste, targetBatchMs } = this.#options;
+    const maxBatchTokens =
+      targetBatchMs === undefined || this.#msPerToken === undefined || this.#msPerToken === 0 ? this.#options.maxBatchTokens : Math.min(this.#options.maxBatchTokens, targetBatchMs / this.#msPerToken);
     const batch: Entry<T, R>[] = [];
     let longest = anchor.length;
     let real = anchor.length;
