@@ -1,8 +1,7 @@
 import { ErrorCode, InferoxError, type TensorMap, abortError } from '@inferox/core';
 import type { SubmitOptions } from '../scheduler-contract';
-import { batchKey } from './batch-key';
+import type { BatchKeyCache } from './batch-key-cache';
 import { checkSubmit } from './check-submit';
-import type { ResolvedBatching } from './resolve-options';
 import { type Entry, formatInstant, newEntry } from './scheduler-entry';
 
 /** What a scheduler knows when a request arrives, to admit it or refuse it. */
@@ -13,7 +12,8 @@ export interface Admission {
   readonly capacity: number;
   readonly queued: number;
   readonly maxQueueSize: number;
-  readonly batching: ResolvedBatching | undefined;
+  /** The batching scheduler's keys; undefined when it does not batch. */
+  readonly keys: BatchKeyCache | undefined;
   /** Numbers requests in arrival order (the admission pool, shared by its schedulers). */
   readonly sequence: { nextSeq(): number };
 }
@@ -45,6 +45,6 @@ export function admitEntry(at: Admission, feeds: TensorMap, options: SubmitOptio
       details: { maxQueueSize: limit },
     });
   }
-  const key = at.batching ? batchKey(feeds, at.batching.padding) : undefined;
+  const key = at.keys?.of(feeds);
   return newEntry({ seq: at.sequence.nextSeq(), rank, feeds, cost, key, now, deadline, timeoutMs, resolve, reject, signal });
 }

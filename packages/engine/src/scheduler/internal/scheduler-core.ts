@@ -2,6 +2,7 @@ import { ErrorCode, InferoxError, type Logger, type Tensor, type TensorMap, abor
 import type { AloneReason } from '../batching-options';
 import type { BatchInfo, CloseOptions, ScheduledResult, Scheduler, SchedulerOptions, SchedulerStats, SubmitOptions } from '../scheduler-contract';
 import { admitEntry } from './admit-entry';
+import { BatchKeyCache } from './batch-key-cache';
 import { type ComposedBatch, composeBatch } from './compose-batch';
 import { firstFitting, planBatch } from './plan-batch';
 import { PoolArbiter, arbiterOf } from './pool-arbiter';
@@ -16,6 +17,7 @@ import { type ResolvedBatching, type ResolvedOptions, resolveOptions } from './r
 export class SchedulerCore implements Scheduler, PoolClient {
   readonly #options: ResolvedOptions;
   readonly #batching: ResolvedBatching | undefined;
+  readonly #keys: BatchKeyCache | undefined;
   readonly #logger: Logger;
   readonly #onBatch: ((info: BatchInfo) => void) | undefined;
   readonly #arbiter: PoolArbiter;
@@ -45,6 +47,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
   constructor(options: SchedulerOptions) {
     this.#options = resolveOptions(options);
     this.#batching = this.#options.batching;
+    this.#keys = this.#batching && new BatchKeyCache(this.#batching.padding);
     this.#logger = this.#options.logger;
     this.#onBatch = options.onBatch;
     this.#arbiter = options.pool === undefined ? new PoolArbiter(Number.POSITIVE_INFINITY) : arbiterOf(options.pool);
@@ -255,7 +258,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
 
   #admit(feeds: TensorMap, options: SubmitOptions, resolve: Entry['resolve'], reject: Entry['reject']): Entry {
     const { name: scheduler, maxQueueSize } = this.#options;
-    const admission = { scheduler, closing: this.#closing, capacity: this.#arbiter.capacity, queued: this.#queue.size, maxQueueSize, batching: this.#batching, sequence: this.#arbiter };
+    const admission = { scheduler, closing: this.#closing, capacity: this.#arbiter.capacity, queued: this.#queue.size, maxQueueSize, keys: this.#keys, sequence: this.#arbiter };
     return admitEntry(admission, feeds, options, resolve, reject);
   }
 
