@@ -102,6 +102,9 @@ export class ModelWorker {
         case 'result':
         case 'flat-result':
           this.#answered(message.id);
+          if (message.type === 'flat-result' && message.started !== undefined && this.#unanswered.has(message.started)) {
+            this.#started(message.started, this.#pending.get(message.started));
+          }
           this.#settle(message.id, (run) => {
             const outputs = message.type === 'flat-result' ? unflattenTensors(message.flat) : decodeTensors(message.outputs);
             if (run.signal?.aborted) {

@@ -48,7 +48,13 @@ export type FromWorker =
   /** A run's outputs, one object per tensor: the answer to a run whose feeds came the same way. */
   | { readonly type: 'result'; readonly id: number; readonly outputs: readonly WireTensor[] }
   /** A run's outputs as flat tensors: the answer to a run whose feeds came flat. */
-  | { readonly type: 'flat-result'; readonly id: number; readonly flat: FlatTensors }
+  | {
+      readonly type: 'flat-result';
+      readonly id: number;
+      readonly flat: FlatTensors;
+      /** A run that was waiting behind this one and starts right after it: its `started`, carried here. */
+      readonly started?: number;
+    }
   | { readonly type: 'run-error'; readonly id: number; readonly error: WireError }
   | { readonly type: 'closed' };
 

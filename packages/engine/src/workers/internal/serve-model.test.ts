@@ -83,6 +83,25 @@ describe('serveModel', () => {
     await s.served;
   });
 
+  it('carries the started of a run waiting behind a finished one on its answer instead of a message of its own', async () => {
+    const s = serve(spec());
+    await s.next();
+    const flat = (x: number): unknown[] => flattenTensors({ x: Tensor.from('float32', [x], [1]) }, false).flat;
+    s.send({ type: 'run', id: 1, flat: flat(1), quiet: true });
+    s.send({ type: 'run', id: 2, flat: flat(2) });
+    s.send({ type: 'run', id: 3, flat: flat(3), quiet: true });
+    const answers = [await s.next(), await s.next(), await s.next()];
+    expect(answers.map((a) => [a.type, (a as { id?: number }).id, (a as { started?: number }).started])).toEqual([
+      ['flat-result', 1, 2],
+      ['flat-result', 2, undefined],
+      ['flat-result', 3, undefined],
+    ]);
+    expect(answers.map((a) => unflattenTensors((a as Extract<FromWorker, { type: 'flat-result' }>).flat).x!.toArray())).toEqual([[1], [2], [3]]);
+    s.send({ type: 'close' });
+    expect(await s.next()).toEqual({ type: 'closed' });
+    await s.served;
+  });
+
   it('aborts the run with CANCELLED when told to cancel it, and ignores a cancel for an unknown run', async () => {
     const s = serve(spec());
     await s.next();

@@ -1,3 +1,4 @@
+import { MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { type Backend, ErrorCode, InferoxError, type ModelHandle, type Tensor, toInferoxError } from '@inferox/core';
 import { inlineRun } from '../../internal/inline-run';
 import { RunContext } from '../../scheduler/internal/run-context';
@@ -65,10 +66,14 @@ export async function serveModel(port: PortLike, spec: WorkerLoadSpec): Promise<
   const running = new Set<Promise<void>>();
   let closed!: () => void;
   const done = new Promise<void>((resolve) => (closed = resolve));
+  let listening = true;
+  /** The message waiting next on the port, taken now (a MessagePort only: `parentPort`, a MessageChannel's end). */
+  const takeNext = (): ToWorker | undefined => (listening && port instanceof MessagePort ? (receiveMessageOnPort(port)?.message as ToWorker | undefined) : undefined);
 
-  const run = async (message: RunMessage): Promise<void> => {
+  /** `announced`: the run's `started` rode on the answer of the run before it. */
+  const run = async (message: RunMessage, announced: boolean): Promise<void> => {
     const { id } = message;
-    if (message.quiet !== true) post({ type: 'started', id });
+    if (message.quiet !== true && !announced) post({ type: 'started', id });
     const stop = new RunContext(true);
     stops.set(id, stop);
     let feeds: Record<string, Tensor> = {};
@@ -78,7 +83,14 @@ export async function serveModel(port: PortLike, spec: WorkerLoadSpec): Promise<
         feeds = unflattenTensors(message.flat);
         outputs = await runHandle(feeds, stop, false);
         const encoded = flattenTensors(outputs, true);
-        post({ type: 'flat-result', id, flat: encoded.flat }, encoded.transfer);
+        // A run waiting behind this one starts right after this answer: its `started` rides on it (one message less).
+        const next = takeNext();
+        const announce = next?.type === 'run' && next.quiet !== true;
+        try {
+          post(announce ? { type: 'flat-result', id, flat: encoded.flat, started: next.id } : { type: 'flat-result', id, flat: encoded.flat }, encoded.transfer);
+        } finally {
+          if (next) onMessage(next, announce);
+        }
       } else {
         feeds = decodeTensors(message.feeds ?? []);
         outputs = await runHandle(feeds, stop, false);
@@ -94,6 +106,7 @@ export async function serveModel(port: PortLike, spec: WorkerLoadSpec): Promise<
   };
 
   const close = async (): Promise<void> => {
+    listening = false;
     port.off('message', onMessage);
     for (const stop of stops.values()) stop.abort(new InferoxError(ErrorCode.DISPOSED, `model ${model} is closing`));
     await Promise.all(running);
@@ -103,10 +116,10 @@ export async function serveModel(port: PortLike, spec: WorkerLoadSpec): Promise<
     closed();
   };
 
-  const onMessage = (raw: unknown): void => {
+  const onMessage = (raw: unknown, announced = false): void => {
     const message = raw as ToWorker;
     if (message.type === 'run') {
-      const done = run(message);
+      const done = run(message, announced);
       running.add(done);
       void done.then(() => running.delete(done));
     }
