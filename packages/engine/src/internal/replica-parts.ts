@@ -82,8 +82,9 @@ export async function loadWorkers(
     memoryBytes: workers.reduce((n, w) => n + (w.memoryBytes > 0 ? w.memoryBytes : estimate), 0),
     ...(estimated ? { memoryBasis: ESTIMATE_BASIS } : {}),
     mode: 'worker',
-    // Feeds the scheduler built for a batch cross to the worker by transfer; a caller's own feeds are copied.
-    runs: workers.map((w): Run => (feeds, context) => w.run(feeds, { signal: context.signal, transferFeeds: context.ownsFeeds })),
+    // Feeds the scheduler built for a batch cross to the worker by transfer; a caller's own feeds are copied. The run
+    // context is a stop source read only if the run lasts: a short run costs no AbortController.
+    runs: workers.map((w): Run => (feeds, context) => w.run(feeds, { stop: context, transferFeeds: context.ownsFeeds })),
     lost: () => false,
     release: async () => {
       await Promise.all(workers.map((w) => w.dispose()));

@@ -13,8 +13,9 @@ import {
   throwIfAborted,
 } from '@inferox/core';
 import { describeSource } from './internal/describe-source';
-import { ModelWorker } from './internal/model-worker';
+import { ModelWorker, type ModelWorkerRunOptions } from './internal/model-worker';
 import type { LoadedModelInfo } from './internal/protocol';
+import type { StopSource } from './internal/run-monitor';
 import { type WorkerEntry, resolveWorkerEntry } from './internal/worker-entry';
 
 /**
@@ -54,6 +55,12 @@ export interface WorkerRunContext {
    * the caller knows when the worker is free.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Instead of `signal`: a stop source (the scheduler's run context) read only once the run has been in the worker
+   * for a while, so a short run costs no AbortController; its abort is forwarded to the worker within
+   * 20 ms (`STOP_POLL_MS`). It must not have fired when the run is sent.
+   */
+  readonly stop?: StopSource;
   /**
    * Move the feeds' buffers to the worker instead of copying them. The feeds are then disposed: only pass feeds
    * you own and no longer need (a batch you concatenated, for instance). @defaultValue false (feeds are copied)
@@ -172,16 +179,13 @@ class WorkerModelInstance implements WorkerInstance {
       throw new InferoxError(ErrorCode.BACKEND_ERROR, `the worker for model ${this.#model} could not be replaced: ${(error as Error).message}`, { cause: error });
     }
     this.#throwIfDisposed();
-    throwIfAborted(context.signal, `run of model ${this.#model}`);
+    throwIfAborted(context.signal ?? context.stop?.signal, `run of model ${this.#model}`);
     return this.#send(worker, feeds, context);
   }
 
   #send(worker: ModelWorker, feeds: TensorMap, context: WorkerRunContext): Promise<Record<string, Tensor>> {
-    return worker.run(feeds, {
-      ...(context.signal ? { signal: context.signal } : {}),
-      ...(context.transferFeeds ? { transferFeeds: true } : {}),
-      ...(this.#runTimeoutMs === undefined ? {} : { timeoutMs: this.#runTimeoutMs }),
-    });
+    const options: ModelWorkerRunOptions = { signal: context.signal, stop: context.stop, transferFeeds: context.transferFeeds === true, timeoutMs: this.#runTimeoutMs };
+    return worker.run(feeds, options);
   }
 
   dispose(): Promise<void> {

@@ -4,24 +4,31 @@ import { decodeError } from './error-wire';
 import { postWithTransfer } from './post-message';
 import type { FromWorker, LoadedModelInfo, ToWorker, WorkerLoadSpec } from './protocol';
 import { flattenTensors, unflattenTensors } from './flat-wire';
+import { type MonitoredRun, RunMonitor, type StopSource } from './run-monitor';
 import { decodeTensors } from './tensor-wire';
 import type { WorkerEntry } from './worker-entry';
 
 /** How long `close()` waits for the worker to dispose its model before terminating it anyway. */
 const DEFAULT_CLOSE_GRACE_MS = 2000;
 
-interface PendingRun {
+interface PendingRun extends MonitoredRun {
+  readonly id: number;
   readonly resolve: (outputs: Record<string, Tensor>) => void;
   readonly reject: (error: unknown) => void;
   readonly signal: AbortSignal | undefined;
-  readonly onAbort: () => void;
-  readonly timeoutMs: number | undefined;
-  timer: NodeJS.Timeout | undefined;
+  readonly onAbort: (() => void) | undefined;
 }
 
 /** Options of {@link ModelWorker.run}. */
 export interface ModelWorkerRunOptions {
+  /** Aborting it forwards the cancellation to the worker at once (an abort listener). */
   readonly signal?: AbortSignal;
+  /**
+   * A stop source read only after the run has been in flight {@link STOP_POLL_MS} ms, then every as long: its abort is
+   * forwarded within that time, and a run answered sooner costs no signal (the scheduler's run context makes its
+   * AbortController when read). Use instead of `signal`.
+   */
+  readonly stop?: StopSource;
   /** Move the feeds' buffers instead of copying them; the feeds are disposed. */
   readonly transferFeeds?: boolean;
   /**
@@ -62,6 +69,7 @@ export class ModelWorker {
   #release: Promise<void> | undefined;
   #closeGraceMs: number;
   #rejectReady: (error: unknown) => void;
+  readonly #monitor: RunMonitor;
 
   /**
    * @param entry - how to start the worker ({@link resolveWorkerEntry}).
@@ -82,6 +90,10 @@ export class ModelWorker {
       rejectReady = reject;
     });
     this.#rejectReady = rejectReady;
+    this.#monitor = new RunMonitor(this.#pending, {
+      stopped: (id) => this.#cancel(id),
+      hung: (id, timeoutMs) => this.#hang(id, timeoutMs),
+    });
     this.#worker = new Worker(entry.filename, { eval: entry.eval, ...(entry.execArgv ? { execArgv: [...entry.execArgv] } : {}), workerData: spec });
     this.exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
 
@@ -107,9 +119,10 @@ export class ModelWorker {
           }
           this.#settle(message.id, (run) => {
             const outputs = message.type === 'flat-result' ? unflattenTensors(message.flat) : decodeTensors(message.outputs);
-            if (run.signal?.aborted) {
+            const signal = run.signal ?? (run.stopped ? run.stop!.signal : undefined);
+            if (signal?.aborted) {
               for (const t of Object.values(outputs)) t.dispose();
-              run.reject(abortError(run.signal, `run of ${this.#model}`));
+              run.reject(abortError(signal, `run of ${this.#model}`));
             } else {
               run.resolve(outputs);
             }
@@ -155,13 +168,14 @@ export class ModelWorker {
       const quiet = options.timeoutMs === undefined || this.#unanswered.size === 0;
       this.#post(quiet ? { type: 'run', id, flat, quiet } : { type: 'run', id, flat }, transfer);
       if (options.transferFeeds) for (const t of Object.values(feeds)) t.dispose();
-      const { signal } = options;
-      const onAbort = (): void => this.#post({ type: 'cancel', id });
-      const run: PendingRun = { resolve, reject, signal, onAbort, timeoutMs: options.timeoutMs, timer: undefined };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const { signal, stop, timeoutMs } = options;
+      const onAbort = signal ? (): void => this.#cancel(id) : undefined;
+      const run: PendingRun = { id, resolve, reject, signal, onAbort, stop, stopped: false, timeoutMs, sentAt: performance.now(), startedAt: undefined };
+      if (onAbort) signal!.addEventListener('abort', onAbort, { once: true });
       this.#pending.set(id, run);
       this.#unanswered.add(id);
       if (quiet) this.#started(id, run);
+      else if (stop) this.#monitor.watch(run);
     });
   }
 
@@ -207,10 +221,16 @@ export class ModelWorker {
     await this.exited;
   }
 
-  /** The worker took run `id`: its hang timer starts. */
+  /** The worker took run `id`: its hang clock starts. */
   #started(id: number, run: PendingRun | undefined): void {
     this.#inRun.add(id);
-    if (run?.timeoutMs !== undefined) run.timer = setTimeout(() => this.#hang(id, run.timeoutMs!), run.timeoutMs);
+    if (!run) return;
+    run.startedAt = performance.now();
+    if (run.timeoutMs !== undefined || run.stop) this.#monitor.watch(run);
+  }
+
+  #cancel(id: number): void {
+    this.#post({ type: 'cancel', id });
   }
 
   #answered(id: number): void {
@@ -226,8 +246,7 @@ export class ModelWorker {
     const run = this.#pending.get(id);
     if (!run) return;
     this.#pending.delete(id);
-    clearTimeout(run.timer);
-    run.signal?.removeEventListener('abort', run.onAbort);
+    if (run.onAbort) run.signal!.removeEventListener('abort', run.onAbort);
     try {
       action(run);
     } catch (error) {
@@ -237,6 +256,7 @@ export class ModelWorker {
 
   #failAll(error: InferoxError): void {
     for (const id of [...this.#pending.keys()]) this.#settle(id, (run) => run.reject(error));
+    this.#monitor.dispose();
   }
 
   /**
