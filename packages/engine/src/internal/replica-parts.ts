@@ -84,7 +84,7 @@ export async function loadWorkers(
     mode: 'worker',
     // Feeds the scheduler built for a batch cross to the worker by transfer; a caller's own feeds are copied. The run
     // context is a stop source read only if the run lasts: a short run costs no AbortController.
-    runs: workers.map((w): Run => (feeds, context) => w.run(feeds, { stop: context, transferFeeds: context.ownsFeeds })),
+    runs: workers.map((w): Run => (feeds, context, validated) => w.run(feeds, { stop: context, transferFeeds: context.ownsFeeds, validated })),
     lost: () => false,
     release: async () => {
       await Promise.all(workers.map((w) => w.dispose()));

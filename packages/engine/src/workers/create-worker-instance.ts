@@ -61,6 +61,8 @@ export interface WorkerRunContext {
    * 20 ms (`STOP_POLL_MS`). It must not have fired when the run is sent.
    */
   readonly stop?: StopSource;
+  /** The caller validated the feeds against this model's signature just now: the worker does not check them again. */
+  readonly validated?: boolean;
   /**
    * Move the feeds' buffers to the worker instead of copying them. The feeds are then disposed: only pass feeds
    * you own and no longer need (a batch you concatenated, for instance). @defaultValue false (feeds are copied)
@@ -184,7 +186,13 @@ class WorkerModelInstance implements WorkerInstance {
   }
 
   #send(worker: ModelWorker, feeds: TensorMap, context: WorkerRunContext): Promise<Record<string, Tensor>> {
-    const options: ModelWorkerRunOptions = { signal: context.signal, stop: context.stop, transferFeeds: context.transferFeeds === true, timeoutMs: this.#runTimeoutMs };
+    const options: ModelWorkerRunOptions = {
+      signal: context.signal,
+      stop: context.stop,
+      transferFeeds: context.transferFeeds === true,
+      validated: context.validated === true,
+      timeoutMs: this.#runTimeoutMs,
+    };
     return worker.run(feeds, options);
   }
 

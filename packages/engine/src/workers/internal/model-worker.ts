@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { ErrorCode, InferoxError, type Tensor, type TensorMap, abortError } from '@inferox/core';
 import { decodeError } from './error-wire';
 import { postWithTransfer } from './post-message';
-import type { FromWorker, LoadedModelInfo, ToWorker, WorkerLoadSpec } from './protocol';
+import type { FromWorker, LoadedModelInfo, RunMessage, ToWorker, WorkerLoadSpec } from './protocol';
 import { flattenTensors, unflattenTensors } from './flat-wire';
 import { type MonitoredRun, RunMonitor, type StopSource } from './run-monitor';
 import { decodeTensors } from './tensor-wire';
@@ -31,6 +31,8 @@ export interface ModelWorkerRunOptions {
   readonly stop?: StopSource;
   /** Move the feeds' buffers instead of copying them; the feeds are disposed. */
   readonly transferFeeds?: boolean;
+  /** The feeds were validated against this model's signature just now: the worker does not check them again. */
+  readonly validated?: boolean;
   /**
    * A run still unanswered this many ms after the worker started it is a hang: the worker is terminated. A run sent
    * while others are in flight counts from the worker's `started` message, so runs queued behind a busy worker do not
@@ -166,7 +168,10 @@ export class ModelWorker {
       const { flat, transfer } = flattenTensors(feeds, options.transferFeeds === true);
       // With nothing else in flight the worker takes the run at once: no `started` answer is needed to time it.
       const quiet = options.timeoutMs === undefined || this.#unanswered.size === 0;
-      this.#post(quiet ? { type: 'run', id, flat, quiet } : { type: 'run', id, flat }, transfer);
+      const message: { -readonly [K in keyof RunMessage]: RunMessage[K] } = { type: 'run', id, flat };
+      if (quiet) message.quiet = true;
+      if (options.validated === true) message.validated = true;
+      this.#post(message, transfer);
       if (options.transferFeeds) for (const t of Object.values(feeds)) t.dispose();
       const { signal, stop, timeoutMs } = options;
       const onAbort = signal ? (): void => this.#cancel(id) : undefined;

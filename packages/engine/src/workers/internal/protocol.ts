@@ -31,6 +31,8 @@ export interface RunMessage {
    * up at once and the run's time counts from when it was sent. Absent: the worker answers `started` first.
    */
   readonly quiet?: true;
+  /** The main thread validated the feeds against this model's signature just before: the worker skips that check. */
+  readonly validated?: true;
 }
 
 /** Messages from the main thread to a worker. */

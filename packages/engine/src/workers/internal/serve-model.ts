@@ -81,7 +81,7 @@ export async function serveModel(port: PortLike, spec: WorkerLoadSpec): Promise<
     try {
       if (message.flat) {
         feeds = unflattenTensors(message.flat);
-        outputs = await runHandle(feeds, stop, false);
+        outputs = await runHandle(feeds, stop, message.validated === true);
         const encoded = flattenTensors(outputs, true);
         // A run waiting behind this one starts right after this answer: its `started` rides on it (one message less).
         const next = takeNext();
