@@ -173,7 +173,7 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
               of('engine'),
               { atLeast: 0.85 },
               '×',
-              `two raw sessions in two worker threads back to back: ${fmt(limit)} requests/s (one thread: ${fmt(med(rps.oneThread))}, so the machine gave ${fmt(ratio(limit, med(rps.oneThread)))}× one core); per CPU-second the engine reaches ${fmt(perCpu('engine'))}× the limit's; its main thread was busy ${fmt(mainBusy * 100)}% of the time, CPU the limit's two threads do not share`,
+              `two raw sessions in two worker threads back to back: ${fmt(limit)} requests/s (one thread: ${fmt(med(rps.oneThread))}, so the machine gave ${fmt(ratio(limit, med(rps.oneThread)))}× one core); per CPU-second the engine reaches ${fmt(perCpu('engine'))}× the limit's; its main thread was busy ${fmt(mainBusy * 100)}% of the time, CPU the limit's two threads do not share. Floor of any hand-off by message: the hand-written pool (one message each way per run, no limit in flight) reached ${fmt(of('pool'))}× (${fmt(perCpu('pool'))}× per CPU-second); the engine's hand-off adds ${us(p50('workers') - p50('inline'))} µs per call at one client (pool: ${us(p50('pool') - p50('raw'))} µs; echo round trip with outputs transferred: ${us(leg(echoes.transferred, 'roundTrip'))} µs)`,
             ),
           );
           raw[name] = { rps, perCpuSecond: cpu, busy, single, echoes: { cloned: summaryOf(echoes.cloned), transferred: summaryOf(echoes.transferred) } };
@@ -202,7 +202,7 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
         notes: [
           `The limit: two worker threads, each with its own raw onnxruntime-node session on the same ONNX file, running session.run back to back for the window (no message per run), started at the same instant; requests/s summed. It is what two cores give this model with nothing in between.`,
           `Serving setups: ${s.clients} closed-loop clients on the main thread for each window. "Main thread busy" is the main event loop's utilisation over the window (performance.eventLoopUtilization): the CPU it takes to hand requests to the workers and settle them, on a machine whose two cores the worker threads need too.`,
-          'Echo: a worker that answers at once; timestamps are performance.timeOrigin + performance.now() on each thread (one clock). "Inferox 2 workers − inline" is the hand-off the engine adds per call (its run, started and result messages, encoding and decoding) at one client, where nothing overlaps it.',
+          'Echo: a worker that answers at once; timestamps are performance.timeOrigin + performance.now() on each thread (one clock). "Inferox 2 workers − inline" is the hand-off the engine adds per call at one client, where nothing overlaps it: its run and result messages (a started message only for a run queued behind another on a busy worker), encoding and decoding.',
         ],
         raw,
       };
