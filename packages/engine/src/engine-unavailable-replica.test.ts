@@ -2,7 +2,8 @@ import type { LogFields, Logger } from '@inferox/core';
 import { rejectionOf } from '@inferox/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ControlledBackend, type ControlledLoadOptions, feedsOf } from './controlled-backend.fixture';
-import { type Engine, type EngineConfig, createEngine } from './engine';
+import { type Engine, createEngine } from './engine';
+import type { EngineConfig } from './engine-config';
 
 /** A logger that keeps the warnings. */
 function recordingLogger(): Logger & { warnings: [string, LogFields | undefined][] } {

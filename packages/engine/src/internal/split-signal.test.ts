@@ -8,8 +8,8 @@ describe('splitSignal', () => {
     const removed: string[] = [];
     const add = outer.signal.addEventListener.bind(outer.signal);
     const remove = outer.signal.removeEventListener.bind(outer.signal);
-    outer.signal.addEventListener = ((type: string, ...rest: never[]) => (added.push(type), add(type, ...rest))) as typeof add;
-    outer.signal.removeEventListener = ((type: string, ...rest: never[]) => (removed.push(type), remove(type, ...rest))) as typeof remove;
+    outer.signal.addEventListener = ((...args: Parameters<typeof add>) => (added.push(args[0]), add(...args))) as typeof add;
+    outer.signal.removeEventListener = ((...args: Parameters<typeof remove>) => (removed.push(args[0]), remove(...args))) as typeof remove;
     const split = splitSignal(outer.signal, 3);
     expect(split.signals).toHaveLength(3);
     expect(new Set(split.signals).size).toBe(3);
