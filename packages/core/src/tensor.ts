@@ -317,9 +317,12 @@ export class Tensor<D extends DType = DType> implements Disposable {
     if (sizes.length === 0) return parts;
     const data = this.data;
     const stride = rows === 0 ? 0 : this.size / rows;
+    // Parts of the same row count share one frozen shape (a batch splits into one-row parts).
+    let shape: readonly number[] | undefined;
     let at = 0;
     for (const n of sizes) {
-      parts.push(this.#view(data, at, n, stride));
+      if (shape?.[0] !== n) shape = this.#shapeWithRows(n);
+      parts.push(this.#view(data, at, n, stride, shape));
       at += n;
     }
     return parts;
@@ -371,14 +374,22 @@ export class Tensor<D extends DType = DType> implements Disposable {
     this.dispose();
   }
 
-  /** Rows `[from, from + count)` of `data` (this tensor's array): a view sharing it (a copy for `string`). */
-  #view(data: DataFor<D>, from: number, count: number, stride: number): Tensor<D> {
+  /** This tensor's shape with dim 0 set to `rows`, frozen. */
+  #shapeWithRows(rows: number): readonly number[] {
+    const shape = [...this.shape];
+    shape[0] = rows;
+    return Object.freeze(shape);
+  }
+
+  /**
+   * Rows `[from, from + count)` of `data` (this tensor's array): a view sharing it (a copy for `string`), of `shape`
+   * (frozen, dim 0 = `count`) when given.
+   */
+  #view(data: DataFor<D>, from: number, count: number, stride: number, shape = this.#shapeWithRows(count)): Tensor<D> {
     const begin = from * stride;
     const end = begin + count * stride;
     const part = (Array.isArray(data) ? data.slice(begin, end) : (data as Uint8Array).subarray(begin, end)) as DataFor<D>;
-    const shape = [...this.shape];
-    shape[0] = count;
-    return new Tensor(this.dtype, part, Object.freeze(shape), VIEW, end - begin);
+    return new Tensor(this.dtype, part, shape, VIEW, end - begin);
   }
 
   #rows(op: string): number {
