@@ -28,7 +28,7 @@ export interface DefaultsSizes {
 /** The sizes of a full run or a quick pass. */
 export function defaultsSizes(quick: boolean): DefaultsSizes {
   return quick
-    ? { models: ['tiny', 'small'], seq: 128, clients: 32, windowMs: { tiny: 200, small: 500 }, rounds: 2, single: 20, withWorkers: false }
+    ? { models: ['tiny', 'small'], seq: 128, clients: 32, windowMs: { tiny: 200, small: 500 }, rounds: 2, single: 80, withWorkers: false }
     : { models: ['tiny', 'small'], seq: 128, clients: 32, windowMs: { tiny: 1000, small: 3000 }, rounds: 4, single: 200, withWorkers: true };
 }
 
