@@ -15,24 +15,11 @@ import { ErrorCode } from './error-codes';
 import { InferoxError, toInferoxError } from './inferox-error';
 import { type ScalarLike, fromPlain, readFloat } from './internal/convert';
 import { checkShape, formatShape } from './internal/shape';
+import { type V2Tensor, describeJson } from './internal/v2-tensor';
 import { cutText, quoteValue } from './quote-value';
 
 export type { ScalarLike } from './internal/convert';
-
-/** A tensor in the Open Inference Protocol v2 JSON form (KServe / Triton). */
-export interface V2Tensor {
-  readonly name: string;
-  /** `BOOL`, `UINT8`, ..., `INT64`, `FP16`, `BF16`, `FP32`, `FP64`, `BYTES`. */
-  readonly datatype: string;
-  readonly shape: readonly number[];
-  /**
-   * Flat, row-major. 64-bit integers beyond 2^53 are decimal strings; float16/bfloat16 are decoded numbers; non-finite
-   * floats are `"NaN"`, `"Infinity"`, `"-Infinity"`. (JSON text has no -0: it comes back as 0.)
-   */
-  readonly data: readonly (number | string | boolean)[];
-  /** Extra v2 parameters; ignored by {@link Tensor.fromJSON}. */
-  readonly parameters?: Readonly<Record<string, unknown>>;
-}
+export type { V2Tensor } from './internal/v2-tensor';
 
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -397,10 +384,4 @@ export class Tensor<D extends DType = DType> implements Disposable {
     if (rows === undefined) throw new InferoxError(ErrorCode.INVALID_INPUT, `${op} works on dim 0; ${this.describe()} is a scalar`);
     return rows;
   }
-}
-
-function describeJson(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return quoteValue(value);
-  const keys = Object.keys(value);
-  return `an object with keys ${cutText(keys.slice(0, 10).join(', ')) || '(none)'}${keys.length > 10 ? ` and ${keys.length - 10} more` : ''}`;
 }
