@@ -131,5 +131,8 @@ describe('TokenBatcher', () => {
     // The oldest sequence always runs, even past the budget.
     await batcher.submit([item(80, 'long')]);
     expect(runs.at(-1)).toEqual([80]);
+    // Each backend keeps its own measure: another backend's first batch has the token budget alone again.
+    await batcher.submit(Array.from({ length: 12 }, () => item(10)), { backend: 'tfjs' });
+    expect(runs.at(-1)).toHaveLength(12);
   });
 });

@@ -93,8 +93,11 @@ export class TokenBatcher<T extends { readonly ids: readonly number[] }, R> {
   readonly #lanes = new Map<string, Lane<T, R>>();
   #stats = { requests: 0, sequences: 0, batches: 0, realTokens: 0, paddedTokens: 0 };
   readonly #now: () => number;
-  /** Moving average of the measured ms per padded token (`targetBatchMs`); undefined until a batch has run. */
-  #msPerToken: number | undefined;
+  /**
+   * Moving average of the measured ms per padded token (`targetBatchMs`) per backend key: backends differ by an
+   * order of magnitude (tfjs wasm against onnx), so one average would size one backend's batches by another's speed.
+   */
+  readonly #msPerToken = new Map<string, number>();
 
   constructor(run: RunBatch<T, R>, options: TokenBatcherOptions) {
     this.#run = run;
@@ -186,7 +189,7 @@ export class TokenBatcher<T extends { readonly ids: readonly number[] }, R> {
 
   #pump(key: string, lane: Lane<T, R>): void {
     while (lane.inflight < this.#options.maxConcurrentBatches) {
-      const batch = this.#form(lane);
+      const batch = this.#form(lane, this.#msPerToken.get(key));
       if (batch.length === 0) break;
       lane.inflight++;
       void this.#dispatch(key, lane, batch);
@@ -208,7 +211,10 @@ export class TokenBatcher<T extends { readonly ids: readonly number[] }, R> {
         { priority: best.priority, backend: key === '' ? undefined : key, length },
       );
       const sample = (this.#now() - started) / (length * batch.length);
-      if (Number.isFinite(sample) && sample >= 0) this.#msPerToken = this.#msPerToken === undefined ? sample : 0.7 * this.#msPerToken + 0.3 * sample;
+      if (Number.isFinite(sample) && sample >= 0) {
+        const before = this.#msPerToken.get(key);
+        this.#msPerToken.set(key, before === undefined ? sample : 0.7 * before + 0.3 * sample);
+      }
       batch.forEach((entry, i) => {
         const request = entry.request;
         if (request.settled) return;
@@ -228,12 +234,12 @@ export class TokenBatcher<T extends { readonly ids: readonly number[] }, R> {
   }
 
   /** Takes the next batch out of the lane (empty when nothing live is pending). */
-  #form(lane: Lane<T, R>): Entry<T, R>[] {
+  #form(lane: Lane<T, R>, msPerToken: number | undefined): Entry<T, R>[] {
     const anchor = this.#anchor(lane);
     if (!anchor) return [];
     const { maxBatchSize, maxPaddingWaste, targetBatchMs } = this.#options;
     const maxBatchTokens =
-      targetBatchMs === undefined || this.#msPerToken === undefined || this.#msPerToken === 0 ? this.#options.maxBatchTokens : Math.min(this.#options.maxBatchTokens, targetBatchMs / this.#msPerToken);
+      targetBatchMs === undefined || msPerToken === undefined || msPerToken === 0 ? this.#options.maxBatchTokens : Math.min(this.#options.maxBatchTokens, targetBatchMs / msPerToken);
     const batch: Entry<T, R>[] = [];
     let longest = anchor.length;
     let real = anchor.length;
