@@ -34,14 +34,17 @@ export function projectPaths(project, root = ROOT) {
   };
 }
 
-/** The Stryker options for `project`; `reExportOnly` are its `index.ts` files (relative) that only re-export. */
-export function mutationConfig(project, root = ROOT, reExportOnly = findReExportOnlyIndexes(projectPaths(project, root).packageDir)) {
+/**
+ * The Stryker options for `project`; `reExportOnly` are its `index.ts` files (relative) that only re-export, and
+ * `vitestConfig` the vitest config (relative to the package) whose tests run against the mutants.
+ */
+export function mutationConfig(project, root = ROOT, reExportOnly = findReExportOnlyIndexes(projectPaths(project, root).packageDir), vitestConfig = 'vitest.config.ts') {
   const paths = projectPaths(project, root);
   return {
     $schema: join(root, 'node_modules/@stryker-mutator/core/schema/stryker-schema.json'),
     packageManager: 'npm',
     testRunner: 'vitest',
-    vitest: { configFile: 'vitest.config.ts', related: true },
+    vitest: { configFile: vitestConfig, related: true },
     plugins: ['@stryker-mutator/vitest-runner'],
     coverageAnalysis: 'perTest',
     concurrency: 2,

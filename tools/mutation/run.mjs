@@ -2,6 +2,8 @@
 // (tools/mutation/mutation-config.mjs), then writes reports/mutation/<project>.md from its JSON report.
 // Example: npm run mutation -- engine --mutate 'src/scheduler/**/*.ts'. Slow: run it under `nice -n 10`.
 // `npm run mutation -- <project> --report-only` rewrites the .md from the last run (after editing the equivalents).
+// `--vitest-config <file>` (relative to the package) runs the tests of that vitest config instead of vitest.config.ts,
+// e.g. a tracked config limited to the tests that reach the mutated files; the report's command line names it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -12,14 +14,22 @@ import { writeReport } from './write-report.mjs';
 const CONFIG_FILE = fileURLToPath(new URL('./stryker.config.mjs', import.meta.url));
 const STRYKER_BIN = join(ROOT, 'node_modules/@stryker-mutator/core/bin/stryker.js');
 
-/** `{ project, strykerArgs, mutate }` from the command line; `mutate` is the `--mutate`/`-m` value, if given. */
+/**
+ * `{ project, args, strykerArgs, mutate, vitestConfig }` from the command line: `args` all options after the project,
+ * `strykerArgs` those meant for Stryker (all but `--vitest-config <file>`), `mutate` the `--mutate`/`-m` value and
+ * `vitestConfig` the `--vitest-config` value, if given.
+ */
 export function parseArgs(argv) {
-  const [project, ...strykerArgs] = argv;
+  const [project, ...args] = argv;
   if (!project || project.startsWith('-')) throw new Error('usage: npm run mutation -- <project> [stryker options], e.g. npm run mutation -- core --mutate "src/dtype.ts"');
+  const configAt = args.indexOf('--vitest-config');
+  const vitestConfig = configAt >= 0 ? args[configAt + 1] : undefined;
+  if (configAt >= 0 && (vitestConfig === undefined || vitestConfig.startsWith('-'))) throw new Error('mutation: --vitest-config needs a file, e.g. --vitest-config vitest.mutation.config.ts');
+  const strykerArgs = configAt >= 0 ? args.filter((_, i) => i !== configAt && i !== configAt + 1) : args;
   const at = strykerArgs.findIndex((a) => a === '--mutate' || a === '-m');
   const inline = strykerArgs.find((a) => a.startsWith('--mutate='));
   const value = at >= 0 ? strykerArgs[at + 1] : inline?.slice('--mutate='.length);
-  return { project, strykerArgs, mutate: value === undefined ? undefined : value.split(',') };
+  return { project, args, strykerArgs, mutate: value === undefined ? undefined : value.split(','), vitestConfig };
 }
 
 /** The commit at HEAD and the uncommitted paths under `dir` (empty when it is clean). */
@@ -44,9 +54,10 @@ export function forgetStaticSurvivors(report) {
 
 export function main(argv = process.argv.slice(2)) {
   const reportOnly = argv.includes('--report-only');
-  const { project, strykerArgs, mutate } = parseArgs(argv.filter((a) => a !== '--report-only'));
+  const { project, args, strykerArgs, mutate, vitestConfig } = parseArgs(argv.filter((a) => a !== '--report-only'));
   const paths = projectPaths(project);
   if (!existsSync(paths.packageDir)) throw new Error(`mutation: no package at ${relative(ROOT, paths.packageDir)}`);
+  if (vitestConfig !== undefined && !existsSync(join(paths.packageDir, vitestConfig))) throw new Error(`mutation: no vitest config ${vitestConfig} in ${relative(ROOT, paths.packageDir)}`);
   mkdirSync(REPORT_DIR, { recursive: true });
   const runFile = paths.jsonReport.replace(/\.stryker\.json$/, '.run.json');
   if (reportOnly) {
@@ -63,12 +74,12 @@ export function main(argv = process.argv.slice(2)) {
   const stryker = spawnSync(process.execPath, [STRYKER_BIN, 'run', CONFIG_FILE, ...strykerArgs], {
     cwd: paths.packageDir,
     stdio: 'inherit',
-    env: { ...process.env, INFEROX_MUTATION_PROJECT: project },
+    env: { ...process.env, INFEROX_MUTATION_PROJECT: project, INFEROX_MUTATION_VITEST_CONFIG: vitestConfig ?? '' },
   });
   if (stryker.status !== 0) return stryker.status ?? 1;
   const run = {
     project,
-    args: strykerArgs,
+    args,
     commit: state.commit,
     cleanPackage: state.dirtyFiles.length === 0,
     dirtyFiles: state.dirtyFiles,

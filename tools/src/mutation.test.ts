@@ -65,6 +65,11 @@ describe('mutation config', () => {
     expect(config.incrementalFile).toBe('/repo/reports/mutation/core.incremental.json');
   });
 
+  it("runs the package's vitest.config.ts unless another vitest config is named", () => {
+    expect(mutationConfig('core', '/repo', []).vitest).toEqual({ configFile: 'vitest.config.ts', related: true });
+    expect(mutationConfig('engine', '/repo', [], 'vitest.mutation.config.ts').vitest).toEqual({ configFile: 'vitest.mutation.config.ts', related: true });
+  });
+
   it('tells an index that only re-exports from one with code', () => {
     expect(isReExportOnly("/**\n * @packageDocumentation\n */\nexport { a, b } from './a';\nexport type { C } from './c';\nexport {\n  d,\n  e,\n} from './d';\nexport * from './f';\n")).toBe(true);
     expect(isReExportOnly("export { a } from './a';\nexport const b = 1;\n")).toBe(false);
@@ -86,8 +91,10 @@ describe('mutation run arguments', () => {
   it('takes the project first and hands the rest to Stryker, noting the mutate glob', () => {
     expect(parseArgs(['engine', '--mutate', 'src/scheduler/**/*.ts,src/a.ts', '--logLevel', 'debug'])).toEqual({
       project: 'engine',
+      args: ['--mutate', 'src/scheduler/**/*.ts,src/a.ts', '--logLevel', 'debug'],
       strykerArgs: ['--mutate', 'src/scheduler/**/*.ts,src/a.ts', '--logLevel', 'debug'],
       mutate: ['src/scheduler/**/*.ts', 'src/a.ts'],
+      vitestConfig: undefined,
     });
     expect(parseArgs(['core', '--mutate=src/dtype.ts']).mutate).toEqual(['src/dtype.ts']);
     expect(parseArgs(['core']).mutate).toBeUndefined();
@@ -104,6 +111,18 @@ describe('mutation run arguments', () => {
       },
     };
     expect(forgetStaticSurvivors(report)).toEqual({ schemaVersion: '1', files: { 'src/a.ts': { source: 'x', mutants: [report.files['src/a.ts'].mutants[2], report.files['src/a.ts'].mutants[3]] } } });
+  });
+
+  it('takes --vitest-config out of the options for Stryker and keeps it in those the report names', () => {
+    expect(parseArgs(['engine', '--mutate', 'src/a.ts', '--vitest-config', 'vitest.mutation.config.ts', '--ignoreStatic'])).toEqual({
+      project: 'engine',
+      args: ['--mutate', 'src/a.ts', '--vitest-config', 'vitest.mutation.config.ts', '--ignoreStatic'],
+      strykerArgs: ['--mutate', 'src/a.ts', '--ignoreStatic'],
+      mutate: ['src/a.ts'],
+      vitestConfig: 'vitest.mutation.config.ts',
+    });
+    expect(() => parseArgs(['engine', '--vitest-config'])).toThrow('--vitest-config needs a file');
+    expect(() => parseArgs(['engine', '--vitest-config', '--ignoreStatic'])).toThrow('--vitest-config needs a file');
   });
 
   it('fails with the usage when no project comes first', () => {
