@@ -97,4 +97,87 @@ describe('RunMonitor', () => {
     monitor.dispose();
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('polls the stop of a run started without a timeout and of one with a timeout not started yet', () => {
+    for (const extra of [{ startedAt: performance.now() }, { timeoutMs: 1000 }]) {
+      const runs = new Map<number, MonitoredRun>();
+      const { monitor } = monitored(runs);
+      const stop = countingStop();
+      const r = run({ stop, ...extra });
+      runs.set(1, r);
+      monitor.watch(r);
+      vi.advanceTimersByTime(STOP_POLL_MS);
+      expect(stop.reads).toBe(1);
+      monitor.dispose();
+    }
+  });
+
+  it('arms its timer for the deadline itself, not sooner', () => {
+    vi.advanceTimersByTime(1000);
+    const runs = new Map<number, MonitoredRun>();
+    const { monitor, events } = monitored(runs);
+    const r = run({ timeoutMs: 300, startedAt: performance.now() });
+    runs.set(1, r);
+    monitor.watch(r);
+    vi.advanceTimersToNextTimer();
+    expect([performance.now(), events]).toEqual([1300, ['hung 1 300']]);
+  });
+
+  it('reads a stop again every STOP_POLL_MS while it is not aborted, and not in between', () => {
+    const runs = new Map<number, MonitoredRun>();
+    const { monitor } = monitored(runs);
+    const stop = countingStop();
+    const r = run({ stop });
+    runs.set(1, r);
+    monitor.watch(r);
+    vi.advanceTimersByTime(STOP_POLL_MS);
+    expect(stop.reads).toBe(1);
+    vi.advanceTimersByTime(STOP_POLL_MS - 1);
+    expect(stop.reads).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(stop.reads).toBe(2);
+  });
+
+  it('does not read the stop of a run sent later before that run has been in flight STOP_POLL_MS', () => {
+    vi.advanceTimersByTime(1000);
+    const runs = new Map<number, MonitoredRun>();
+    const { monitor } = monitored(runs);
+    const first = countingStop();
+    const later = countingStop();
+    const a = run({ stop: first });
+    runs.set(1, a);
+    monitor.watch(a);
+    vi.advanceTimersByTime(10);
+    const b = run({ stop: later });
+    runs.set(2, b);
+    monitor.watch(b);
+    vi.advanceTimersByTime(STOP_POLL_MS - 10);
+    expect([first.reads, later.reads]).toEqual([1, 0]);
+    vi.advanceTimersByTime(10);
+    expect(later.reads).toBe(1);
+  });
+
+  it('reports the run whose deadline passed first when several passed before one check, the first listed on a tie', () => {
+    vi.advanceTimersByTime(1000);
+    for (const order of [
+      ['early', 'late'],
+      ['late', 'early'],
+    ]) {
+      const runs = new Map<number, MonitoredRun>();
+      const { monitor, events } = monitored(runs);
+      const byName = { early: run({ timeoutMs: 40, startedAt: performance.now() }), late: run({ timeoutMs: 50, startedAt: performance.now() }) };
+      order.forEach((name, i) => runs.set(i + 1, byName[name as keyof typeof byName]));
+      // Watching only the later deadline: both have passed when the timer fires.
+      monitor.watch(byName.late);
+      vi.advanceTimersByTime(50);
+      expect(events).toEqual([`hung ${order.indexOf('early') + 1} 40`]);
+    }
+    const runs = new Map<number, MonitoredRun>();
+    const { monitor, events } = monitored(runs);
+    const tied = [run({ timeoutMs: 30, startedAt: performance.now() }), run({ timeoutMs: 30, startedAt: performance.now() })];
+    tied.forEach((r, i) => runs.set(i + 1, r));
+    monitor.watch(tied[1]!);
+    vi.advanceTimersByTime(30);
+    expect(events).toEqual(['hung 1 30']);
+  });
 });
