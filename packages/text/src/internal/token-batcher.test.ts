@@ -109,6 +109,28 @@ describe('TokenBatcher', () => {
     );
   });
 
+  it("runs one caller's next text without waiting a turn of the event loop, but waits one after answering several callers", async () => {
+    const { batcher, runs } = recording({ maxBatchTokens: 1000, maxBatchSize: 16 });
+    const microtasks = async (n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) await null;
+    };
+    await batcher.submit([item(5, 'first')]);
+    void batcher.submit([item(5, 'second')]);
+    // Only microtasks have run since: the lone caller's batch is already under way.
+    await microtasks(10);
+    expect(runs.map((r) => r.tags)).toEqual([['first'], ['second']]);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    // A batch that answered two callers: the next batch waits a turn so both can send their next texts into it.
+    await Promise.all([batcher.submit([item(5, 'a')]), batcher.submit([item(5, 'b')])]);
+    void batcher.submit([item(5, 'c')]);
+    await microtasks(10);
+    expect(runs.map((r) => r.tags).slice(2)).toEqual([['a', 'b']]);
+    void batcher.submit([item(5, 'd')]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(runs.map((r) => r.tags).slice(3)).toEqual([['c', 'd']]);
+  });
+
   it('shrinks the token budget to what targetBatchMs allows at the measured time per padded token', async () => {
     // A fake clock the run advances by 0.1 ms per padded token: a 50-token batch takes 5 ms.
     let clock = 0;

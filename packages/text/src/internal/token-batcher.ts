@@ -180,9 +180,10 @@ export class TokenBatcher<T extends { readonly ids: readonly number[] }, R> {
       this.#pump(key, lane);
     };
     // An idle lane forms its batch after the current microtasks, so requests made in the same synchronous burst share
-    // it. After a batch, the next is formed on the next turn of the event loop: the callers it answered send their
-    // next requests in the microtasks that follow, several hops deep, and a microtask would form the batch before
-    // most of them arrive.
+    // it. After a batch that answered several requests, the next is formed on the next turn of the event loop: the
+    // callers it answered send their next requests in the microtasks that follow, several hops deep, and a microtask
+    // would form the batch before most of them arrive. After one that answered a single request (one caller), waiting
+    // a turn would only delay that caller's next text.
     if (afterBatch) setImmediate(pump);
     else queueMicrotask(pump);
   }
@@ -204,6 +205,8 @@ export class TokenBatcher<T extends { readonly ids: readonly number[] }, R> {
     this.#stats.sequences += batch.length;
     this.#stats.paddedTokens += length * batch.length;
     for (const e of batch) this.#stats.realTokens += e.length;
+    // Requests this batch answered: when several, their callers send their next texts over the following microtasks.
+    let answered = 0;
     try {
       const started = this.#now();
       const results = await this.#run(
@@ -220,6 +223,7 @@ export class TokenBatcher<T extends { readonly ids: readonly number[] }, R> {
         if (request.settled) return;
         request.results[entry.index] = results[i]!;
         if (--request.remaining === 0) {
+          answered++;
           request.settled = true;
           request.cleanup();
           request.resolve(request.results);
@@ -229,7 +233,7 @@ export class TokenBatcher<T extends { readonly ids: readonly number[] }, R> {
       for (const entry of batch) this.#fail(entry.request, error);
     } finally {
       lane.inflight--;
-      this.#schedule(key, lane, true);
+      this.#schedule(key, lane, answered > 1);
     }
   }
 
