@@ -41,3 +41,13 @@ describe('decodeError', () => {
     expect(error.message).toBe('m');
   });
 });
+
+describe('error wire without a stack', () => {
+  it('leaves the stack out of the wire when the error has none, and keeps the local stack of the cause when the wire has none', () => {
+    const error = new InferoxError('INTERNAL', 'no stack');
+    Object.defineProperty(error, 'stack', { value: undefined });
+    expect(Object.hasOwn(encodeError(error), 'stack')).toBe(false);
+    const decoded = decodeError({ code: 'INTERNAL', message: 'm', details: {}, name: 'Error' });
+    expect((decoded.cause as Error).stack).toContain('Error: m');
+  });
+});

@@ -71,3 +71,16 @@ describe('unflattenTensors', () => {
     expect(internalError(() => unflattenTensors(flat)).message).toContain(fact);
   });
 });
+
+describe('unflattenTensors errors', () => {
+  it('keeps the cause of a tensor that could not be built, and gives none when the layout itself is wrong', () => {
+    const short = internalError(() => unflattenTensors(['b', 'float32', 1, 3, new Float32Array(1)]));
+    expect(isInferoxError(short.cause, 'INVALID_INPUT')).toBe(true);
+    const cut = internalError(() => unflattenTensors(['c', 'float32', 1, 3]));
+    expect(Object.hasOwn(cut, 'cause')).toBe(false);
+  });
+
+  it('refuses a rank that is not a number even where it would read as one', () => {
+    expect(internalError(() => unflattenTensors(['d', 'float32', true, 1, new Float32Array(1)])).message).toBe('tensor "d" crossed a worker boundary malformed at position 0');
+  });
+});

@@ -1,6 +1,6 @@
 import { Tensor, isInferoxError } from '@inferox/core';
 import { describe, expect, it } from 'vitest';
-import { type WireTensor, decodeTensors, encodeTensors } from './tensor-wire';
+import { type WireTensor, decodeTensors, encodeTensors, movableBuffers } from './tensor-wire';
 
 describe('encodeTensors', () => {
   it('lists each whole, unshared ArrayBuffer for transfer when transfer is asked', () => {
@@ -47,5 +47,33 @@ describe('decodeTensors', () => {
     }
     expect(isInferoxError(error, 'INTERNAL')).toBe(true);
     expect((error as Error).message).toContain(fact);
+  });
+});
+
+describe('movableBuffers', () => {
+  it('moves only a view that spans its whole buffer, not one that starts at 0 and ends short of it', () => {
+    const buffer = new ArrayBuffer(12);
+    expect(movableBuffers([new Float32Array(buffer, 0, 1)])).toEqual([]);
+    const whole = new Float32Array(3);
+    expect(movableBuffers([whole, ['a']])).toEqual([whole.buffer]);
+  });
+});
+
+describe('decodeTensors errors', () => {
+  it('says which tensor had an unknown dtype before trying to build it, and keeps the cause of a failed build', () => {
+    let unknown: unknown;
+    try {
+      decodeTensors([{ name: 'a', dtype: 'complex64' as never, shape: [1], data: new Float32Array(1) }]);
+    } catch (e) {
+      unknown = e;
+    }
+    expect((unknown as Error).message).toBe('tensor "a" crossed a worker boundary with unknown dtype "complex64"');
+    let short: unknown;
+    try {
+      decodeTensors([{ name: 'b', dtype: 'float32', shape: [3], data: new Float32Array(1) }]);
+    } catch (e) {
+      short = e;
+    }
+    expect(isInferoxError((short as Error).cause, 'INVALID_INPUT')).toBe(true);
   });
 });
