@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { MessageChannel, type MessagePort, threadId } from 'node:worker_threads';
 import { Tensor } from '@inferox/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { managedRuns } from './managed-backend.fixture';
+import { managedGate, managedRuns } from './managed-backend.fixture';
 import type { FromWorker, PortLike, ToWorker, WorkerLoadSpec } from './protocol';
 import { serveModel } from './serve-model';
 import { flattenTensors, unflattenTensors } from './flat-wire';
@@ -150,5 +150,27 @@ describe('serveModel protocol', () => {
     s.send({ type: 'close' });
     expect(await s.next()).toEqual({ type: 'closed' });
     await s.served;
+  });
+
+  it('takes no run off the port once closed: a run finishing after close carries no started and the next answer is closed', async () => {
+    const s = serve(managedSpec);
+    await s.next();
+    let release!: () => void;
+    managedGate.hold = new Promise((resolve) => (release = resolve));
+    try {
+      s.send({ type: 'run', id: 1, flat: flattenTensors(ids(4n), false).flat, quiet: true });
+      s.send({ type: 'close' });
+      s.send({ type: 'run', id: 2, flat: flattenTensors(ids(5n), false).flat });
+      // Port messages are delivered in the poll phase, before immediates: after two turns the close and the run after
+      // it have reached the worker side (a run taken off the port would then answer with it).
+      for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+      release();
+      const answer = (await s.next()) as Extract<FromWorker, { type: 'flat-result' }>;
+      expect([answer.type, answer.id, answer.started, unflattenTensors(answer.flat).y!.toArray()]).toEqual(['flat-result', 1, undefined, [4]]);
+      expect(await s.next()).toEqual({ type: 'closed' });
+      await s.served;
+    } finally {
+      managedGate.hold = undefined;
+    }
   });
 });
