@@ -1,14 +1,14 @@
 import { mergeConfig } from 'vitest/config';
 import base from './vitest.config.ts';
 
-// The tests a mutation run of the engine's worker hand-off and its top level uses (`npm run mutation -- engine
-// --vitest-config vitest.mutation.config.ts ...`, see tools/mutation/run.mjs): the worker tests and the engine-level
-// tests, without the ones that load real onnxruntime or tfjs models (seconds per mutant run on 2 cores; code inside
-// worker threads is never mutated anyway, Stryker activates mutants on the main thread only). One module graph for
-// every test file (isolate: false), so that a mutant run re-imports nothing.
+// The tests a mutation run of the engine uses when asked (`npm run mutation -- engine --vitest-config
+// vitest.mutation.config.ts ...`, see tools/mutation/run.mjs): every test but the ones that load real onnxruntime or
+// tfjs models (seconds per mutant run on 2 cores; code inside worker threads is never mutated anyway, Stryker activates
+// mutants on the main thread only). The vitest runner's `related` option then runs only the files that import the
+// mutated ones. One module graph for every test file (isolate: false), so that a mutant run re-imports nothing.
 const config = mergeConfig(base, { test: { isolate: false, typecheck: { enabled: false } } });
 // mergeConfig concatenates arrays: the lists are set here, not merged.
-config.test.include = ['src/workers/**/*.test.ts', 'src/engine-*.test.ts'];
+config.test.include = ['src/**/*.test.ts'];
 config.test.exclude = [
   'src/engine-invalid-input.test.ts',
   'src/engine-load-options.test.ts',
