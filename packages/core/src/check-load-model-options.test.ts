@@ -49,6 +49,7 @@ describe('checkLoadModelOptions', () => {
     const error = thrown(() => checkLoadModelOptions(options as unknown as LoadModelOptions, 'test', {}));
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toBe(message);
+    expect(error.details).toEqual({ option: 'options' });
   });
 
   it.each([[''], [3], [null]])('rejects name %j with INVALID_INPUT naming options.name', (name) => {

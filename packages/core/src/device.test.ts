@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEVICE_KINDS, formatDevice, parseDevice } from './device';
 import { InferoxError } from './inferox-error';
+import { thrown } from './internal/thrown.fixture';
 
 describe('Device', () => {
   it.each([
@@ -36,6 +37,14 @@ describe('Device', () => {
 
   it('throws DEVICE_ERROR when the input is not a string or the index is too large', () => {
     expect(() => parseDevice(3 as unknown as string)).toThrow(expect.objectContaining({ code: 'DEVICE_ERROR' }));
-    expect(() => parseDevice('cuda:99999999999999999999')).toThrow(/too large/);
+    const error = thrown(() => parseDevice('cuda:99999999999999999999'));
+    expect(error.code).toBe('DEVICE_ERROR');
+    expect(error.message).toBe('device index in "cuda:99999999999999999999" is too large');
+    expect(error.details).toEqual({ device: 'cuda:99999999999999999999' });
+  });
+
+  it('leaves index out, not undefined, when the string names no index', () => {
+    expect(Object.keys(parseDevice('cuda'))).toEqual(['kind']);
+    expect(Object.keys(parseDevice('cuda:0'))).toEqual(['kind', 'index']);
   });
 });

@@ -29,4 +29,10 @@ describe('ErrorCode', () => {
     expect(isErrorCode('toString')).toBe(false);
     expect(isErrorCode(undefined)).toBe(false);
   });
+
+  it('refuses a value that only converts to a code when it is not a string', () => {
+    // An object key would turn these into 'QUEUE_FULL'; a code that crossed a boundary must be the string itself.
+    expect(isErrorCode(['QUEUE_FULL'])).toBe(false);
+    expect(isErrorCode({ toString: () => 'QUEUE_FULL' })).toBe(false);
+  });
 });

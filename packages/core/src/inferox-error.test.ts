@@ -61,6 +61,7 @@ describe('toInferoxError', () => {
     expect(toInferoxError('boom')).toMatchObject({ code: 'BACKEND_ERROR', message: 'boom', cause: 'boom' });
     expect(toInferoxError(42, 'INTERNAL', 'ctx')).toMatchObject({ code: 'INTERNAL', message: 'ctx: 42' });
     expect(toInferoxError(undefined).message).toBe('undefined');
+    expect(toInferoxError(null)).toMatchObject({ code: 'BACKEND_ERROR', message: 'null', cause: null });
     expect(toInferoxError({ reason: 1 }).message).toBe('[object Object]');
   });
 });
