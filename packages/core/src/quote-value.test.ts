@@ -21,6 +21,11 @@ describe('quoteValue', () => {
     expect(long.length).toBeLessThan(QUOTE_MAX_CHARS + 30);
   });
 
+  it('quotes a string of exactly the limit whole, and cuts one character more', () => {
+    expect(quoteValue('abc', 3)).toBe('"abc"');
+    expect(quoteValue('abcd', 3)).toBe('"abc"… (4 chars)');
+  });
+
   it('writes scalars as JavaScript prints them when given numbers, bigints, booleans or nothing', () => {
     expect([quoteValue(1.5), quoteValue(12n), quoteValue(true), quoteValue(undefined), quoteValue(null)]).toEqual(['1.5', '12n', 'true', 'undefined', 'null']);
     expect(quoteValue(10n ** 200n)).toContain('chars)');
@@ -41,5 +46,11 @@ describe('quoteValue', () => {
   it('survives an object whose constructor getter throws', () => {
     const hostile = new Proxy({}, { get: () => { throw new Error('no'); } });
     expect(quoteValue(hostile)).toBe('an object (Object)');
+  });
+
+  it('says Object when the constructor name is empty or not a string', () => {
+    expect(quoteValue(new (class {})())).toBe('an object (Object)');
+    // Parsed JSON may carry a "constructor" key of any shape; an array name must not be printed as if it were one.
+    expect(quoteValue(JSON.parse('{"constructor":{"name":["Feeds"]}}'))).toBe('an object (Object)');
   });
 });
