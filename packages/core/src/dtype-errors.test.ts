@@ -17,6 +17,11 @@ describe('dtype errors', () => {
     }
   });
 
+  it('allocates exactly the limit of string elements, all empty', () => {
+    const strings = allocData('string', MAX_STRING_ELEMENTS);
+    expect([strings.length, strings[0], strings[MAX_STRING_ELEMENTS - 1]]).toEqual([MAX_STRING_ELEMENTS, '', '']);
+  });
+
   it('refuses one string element over the limit, with the limit in the details', () => {
     const error = thrown(() => allocData('string', MAX_STRING_ELEMENTS + 1));
     expect(error.details).toEqual({ dtype: 'string', length: MAX_STRING_ELEMENTS + 1, limit: MAX_STRING_ELEMENTS });
@@ -34,5 +39,14 @@ describe('dtype errors', () => {
     expect(error.message).toMatch(/^unknown v2 datatype "FP8"; expected one of BOOL, /);
     expect(error.details).toEqual({ datatype: 'FP8' });
     expect(thrown(() => dtypeFromV2('toString')).details).toEqual({ datatype: 'toString' });
+  });
+
+  it('refuses a v2 datatype that is not a string even when it reads as a known name', () => {
+    // A JSON request may carry "datatype": ["FP32"]; as an object key that array would read as "FP32".
+    const datatype = ['FP32'] as unknown as string;
+    const error = thrown(() => dtypeFromV2(datatype));
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toMatch(/^unknown v2 datatype an array of 1; expected one of BOOL, /);
+    expect(error.details).toEqual({ datatype });
   });
 });
