@@ -74,6 +74,8 @@ describe('workerHandoff', () => {
       "Inferox instances { count: 2, mode: 'worker' } (defaults: 1 run in flight per worker)",
       'Inferox 2 workers, maxConcurrent 2 (2 runs in flight per worker)',
       'hand-written pool: 2 threads, postMessage per run, no limit in flight',
+      'shared-memory pool: 2 threads, SharedArrayBuffer + Atomics per run, 1 run per thread, the rest queued on the main thread',
+      "shared-memory pool, 2 slots per thread (the next run's feeds wait in shared memory)",
     ]);
     // The limit is 1× itself; every other rate is a number.
     expect(r.tables[0]!.rows[0]![3]).toBe('1');
@@ -81,12 +83,22 @@ describe('workerHandoff', () => {
     expect(r.tables[1]!.rows.map((row) => row[1])).toEqual([
       'echo, outputs cloned back',
       'echo, outputs transferred back',
+      'echo over shared memory (Atomics.notify/wait in, waitAsync back), outputs copied out',
       'hand-written pool − raw session.run (one client, p50)',
+      'shared-memory pool − raw session.run (one client, p50)',
       'Inferox 2 workers − Inferox inline (one client, p50)',
     ]);
     expect(r.goals!.map((g) => [g.name, g.target])).toEqual([['2 worker instances ÷ two-core limit, 4 clients (tiny, seq 8)', '≥ 0.85×']]);
     expect(r.goals![0]!.limit).toMatch(/^two raw sessions in two worker threads back to back: [\d.,]+ requests\/s \(one thread: [\d.,]+, /);
+    // The shared-memory pool's figures beside the message pool's: both slot counts, its hand-off per call, its echo.
+    expect(r.goals![0]!.limit).toMatch(
+      /Without messages: a shared-memory pool \(SharedArrayBuffer \+ Atomics\) reached [\d.]+× \([\d.]+× per CPU-second\), [\d.]+× with 2 slots per thread; it adds -?[\d.,]+ µs per call at one client \(echo round trip: [\d.,]+ µs\)$/,
+    );
     const raw = r.raw as { tiny: { rps: Record<string, number[]>; single: Record<string, number[]>; echoes: Record<string, Record<string, number>> } };
+    expect(Object.keys(raw.tiny.rps)).toEqual(['limit', 'oneThread', 'engine', 'engine2', 'pool', 'sab', 'sab2']);
+    expect(Object.keys(raw.tiny.single)).toEqual(['raw', 'inline', 'pool', 'sab', 'workers']);
+    expect(Object.keys(raw.tiny.echoes)).toEqual(['cloned', 'transferred', 'shared']);
+    for (const key of ['sab', 'sab2']) expect(raw.tiny.rps[key]![0]).toBeGreaterThan(0);
     for (const xs of Object.values(raw.tiny.rps)) expect(xs).toHaveLength(1);
     for (const xs of Object.values(raw.tiny.single)) expect(xs).toHaveLength(3);
     // Each echo leg is a positive duration, and a round trip is at least its two legs' sum minus clock noise.

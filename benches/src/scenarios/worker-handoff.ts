@@ -8,6 +8,7 @@ import { closedLoopFor } from '../internal/closed-loop';
 import { type WindowRate, cpuWindow } from '../internal/cpu-window';
 import { type HandOff, OrtThread } from '../internal/ort-threads';
 import { rotate } from '../internal/rotate';
+import { SabPool } from '../internal/sab-pool';
 import { onnxEngine, rawSession } from '../internal/sides';
 import type { Scenario } from '../scenario';
 import { fmt, quantile } from '../stats';
@@ -40,7 +41,9 @@ const med = (xs: readonly number[]): number => (xs.length ? quantile(xs, 0.5) : 
 /**
  * Scenario 12 (issue 19): two engine worker instances against the two-core limit (two raw onnxruntime sessions in
  * two worker threads running back to back, no message per run), a hand-written two-thread pool, and the hand-off
- * per call measured on its own (post → worker, worker → main; cloned vs transferred outputs).
+ * per call measured on its own (post → worker, worker → main; cloned vs transferred outputs). A shared-memory pool
+ * (SharedArrayBuffer + Atomics, src/internal/sab-pool.ts) with one and two runs per thread shows whether shared
+ * memory beats messages here.
  */
 export const workerHandoff: Scenario = workerHandoffScenario();
 
@@ -63,6 +66,7 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
         let engine: Engine | undefined;
         let session: ort.InferenceSession | undefined;
         const threads: OrtThread[] = [];
+        const sabPools: SabPool[] = [];
         try {
           session = await rawSession(model.onnxPath, ctx.threads);
           engine = await onnxEngine('inline', { source: model.onnxPath }, ctx.threads);
@@ -70,6 +74,10 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
           await engine.load('workers-2-in-flight', { backends: ['onnx'], source: model.onnxPath, instances: { count: 2, mode: 'worker' }, maxConcurrent: 2 });
           threads.push(...(await Promise.all([0, 1].map(() => OrtThread.start({ onnxPath: model.onnxPath, threads: ctx.threads })))));
           const [a, b] = threads as [OrtThread, OrtThread];
+          sabPools.push(
+            ...(await Promise.all([1, 2].map((depth) => SabPool.start({ onnxPath: model.onnxPath, threads: ctx.threads, seq: s.seq, depth })))),
+          );
+          const [sab, sab2] = sabPools as [SabPool, SabPool];
           const e = engine;
           const sess = session;
           let turn = 0;
@@ -85,16 +93,25 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
             }
             return out;
           };
-          const echoes = { cloned: await echo(false), transferred: await echo(true) };
+          const sharedEcho = async (): Promise<HandOff[]> => {
+            const out: HandOff[] = [];
+            for (let i = 0; i < s.echoes + 20; i++) {
+              const h = await sab.echo(wire);
+              if (i >= 20) out.push(h);
+            }
+            return out;
+          };
+          const echoes = { cloned: await echo(false), transferred: await echo(true), shared: await sharedEcho() };
 
           // One client, interleaved: what the hand-off adds to one call on an otherwise idle engine.
           const singleSides = {
             raw: () => sess.run(feeds.ort),
             inline: () => e.infer('inline', feeds.core),
             pool,
+            sab: () => sab.run(wire),
             workers: () => e.infer('workers', feeds.core),
           };
-          const single: Record<keyof typeof singleSides, number[]> = { raw: [], inline: [], pool: [], workers: [] };
+          const single: Record<keyof typeof singleSides, number[]> = { raw: [], inline: [], pool: [], sab: [], workers: [] };
           const warm = Math.max(2, Math.round(s.single / 10));
           for (let i = 0; i < warm + s.single; i++) {
             for (const side of rotate(Object.keys(singleSides) as (keyof typeof singleSides)[], i)) {
@@ -125,14 +142,18 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
             engine: () => measured(() => e.infer('workers', feeds.core), s),
             engine2: () => measured(() => e.infer('workers-2-in-flight', feeds.core), s),
             pool: () => measured(pool, s),
+            sab: () => measured(() => sab.run(wire), s),
+            sab2: () => measured(() => sab2.run(wire), s),
           };
           type Key = keyof typeof setups;
-          for (const key of Object.keys(setups) as Key[]) if (key !== 'limit' && key !== 'oneThread') await setups[key]();
-          const rps: Record<Key, number[]> = { limit: [], oneThread: [], engine: [], engine2: [], pool: [] };
-          const cpu: Record<Key, number[]> = { limit: [], oneThread: [], engine: [], engine2: [], pool: [] };
-          const busy: Record<Key, number[]> = { limit: [], oneThread: [], engine: [], engine2: [], pool: [] };
+          const keys = Object.keys(setups) as Key[];
+          for (const key of keys) if (key !== 'limit' && key !== 'oneThread') await setups[key]();
+          const perKey = (): Record<Key, number[]> => Object.fromEntries(keys.map((key) => [key, []])) as unknown as Record<Key, number[]>;
+          const rps = perKey();
+          const cpu = perKey();
+          const busy = perKey();
           for (let round = 0; round < s.rounds; round++) {
-            for (const key of rotate(Object.keys(setups) as Key[], round)) {
+            for (const key of rotate(keys, round)) {
               const r = await setups[key]();
               rps[key].push(r.rps);
               cpu[key].push(r.perCpuSecond);
@@ -156,6 +177,8 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
             label('engine', `Inferox instances { count: 2, mode: 'worker' } (defaults: 1 run in flight per worker)`),
             label('engine2', 'Inferox 2 workers, maxConcurrent 2 (2 runs in flight per worker)'),
             label('pool', 'hand-written pool: 2 threads, postMessage per run, no limit in flight'),
+            label('sab', 'shared-memory pool: 2 threads, SharedArrayBuffer + Atomics per run, 1 run per thread, the rest queued on the main thread'),
+            label('sab2', "shared-memory pool, 2 slots per thread (the next run's feeds wait in shared memory)"),
           );
           const p50 = (side: keyof typeof single): number => med(single[side]);
           const leg = (xs: readonly HandOff[], k: keyof HandOff): number => med(xs.map((h) => h[k]));
@@ -163,7 +186,9 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
           handoffRows.push(
             [name, 'echo, outputs cloned back', us(leg(echoes.cloned, 'toWorker')), us(leg(echoes.cloned, 'toMain')), us(leg(echoes.cloned, 'roundTrip'))],
             [name, 'echo, outputs transferred back', us(leg(echoes.transferred, 'toWorker')), us(leg(echoes.transferred, 'toMain')), us(leg(echoes.transferred, 'roundTrip'))],
+            [name, 'echo over shared memory (Atomics.notify/wait in, waitAsync back), outputs copied out', us(leg(echoes.shared, 'toWorker')), us(leg(echoes.shared, 'toMain')), us(leg(echoes.shared, 'roundTrip'))],
             [name, 'hand-written pool − raw session.run (one client, p50)', '', '', us(p50('pool') - p50('raw'))],
+            [name, 'shared-memory pool − raw session.run (one client, p50)', '', '', us(p50('sab') - p50('raw'))],
             [name, 'Inferox 2 workers − Inferox inline (one client, p50)', '', '', us(p50('workers') - p50('inline'))],
           );
           const mainBusy = med(busy.engine);
@@ -173,14 +198,14 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
               of('engine'),
               { atLeast: 0.85 },
               '×',
-              `two raw sessions in two worker threads back to back: ${fmt(limit)} requests/s (one thread: ${fmt(med(rps.oneThread))}, so the machine gave ${fmt(ratio(limit, med(rps.oneThread)))}× one core); per CPU-second the engine reaches ${fmt(perCpu('engine'))}× the limit's; its main thread was busy ${fmt(mainBusy * 100)}% of the time, CPU the limit's two threads do not share. Floor of any hand-off by message: the hand-written pool (one message each way per run, no limit in flight) reached ${fmt(of('pool'))}× (${fmt(perCpu('pool'))}× per CPU-second); the engine's hand-off adds ${us(p50('workers') - p50('inline'))} µs per call at one client (pool: ${us(p50('pool') - p50('raw'))} µs; echo round trip with outputs transferred: ${us(leg(echoes.transferred, 'roundTrip'))} µs)`,
+              `two raw sessions in two worker threads back to back: ${fmt(limit)} requests/s (one thread: ${fmt(med(rps.oneThread))}, so the machine gave ${fmt(ratio(limit, med(rps.oneThread)))}× one core); per CPU-second the engine reaches ${fmt(perCpu('engine'))}× the limit's; its main thread was busy ${fmt(mainBusy * 100)}% of the time, CPU the limit's two threads do not share. Floor of any hand-off by message: the hand-written pool (one message each way per run, no limit in flight) reached ${fmt(of('pool'))}× (${fmt(perCpu('pool'))}× per CPU-second); the engine's hand-off adds ${us(p50('workers') - p50('inline'))} µs per call at one client (pool: ${us(p50('pool') - p50('raw'))} µs; echo round trip with outputs transferred: ${us(leg(echoes.transferred, 'roundTrip'))} µs). Without messages: a shared-memory pool (SharedArrayBuffer + Atomics) reached ${fmt(of('sab'))}× (${fmt(perCpu('sab'))}× per CPU-second), ${fmt(of('sab2'))}× with 2 slots per thread; it adds ${us(p50('sab') - p50('raw'))} µs per call at one client (echo round trip: ${us(leg(echoes.shared, 'roundTrip'))} µs)`,
             ),
           );
-          raw[name] = { rps, perCpuSecond: cpu, busy, single, echoes: { cloned: summaryOf(echoes.cloned), transferred: summaryOf(echoes.transferred) } };
+          raw[name] = { rps, perCpuSecond: cpu, busy, single, echoes: { cloned: summaryOf(echoes.cloned), transferred: summaryOf(echoes.transferred), shared: summaryOf(echoes.shared) } };
         } finally {
           await engine?.close();
           await session?.release();
-          await Promise.all(threads.map((t) => t.close()));
+          await Promise.all([...threads.map((t) => t.close()), ...sabPools.map((p) => p.close())]);
         }
       }
       return {
@@ -202,6 +227,7 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
         notes: [
           `The limit: two worker threads, each with its own raw onnxruntime-node session on the same ONNX file, running session.run back to back for the window (no message per run), started at the same instant; requests/s summed. It is what two cores give this model with nothing in between.`,
           `Serving setups: ${s.clients} closed-loop clients on the main thread for each window. "Main thread busy" is the main event loop's utilisation over the window (performance.eventLoopUtilization): the CPU it takes to hand requests to the workers and settle them, on a machine whose two cores the worker threads need too.`,
+          `Shared-memory pool (src/internal/sab-pool.ts): per thread one SharedArrayBuffer with the feeds and outputs of 1 or 2 runs; the main thread writes the feeds and wakes the thread with Atomics.notify, the thread (blocked in Atomics.wait) runs its session, copies the outputs into shared memory and notifies; the main thread wakes with Atomics.waitAsync and copies the outputs out for the caller. onnxruntime-node takes no tensor over shared memory, so the thread copies the feeds in too. Callers beyond the free slots wait on the main thread; with 2 slots the next run's feeds are already there when a run ends.`,
           'Echo: a worker that answers at once; timestamps are performance.timeOrigin + performance.now() on each thread (one clock). "Inferox 2 workers − inline" is the hand-off the engine adds per call at one client, where nothing overlaps it: its run and result messages (a started message only for a run queued behind another on a busy worker), encoding and decoding.',
         ],
         raw,
