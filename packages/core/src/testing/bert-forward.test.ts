@@ -13,6 +13,9 @@ const tensors = new Map<string, SafetensorsInput>(
   [...parseSafetensors(new Uint8Array(readFileSync(resolve(BERT, 'model.safetensors')))).tensors].map(([name, t]) => [name, { dtype: t.dtype, shape: t.shape, bytes: t.bytes }]),
 );
 
+/** A float32 tensor's values (a copy, so an unaligned view reads as well). */
+const float32 = (t: SafetensorsInput): Float32Array => new Float32Array(t.bytes.slice().buffer);
+
 /** A forward pass's outputs as tensors-like values. */
 const asOutputs = (r: BertReference) => ({
   last_hidden_state: { shape: [r.last_hidden_state.length, r.last_hidden_state[0]!.length, r.last_hidden_state[0]![0]!.length], data: r.last_hidden_state.flat(2) },
@@ -34,6 +37,7 @@ describe('bertForward', () => {
     expect(act.tanh!(0.5)).toBe(Math.tanh(0.5));
     expect(act.gelu!(1)).toBeCloseTo(0.8413447, 6);
     expect(act.gelu_new!(1)).toBeCloseTo(0.8411920, 6);
+    expect(act.gelu_new!(2)).toBeCloseTo(1.9545977, 6);
     const gelu = bertForward(tensors, config, reference.inputs, 'gelu').last_hidden_state.flat(2);
     for (const name of ['gelu_new', 'relu', 'silu', 'tanh']) {
       const other = bertForward(tensors, config, reference.inputs, name).last_hidden_state.flat(2);
@@ -51,5 +55,22 @@ describe('bertForward', () => {
     const missing = new Map(tensors);
     missing.delete('pooler.dense.bias');
     expect(() => bertForward(missing, config, reference.inputs, 'gelu')).toThrow('no float32 tensor pooler.dense.bias');
+  });
+
+  it('adds layer_norm_eps to the variance: a huge eps flattens every token of the last layer to its LayerNorm bias', () => {
+    const out = bertForward(tensors, { ...config, layer_norm_eps: 1e12 }, reference.inputs, 'gelu');
+    const beta = Array.from(float32(tensors.get(`encoder.layer.${config.num_hidden_layers - 1}.output.LayerNorm.bias`)!));
+    for (const token of out.last_hidden_state.flat(1)) expect(maxAbsDiff(token, beta)).toBeLessThan(1e-4);
+  });
+
+  it('keeps attention finite when the scores are large enough to overflow exp (softmax subtracts the max)', () => {
+    const loud = new Map(tensors);
+    for (const part of ['weight', 'bias']) {
+      const name = `encoder.layer.0.attention.self.query.${part}`;
+      const t = tensors.get(name)!;
+      loud.set(name, { ...t, bytes: new Uint8Array(float32(t).map((v) => v * 1e4).buffer) });
+    }
+    const out = bertForward(loud, config, reference.inputs, 'gelu');
+    expect(out.last_hidden_state.flat(2).every(Number.isFinite)).toBe(true);
   });
 });

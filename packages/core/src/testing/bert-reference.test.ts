@@ -49,6 +49,7 @@ describe('bertReferenceFeeds', () => {
     const second = bertReferenceFeeds(reference, [1, 2]);
     expect(second.token_type_ids!.shape).toEqual([1, 2]);
     expect(second.token_type_ids!.toArray()).toEqual([0n, 1n]);
+    expect(bertReferenceFeeds(reference, [1, 1]).input_ids!.shape).toEqual([0, 0]);
   });
 });
 
@@ -68,6 +69,23 @@ describe('expectBertReference', () => {
     expect(() => expectBertReference({ pooler_output: pooled(ALL_POOLED.slice(3), 1) }, reference, { outputs: ['pooler_output'] })).toThrow(/shape of pooler_output/);
     expect(() => expectBertReference({ pooler_output: { shape: [2, 3], data: ALL_POOLED.map(String) } }, reference, { outputs: ['pooler_output'] })).toThrow(
       /pooler_output holds numbers/,
+    );
+  });
+
+  it('compares the hidden state of the named rows only', () => {
+    expectBertReference({ last_hidden_state: hidden(ALL_HIDDEN.slice(6), 1) }, reference, { rows: [1, 2], outputs: ['last_hidden_state'] });
+    expect(() => expectBertReference({ last_hidden_state: hidden(ALL_HIDDEN.slice(0, 6), 1) }, reference, { rows: [1, 2], outputs: ['last_hidden_state'] })).toThrow(
+      /max abs diff of last_hidden_state from reference rows 1\.\.2/,
+    );
+  });
+
+  it('fails with an assertion naming the output, not a TypeError, when the rows or the sequence are empty', () => {
+    const none = { shape: [0, 0, 0], data: new Float32Array(0) };
+    expect(() => expectBertReference({ last_hidden_state: none }, reference, { rows: [2, 2], outputs: ['last_hidden_state'] })).toThrow(/last_hidden_state holds numbers/);
+    expect(() => expectBertReference({ pooler_output: { shape: [0, 0], data: [] } }, reference, { rows: [2, 2], outputs: ['pooler_output'] })).toThrow(/pooler_output holds numbers/);
+    const noTokens: BertReference = { ...reference, last_hidden_state: [[]] };
+    expect(() => expectBertReference({ last_hidden_state: { shape: [1, 0, 0], data: [] } }, noTokens, { rows: [0, 1], outputs: ['last_hidden_state'] })).toThrow(
+      /last_hidden_state holds numbers/,
     );
   });
 });
