@@ -2,8 +2,9 @@
  * The shared memory of one shared-memory pool thread (src/internal/sab-pool.ts ↔ sab-worker.ts), owned by this file
  * so both sides read the same words at the same offsets.
  *
- * One SharedArrayBuffer per worker thread: a control block of Int32 words, then `depth` request slots, each with
- * its feeds ([1, seq] int64 per input), its outputs (float32) and room for an error message. Requests are numbered
+ * One SharedArrayBuffer per worker thread: a control block of Int32 words, two Float64 times per slot (echo), then
+ * `depth` request slots, each with room for an error message, its feeds ([1, seq] int64 per input) and its outputs
+ * (float32). Requests are numbered
  * from 1; request n uses slot (n - 1) % depth. The main thread writes a slot's feeds, stores n in REQUEST and
  * notifies; the worker runs every request up to REQUEST in order, and after each stores its number in DONE and
  * notifies. The main thread reuses a slot only after it has copied that slot's outputs out.

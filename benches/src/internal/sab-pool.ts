@@ -157,6 +157,7 @@ export class SabPool {
     return (this.#closing ??= this.#close());
   }
 
+  /** {@link SabPool.close}, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
