@@ -9,7 +9,7 @@ describe('expectInferoxError', () => {
   });
 
   it('fails when the promise resolves', async () => {
-    await expect(expectInferoxError(Promise.resolve(1), 'INVALID_INPUT')).rejects.toThrow('expected a rejection with InferoxError INVALID_INPUT, but the promise resolved: expected true to be false');
+    await expect(expectInferoxError(Promise.resolve(1), 'INVALID_INPUT')).rejects.toThrow(/resolved/);
   });
 
   it('fails when the rejection is not an InferoxError', async () => {

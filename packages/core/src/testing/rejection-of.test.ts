@@ -15,7 +15,7 @@ describe('rejectionOf', () => {
   });
 
   it('fails the test when the operation succeeds or fails with something else', async () => {
-    await expect(rejectionOf(Promise.resolve(1))).rejects.toThrow('expected the operation to fail with an InferoxError, but it succeeded: expected false to be true');
+    await expect(rejectionOf(Promise.resolve(1))).rejects.toThrow('but it succeeded');
     await expect(rejectionOf(() => 1)).rejects.toThrow('but it succeeded');
     await expect(rejectionOf(Promise.reject(new TypeError('x')))).rejects.toThrow('expected an InferoxError, got TypeError: x');
   });
