@@ -101,4 +101,29 @@ describe('AdmissionPool', () => {
     expect(innerResult[0]!.state).toBe('fulfilled');
     await Promise.all([outer.close(), inner.close()]);
   });
+
+  it('serves the pool across schedulers by priority first, then by arrival, whichever scheduler joined it first', async () => {
+    const pool = createAdmissionPool({ capacity: 1 });
+    const first = new ControllableExecutors();
+    const second = new ControllableExecutors();
+    const a = createScheduler({ name: 'a', executors: first.create(1), pool });
+    const b = createScheduler({ name: 'b', executors: second.create(1), pool });
+    const outcomes = [track(a.submit(tagged('a-busy')))];
+    outcomes.push(track(a.submit(tagged('a-low'), { priority: 'low' })));
+    outcomes.push(track(b.submit(tagged('b-normal'), { priority: 'normal' })));
+    outcomes.push(track(a.submit(tagged('a-normal'), { priority: 'normal' })));
+    outcomes.push(track(b.submit(tagged('b-high'), { priority: 'high' })));
+    outcomes.push(track(a.submit(tagged('a-critical'), { priority: 'critical' })));
+    const order: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const running = [...first.runningTags, ...second.runningTags];
+      expect(running).toHaveLength(1);
+      order.push(running[0]!);
+      (first.runningTags.length > 0 ? first : second).open(running[0]!).resolve();
+      await flushMicrotasks();
+    }
+    expect(order).toEqual(['a-busy', 'a-critical', 'b-high', 'b-normal', 'a-normal', 'a-low']);
+    expect(outcomes.every((o) => o.state === 'fulfilled')).toBe(true);
+    await Promise.all([a.close(), b.close()]);
+  });
 });

@@ -34,6 +34,8 @@ describe('Scheduler validation', () => {
       [{ batching: { maxBatchSize: 4, maxQueueDelayMs: 0, padding: { inputs: ['ids', 3 as unknown as string] } } }, 'scheduler "m": batching.padding.inputs must be an array of input names', { inputs: ['ids', 3] }],
       [{ batching: { maxBatchSize: 4, maxQueueDelayMs: 0, padding: { inputs: ['ids'], value: '0' as unknown as number } } }, 'scheduler "m": batching.padding.value must be a number, got 0', { value: '0' }],
       [{ batching: { maxBatchSize: 4, maxQueueDelayMs: 0, padding: { inputs: ['ids'], outputs: 'y' as unknown as string[] } } }, 'scheduler "m": batching.padding.outputs must be an array of output names', { outputs: 'y' }],
+      [{ batching: { maxBatchSize: 4, maxQueueDelayMs: 0, padding: { inputs: ['ids'], outputs: ['y', 3 as unknown as string] } } }, 'scheduler "m": batching.padding.outputs must be an array of output names', { outputs: ['y', 3] }],
+      [{ batching: { maxBatchSize: 4, maxQueueDelayMs: 0, preferredBatchSizes: [5] } }, 'scheduler "m": batching.preferredBatchSizes holds 5; each must be an integer in [2, 4]', { preferredBatchSize: 5 }],
       [{ executors: [run, 'run' as never] }, 'scheduler "m": executors must be a non-empty array of functions', {}],
       [{ executors: run as never }, 'scheduler "m": executors must be a non-empty array of functions', {}],
       [{ name: 7 as unknown as string }, 'scheduler "7": name must be a non-empty string, got 7', { name: 7 }],
@@ -55,6 +57,8 @@ describe('Scheduler validation', () => {
       maxQueueSize: Number.POSITIVE_INFINITY,
       batching: { maxBatchSize: 1, maxQueueDelayMs: 0, padding: { inputs: ['ids'] } },
     });
+    // A preferred size equal to maxBatchSize, and an empty list of outputs to cut, are valid too.
+    expect(() => make({ batching: { maxBatchSize: 4, maxQueueDelayMs: 0, preferredBatchSizes: [4], padding: { inputs: ['ids'], outputs: [] } } })).not.toThrow();
     const outcomes = ['a', 'b', 'c'].map((t) => track(scheduler.submit(tagged(t))));
     expect(held.runningTags).toEqual(['a', 'b', 'c']);
     for (const r of held.runs) r.resolve();
