@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expectInferoxError } from '@inferox/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFifo, tempDir } from './internal/test-files.fixture';
+import { abortOnCheck, makeFifo, openDescriptors, tempDir } from './internal/test-files.fixture';
 import { readCheckpointFile, readCheckpointJson } from './read-checkpoint-file';
 
 describe('readCheckpointFile', () => {
@@ -56,6 +56,34 @@ describe('readCheckpointFile', () => {
     await writeFile(join(temp.dir, 'c.bin'), 'x');
     const error = await expectInferoxError(readCheckpointFile(join(temp.dir, 'c.bin'), { signal: AbortSignal.abort(new Error('stop')) }), 'CANCELLED');
     expect((error.cause as Error).message).toBe('stop');
+  });
+
+  it('rejects with CANCELLED naming the file when the signal aborts after the open, before or during the read', async () => {
+    const file = join(temp.dir, 'd.bin');
+    await writeFile(file, 'x');
+    // Looks at the signal: 1 before opening, 2 once the handle is checked, 3 in readFile itself.
+    for (const check of [2, 3]) {
+      const error = await expectInferoxError(readCheckpointFile(file, { signal: abortOnCheck(check) }), 'CANCELLED');
+      expect(error.message).toBe(`reading ${file} was cancelled by its signal`);
+      expect((error.cause as Error).message).toBe('stop');
+    }
+  });
+
+  it.skipIf(process.platform !== 'linux')('names the file and the system error when the read itself fails (Linux: /proc/self/mem at 0 is EIO)', async () => {
+    const error = await expectInferoxError(readCheckpointFile('/proc/self/mem'), 'PACKAGE_INVALID');
+    const cause = error.cause as NodeJS.ErrnoException;
+    expect(cause.code).toBe('EIO');
+    expect(error.message).toBe(`/proc/self/mem: cannot read: ${cause.message}`);
+    expect(error.details).toEqual({ file: '/proc/self/mem' });
+  });
+
+  it.skipIf(process.platform !== 'linux')('closes the file after reading it and after a failed read (Linux: /proc/self/fd)', async () => {
+    const file = join(temp.dir, 'e.bin');
+    await writeFile(file, 'x');
+    await readCheckpointFile(file);
+    expect(openDescriptors(file)).toBe(0);
+    await expectInferoxError(readCheckpointFile(file, { signal: abortOnCheck(3) }), 'CANCELLED');
+    expect(openDescriptors(file)).toBe(0);
   });
 });
 

@@ -4,7 +4,7 @@ import { parseSafetensors } from '@inferox/core';
 import { expectInferoxError } from '@inferox/core/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TINY_BERT, makeFifo, tempDir } from './internal/test-files.fixture';
+import { TINY_BERT, abortOnCheck, makeFifo, openDescriptors, tempDir } from './internal/test-files.fixture';
 import { readSafetensorsHeader } from './read-safetensors-header';
 
 describe('readSafetensorsHeader', () => {
@@ -40,6 +40,25 @@ describe('readSafetensorsHeader', () => {
 
   it('rejects with CANCELLED when the signal is aborted', async () => {
     await expectInferoxError(readSafetensorsHeader(join(TINY_BERT, 'model.safetensors'), { signal: AbortSignal.abort() }), 'CANCELLED');
+  });
+
+  it('rejects with CANCELLED naming the file when the signal aborts while a header part is read', async () => {
+    const file = join(TINY_BERT, 'model.safetensors');
+    // Looks at the signal: 1 before opening, 2 once the handle is checked, 3 after the length prefix, 4 after the header.
+    for (const check of [3, 4]) {
+      const error = await expectInferoxError(readSafetensorsHeader(file, { signal: abortOnCheck(check) }), 'CANCELLED');
+      expect(error.message).toBe(`reading ${file} was cancelled by its signal`);
+    }
+  });
+
+  it.skipIf(process.platform !== 'linux')('closes the file after reading a header and after refusing one (Linux: /proc/self/fd)', async () => {
+    const file = join(TINY_BERT, 'model.safetensors');
+    await readSafetensorsHeader(file);
+    expect(openDescriptors(file)).toBe(0);
+    const short = join(temp.dir, 'closed.safetensors');
+    await writeFile(short, Uint8Array.of(1, 2, 3));
+    await expectInferoxError(readSafetensorsHeader(short), 'PACKAGE_INVALID');
+    expect(openDescriptors(short)).toBe(0);
   });
 
   it('throws only PACKAGE_INVALID for random bytes on disk', async () => {

@@ -1,5 +1,6 @@
 // Test-only helpers (excluded from coverage and the build): fixture paths, temp folders, FIFOs, small checkpoints.
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,3 +40,48 @@ export async function writeFolder(dir: string, files: Record<string, string | Ui
 
 /** safetensors bytes of `tensors`. */
 export const safetensors = (tensors: Record<string, SafetensorsInput>): Uint8Array => serializeSafetensors(tensors);
+
+/**
+ * A real AbortSignal that its own `check`-th look at `aborted` aborts (with `reason`): an abort that lands between two
+ * given stages of a read, which no timer can place. Counting the looks is what pins the stage; a test that uses it
+ * says which looks come first.
+ */
+export function abortOnCheck(check: number, reason: unknown = new Error('stop')): AbortSignal {
+  const controller = new AbortController();
+  const { signal } = controller;
+  const aborted = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')!.get!;
+  let checks = 0;
+  Object.defineProperty(signal, 'aborted', {
+    get: () => {
+      checks += 1;
+      if (checks === check) controller.abort(reason);
+      return aborted.call(signal) as boolean;
+    },
+  });
+  return signal;
+}
+
+/** How many looks at `aborted` `run` makes with a signal that never aborts. */
+export async function abortChecks(run: (signal: AbortSignal) => Promise<unknown>): Promise<number> {
+  let checks = 0;
+  const signal = new AbortController().signal;
+  Object.defineProperty(signal, 'aborted', {
+    get: () => {
+      checks += 1;
+      return false;
+    },
+  });
+  await run(signal);
+  return checks;
+}
+
+/** How many of this process's file descriptors are open on `path` (Linux: /proc/self/fd). */
+export function openDescriptors(path: string): number {
+  return readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === realpathSync(path);
+    } catch {
+      return false;
+    }
+  }).length;
+}

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { serializeSafetensors } from '@inferox/core';
 import { expectInferoxError } from '@inferox/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDescriptors } from '../internal/test-files.fixture';
 import { readClassifierHead } from './read-classifier-head';
 
 const fixtures = fileURLToPath(new URL('../../../../fixtures/', import.meta.url));
@@ -22,6 +23,11 @@ describe('readClassifierHead', () => {
     const head = await readClassifierHead(join(fixtures, 'tiny-bert-cls'));
     expect([head.labels, head.hidden, head.weight.length, head.bias.length]).toEqual([3, 64, 192, 3]);
     expect(head.weight.some((v) => v !== 0)).toBe(true);
+  });
+
+  it.skipIf(process.platform !== 'linux')('closes the weights file after reading the head (Linux: /proc/self/fd)', async () => {
+    await readClassifierHead(join(fixtures, 'tiny-bert-cls'));
+    expect(openDescriptors(join(fixtures, 'tiny-bert-cls', 'model.safetensors'))).toBe(0);
   });
 
   it('follows a sharded index to the shard holding the head', async () => {
