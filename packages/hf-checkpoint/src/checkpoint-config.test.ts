@@ -41,6 +41,12 @@ describe('readCheckpointConfig', () => {
     await expectInferoxError(readCheckpointConfig(b), 'PACKAGE_INVALID', 'config.json: field "model_type" must be a non-empty string, got nothing');
   });
 
+  it('rejects with CANCELLED naming config.json when the signal is aborted', async () => {
+    const error = await expectInferoxError(readCheckpointConfig(TINY_BERT, { signal: AbortSignal.abort(new Error('stop')) }), 'CANCELLED');
+    expect(error.message).toBe(`reading ${join(TINY_BERT, 'config.json')} was cancelled by its signal`);
+    expect((error.cause as Error).message).toBe('stop');
+  });
+
   it('refuses a model_type that is not a non-empty string and architectures that are not strings', async () => {
     expect(await messageOf(() => config({ model_type: 7 }))).toBe(`${FILE}: field "model_type" must be a non-empty string, got 7`);
     expect(await messageOf(() => config({ model_type: '' }))).toContain('field "model_type" must be a non-empty string, got ""');
@@ -83,6 +89,7 @@ describe('parseBertConfig', () => {
     [{ intermediate_size: 2.5 }, 'field "intermediate_size" must be a positive integer, got 2.5'],
     [{ max_position_embeddings: 2 ** 60 }, 'field "max_position_embeddings" must be a positive integer'],
     [{ layer_norm_eps: -1 }, 'field "layer_norm_eps" must be a positive number, got -1'],
+    [{ layer_norm_eps: '1e-12' }, 'field "layer_norm_eps" must be a positive number, got "1e-12"'],
     [{ position_embedding_type: 'relative_key' }, 'field "position_embedding_type" must be one of absolute, got "relative_key"'],
   ])('rejects with PACKAGE_INVALID naming the field when config.json has %j', async (patch, message) => {
     expect(await messageOf(() => parseBertConfig(config({ ...BERT, ...patch })))).toContain(`${FILE}: ${message}`);

@@ -5,8 +5,9 @@ import { expectInferoxError } from '@inferox/core/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BERT_ARCHITECTURE } from './architectures';
-import { TINY_BERT, TINY_BERT_CLS, f32, makeFifo, safetensors, tempDir, writeFolder } from './internal/test-files.fixture';
+import { TINY_BERT, TINY_BERT_CLS, abortChecks, abortOnCheck, f32, makeFifo, safetensors, tempDir, writeFolder } from './internal/test-files.fixture';
 import { readCheckpoint } from './read-checkpoint';
+import { readCheckpointFile } from './read-checkpoint-file';
 
 const MLP = { model_type: 'inferox-mlp', layer_sizes: [2, 1] };
 
@@ -100,6 +101,24 @@ describe('readCheckpoint', () => {
   it('rejects with CANCELLED when the signal is aborted while reading', async () => {
     const error = await expectInferoxError(readCheckpoint(TINY_BERT, { signal: AbortSignal.abort(new Error('stop')) }), 'CANCELLED');
     expect((error.cause as Error).message).toBe('stop');
+    // Config and weights are read with the signal: an aborted one stops at the first file.
+    expect(error.message).toBe(`reading ${join(TINY_BERT, 'config.json')} was cancelled by its signal`);
+  });
+
+  it('rejects with CANCELLED naming the folder when the signal aborts between the index and a shard, or after the last shard', async () => {
+    const dir = await writeFolder(join(temp.dir, 'between'), {
+      'config.json': MLP,
+      'model.safetensors.index.json': { weight_map: { 'layers.0.weight': 'one.safetensors' } },
+      'one.safetensors': safetensors({ 'layers.0.weight': f32([1, 2], [1, 2]) }),
+    });
+    // The last look at the signal is the check after every shard; the one before the shard's own looks is the check
+    // before reading it.
+    const looks = await abortChecks((signal) => readCheckpoint(dir, { signal }));
+    const shardLooks = await abortChecks((signal) => readCheckpointFile(join(dir, 'one.safetensors'), { signal }));
+    for (const check of [looks, looks - 1 - shardLooks]) {
+      const error = await expectInferoxError(readCheckpoint(dir, { signal: abortOnCheck(check) }), 'CANCELLED');
+      expect(error.message).toBe(`reading ${dir} was cancelled by its signal`);
+    }
   });
 
   it('gives only typed errors for random config and weight bytes', async () => {

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { expectInferoxError } from '@inferox/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TINY_BERT, f32, safetensors, tempDir, writeFolder } from './internal/test-files.fixture';
+import { TINY_BERT, abortChecks, abortOnCheck, f32, safetensors, tempDir, writeFolder } from './internal/test-files.fixture';
+import { readSafetensorsHeader } from './read-safetensors-header';
 import { readWeightInventory } from './read-weight-inventory';
 
 describe('readWeightInventory', () => {
@@ -51,5 +52,20 @@ describe('readWeightInventory', () => {
     await expectInferoxError(readWeightInventory(dir), 'PACKAGE_INVALID', 'shard "a.safetensors"', 'invalid safetensors');
     const missing = await writeFolder(join(temp.dir, 'missing'), { 'b.safetensors': safetensors({ x: f32([1]) }), 'model.safetensors.index.json': { weight_map: { y: 'b.safetensors' } } });
     await expectInferoxError(readWeightInventory(missing), 'PACKAGE_INVALID', 'tensor "y" listed in model.safetensors.index.json is not in the shard');
+  });
+
+  it('rejects with CANCELLED naming the index when the signal is aborted, and the folder when it aborts before a shard', async () => {
+    const dir = await writeFolder(join(temp.dir, 'cancel'), {
+      'one.safetensors': safetensors({ w: f32([1]) }),
+      'model.safetensors.index.json': { weight_map: { w: 'one.safetensors' } },
+    });
+    const index = join(dir, 'model.safetensors.index.json');
+    const early = await expectInferoxError(readWeightInventory(dir, { signal: AbortSignal.abort(new Error('stop')) }), 'CANCELLED');
+    expect(early.message).toBe(`reading ${index} was cancelled by its signal`);
+    // The look before the shard's own looks is the check between the index and the shard.
+    const looks = await abortChecks((signal) => readWeightInventory(dir, { signal }));
+    const shardLooks = await abortChecks((signal) => readSafetensorsHeader(join(dir, 'one.safetensors'), { signal }));
+    const between = await expectInferoxError(readWeightInventory(dir, { signal: abortOnCheck(looks - shardLooks) }), 'CANCELLED');
+    expect(between.message).toBe(`reading ${dir} was cancelled by its signal`);
   });
 });

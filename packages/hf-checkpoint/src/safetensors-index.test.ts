@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expectInferoxError } from '@inferox/core/testing';
+import { expectInferoxError, thrownBy } from '@inferox/core/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_WEIGHT_MAP_ENTRIES } from './constants';
@@ -35,13 +35,19 @@ describe('parseSafetensorsIndex', () => {
     expect(() => parseSafetensorsIndex({ weight_map: { w: shard } }, FILE)).toThrow(`which is not a file inside the checkpoint folder: ${why}`);
   });
 
-  it('refuses a missing or malformed weight_map and one over the entry limit', () => {
+  it('refuses a missing or malformed weight_map and one over the entry limit, with entries and limit in the details', () => {
     for (const raw of [{}, { weight_map: [] }, { weight_map: { a: 1 } }, { weight_map: 'x' }]) {
       expect(() => parseSafetensorsIndex(raw, FILE)).toThrow(`${FILE}: weight_map must be an object of tensor name → shard file name`);
     }
-    const huge = Object.fromEntries(Array.from({ length: MAX_WEIGHT_MAP_ENTRIES + 1 }, (_, i) => [`t${i}`, 'a.safetensors']));
-    expect(() => parseSafetensorsIndex({ weight_map: huge }, FILE)).toThrow(`weight_map has ${MAX_WEIGHT_MAP_ENTRIES + 1} entries, over the limit of ${MAX_WEIGHT_MAP_ENTRIES}`);
-  });
+    const huge: Record<string, string> = Object.fromEntries(Array.from({ length: MAX_WEIGHT_MAP_ENTRIES + 1 }, (_, i) => [`t${i}`, 'a.safetensors']));
+    const error = thrownBy(() => parseSafetensorsIndex({ weight_map: huge }, FILE));
+    expect(error.code).toBe('PACKAGE_INVALID');
+    expect(error.message).toBe(`${FILE}: weight_map has ${MAX_WEIGHT_MAP_ENTRIES + 1} entries, over the limit of ${MAX_WEIGHT_MAP_ENTRIES}`);
+    expect(error.details).toEqual({ file: FILE, entries: MAX_WEIGHT_MAP_ENTRIES + 1, limit: MAX_WEIGHT_MAP_ENTRIES });
+    // Exactly the limit is taken.
+    delete huge.t0;
+    expect(parseSafetensorsIndex({ weight_map: huge }, FILE).weightMap.size).toBe(MAX_WEIGHT_MAP_ENTRIES);
+  }, 30_000);
 
   it('throws only PACKAGE_INVALID and never accepts a shard that leaves the folder, for any JSON', () => {
     fc.assert(
@@ -69,5 +75,11 @@ describe('readSafetensorsIndex', () => {
     expect((await readSafetensorsIndex(dir)).shards).toEqual(['x.safetensors']);
     await writeFile(join(dir, 'model.safetensors.index.json'), '{');
     await expectInferoxError(readSafetensorsIndex(dir), 'PACKAGE_INVALID', 'model.safetensors.index.json: not valid JSON');
+  });
+
+  it('rejects with CANCELLED naming the index when the signal is aborted', async () => {
+    const dir = await writeFolder(join(temp.dir, 'b'), { 'model.safetensors.index.json': { weight_map: { w: 'x.safetensors' } } });
+    const error = await expectInferoxError(readSafetensorsIndex(dir, { signal: AbortSignal.abort(new Error('stop')) }), 'CANCELLED');
+    expect(error.message).toBe(`reading ${join(dir, 'model.safetensors.index.json')} was cancelled by its signal`);
   });
 });
