@@ -59,6 +59,11 @@ describe('BERT_ARCHITECTURE', () => {
       ],
     });
     expect(BERT_ARCHITECTURE.signature(config, tensorLookup(new Set(['x']), '')).outputs.map((o) => o.name)).toEqual(['last_hidden_state']);
+    // Either pooler tensor is enough: a checkpoint may hold the weight without the bias.
+    expect(BERT_ARCHITECTURE.signature(config, tensorLookup(new Set(['pooler.dense.weight']), '')).outputs.map((o) => o.name)).toEqual([
+      'last_hidden_state',
+      'pooler_output',
+    ]);
   });
 });
 
@@ -79,5 +84,6 @@ describe('architectureFor', () => {
     const error = await rejectionOf(() => architectureFor(gpt2, 'tfjs'));
     expect(error.code).toBe('PACKAGE_INVALID');
     expect(error.message).toBe('/c/config.json: model_type "gpt2" is not built by the tfjs backend; it builds bert, inferox-mlp');
+    expect(error.details).toEqual({ file: '/c/config.json', field: 'model_type', given: 'gpt2' });
   });
 });
