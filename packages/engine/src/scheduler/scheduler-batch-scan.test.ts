@@ -98,4 +98,32 @@ describe('Scheduler batch planning', () => {
     expect(outcomes[1]!.value!.alone).toBe('shape-mismatch');
     await scheduler.close();
   });
+
+  it('dispatches a waiting batch when its delay is over, at its timer and not before', async () => {
+    const held = new ControllableExecutors();
+    const scheduler = createScheduler({ name: 'm', executors: held.create(1), batching: { maxBatchSize: 4, maxQueueDelayMs: 100 } });
+    const start = Date.now();
+    const outcome = track(scheduler.submit(row('a')));
+    expect(held.order).toEqual([]);
+    vi.advanceTimersToNextTimer();
+    expect(Date.now()).toBe(start + 100);
+    expect(held.order).toEqual([['a']]);
+    held.runs[0]!.resolve();
+    await flushMicrotasks();
+    expect(outcome.value!.alone).toBe('delay-expired');
+    await scheduler.close();
+  });
+
+  it('drops the batch timer when the request it waited for leaves the queue', async () => {
+    const held = new ControllableExecutors();
+    const scheduler = createScheduler({ name: 'm', executors: held.create(1), batching: { maxBatchSize: 4, maxQueueDelayMs: 100 } });
+    const controller = new AbortController();
+    const outcome = track(scheduler.submit(row('a'), { signal: controller.signal }));
+    expect(vi.getTimerCount()).toBe(1);
+    controller.abort();
+    await flushMicrotasks();
+    expect(outcome.state).toBe('rejected');
+    expect(vi.getTimerCount()).toBe(0);
+    await scheduler.close();
+  });
 });

@@ -281,7 +281,7 @@ describe('Scheduler batching', () => {
     await flushMicrotasks();
     for (const o of members) {
       expect(isInferoxError(o.error, 'BACKEND_ERROR')).toBe(true);
-      expect((o.error as Error).message).toContain('output "bad" is float32[3]; a batch of 2 requests needs dim 0 = 2');
+      expect((o.error as Error).message).toContain('run of "bert": output "bad" is float32[3]; a batch of 2 requests needs dim 0 = 2');
     }
     expect(good.disposed).toBe(true);
     await finish(scheduler, held);

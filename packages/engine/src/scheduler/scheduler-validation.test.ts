@@ -121,6 +121,7 @@ describe('Scheduler validation', () => {
       [tagged('a'), { signal: null }, 'scheduler "m": signal must be an AbortSignal, got null', { option: 'signal' }],
       [tagged('a'), { signal: { aborted: 'no', addEventListener() {}, removeEventListener() {} } }, 'scheduler "m": signal must be an AbortSignal, got an object with keys [aborted, addEventListener, removeEventListener]', { option: 'signal' }],
       [tagged('a'), { signal: { aborted: false, removeEventListener() {} } }, 'scheduler "m": signal must be an AbortSignal, got an object with keys [aborted, removeEventListener]', { option: 'signal' }],
+      [tagged('a'), { signal: Object.assign(() => {}, { aborted: false, addEventListener() {}, removeEventListener() {} }) }, 'scheduler "m": signal must be an AbortSignal, got a function', { option: 'signal' }],
       [tagged('a'), { signal: { aborted: false, addEventListener() {} } }, 'scheduler "m": signal must be an AbortSignal, got an object with keys [aborted, addEventListener]', { option: 'signal' }],
       ['ids', {}, 'scheduler "m": feeds must be an object of tensors, got "ids"', {}],
       [{ ids: null }, {}, 'scheduler "m": feed "ids" is not a Tensor', { input: 'ids' }],

@@ -435,7 +435,8 @@ describe('Scheduler', () => {
 
     it('logs and ignores an onBatch callback that throws', async () => {
       const warnings: string[] = [];
-      const logger: Logger = { debug: () => {}, info: () => {}, warn: (m) => warnings.push(m), error: () => {} };
+      const fields: unknown[] = [];
+      const logger: Logger = { debug: () => {}, info: () => {}, warn: (m, f) => (warnings.push(m), fields.push(f)), error: () => {} };
       const sizes: number[] = [];
       const { held, scheduler } = setup({
         logger,
@@ -450,6 +451,7 @@ describe('Scheduler', () => {
       expect(outcome.state).toBe('fulfilled');
       expect(sizes).toEqual([1]);
       expect(warnings).toEqual(['scheduler onBatch callback threw']);
+      expect(fields).toEqual([{ scheduler: 'bert', error: new Error('metrics broke') }]);
       await scheduler.close();
     });
 
