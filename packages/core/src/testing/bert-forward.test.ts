@@ -55,6 +55,11 @@ describe('bertForward', () => {
     const missing = new Map(tensors);
     missing.delete('pooler.dense.bias');
     expect(() => bertForward(missing, config, reference.inputs, 'gelu')).toThrow('no float32 tensor pooler.dense.bias');
+    // A weight of another dtype is refused, not read as float32 bits.
+    const half = new Map(tensors);
+    const bias = tensors.get('pooler.dense.bias')!;
+    half.set('pooler.dense.bias', { ...bias, dtype: 'float16' });
+    expect(() => bertForward(half, config, reference.inputs, 'gelu')).toThrow('no float32 tensor pooler.dense.bias');
   });
 
   it('adds layer_norm_eps to the variance: a huge eps flattens every token of the last layer to its LayerNorm bias', () => {
