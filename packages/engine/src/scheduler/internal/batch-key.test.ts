@@ -25,6 +25,12 @@ describe('batchKey', () => {
   it('is undefined for no inputs, a scalar input, or inputs disagreeing on dim 0', () => {
     expect(batchKey({}, undefined)).toBeUndefined();
     expect(batchKey({ ids: ids(1, 4), s: Tensor.zeros('float32', []) }, undefined)).toBeUndefined();
+    expect(batchKey({ a: Tensor.zeros('float32', []), ids: ids(1, 4) }, undefined)).toBeUndefined();
     expect(batchKey({ ids: ids(1, 4), mask: ids(2, 4) }, undefined)).toBeUndefined();
+  });
+
+  it('tells apart dims that would run together without a separator', () => {
+    expect(batchKey({ x: Tensor.zeros('int64', [1, 7, 23]) }, undefined)).not.toBe(batchKey({ x: Tensor.zeros('int64', [1, 72, 3]) }, undefined));
+    expect(batchKey({ x: Tensor.zeros('int64', [1, 7, 23]) }, undefined)).toBe('"x":int64[7,23]');
   });
 });
