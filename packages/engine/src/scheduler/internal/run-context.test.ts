@@ -13,9 +13,10 @@ describe('RunContext', () => {
     expect(context.signal).toBe(signal);
   });
 
-  it('hands out an already aborted signal when it is first read after the abort', () => {
+  it('hands out a signal aborted with the first reason when it is first read after the aborts', () => {
     const context = new RunContext(false);
     context.abort('gone');
+    context.abort('again');
     expect(context.signal.aborted).toBe(true);
     expect(context.signal.reason).toBe('gone');
   });
