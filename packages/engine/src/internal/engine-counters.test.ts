@@ -149,4 +149,11 @@ describe('EngineCounters export', () => {
     expect(counters.queueSeconds.series({ model: 'm', backend: 'onnx' })).toBe(series);
     expect(counters.queueSeconds.series({ model: 'm', backend: 'tfjs' })).not.toBe(series);
   });
+
+  it('keeps label sets apart whose values only concatenate alike', () => {
+    const counters = new EngineCounters(SOURCES);
+    counters.requests.add({ model: 'ab', backend: 'c', outcome: 'success' });
+    counters.requests.add({ model: 'a', backend: 'bc', outcome: 'success' });
+    expect(counters.requests.sumBy('model')).toEqual({ ab: 1, a: 1 });
+  });
 });
