@@ -1,4 +1,5 @@
 import { ErrorCode } from '@inferox/core';
+import { rejectionOf } from '@inferox/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ControlledBackend, type ControlledLoadOptions, feedsOf } from './controlled-backend.fixture';
 import { type Engine, createEngine } from './engine';
@@ -52,5 +53,24 @@ describe('Engine dispatch', () => {
       message: 'backend "a" of m@1 is unavailable',
       details: { backend: 'a' },
     });
+  });
+
+  it('gives the next replica only the time the failed attempt left of the request timeout', async () => {
+    const a = new ControlledBackend({ name: 'a' });
+    const b = new ControlledBackend({ name: 'b' });
+    engine = createEngine({ backends: [a, b] });
+    await engine.load('m', { source: 'm', backends: ['a', 'b'] });
+    a.hold();
+    b.hold();
+    a.failNext(ErrorCode.BACKEND_ERROR);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+    const pending = rejectionOf(engine.infer('m', feedsOf(1), { timeoutMs: 50 }));
+    await a.whenWaiting(1);
+    await vi.advanceTimersByTimeAsync(30);
+    a.release();
+    await b.whenWaiting(1);
+    await vi.advanceTimersByTimeAsync(20);
+    b.release();
+    expect((await pending).code).toBe(ErrorCode.TIMEOUT);
   });
 });
