@@ -222,6 +222,18 @@ describe('ModelWorker messages', () => {
     expect(worker.loaded).toBe(true);
   });
 
+  it('terminates an idle worker that ignores close after the grace, even after a started message for a run it never sent', async () => {
+    const { worker, command } = scripted({ ignoreClose: true });
+    await worker.ready;
+    const run = worker.run(feed('hold'));
+    command(4);
+    await run;
+    let exited = false;
+    void worker.exited.then(() => (exited = true));
+    await worker.close();
+    expect(exited).toBe(true);
+  });
+
   it('terminates an idle worker that ignores close after the grace also once it answered runs', async () => {
     const { worker, command } = scripted({ ignoreClose: true });
     await worker.ready;

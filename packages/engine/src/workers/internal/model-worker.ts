@@ -226,8 +226,12 @@ export class ModelWorker {
     await this.exited;
   }
 
-  /** The worker took run `id`: its hang clock starts. */
+  /**
+   * The worker took run `id`: its hang clock starts. A run settled here meanwhile (timed out, cancelled) is still
+   * inside the worker until answered, so it counts as in a run; an id never sent does not.
+   */
   #started(id: number, run: PendingRun | undefined): void {
+    if (!this.#unanswered.has(id)) return;
     this.#inRun.add(id);
     if (!run) return;
     run.startedAt = performance.now();
