@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { rejectionOf } from '@inferox/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ControlledBackend, type ControlledLoadOptions, feedsOf } from '../controlled-backend.fixture';
 import { type Engine, createEngine } from '../engine';
 
@@ -13,6 +13,7 @@ describe('unloadModel', () => {
   let engine: Engine<ControlledLoadOptions> | undefined;
   let ctl: ControlledBackend;
   afterEach(async () => {
+    vi.useRealTimers();
     ctl.releaseLoads();
     ctl.release();
     await engine?.close();
@@ -75,6 +76,23 @@ describe('unloadModel', () => {
     await ctl.whenWaiting(1);
     const queued = e.infer('m', feedsOf(5));
     const unloading = e.unload('m');
+    ctl.release();
+    await unloading;
+    expect(Array.from((await running).outputs.y!.data)).toEqual([3, 4]);
+    expect(Array.from((await queued).outputs.y!.data)).toEqual([5, 6]);
+  });
+
+  it('gives the drain the whole timeoutMs however long the process has run', async () => {
+    const e = start();
+    await e.load('m', { source: 'm', maxConcurrent: 1 });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    vi.advanceTimersByTime(600);
+    ctl.hold();
+    const running = e.infer('m', feedsOf(3));
+    await ctl.whenWaiting(1);
+    const queued = e.infer('m', feedsOf(5));
+    const unloading = e.unload('m', { timeoutMs: 1000 });
+    await vi.advanceTimersByTimeAsync(999);
     ctl.release();
     await unloading;
     expect(Array.from((await running).outputs.y!.data)).toEqual([3, 4]);
