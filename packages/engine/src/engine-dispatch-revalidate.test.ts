@@ -7,19 +7,19 @@ import { type Engine, createEngine } from './engine';
 const SIGNATURE: ModelSignature = { inputs: [{ name: 'x', dtype: 'float32', shape: ['n'] }], outputs: [{ name: 'y', dtype: 'float32', shape: ['n'] }] };
 
 /** A backend of core managed handles (where the engine's `validated` flag counts) with input `x`; `fail` holds each run until `gate` and then fails it. */
-function managedBackend(name: string, fail?: { gate: Promise<void> }): Backend {
+function managedBackend(name: string, fail?: { gate: Promise<void> }, signature = SIGNATURE, handles: ManagedModelHandle[] = []): Backend {
   const info: BackendInfo = { name, runtime: 'js', devices: [{ kind: 'cpu' }], attempts: [] };
   return {
     name,
     isAvailable: async () => true,
     init: async () => info,
     devices: async () => info.devices,
-    loadModel: async () =>
-      new ManagedModelHandle({
+    loadModel: async () => {
+      const handle = new ManagedModelHandle({
         name: 'x-model',
         backend: name,
         device: { kind: 'cpu' },
-        signature: SIGNATURE,
+        signature,
         memoryBytes: 8,
         runner: {
           async run(feeds) {
@@ -31,7 +31,10 @@ function managedBackend(name: string, fail?: { gate: Promise<void> }): Backend {
           },
           release() {},
         },
-      }),
+      });
+      handles.push(handle);
+      return handle;
+    },
     dispose: async () => undefined,
     [Symbol.asyncDispose]: async () => undefined,
   };
@@ -56,5 +59,15 @@ describe('Engine fallback after an attempt that awaited', () => {
     open();
     const error = await pending;
     expect([error.code, error.message]).toEqual([ErrorCode.INVALID_INPUT, 'input "x" was disposed']);
+  });
+
+  it("validates the feeds against the first usable replica's signature, not that of a replica its backend disposed", async () => {
+    const handles: ManagedModelHandle[] = [];
+    const other: ModelSignature = { inputs: [{ name: 'z', dtype: 'int32', shape: ['n'] }], outputs: SIGNATURE.outputs };
+    engine = createEngine({ backends: [managedBackend('a', undefined, other, handles), managedBackend('b')] });
+    await engine.load('m', { source: 'm', backends: ['a', 'b'] });
+    await handles[0]!.dispose();
+    const result = await engine.infer('m', { x: Tensor.from('float32', [1, 2], [2]) });
+    expect([result.backend, result.fellBack?.reason]).toEqual(['b', ErrorCode.BACKEND_UNAVAILABLE]);
   });
 });
