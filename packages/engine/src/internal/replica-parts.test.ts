@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -73,6 +73,18 @@ describe('loadWorkers', () => {
       const parts = await loadWorkers(backend, TARGET, 2, 10, new AbortController().signal, SETTINGS);
       await parts.release();
       expect([parts.memoryBytes, parts.memoryBasis]).toEqual([1244, ESTIMATE_BASIS]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('frees the workers it loaded when a later one fails to load', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inferox-parts-'));
+    const marker = join(dir, 'loaded');
+    const backend = await workerBackend(here('./zero-memory-backend.fixture.ts'), 'createZeroMemoryBackend', { failAfterFirst: marker });
+    try {
+      await expect(loadWorkers(backend, TARGET, 2, 10, new AbortController().signal, SETTINGS)).rejects.toThrow('told to fail after its first load');
+      expect(existsSync(`${marker}.disposed`)).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
