@@ -59,8 +59,8 @@ describe('loadModel and registerHandle', () => {
     const queued = e.infer('m', feedsOf(5));
     await e.load('m', { source: 'm', options: { factor: 2 } });
     ctl.release();
-    expect(Array.from((await running).outputs.y!.data)).toEqual([3, 4]);
-    expect(Array.from((await queued).outputs.y!.data)).toEqual([5, 6]);
+    expect(Array.from((await running).outputs.y!.data as Float32Array)).toEqual([3, 4]);
+    expect(Array.from((await queued).outputs.y!.data as Float32Array)).toEqual([5, 6]);
   });
 
   it('refuses a register whose signal was aborted, naming the register', async () => {

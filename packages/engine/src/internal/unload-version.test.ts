@@ -78,8 +78,8 @@ describe('unloadModel', () => {
     const unloading = e.unload('m');
     ctl.release();
     await unloading;
-    expect(Array.from((await running).outputs.y!.data)).toEqual([3, 4]);
-    expect(Array.from((await queued).outputs.y!.data)).toEqual([5, 6]);
+    expect(Array.from((await running).outputs.y!.data as Float32Array)).toEqual([3, 4]);
+    expect(Array.from((await queued).outputs.y!.data as Float32Array)).toEqual([5, 6]);
   });
 
   it('gives the drain the whole timeoutMs however long the process has run', async () => {
@@ -95,7 +95,7 @@ describe('unloadModel', () => {
     await vi.advanceTimersByTimeAsync(999);
     ctl.release();
     await unloading;
-    expect(Array.from((await running).outputs.y!.data)).toEqual([3, 4]);
-    expect(Array.from((await queued).outputs.y!.data)).toEqual([5, 6]);
+    expect(Array.from((await running).outputs.y!.data as Float32Array)).toEqual([3, 4]);
+    expect(Array.from((await queued).outputs.y!.data as Float32Array)).toEqual([5, 6]);
   });
 });
