@@ -142,7 +142,7 @@ class EngineImpl implements Engine {
     for (let attempt = 0; entry.state !== 'ready'; attempt++) {
       if (attempt > 8) throw new InferoxError(ErrorCode.INTERNAL, `${label(entry)} kept changing while it loaded`);
       const timeoutMs = options.timeoutMs ?? state.config.defaultTimeoutMs;
-      await awaitLazyLoad(state, entry, options.signal, timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started), options.deadline);
+      await awaitLazyLoad(state, entry, options.signal, timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started), options.deadline, timeoutMs);
       if (state.stopped) throw new InferoxError(ErrorCode.SHUT_DOWN, `request to ${label(entry)}: the engine is closed`);
       entry = state.table.resolve(name, version);
     }

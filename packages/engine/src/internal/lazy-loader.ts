@@ -36,9 +36,18 @@ function startLazyLoad(state: EngineState, entry: VersionEntry): Promise<void> {
  * Loads a lazy or evicted version on demand (one load shared by every request waiting for it) and waits for it, no
  * longer than the request's timeout or deadline (the nearer one), its signal or the engine's drain.
  *
+ * @param timeoutMs - what is left of the request's timeout; `statedMs` is the timeout the caller gave, named in the
+ * TIMEOUT message (`timeoutMs` by default).
  * @throws InferoxError the load's error, `TIMEOUT`, `DEADLINE_EXCEEDED`, `CANCELLED`, `SHUT_DOWN`.
  */
-export async function awaitLazyLoad(state: EngineState, entry: VersionEntry, signal: AbortSignal | undefined, timeoutMs: number | undefined, deadline: number | undefined): Promise<void> {
+export async function awaitLazyLoad(
+  state: EngineState,
+  entry: VersionEntry,
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+  deadline: number | undefined,
+  statedMs = timeoutMs,
+): Promise<void> {
   if (deadline !== undefined && Date.now() >= deadline) throw deadlineError(entry, deadline);
   const loading = startLazyLoad(state, entry);
   // Closing the engine ends the wait too (the request gets SHUT_DOWN).
@@ -49,7 +58,7 @@ export async function awaitLazyLoad(state: EngineState, entry: VersionEntry, sig
   if (limit === undefined) return raceSignal(loading, lifetime, `request to ${label(entry)}`);
   const timer = new AbortController();
   const expire = (): void =>
-    timer.abort(byDeadline ? deadlineError(entry, deadline!) : new InferoxError(ErrorCode.TIMEOUT, `request to ${label(entry)} timed out after ${timeoutMs} ms waiting for the model to load`));
+    timer.abort(byDeadline ? deadlineError(entry, deadline!) : new InferoxError(ErrorCode.TIMEOUT, `request to ${label(entry)} timed out after ${statedMs} ms waiting for the model to load`));
   const timeout = setTimeout(expire, Math.max(0, limit));
   try {
     await raceSignal(loading, AbortSignal.any([lifetime, timer.signal]), `request to ${label(entry)}`);
