@@ -1,12 +1,8 @@
 import { rejectionOf } from '@inferox/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ControlledBackend, feedsOf } from './controlled-backend.fixture';
+import { untilTurns } from './controlled-engine.fixture';
 import { createEngine } from './engine';
-
-/** Real event-loop turns until `ready()` holds (the fake clock does not move meanwhile). */
-async function until(ready: () => boolean): Promise<void> {
-  while (!ready()) await new Promise((resolve) => setImmediate(resolve));
-}
 
 // A fake clock (timers and performance): when close gives up on a drain is decided by the test, not the machine.
 describe('Engine close timing', () => {
@@ -37,13 +33,13 @@ describe('Engine close timing', () => {
     const closing = engine.close({ signal: stop.signal, timeoutMs: 600_000 }).then(() => (closed = true));
     const error = await rejectionOf(queued);
     expect(error.code).toBe('SHUT_DOWN');
-    await until(() => closed);
+    await untilTurns(() => closed);
     await closing;
     expect([ctl.live.size, ctl.disposed]).toEqual([1, false]);
     vi.useRealTimers();
     ctl.release();
     expect(await running).toMatchObject({ code: 'SHUT_DOWN' });
-    await until(() => ctl.disposed);
+    await untilTurns(() => ctl.disposed);
     expect(ctl.live.size).toBe(0);
   });
 
@@ -60,7 +56,7 @@ describe('Engine close timing', () => {
     vi.useRealTimers();
     ctl.release();
     expect(await running).toMatchObject({ code: 'SHUT_DOWN' });
-    await until(() => ctl.disposed);
+    await untilTurns(() => ctl.disposed);
   });
 
   it('lets queued requests finish when the running one returns within the timeout, and disposes everything', async () => {

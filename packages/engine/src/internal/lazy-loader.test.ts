@@ -1,29 +1,16 @@
 import { rejectionOf } from '@inferox/core/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ControlledBackend, type ControlledLoadOptions, feedsOf } from '../controlled-backend.fixture';
-import { type Engine, createEngine } from '../engine';
-
-/** Real event-loop turns until `ready()` holds. */
-async function until(ready: () => boolean): Promise<void> {
-  while (!ready()) await new Promise((resolve) => setImmediate(resolve));
-}
+import { describe, expect, it, vi } from 'vitest';
+import { type ControlledLoadOptions, feedsOf } from '../controlled-backend.fixture';
+import { controlledEngines, untilTurns } from '../controlled-engine.fixture';
+import type { Engine } from '../engine';
 
 describe('awaitLazyLoad', () => {
-  let engine: Engine<ControlledLoadOptions> | undefined;
-  let ctl: ControlledBackend;
-  afterEach(async () => {
-    vi.useRealTimers();
-    ctl.releaseLoads();
-    ctl.release();
-    await engine?.close();
-    engine = undefined;
-  });
+  const engines = controlledEngines();
 
   async function lazyHeld(): Promise<Engine<ControlledLoadOptions>> {
-    ctl = new ControlledBackend();
-    engine = createEngine({ backends: [ctl] });
+    const engine = engines.start();
     await engine.load('m', { source: 'm', lazy: true });
-    ctl.holdLoads();
+    engines.ctl.holdLoads();
     return engine;
   }
 
@@ -31,7 +18,7 @@ describe('awaitLazyLoad', () => {
     const e = await lazyHeld();
     const caller = new AbortController();
     const request = rejectionOf(e.infer('m', feedsOf(1), { signal: caller.signal }));
-    await until(() => ctl.loadsHeld === 1);
+    await untilTurns(() => engines.ctl.loadsHeld === 1);
     caller.abort();
     const error = await request;
     expect([error.code, error.message]).toEqual(['CANCELLED', 'request to m@1 was cancelled by its signal']);
@@ -41,7 +28,7 @@ describe('awaitLazyLoad', () => {
     const e = await lazyHeld();
     const caller = new AbortController();
     const request = rejectionOf(e.infer('m', feedsOf(1), { signal: caller.signal, timeoutMs: 60_000 }));
-    await until(() => ctl.loadsHeld === 1);
+    await untilTurns(() => engines.ctl.loadsHeld === 1);
     caller.abort();
     const error = await request;
     expect([error.code, error.message]).toEqual(['CANCELLED', 'request to m@1 was cancelled by its signal']);
@@ -51,7 +38,7 @@ describe('awaitLazyLoad', () => {
     const e = await lazyHeld();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const request = rejectionOf(e.infer('m', feedsOf(1), { timeoutMs: 50, deadline: Date.now() + 3_600_000 }));
-    await until(() => ctl.loadsHeld === 1);
+    await untilTurns(() => engines.ctl.loadsHeld === 1);
     await vi.advanceTimersByTimeAsync(50);
     const error = await request;
     expect(error.code).toBe('TIMEOUT');

@@ -1,49 +1,32 @@
 import type { ModelHandle } from '@inferox/core';
 import { rejectionOf } from '@inferox/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ControlledBackend, type ControlledLoadOptions, feedsOf } from '../controlled-backend.fixture';
-import { type Engine, createEngine } from '../engine';
-
-/** Real event-loop turns until `ready()` holds. */
-async function until(ready: () => boolean): Promise<void> {
-  while (!ready()) await new Promise((resolve) => setImmediate(resolve));
-}
+import { describe, expect, it } from 'vitest';
+import { feedsOf } from '../controlled-backend.fixture';
+import { controlledEngines, untilTurns } from '../controlled-engine.fixture';
 
 describe('loadModel and registerHandle', () => {
-  let engine: Engine<ControlledLoadOptions> | undefined;
-  let ctl: ControlledBackend;
-  afterEach(async () => {
-    ctl.releaseLoads();
-    ctl.release();
-    await engine?.close();
-    engine = undefined;
-  });
-
-  function start(config = {}): Engine<ControlledLoadOptions> {
-    ctl = new ControlledBackend();
-    engine = createEngine({ backends: [ctl], config });
-    return engine;
-  }
+  const engines = controlledEngines();
+  const start = engines.start;
 
   it('gives SHUT_DOWN naming the version, with the abort as cause, when the engine closes while it loads', async () => {
     const e = start();
-    ctl.holdLoads();
+    engines.ctl.holdLoads();
     const loading = rejectionOf(e.load('m', { source: 'm' }));
-    await until(() => ctl.loadsHeld === 1);
+    await untilTurns(() => engines.ctl.loadsHeld === 1);
     const closing = e.close();
     const error = await loading;
     expect([error.code, error.message]).toEqual(['SHUT_DOWN', 'the engine closed while m@1 was loading']);
     expect(error.cause).toBeDefined();
-    ctl.releaseLoads();
+    engines.ctl.releaseLoads();
     await closing;
   });
 
   it("ends an explicit load when the caller's signal aborts while it loads, and installs nothing", async () => {
     const e = start();
-    ctl.holdLoads();
+    engines.ctl.holdLoads();
     const caller = new AbortController();
     const loading = rejectionOf(e.load('m', { source: 'm' }, { signal: caller.signal }));
-    await until(() => ctl.loadsHeld === 1);
+    await untilTurns(() => engines.ctl.loadsHeld === 1);
     caller.abort();
     const error = await loading;
     expect([error.code, error.message]).toEqual(['CANCELLED', 'load of m@1 was cancelled by its signal']);
@@ -53,72 +36,72 @@ describe('loadModel and registerHandle', () => {
   it('lets the queued requests of the replaced version run when a hot swap retires it (it drains)', async () => {
     const e = start();
     await e.load('m', { source: 'm', maxConcurrent: 1 });
-    ctl.hold();
+    engines.ctl.hold();
     const running = e.infer('m', feedsOf(3));
-    await ctl.whenWaiting(1);
+    await engines.ctl.whenWaiting(1);
     const queued = e.infer('m', feedsOf(5));
     await e.load('m', { source: 'm', options: { factor: 2 } });
-    ctl.release();
+    engines.ctl.release();
     expect(Array.from((await running).outputs.y!.data as Float32Array)).toEqual([3, 4]);
     expect(Array.from((await queued).outputs.y!.data as Float32Array)).toEqual([5, 6]);
   });
 
   it('refuses a register whose signal was aborted, naming the register', async () => {
     const e = start();
-    const handle = await ctl.loadModel('h');
+    const handle = await engines.ctl.loadModel('h');
     const error = await rejectionOf(e.register('h', handle, { signal: AbortSignal.abort() }));
     expect([error.code, error.message]).toEqual(['CANCELLED', 'register of h was cancelled by its signal']);
   });
 
   it('refuses a handle whose signature is null', async () => {
     const e = start();
-    const handle = { ...(await ctl.loadModel('h')), signature: null } as unknown as ModelHandle;
+    const handle = { ...(await engines.ctl.loadModel('h')), signature: null } as unknown as ModelHandle;
     const error = await rejectionOf(e.register('h', handle));
     expect([error.code, error.message]).toEqual(['INVALID_INPUT', 'register "h": handle is not a ModelHandle']);
   });
 
   it('charges nothing for a handle reporting negative memory', async () => {
     const e = start();
-    const info = await e.register('h', await ctl.loadModel('h', { memoryBytes: -5 }));
+    const info = await e.register('h', await engines.ctl.loadModel('h', { memoryBytes: -5 }));
     expect([info.memoryBytes, info.memory.bytes]).toEqual([0, 0]);
   });
 
   it('stops routing to a registered handle disposed by its owner: BACKEND_UNAVAILABLE', async () => {
     const e = start();
-    const handle = await ctl.loadModel('h');
+    const handle = await engines.ctl.loadModel('h');
     await e.register('h', handle);
     await handle.dispose();
     const error = await rejectionOf(e.infer('h', feedsOf(1)));
     expect(error.code).toBe('BACKEND_UNAVAILABLE');
-    expect(ctl.runs).toEqual([]);
+    expect(engines.ctl.runs).toEqual([]);
   });
 
   it('names a busy registered handle as a holder when another model does not fit', async () => {
     const e = start({ maxMemoryBytes: 1500 });
-    await e.register('h', await ctl.loadModel('h'));
-    ctl.hold();
+    await e.register('h', await engines.ctl.loadModel('h'));
+    engines.ctl.hold();
     const running = e.infer('h', feedsOf(1));
-    await ctl.whenWaiting(1);
+    await engines.ctl.whenWaiting(1);
     const error = await rejectionOf(e.load('m', { source: 'm' }));
     expect(error.code).toBe('OUT_OF_MEMORY');
     expect(error.message).toContain('held by h@1 1000 B (busy)');
-    ctl.release();
+    engines.ctl.release();
     await running;
   });
 
   it('names the replaced handle, still draining a run, as a holder when another model does not fit', async () => {
     const e = start({ maxMemoryBytes: 1500 });
-    await e.register('h', await ctl.loadModel('h'));
-    ctl.hold();
+    await e.register('h', await engines.ctl.loadModel('h'));
+    engines.ctl.hold();
     const old = e.infer('h', feedsOf(1));
-    await ctl.whenWaiting(1);
-    await e.register('h', await ctl.loadModel('h2', { memoryBytes: 0 }));
+    await engines.ctl.whenWaiting(1);
+    await e.register('h', await engines.ctl.loadModel('h2', { memoryBytes: 0 }));
     const current = e.infer('h', feedsOf(2));
-    await ctl.whenWaiting(2);
+    await engines.ctl.whenWaiting(2);
     const error = await rejectionOf(e.load('m', { source: 'm' }));
     expect(error.code).toBe('OUT_OF_MEMORY');
     expect(error.message).toContain('held by h@1 0 B (busy), h@1 on ctl 1000 B (draining)');
-    ctl.release();
+    engines.ctl.release();
     await Promise.all([old, current]);
   });
 });
