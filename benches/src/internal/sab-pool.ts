@@ -218,6 +218,9 @@ export class SabPool {
 
   /** Settles `t`'s answers as they come, and hands it queued runs as its slots free up, until nothing is in flight. */
   async #watch(t: PoolThread): Promise<void> {
+    // Not within the call that started it: a thread can answer before this thread first waits (when it was
+    // descheduled meanwhile), and settling then would hand queued runs out in the middle of a caller's burst of calls.
+    await null;
     while (t.inFlight.length > 0) {
       const wait = Atomics.waitAsync(t.control, CONTROL.done, t.settled);
       if (wait.async) await wait.value;
