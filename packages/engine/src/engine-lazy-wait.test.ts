@@ -70,17 +70,27 @@ describe('Engine: a request waiting for a lazy load', () => {
     expect((await waiting).message).toBe('request to m@1 timed out after 30 ms waiting for the model to load');
   });
 
-  it('ends the wait with SHUT_DOWN when the engine closes without draining, and the model shows as loading meanwhile', async () => {
+  it('ends the wait with SHUT_DOWN at once when the engine closes without draining, even if the load then finishes, and the model shows as loading meanwhile', async () => {
     const e = await heldLazyModel();
     const waiting = rejectionOf(e.infer('m', feedsOf(1)));
     await loadHeld();
     expect(e.info('m').state).toBe('loading');
     vi.useRealTimers();
     const closing = e.close({ drain: false, timeoutMs: 1000 });
-    const error = await waiting;
-    expect(error.code).toBe('SHUT_DOWN');
     ctl.releaseLoads();
+    const error = await waiting;
+    expect([error.code, error.message]).toEqual(['SHUT_DOWN', 'the engine is closing']);
     await closing;
     engine = undefined;
+  });
+
+  it('leaves no timer running once the load it waited for finished', async () => {
+    const e = await heldLazyModel();
+    const waiting = e.infer('m', feedsOf(1), { timeoutMs: 60_000 });
+    await loadHeld();
+    expect(vi.getTimerCount()).toBe(1);
+    ctl.releaseLoads();
+    expect(Array.from((await waiting).outputs.y!.data as Float32Array)).toEqual([1, 2]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
