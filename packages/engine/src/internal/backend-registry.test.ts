@@ -26,6 +26,9 @@ describe('BackendRegistry', () => {
     expect(registry.names()).toEqual(['b', 'a', 'c']);
     expect([registry.rank('b'), registry.rank('a'), registry.rank('c'), registry.rank('nope')]).toEqual([1, 2, 4, Number.MAX_SAFE_INTEGER]);
     expect([registry.has('a'), registry.has('nope')]).toEqual([true, false]);
+    // Without a priority list the first backend given is the most preferred, rank 0.
+    const plain = new BackendRegistry(named('a', 'b'));
+    expect([plain.rank('a'), plain.rank('b')]).toEqual([0, 1]);
   });
 
   it('refuses two backends of one name with INVALID_INPUT naming it', () => {
@@ -81,7 +84,7 @@ describe('BackendRegistry', () => {
     const stop = new AbortController();
     stop.abort(new Error('bye'));
     const error = await rejectionOf(registry.init('a', { signal: stop.signal }));
-    expect(error.code).toBe('CANCELLED');
+    expect([error.code, error.message]).toEqual(['CANCELLED', 'init of backend a was cancelled by its signal']);
     await registry.init('a');
     expect(registry.usable('a')).toBe(true);
   });

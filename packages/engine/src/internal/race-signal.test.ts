@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { rejectionOf } from '@inferox/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { raceSignal } from './race-signal';
@@ -36,6 +37,16 @@ describe('raceSignal', () => {
     expect([error.code, error.message]).toEqual(['CANCELLED', expect.stringContaining('load of m')]);
     finish(3);
     expect(await slow).toBe(3);
+  });
+
+  it('leaves no listener on the signal, whether the promise resolves, rejects or the signal aborts first', async () => {
+    const signals = [new AbortController(), new AbortController(), new AbortController()];
+    await raceSignal(Promise.resolve(1), signals[0]!.signal, 'x');
+    await raceSignal(Promise.reject(new Error('no')), signals[1]!.signal, 'x').catch(() => undefined);
+    const raced = rejectionOf(raceSignal(new Promise(() => undefined), signals[2]!.signal, 'x'));
+    signals[2]!.abort(new Error('stop'));
+    expect((await raced).code).toBe('CANCELLED');
+    expect(signals.map((c) => getEventListeners(c.signal, 'abort').length)).toEqual([0, 0, 0]);
   });
 
   it('rejects at once on an already aborted signal, and a later failure of the promise is not left unhandled', async () => {
