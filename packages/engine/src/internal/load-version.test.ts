@@ -105,3 +105,30 @@ describe('loadModel and registerHandle', () => {
     await Promise.all([old, current]);
   });
 });
+
+describe('loadModel racing unload', () => {
+  const engines = controlledEngines();
+
+  it('never brings back a name whose unload resolved, whichever step of a hot swap the unload came at', async () => {
+    const e = engines.start();
+    await e.load('m', { source: 'm' });
+    const outcomes = new Set<string>();
+    // The step is counted in microtasks from the moment the backend's load returns: the swap then only awaits promises.
+    for (let step = 0; step < 80; step++) {
+      engines.ctl.holdLoads();
+      const swap = e.load('m', { source: 'm', options: { factor: 2 } }).then(
+        () => 'installed',
+        (error: { code: string }) => error.code,
+      );
+      await untilTurns(() => engines.ctl.loadsHeld === 1);
+      engines.ctl.releaseLoads();
+      for (let i = 0; i < step; i++) await Promise.resolve();
+      await e.unload('m');
+      outcomes.add(await swap);
+      expect([step, e.list()]).toEqual([step, []]);
+      await e.load('m', { source: 'm' });
+    }
+    // The steps reach from the swap still loading (cancelled) to the swap already installed (then unloaded).
+    expect([...outcomes].sort()).toEqual(['CANCELLED', 'installed']);
+  });
+});

@@ -31,9 +31,10 @@ function install(state: EngineState, entry: VersionEntry): ModelInfo {
 
 /**
  * Loads every replica of an explicit (not lazy) load. unload() of the name cancels it; closing the engine or the
- * caller's signal ends the wait at once (what loads later is retired, never installed).
+ * caller's signal ends the wait at once (what loads later is retired, never installed). A load that succeeded stays
+ * pending (unload() finds it there) until the caller takes it out, in the turn that installs it.
  */
-async function loadNow(state: EngineState, entry: VersionEntry, callerSignal: AbortSignal | undefined): Promise<void> {
+async function loadNow(state: EngineState, entry: VersionEntry, callerSignal: AbortSignal | undefined): Promise<PendingLoad> {
   const cancel = new AbortController();
   const signal = AbortSignal.any(callerSignal ? [callerSignal, state.lifetime.signal, cancel.signal] : [state.lifetime.signal, cancel.signal]);
   const loading = state.background.track(loadVersion(state, entry, signal));
@@ -43,18 +44,13 @@ async function loadNow(state: EngineState, entry: VersionEntry, callerSignal: Ab
     // A backend that does not heed the signal is not waited for: what it loads later is retired.
     await raceSignal(loading, signal, `load of ${label(entry)}`);
   } catch (error) {
+    state.pendingLoads.delete(pending);
     if (signal.aborted) void loading.then(() => retireVersion(state, entry, { drain: false }), () => undefined);
     if (state.phase !== 'open') throw shutDownWhileLoading(entry, error);
     if (entry.removed) throw unloadedWhileLoading(entry, error);
     throw error;
-  } finally {
-    state.pendingLoads.delete(pending);
   }
-  if (entry.removed) {
-    // unload() was called while this load ran: an unloaded name is not brought back by a load that was in flight.
-    await retireVersion(state, entry, { drain: false });
-    throw unloadedWhileLoading(entry);
-  }
+  return pending;
 }
 
 /**
@@ -76,7 +72,14 @@ export async function loadModel(state: EngineState, nameText: string, specInput:
     // Fail fast on backends the engine does not have.
     for (const b of spec.replicas?.map((r) => r.backend) ?? spec.backends ?? []) state.registry.get(b);
   } else {
-    await loadNow(state, entry, signal);
+    // Out of the pending loads only here, with no await until the install below: an unload() either found this
+    // load (and marked the entry removed) or comes after the install.
+    state.pendingLoads.delete(await loadNow(state, entry, signal));
+    if (entry.removed) {
+      // unload() was called while this load ran: an unloaded name is not brought back by a load that was in flight.
+      await retireVersion(state, entry, { drain: false });
+      throw unloadedWhileLoading(entry);
+    }
   }
   if (state.phase !== 'open') {
     await retireVersion(state, entry, { drain: false });
