@@ -155,5 +155,33 @@ describe('EngineCounters export', () => {
     counters.requests.add({ model: 'ab', backend: 'c', outcome: 'success' });
     counters.requests.add({ model: 'a', backend: 'bc', outcome: 'success' });
     expect(counters.requests.sumBy('model')).toEqual({ ab: 1, a: 1 });
+    expect(counters.queueSeconds.series({ model: 'ab', backend: 'c' })).not.toBe(counters.queueSeconds.series({ model: 'a', backend: 'bc' }));
+  });
+
+  it('keeps one fallback, batch and alone record per label set, apart when any one label differs', () => {
+    const counters = new EngineCounters(SOURCES);
+    const fallback = { model: 'm', from: 'onnx', to: 'tfjs', reason: 'BACKEND_ERROR' };
+    for (const changed of [{}, { model: 'n' }, { from: 'wasm' }, { to: 'wasm' }, { reason: 'TIMEOUT' }]) counters.fallbacks.add({ ...fallback, ...changed });
+    expect([...counters.fallbacks.values()].map((r) => [r.labels, r.count])).toEqual([
+      [fallback, 1],
+      [{ ...fallback, model: 'n' }, 1],
+      [{ ...fallback, from: 'wasm' }, 1],
+      [{ ...fallback, to: 'wasm' }, 1],
+      [{ ...fallback, reason: 'TIMEOUT' }, 1],
+    ]);
+    for (const [model, backend] of [['m', 'onnx'], ['n', 'onnx'], ['m', 'tfjs']] as const) {
+      counters.batches.add({ model, backend, size: '2' });
+      counters.alone.add({ model, backend, reason: 'queue-empty' });
+    }
+    expect([...counters.batches.values()].map((r) => [r.labels.model, r.labels.backend, r.count])).toEqual([
+      ['m', 'onnx', 1],
+      ['n', 'onnx', 1],
+      ['m', 'tfjs', 1],
+    ]);
+    expect([...counters.alone.values()].map((r) => [r.labels.model, r.labels.backend, r.count])).toEqual([
+      ['m', 'onnx', 1],
+      ['n', 'onnx', 1],
+      ['m', 'tfjs', 1],
+    ]);
   });
 });
