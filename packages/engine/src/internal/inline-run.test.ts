@@ -63,4 +63,14 @@ describe('inlineRun', () => {
     expect(seen).toEqual([{ signal }, { signal }]);
     expect(seen.every((o) => o?.signal === signal)).toBe(true);
   });
+
+  it("calls core's public run, checking the feeds, when a managed handle's internal entry is hidden", async () => {
+    const { handle, ran } = managed();
+    Object.defineProperty(handle, Symbol.for('@inferox/core:ManagedModelHandle.runChecked'), { value: undefined });
+    const run = inlineRun(handle);
+    expect((await rejectionOf(run(outOfRange(), context(), true))).code).toBe('INVALID_INPUT');
+    const feeds = { ids: Tensor.from('int64', [3n], [1]) };
+    expect(Object.keys(await run(feeds, context(), true))).toEqual(['y']);
+    expect(ran).toEqual([feeds]);
+  });
 });
