@@ -1,7 +1,7 @@
 import type { ModelHandle } from '@inferox/core';
 import { rejectionOf } from '@inferox/core/testing';
 import { describe, expect, it } from 'vitest';
-import { feedsOf } from '../controlled-backend.fixture';
+import { ControlledBackend, feedsOf } from '../controlled-backend.fixture';
 import { controlledEngines, untilTurns } from '../controlled-engine.fixture';
 
 describe('loadModel and registerHandle', () => {
@@ -130,5 +130,48 @@ describe('loadModel racing unload', () => {
     }
     // The steps reach from the swap still loading (cancelled) to the swap already installed (then unloaded).
     expect([...outcomes].sort()).toEqual(['CANCELLED', 'installed']);
+  });
+});
+
+describe('registerHandle', () => {
+  const engines = controlledEngines();
+
+  it('refuses a handle without a signature object', async () => {
+    const e = engines.start();
+    for (const signature of [undefined, 'x']) {
+      const handle = { ...(await engines.ctl.loadModel('h')), signature } as unknown as ModelHandle;
+      const error = await rejectionOf(e.register('h', handle));
+      expect([error.code, error.message]).toEqual(['INVALID_INPUT', 'register "h": handle is not a ModelHandle']);
+    }
+    expect(e.list()).toEqual([]);
+  });
+
+  it('names its registration as a holder while it waits for the model it evicted to be freed', async () => {
+    const e = engines.start({ maxMemoryBytes: 1500 });
+    let free!: () => void;
+    const victim = await engines.ctl.loadModel('v');
+    const slow = Object.assign(Object.create(victim) as ModelHandle, { dispose: () => new Promise<void>((resolve) => (free = resolve)) });
+    await e.register('v', slow);
+    const registering = e.register('h', await engines.ctl.loadModel('h'));
+    await untilTurns(() => free !== undefined);
+    const error = await rejectionOf(e.load('m', { source: 'm' }));
+    free();
+    expect((await registering).name).toBe('h');
+    expect([error.code, error.message]).toEqual([
+      'OUT_OF_MEMORY',
+      'loading m@1 on ctl needs 1000 bytes; the budget is 1500 bytes and 1000 are held by registering h@1 1000 B; nothing idle can be evicted',
+    ]);
+  });
+
+  it('gives SHUT_DOWN, and leaves the handle to the caller, when the engine closes while it reserves memory', async () => {
+    const e = engines.start();
+    // A backend of the caller's own: the engine's backends are disposed with the engine, and their handles with them.
+    const handle = await new ControlledBackend().loadModel('h');
+    const registering = rejectionOf(e.register('h', handle));
+    const closing = e.close();
+    const error = await registering;
+    expect([error.code, error.message]).toEqual(['SHUT_DOWN', 'register of "h": the engine is closed']);
+    await closing;
+    expect(handle.disposed).toBe(false);
   });
 });
