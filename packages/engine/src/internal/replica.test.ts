@@ -1,5 +1,5 @@
 import { ErrorCode, type LogFields, type Logger, type ModelSignature, type Tensor, Tensor as T, type TensorMap } from '@inferox/core';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAdmissionPool } from '../scheduler/admission-pool';
 import type { AdmissionPool } from '../scheduler';
 import { Replica, type ReplicaInit, type Run } from './replica';
@@ -46,6 +46,10 @@ const feeds = (): TensorMap => ({ x: T.from('float32', [1], [1]) });
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('Replica', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('is usable only while live, and idle only with nothing submitted or running', async () => {
     const g = gatedRun();
     const r = replica([g.run]);
@@ -177,5 +181,57 @@ describe('Replica', () => {
     const r = replica([async () => ({})], { release: () => Promise.reject(new Error('gone')), logger });
     await r.retire({ drain: true });
     expect(warnings).toEqual([['replica dispose failed', { model: 'm', backend: 'b', error: 'Error: gone' }]]);
+  });
+  it('is not idle while the run of a request that was cancelled is still in progress', async () => {
+    const g = gatedRun();
+    const r = replica([g.run]);
+    const caller = new AbortController();
+    const cancelled = r.submit(feeds(), { signal: caller.signal }).catch((e: unknown) => e);
+    await turn();
+    caller.abort();
+    expect(await cancelled).toHaveProperty('code', ErrorCode.CANCELLED);
+    expect([r.pending, r.idle]).toEqual([0, false]);
+    g.open();
+    await turn();
+    expect(r.idle).toBe(true);
+  });
+
+  it('lets a drain without a time limit run to its end, however long the queued requests wait', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const g = gatedRun();
+    const r = replica([g.run]);
+    const running = r.submit(feeds(), {});
+    const queued = r.submit(feeds(), {});
+    await turn();
+    const retired = r.retire({ drain: true });
+    await vi.advanceTimersByTimeAsync(1000);
+    g.open();
+    await turn();
+    g.open();
+    await Promise.all([running, queued, retired]);
+    expect([g.calls.length, r.isReleased]).toEqual([2, true]);
+  });
+
+  it('leaves no timer behind once a drain with a time limit ended in time', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const r = replica([async () => ({})]);
+    await r.submit(feeds(), {});
+    await r.retire({ drain: true, timeoutMs: 60_000 });
+    expect([r.isReleased, vi.getTimerCount()]).toEqual([true, 0]);
+  });
+
+  it('frees its workers once, also when the run in progress returns after the drain ended', async () => {
+    const g = gatedRun();
+    let released = 0;
+    const r = replica([g.run], { mode: 'worker', release: async () => void released++ });
+    const run = r.submit(feeds(), {}).catch(() => undefined);
+    await turn();
+    const retired = r.retire({ drain: true });
+    r.endDrainNow();
+    await retired;
+    g.open();
+    await run;
+    await turn();
+    expect(released).toBe(1);
   });
 });
