@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Backend, ErrorCode, Tensor, noopLogger } from '@inferox/core';
+import { type Backend, ErrorCode, Tensor, abortError, noopLogger } from '@inferox/core';
 import { describe, expect, it } from 'vitest';
 import { createTestBackend } from '../workers/test-backend.fixture';
-import { ESTIMATE_BASIS, type ReplicaTarget, loadWorkers } from './replica-parts';
+import { ESTIMATE_BASIS, type ReplicaTarget, loadInline, loadWorkers } from './replica-parts';
 
 const here = (file: string): string => pathToFileURL(resolve(import.meta.dirname, file)).href;
 const TARGET: ReplicaTarget = { backend: 'test', source: 'test-model', options: {} };
@@ -88,5 +88,20 @@ describe('loadWorkers', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('loadInline', () => {
+  it('stops a load in the backend when its signal aborts', async () => {
+    const backend: Backend = {
+      ...(await createTestBackend()),
+      // A load that ends only when the signal it was given aborts.
+      loadModel: (_source, _options, context) =>
+        new Promise((_resolve, reject) => context!.signal!.addEventListener('abort', () => reject(abortError(context!.signal!, 'test load')), { once: true })),
+    };
+    const controller = new AbortController();
+    const loading = loadInline(backend, TARGET, 1, 10, controller.signal);
+    controller.abort();
+    await expect(loading).rejects.toHaveProperty('code', ErrorCode.CANCELLED);
   });
 });
