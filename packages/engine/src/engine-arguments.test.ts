@@ -11,19 +11,23 @@ describe('Engine arguments', () => {
   const engines = controlledEngines();
   const start = engines.start;
 
-  it.each([undefined, null, 'ctl', {}, { backends: 'ctl' }])('createEngine answers INVALID_INPUT naming backends when given %j', (options) => {
-    const error = thrownBy(() => createEngine(options as never));
-    expect([error.code, error.message, error.details]).toEqual(['INVALID_INPUT', 'createEngine needs { backends: Backend[] }', { field: 'backends' }]);
+  it('createEngine answers INVALID_INPUT naming backends when its options are no { backends: Backend[] }', () => {
+    for (const options of [undefined, null, 'ctl', {}, { backends: 'ctl' }]) {
+      const error = thrownBy(() => createEngine(options as never));
+      expect([error.code, error.message, error.details], JSON.stringify(options)).toEqual(['INVALID_INPUT', 'createEngine needs { backends: Backend[] }', { field: 'backends' }]);
+    }
   });
 
-  it.each([
-    ['null', null],
-    ['a backend without a name', { loadModel: (): void => undefined }],
-    ['a backend whose name is not a string', { name: 5, loadModel: (): void => undefined }],
-    ['a backend without loadModel', { name: 'x' }],
-  ])('createEngine answers INVALID_INPUT naming the index when backends holds %s', (_what, bad) => {
-    const error = thrownBy(() => createEngine({ backends: [new ControlledBackend(), bad as never] }));
-    expect([error.code, error.message, error.details]).toEqual(['INVALID_INPUT', 'backends[1] is not a Backend (needs name and loadModel)', { field: 'backends[1]' }]);
+  it('createEngine answers INVALID_INPUT naming the index of a backends entry that is no Backend', () => {
+    for (const [what, bad] of [
+      ['null', null],
+      ['a backend without a name', { loadModel: (): void => undefined }],
+      ['a backend whose name is not a string', { name: 5, loadModel: (): void => undefined }],
+      ['a backend without loadModel', { name: 'x' }],
+    ] as const) {
+      const error = thrownBy(() => createEngine({ backends: [new ControlledBackend(), bad as never] }));
+      expect([error.code, error.message, error.details], what).toEqual(['INVALID_INPUT', 'backends[1] is not a Backend (needs name and loadModel)', { field: 'backends[1]' }]);
+    }
   });
 
   it('registers a handle as version 1 when asked, and refuses a version below 1 naming options.version', async () => {
