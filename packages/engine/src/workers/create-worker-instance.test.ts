@@ -1,32 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { DTYPES, type DType, type InferoxError, type LogFields, type Logger, Tensor, allocData } from '@inferox/core';
+import { DTYPES, type DType, type InferoxError, type Logger, Tensor, allocData } from '@inferox/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type WorkerInstance, type WorkerInstanceOptions, type WorkerModelSpec, createWorkerInstance } from './create-worker-instance';
-import type { TestBackendOptions } from './test-backend.fixture';
+import { feeds, recordingLogger, spec } from './worker-instance.fixture';
 import { rejectionOf } from '@inferox/core/testing';
-
-const FIXTURE = resolve(import.meta.dirname, 'test-backend.fixture.ts');
-
-function spec(options: TestBackendOptions = {}, extra: Partial<WorkerModelSpec> = {}): WorkerModelSpec {
-  return { backend: { module: FIXTURE, factory: 'createTestBackend', options }, source: 'test-model', ...extra };
-}
-
-function feeds(mode: string, x: readonly number[] = [1, 2, 3]): Record<string, Tensor> {
-  return { mode: Tensor.from('string', [mode], [1]), x: Tensor.from('float32', x, [x.length]) };
-}
-
-function recordingLogger(): Logger & { lines: { level: string; message: string; fields?: LogFields }[] } {
-  const lines: { level: string; message: string; fields?: LogFields }[] = [];
-  const at =
-    (level: string) =>
-    (message: string, fields?: LogFields): void => {
-      lines.push({ level, message, ...(fields ? { fields } : {}) });
-    };
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 /** Sample values every dtype can hold exactly. */
 function sample(dtype: DType): Tensor {

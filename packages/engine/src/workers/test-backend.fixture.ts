@@ -5,11 +5,11 @@
  * `echo` (default), `exit` (process.exit(7): the worker thread ends), `uncaught` (an uncaught exception), `hang`
  * (a synchronous endless loop), `throw` (an InferoxError INVALID_INPUT), `throw-plain` (a plain Error),
  * `wait-abort` (settles only when its signal aborts), `busy` (blocks its thread for the int32 feed `busyMs`
- * milliseconds, then echoes).
+ * milliseconds, then echoes). Its metadata names the worker thread (`thread`) and the load options' name, when given (`loadName`).
  */
 import { existsSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
-import { type Backend, type BackendInfo, ErrorCode, InferoxError, type ModelHandle, type ModelSource, Tensor, type TensorMap, abortError } from '@inferox/core';
+import { type Backend, type BackendInfo, ErrorCode, InferoxError, type LoadModelOptions, type ModelHandle, type ModelSource, Tensor, type TensorMap, abortError } from '@inferox/core';
 
 /** Options of {@link createTestBackend}. */
 export interface TestBackendOptions {
@@ -19,16 +19,18 @@ export interface TestBackendOptions {
   readonly failLoadIfExists?: string;
   /** Make `loadModel` end the worker thread with this exit code. */
   readonly exitOnLoad?: number;
+  /** Make `loadModel` wait while this file exists (looked at every 10 ms), so a test holds a load under way. */
+  readonly holdLoadWhileExists?: string;
 }
 
-function createModel(source: ModelSource): ModelHandle {
+function createModel(source: ModelSource, loadOptions: LoadModelOptions = {}): ModelHandle {
   let disposed = false;
   const handle: ModelHandle = {
     name: typeof source === 'string' ? source : 'test',
     backend: 'test',
     device: { kind: 'cpu' },
     signature: { inputs: [{ name: 'x', dtype: 'float32', shape: null }], outputs: [{ name: 'x', dtype: 'float32', shape: null }] },
-    metadata: { thread: String(threadId) },
+    metadata: { thread: String(threadId), ...(loadOptions.name === undefined ? {} : { loadName: loadOptions.name }) },
     memoryBytes: 1234,
     get disposed() {
       return disposed;
@@ -91,14 +93,15 @@ export async function createTestBackend(options: TestBackendOptions = {}): Promi
     isAvailable: async () => true,
     init: async () => info,
     devices: async () => info.devices,
-    async loadModel(source) {
+    async loadModel(source, loadOptions) {
       if (options.exitOnLoad !== undefined) process.exit(options.exitOnLoad);
+      while (options.holdLoadWhileExists !== undefined && existsSync(options.holdLoadWhileExists)) await new Promise((resolve) => setTimeout(resolve, 10));
       if (options.failLoadIfExists !== undefined && existsSync(options.failLoadIfExists)) {
         throw new InferoxError(ErrorCode.PACKAGE_INVALID, `test model ${JSON.stringify(source)} refused to load: ${options.failLoadIfExists} exists`, {
           details: { file: options.failLoadIfExists },
         });
       }
-      return createModel(source);
+      return createModel(source, loadOptions);
     },
     dispose: async () => undefined,
     [Symbol.asyncDispose]: async () => undefined,

@@ -78,7 +78,8 @@ describe('WorkerInstance runs with a stop source', () => {
     const stop = lazyStop();
     expect((await rejectionOf(instance.run(feeds('exit'), { stop: lazyStop() }))).code).toBe('BACKEND_ERROR');
     stop.abort();
-    expect((await rejectionOf(instance.run(feeds('echo'), { stop }))).code).toBe('CANCELLED');
+    const error = await rejectionOf(instance.run(feeds('echo'), { stop }));
+    expect([error.code, error.message]).toEqual(['CANCELLED', 'run of model stop-model was cancelled by its signal']);
     expect(instance.restarts).toBe(1);
   });
 });
