@@ -51,7 +51,8 @@ describe('Scheduler batching', () => {
     expect(rest.map((o) => o.value!.outputs['y']!.toArray())).toEqual([[20], [30], [40]]);
     expect(rest.map((o) => o.value!.outputs['tag']!.toArray())).toEqual([['b'], ['c'], ['d']]);
     expect(rest.map((o) => o.value!.batchSize)).toEqual([3, 3, 3]);
-    expect(rest[0]!.value!.alone).toBeUndefined();
+    // A batched request's result has no alone field at all (not one set to undefined).
+    expect(Object.keys(rest[0]!.value!).sort()).toEqual(['batchSize', 'computeMs', 'executor', 'outputs', 'queueMs']);
     // The batched feeds were the scheduler's own: disposed after the run; the callers' feeds are untouched.
     expect(run.feeds['x']!.disposed).toBe(true);
     expect(batches).toEqual([
@@ -121,6 +122,21 @@ describe('Scheduler batching', () => {
     expect(held.order).toEqual([['a', 'b'], ['c', 'd', 'e']]);
     await finish(scheduler, held);
     expect(held.order.at(-1)).toEqual(['f']);
+  });
+
+  it('reserves in the pool the summed cost of the members a preferred size keeps, not of every compatible one queued', async () => {
+    const pool = createAdmissionPool({ capacity: 100 });
+    const { held, scheduler } = setup({ maxBatchSize: 8, maxQueueDelayMs: 1000, preferredBatchSizes: [3, 2] }, { pool });
+    track(scheduler.submit(row('a', 1)));
+    track(scheduler.submit(row('b', 2)));
+    expect(held.order).toEqual([['a', 'b']]);
+    for (const [i, t] of ['c', 'd', 'e', 'f'].entries()) track(scheduler.submit(row(t, i), { cost: 2 ** i }));
+    held.open('a').resolve();
+    await flushMicrotasks();
+    expect(held.order).toEqual([['a', 'b'], ['c', 'd', 'e']]);
+    // c, d and e cost 1 + 2 + 4; f (8) stays queued and holds nothing.
+    expect(pool.used).toBe(7);
+    await finish(scheduler, held);
   });
 
   it('runs a request alone with shape-mismatch when nothing queued agrees with it', async () => {

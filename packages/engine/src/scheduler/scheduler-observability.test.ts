@@ -173,4 +173,32 @@ describe('Scheduler stats and logs', () => {
     arbiterOf(pool).detach(faulty);
     await scheduler.close();
   });
+
+  it('leaves a request the pool dispatch started to its run when the dispatch throws afterwards', async () => {
+    const pool = createAdmissionPool({ capacity: 1 });
+    const { held, scheduler, calls } = setup({ pool });
+    const bug = new Error('client bug');
+    let asked = 0;
+    // Proposes nothing the first time (so the scheduler's request starts), then throws.
+    const faulty = {
+      candidate: (): undefined => {
+        asked++;
+        if (asked > 1) throw bug;
+        return undefined;
+      },
+      start: () => {},
+    };
+    arbiterOf(pool).attach(faulty);
+    const outcome = track(scheduler.submit(tagged('a')));
+    await flushMicrotasks();
+    expect(calls.filter(([level]) => level === 'warn')).toEqual([['warn', 'scheduler dispatch threw', { scheduler: 'bert', error: bug }]]);
+    expect(held.order).toEqual([['a']]);
+    expect(outcome.state).toBe('pending');
+    arbiterOf(pool).detach(faulty);
+    held.open('a').resolve();
+    await flushMicrotasks();
+    expect(outcome.state).toBe('fulfilled');
+    expect(scheduler.stats()).toMatchObject({ completed: 1, failed: {} });
+    await scheduler.close();
+  });
 });

@@ -30,6 +30,20 @@ describe('BatchKeyCache', () => {
     for (const feeds of cases) expect(cache.of(feeds)).toBe(batchKey(feeds, padding));
   });
 
+  it('does not reuse the last key for feeds that drop its later inputs, rename one, or have a lower rank', () => {
+    const pairs: [TensorMap, TensorMap][] = [
+      [feedsOf(1, 4), { ids: Tensor.zeros('int64', [1, 4]) }],
+      [{ ids: Tensor.zeros('int64', [1, 4]) }, { tokens: Tensor.zeros('int64', [1, 4]) }],
+      [{ ids: Tensor.zeros('int64', [1, 4, 2]) }, { ids: Tensor.zeros('int64', [1, 4]) }],
+    ];
+    for (const [last, next] of pairs) {
+      const cache = new BatchKeyCache(undefined);
+      expect(cache.of(last)).toBe(batchKey(last, undefined));
+      expect(cache.of(next)).toBe(batchKey(next, undefined));
+      expect(cache.of(next)).not.toBe(batchKey(last, undefined));
+    }
+  });
+
   it('gives equal keys to equal structures with another structure between them, and a different one to the other', () => {
     const cache = new BatchKeyCache(undefined);
     const first = cache.of(feedsOf(1, 4));

@@ -12,6 +12,10 @@ describe('batchKey', () => {
     expect(b).toBe(a);
   });
 
+  it('sorts two inputs given in reverse order', () => {
+    expect(batchKey({ mask: ids(1, 4), ids: ids(1, 5) }, undefined)).toBe('"ids":int64[5];"mask":int64[4]');
+  });
+
   it('keeps dims beyond dim 1 of padded inputs and stars their dim 1 only', () => {
     const padding = { inputs: ['ids', 'vec'], value: 0, outputs: undefined };
     expect(batchKey({ ids: Tensor.zeros('int64', [1, 7, 2, 3]), vec: Tensor.zeros('int64', [1]) }, padding)).toBe('"ids":int64[*,2,3];"vec":int64[]');

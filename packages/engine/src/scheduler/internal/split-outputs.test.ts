@@ -18,7 +18,9 @@ describe('splitOutputs', () => {
   it('gives each member its own rows of every output, in order, cut back to its own length where padded', () => {
     const hidden = Tensor.from('float32', [1, 2, 3, 4, 5, 6, 7, 8, 9], [3, 3]);
     const pooled = Tensor.from('float32', [10, 20, 30], [3]);
-    const [a, b] = splitOutputs({ hidden, pooled }, batchOf([1, 2], [2, 3], 3), 'S');
+    const parts = splitOutputs({ hidden, pooled }, batchOf([1, 2], [2, 3], 3), 'S');
+    expect(parts).toHaveLength(2);
+    const [a, b] = parts;
     expect(a!['hidden']!.shape).toEqual([1, 2]);
     expect(values(a!['hidden'])).toEqual([1, 2]);
     expect(b!['hidden']!.shape).toEqual([2, 3]);
