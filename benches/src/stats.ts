@@ -39,19 +39,21 @@ export function summarize(values: readonly number[]): Summary {
 
 /**
  * Runs `a` and `b` alternately `rounds` times after `warmup` unrecorded rounds of each, so drift in the machine
- * hits both sides alike, and returns the recorded milliseconds of each.
+ * hits both sides alike, and returns the recorded milliseconds of each. Each call gets the round's index: sides that
+ * pick their input by it get the same input in a round (a counter shared by both sides would hand them different
+ * ones, since the order alternates).
  */
 export async function interleave(
-  a: () => Promise<unknown>,
-  b: () => Promise<unknown>,
+  a: (round: number) => Promise<unknown>,
+  b: (round: number) => Promise<unknown>,
   options: { rounds: number; warmup: number },
 ): Promise<{ a: number[]; b: number[] }> {
   const out = { a: [] as number[], b: [] as number[] };
   for (let i = 0; i < options.warmup + options.rounds; i++) {
-    const order: ['a' | 'b', () => Promise<unknown>][] = i % 2 === 0 ? [['a', a], ['b', b]] : [['b', b], ['a', a]];
+    const order: ['a' | 'b', (round: number) => Promise<unknown>][] = i % 2 === 0 ? [['a', a], ['b', b]] : [['b', b], ['a', a]];
     for (const [key, fn] of order) {
       const t0 = performance.now();
-      await fn();
+      await fn(i);
       const ms = performance.now() - t0;
       if (i >= options.warmup) out[key].push(ms);
     }

@@ -3,7 +3,9 @@
  * call by call, as scenario 10's one-caller row does, with more calls, so a change to text's per-call path can be
  * A/B-tested in minutes. Prints the p50 of each side and their ratio. Add `--cpu-prof` to see where text's time goes.
  *
- *   cd benches && node --import tsx --conditions=@inferox/source src/profile/text-one-caller.ts [calls=600]
+ * Both sides get the same text in a round. Runs the packages' builds (`npm run build` first).
+ *
+ *   cd benches && node --import tsx src/profile/text-one-caller.ts [calls=600] [warmup=30]
  */
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,12 +41,10 @@ async function main(): Promise<void> {
   const engine = createEngine({ backends: [createOnnxBackend({ executionProviders: ['cpu'], sessionOptions: sessionOptions(1) })] });
   try {
     const text = await loadTextModel(engine, dir, { backends: ['onnx'] });
-    let pick = 0;
-    const next = (): string => short[pick++ % short.length]!;
     const result = await interleave(
-      () => extractor(next(), { pooling: 'mean', normalize: true }),
-      () => text.embed([next()], { normalize: true }),
-      { rounds: calls, warmup: 30 },
+      (round) => extractor(short[round % short.length]!, { pooling: 'mean', normalize: true }),
+      (round) => text.embed([short[round % short.length]!], { normalize: true }),
+      { rounds: calls, warmup: Number(process.argv[3] ?? 30) },
     );
     const tjs = summarize(result.a);
     const ours = summarize(result.b);
