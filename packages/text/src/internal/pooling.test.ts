@@ -21,6 +21,28 @@ describe('poolRow', () => {
     expect([...poolRow(hidden, 2, { ...row0, skip: 2 }, 'mean')]).toEqual([5, 6]);
     expect([...poolRow(hidden, 2, { ...row0, skip: 9 }, 'mean')]).toEqual([5, 6]);
   });
+
+  it('pools every column of a width that is not a multiple of 4 as a naive position-by-position loop does', () => {
+    // Rows are reduced four columns at a time: width 9 has two full groups and one column left over.
+    const width = 9;
+    const positions = 7;
+    const data = Float32Array.from({ length: 2 * positions * width }, (_, i) => Math.sin(i * 12.9898) * 43.7);
+    const row = { offset: positions * width, first: 2, length: 4, skip: 1 };
+    const naive = (mode: 'mean' | 'max' | 'weighted-mean' | 'mean-sqrt-len'): number[] =>
+      Array.from({ length: width }, (_, k) => {
+        const from = row.first + row.skip;
+        const values = Array.from({ length: row.first + row.length - from }, (__, j) => ({ v: data[row.offset + (from + j) * width + k]!, w: from + j - row.first + 1 }));
+        if (mode === 'max') return Math.max(...values.map((x) => x.v));
+        if (mode === 'weighted-mean') return values.reduce((a, x) => a + x.v * x.w, 0) / values.reduce((a, x) => a + x.w, 0);
+        const sum = values.reduce((a, x) => a + x.v, 0);
+        return mode === 'mean' ? sum / values.length : sum / Math.sqrt(values.length);
+      });
+    for (const mode of ['mean', 'max', 'weighted-mean', 'mean-sqrt-len'] as const) {
+      expect([...poolRow(data, width, row, mode)], mode).toEqual(naive(mode).map((v) => expect.closeTo(v, 4)));
+    }
+    expect([...poolRow(data, width, row, 'cls')]).toEqual([...data.subarray(row.offset + 2 * width, row.offset + 3 * width)]);
+    expect([...poolRow(data, width, row, 'last-token')]).toEqual([...data.subarray(row.offset + 5 * width, row.offset + 6 * width)]);
+  });
 });
 
 describe('finishEmbedding', () => {
