@@ -44,9 +44,15 @@ export interface QueueWorkerProcess {
   kill(): Promise<void>;
 }
 
+/**
+ * The child's script: next to this module when it runs from its source, and from the build (`dist/testing.js`, as
+ * `npm run bench` imports it) the same file in `src/testing`. The child runs the packages from their sources.
+ */
+const SCRIPT = import.meta.url.endsWith('.ts') ? resolve(import.meta.dirname, 'queue-worker-process.fixture.ts') : resolve(import.meta.dirname, '../src/testing/queue-worker-process.fixture.ts');
+
 /** Starts a worker child and resolves once it prints `ready`. */
 export async function spawnQueueWorker(options: QueueWorkerProcessOptions): Promise<QueueWorkerProcess> {
-  const script = resolve(import.meta.dirname, 'queue-worker-process.fixture.ts');
+  const script = SCRIPT;
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', script, JSON.stringify(options)], {
     cwd: import.meta.dirname,
     stdio: ['ignore', 'pipe', 'pipe'],
