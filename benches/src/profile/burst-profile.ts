@@ -5,7 +5,7 @@
  * scavenges of the young generation), per side,
  * sides alternating for `rounds` rounds. Run with `--cpu-prof` for a profile of the engine side.
  *
- *   cd benches && node --expose-gc --import tsx --conditions=@inferox/source src/profile/burst-profile.ts [requests=10000] [rounds=3] [sides=raw,engine]
+ *   cd benches && node --expose-gc --import tsx --conditions=@inferox/source src/profile/burst-profile.ts [requests=10000] [rounds=3] [sides=raw,engine] (also: queue)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,7 +36,15 @@ async function main(): Promise<void> {
   const session = await rawSession(onnx, 1);
   const engine = await onnxEngine('bert', { source: onnx, maxQueueSize: requests }, 1);
   try {
-    const all: Record<string, () => Promise<unknown>> = { raw: () => session.run(feeds.ort), engine: () => engine.infer('bert', feeds.core) };
+    // `queue`: the least a queue in front of one session can do, runs one at a time chained on promises (no priorities,
+    // deadlines, validation or metrics): what serving the burst one run at a time costs over Promise.all.
+    let tail: Promise<unknown> = Promise.resolve();
+    const queued = (): Promise<unknown> => {
+      const run = tail.then(() => session.run(feeds.ort));
+      tail = run.catch(() => undefined);
+      return run;
+    };
+    const all: Record<string, () => Promise<unknown>> = { raw: () => session.run(feeds.ort), queue: queued, engine: () => engine.infer('bert', feeds.core) };
     const sides = sidesText.split(',');
     for (const side of sides) await settleAll(200, all[side]!, 60_000);
     const rows: Record<string, { cpuUs: number[]; gcUs: number[]; minorGcUs: number[]; wallUs: number[]; p99Ms: number[] }> = Object.fromEntries(sides.map((s) => [s, { cpuUs: [], gcUs: [], minorGcUs: [], wallUs: [], p99Ms: [] }]));
