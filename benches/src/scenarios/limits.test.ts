@@ -76,6 +76,7 @@ describe('workerHandoff', () => {
       'hand-written pool: 2 threads, postMessage per run, no limit in flight',
       'shared-memory pool: 2 threads, SharedArrayBuffer + Atomics per run, 1 run per thread, the rest queued on the main thread',
       "shared-memory pool, 2 slots per thread (the next run's feeds wait in shared memory)",
+      'piscina 5 (maintained worker pool): 2 threads, 1 task per thread, the rest queued by piscina',
     ]);
     // The limit is 1× itself; every other rate is a number.
     expect(r.tables[0]!.rows[0]![3]).toBe('1');
@@ -92,10 +93,10 @@ describe('workerHandoff', () => {
     expect(r.goals![0]!.limit).toMatch(/^two raw sessions in two worker threads back to back: [\d.,]+ requests\/s \(one thread: [\d.,]+, /);
     // The shared-memory pool's figures beside the message pool's: both slot counts, its hand-off per call, its echo.
     expect(r.goals![0]!.limit).toMatch(
-      /Without messages: a shared-memory pool \(SharedArrayBuffer \+ Atomics\) reached [\d.]+× \([\d.]+× per CPU-second\), [\d.]+× with 2 slots per thread; it adds -?[\d.,]+ µs per call at one client \(echo round trip: [\d.,]+ µs\)$/,
+      /Without messages: a shared-memory pool \(SharedArrayBuffer \+ Atomics\) reached [\d.]+× \([\d.]+× per CPU-second\), [\d.]+× with 2 slots per thread; it adds -?[\d.,]+ µs per call at one client \(echo round trip: [\d.,]+ µs\)\. A maintained pool, piscina 5, reached [\d.]+× \([\d.]+× per CPU-second\)$/,
     );
     const raw = r.raw as { tiny: { rps: Record<string, number[]>; single: Record<string, number[]>; echoes: Record<string, Record<string, number>> } };
-    expect(Object.keys(raw.tiny.rps)).toEqual(['limit', 'oneThread', 'engine', 'engine2', 'pool', 'sab', 'sab2']);
+    expect(Object.keys(raw.tiny.rps)).toEqual(['limit', 'oneThread', 'engine', 'engine2', 'pool', 'sab', 'sab2', 'piscina']);
     expect(Object.keys(raw.tiny.single)).toEqual(['raw', 'inline', 'pool', 'sab', 'workers']);
     expect(Object.keys(raw.tiny.echoes)).toEqual(['cloned', 'transferred', 'shared']);
     for (const key of ['sab', 'sab2']) expect(raw.tiny.rps[key]![0]).toBeGreaterThan(0);

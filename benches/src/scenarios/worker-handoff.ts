@@ -8,6 +8,7 @@ import { closedLoopFor } from '../internal/closed-loop';
 import { type WindowRate, cpuWindow } from '../internal/cpu-window';
 import { type HandOff, OrtThread } from '../internal/ort-threads';
 import { rotate } from '../internal/rotate';
+import { PiscinaPool } from '../internal/piscina-pool';
 import { SabPool } from '../internal/sab-pool';
 import { onnxEngine, rawSession } from '../internal/sides';
 import type { Scenario } from '../scenario';
@@ -67,6 +68,7 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
         let session: ort.InferenceSession | undefined;
         const threads: OrtThread[] = [];
         const sabPools: SabPool[] = [];
+        let piscina: PiscinaPool | undefined;
         try {
           session = await rawSession(model.onnxPath, ctx.threads);
           engine = await onnxEngine('inline', { source: model.onnxPath }, ctx.threads);
@@ -78,6 +80,8 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
             ...(await Promise.all([1, 2].map((depth) => SabPool.start({ onnxPath: model.onnxPath, threads: ctx.threads, seq: s.seq, depth })))),
           );
           const [sab, sab2] = sabPools as [SabPool, SabPool];
+          piscina = await PiscinaPool.start({ onnxPath: model.onnxPath, threads: ctx.threads, size: 2, seq: s.seq });
+          const pisc = piscina;
           const e = engine;
           const sess = session;
           let turn = 0;
@@ -144,6 +148,7 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
             pool: () => measured(pool, s),
             sab: () => measured(() => sab.run(wire), s),
             sab2: () => measured(() => sab2.run(wire), s),
+            piscina: () => measured(() => pisc.run(wire, 1, s.seq), s),
           };
           type Key = keyof typeof setups;
           const keys = Object.keys(setups) as Key[];
@@ -179,6 +184,7 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
             label('pool', 'hand-written pool: 2 threads, postMessage per run, no limit in flight'),
             label('sab', 'shared-memory pool: 2 threads, SharedArrayBuffer + Atomics per run, 1 run per thread, the rest queued on the main thread'),
             label('sab2', "shared-memory pool, 2 slots per thread (the next run's feeds wait in shared memory)"),
+            label('piscina', 'piscina 5 (maintained worker pool): 2 threads, 1 task per thread, the rest queued by piscina'),
           );
           const p50 = (side: keyof typeof single): number => med(single[side]);
           const leg = (xs: readonly HandOff[], k: keyof HandOff): number => med(xs.map((h) => h[k]));
@@ -198,14 +204,14 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
               of('engine'),
               { atLeast: 0.85 },
               '×',
-              `two raw sessions in two worker threads back to back: ${fmt(limit)} requests/s (one thread: ${fmt(med(rps.oneThread))}, so the machine gave ${fmt(ratio(limit, med(rps.oneThread)))}× one core); per CPU-second the engine reaches ${fmt(perCpu('engine'))}× the limit's; its main thread was busy ${fmt(mainBusy * 100)}% of the time, CPU the limit's two threads do not share. Floor of any hand-off by message: the hand-written pool (one message each way per run, no limit in flight) reached ${fmt(of('pool'))}× (${fmt(perCpu('pool'))}× per CPU-second); the engine's hand-off adds ${us(p50('workers') - p50('inline'))} µs per call at one client (pool: ${us(p50('pool') - p50('raw'))} µs; echo round trip with outputs transferred: ${us(leg(echoes.transferred, 'roundTrip'))} µs). Without messages: a shared-memory pool (SharedArrayBuffer + Atomics) reached ${fmt(of('sab'))}× (${fmt(perCpu('sab'))}× per CPU-second), ${fmt(of('sab2'))}× with 2 slots per thread; it adds ${us(p50('sab') - p50('raw'))} µs per call at one client (echo round trip: ${us(leg(echoes.shared, 'roundTrip'))} µs)`,
+              `two raw sessions in two worker threads back to back: ${fmt(limit)} requests/s (one thread: ${fmt(med(rps.oneThread))}, so the machine gave ${fmt(ratio(limit, med(rps.oneThread)))}× one core); per CPU-second the engine reaches ${fmt(perCpu('engine'))}× the limit's; its main thread was busy ${fmt(mainBusy * 100)}% of the time, CPU the limit's two threads do not share. Floor of any hand-off by message: the hand-written pool (one message each way per run, no limit in flight) reached ${fmt(of('pool'))}× (${fmt(perCpu('pool'))}× per CPU-second); the engine's hand-off adds ${us(p50('workers') - p50('inline'))} µs per call at one client (pool: ${us(p50('pool') - p50('raw'))} µs; echo round trip with outputs transferred: ${us(leg(echoes.transferred, 'roundTrip'))} µs). Without messages: a shared-memory pool (SharedArrayBuffer + Atomics) reached ${fmt(of('sab'))}× (${fmt(perCpu('sab'))}× per CPU-second), ${fmt(of('sab2'))}× with 2 slots per thread; it adds ${us(p50('sab') - p50('raw'))} µs per call at one client (echo round trip: ${us(leg(echoes.shared, 'roundTrip'))} µs). A maintained pool, piscina 5, reached ${fmt(of('piscina'))}× (${fmt(perCpu('piscina'))}× per CPU-second)`,
             ),
           );
           raw[name] = { rps, perCpuSecond: cpu, busy, single, echoes: { cloned: summaryOf(echoes.cloned), transferred: summaryOf(echoes.transferred), shared: summaryOf(echoes.shared) } };
         } finally {
           await engine?.close();
           await session?.release();
-          await Promise.all([...threads.map((t) => t.close()), ...sabPools.map((p) => p.close())]);
+          await Promise.all([...threads.map((t) => t.close()), ...sabPools.map((p) => p.close()), piscina?.close()]);
         }
       }
       return {
