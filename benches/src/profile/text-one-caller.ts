@@ -7,16 +7,16 @@
  *
  *   cd benches && node --import tsx src/profile/text-one-caller.ts [calls=600] [warmup=30]
  */
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '@inferox/engine';
 import { createOnnxBackend } from '@inferox/onnx-backend';
 import { loadTextModel } from '@inferox/text';
-import { Tokenizer } from '@huggingface/tokenizers';
 import { benchProfile } from '../bench-profile';
 import { createBenchContext } from '../internal/create-bench-context';
 import { sessionOptions } from '../internal/sides';
+import { textBenchFolder } from '../internal/text-bench-folder';
 import { textOfTokens } from '../internal/text-of-tokens';
 import { offlinePipeline } from '../internal/transformers-folder';
 import { interleave, summarize } from '../stats';
@@ -28,13 +28,7 @@ async function main(): Promise<void> {
   const workDir = await mkdtemp(join(tmpdir(), 'inferox-text-one-'));
   const profile = benchProfile(true);
   const model = await createBenchContext({ profile, threads: 1, workDir }).model(profile.transformers.model);
-  const fixture = new URL('../../../fixtures/tiny-bert-st/', import.meta.url);
-  const dir = join(workDir, 'text-bert');
-  await mkdir(join(dir, 'onnx'), { recursive: true });
-  await copyFile(join(model.dir, 'config.json'), join(dir, 'config.json'));
-  await copyFile(model.onnxPath, join(dir, 'onnx', 'model.onnx'));
-  for (const file of ['tokenizer.json', 'tokenizer_config.json']) await copyFile(new URL(file, fixture), join(dir, file));
-  const tokenizer = new Tokenizer(JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8')), JSON.parse(await readFile(join(dir, 'tokenizer_config.json'), 'utf8')));
+  const { dir, tokenizer } = await textBenchFolder(workDir, model);
   const short = Array.from({ length: 64 }, (_, i) => textOfTokens((t) => tokenizer.encode(t, { add_special_tokens: false }).ids, 6 + ((i * 7919) % 25)));
   const pipeline = await offlinePipeline(workDir);
   const extractor = (await pipeline('feature-extraction', 'text-bert', { dtype: 'fp32', device: 'cpu', session_options: sessionOptions(1) })) as unknown as Extractor & { dispose(): Promise<void> };

@@ -1,15 +1,13 @@
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createEngine, type Engine } from '@inferox/engine';
 import { createOnnxBackend } from '@inferox/onnx-backend';
 import { type TextModel, loadTextModel } from '@inferox/text';
-import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-node';
 import { checkGoal, ratio } from '../goal';
 import { closedLoop } from '../internal/closed-loop';
 import { rotate } from '../internal/rotate';
 import { rawSession, sessionOptions } from '../internal/sides';
+import { textBenchFolder } from '../internal/text-bench-folder';
 import { textOfTokens } from '../internal/text-of-tokens';
 import { offlinePipeline } from '../internal/transformers-folder';
 import type { Scenario } from '../scenario';
@@ -66,13 +64,7 @@ export function textEmbeddingsScenario(sizes?: TextEmbeddingsSizes): Scenario {
     async run(ctx) {
       const s = sizes ?? textEmbeddingsSizes(ctx.profile.quick);
       const model = await ctx.model(ctx.profile.transformers.model);
-      const fixture = new URL('../../../fixtures/tiny-bert-st/', import.meta.url);
-      const dir = join(ctx.workDir, 'text-bert');
-      await mkdir(join(dir, 'onnx'), { recursive: true });
-      await copyFile(join(model.dir, 'config.json'), join(dir, 'config.json'));
-      await copyFile(model.onnxPath, join(dir, 'onnx', 'model.onnx'));
-      for (const file of ['tokenizer.json', 'tokenizer_config.json']) await copyFile(new URL(file, fixture), join(dir, file));
-      const tokenizer = new Tokenizer(JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8')), JSON.parse(await readFile(join(dir, 'tokenizer_config.json'), 'utf8')));
+      const { dir, tokenizer } = await textBenchFolder(ctx.workDir, model);
       const ofTokens = (n: number): string => textOfTokens((t) => tokenizer.encode(t, { add_special_tokens: false }).ids, n - 2);
       const short = Array.from({ length: 64 }, (_, i) => ofTokens(spread(i, 8, 32)));
       const long = ofTokens(128);
