@@ -52,8 +52,7 @@ const SCRIPT = import.meta.url.endsWith('.ts') ? resolve(import.meta.dirname, 'q
 
 /** Starts a worker child and resolves once it prints `ready`. */
 export async function spawnQueueWorker(options: QueueWorkerProcessOptions): Promise<QueueWorkerProcess> {
-  const script = SCRIPT;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', script, JSON.stringify(options)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', SCRIPT, JSON.stringify(options)], {
     cwd: import.meta.dirname,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
