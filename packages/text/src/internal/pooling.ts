@@ -18,88 +18,71 @@ export interface PoolRow {
 export function poolRow(hidden: Float32Array, width: number, row: PoolRow, mode: PoolingMode): Float32Array {
   const from = row.first + Math.min(row.skip, row.length - 1);
   const to = row.first + row.length;
+  const n = to - from;
+  const start = row.offset + from * width;
   switch (mode) {
     case 'cls':
       return hidden.slice(row.offset + row.first * width, row.offset + (row.first + 1) * width);
     case 'last-token':
       return hidden.slice(row.offset + (to - 1) * width, row.offset + to * width);
     case 'max':
-      return reduceColumns(hidden, width, row.offset + from * width, to - from, maxColumns);
+      return columnMaxima(hidden, width, start, n);
     case 'mean':
-      return reduceColumns(hidden, width, row.offset + from * width, to - from, sumColumns, to - from);
+      return columnSums(hidden, width, start, n, 1, 0, n);
     case 'mean-sqrt-len':
-      return reduceColumns(hidden, width, row.offset + from * width, to - from, sumColumns, Math.sqrt(to - from));
+      return columnSums(hidden, width, start, n, 1, 0, Math.sqrt(n));
     case 'weighted-mean': {
       // Weights 1, 2, ... by position from the sequence's start (sentence-transformers' weightedmean).
       const w0 = from - row.first + 1;
-      const n = to - from;
-      return reduceColumns(hidden, width, row.offset + from * width, n, (data, at, step, end, out, k) => weightedColumns(data, at, step, end, out, k, w0), n * w0 + (n * (n - 1)) / 2);
+      return columnSums(hidden, width, start, n, w0, 1, n * w0 + (n * (n - 1)) / 2);
     }
   }
 }
 
 /**
- * Reduces `rows` rows of `width` values starting at `start` column by column, four columns at a time: each column's
- * reduction runs in registers (float64, as torch's float32 sums are close to it at these lengths) rather than reading
- * and writing an accumulator array once per token, which took three times as long (12 against 4 µs for 20 × 256).
+ * Weighted sums of `rows` rows of `width` values from `start`, column by column (the first row weighs `w0`, each next
+ * one `step` more), each divided by `divisor`. Four columns at a time, summed in local float64 variables (torch's
+ * float32 sums are close to float64 at these lengths) rather than in an accumulator array read and written once per
+ * token, which took three times as long (12 against 4 µs for 20 × 256).
  */
-function reduceColumns(
-  data: Float32Array,
-  width: number,
-  start: number,
-  rows: number,
-  columns: (data: Float32Array, at: number, step: number, end: number, out: Float32Array, k: number) => void,
-  divisor = 1,
-): Float32Array {
+function columnSums(data: Float32Array, width: number, start: number, rows: number, w0: number, step: number, divisor: number): Float32Array {
   const out = new Float32Array(width);
   const end = start + rows * width;
-  for (let k = 0; k < width; k += 4) columns(data, start + k, width, end, out, k);
-  if (divisor !== 1) for (let k = 0; k < width; k++) out[k] = out[k]! / divisor;
+  let k = 0;
+  for (; k + 4 <= width; k += 4) {
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    let d = 0;
+    for (let i = start + k, w = w0; i < end; i += width, w += step) {
+      a += data[i]! * w;
+      b += data[i + 1]! * w;
+      c += data[i + 2]! * w;
+      d += data[i + 3]! * w;
+    }
+    out[k] = a / divisor;
+    out[k + 1] = b / divisor;
+    out[k + 2] = c / divisor;
+    out[k + 3] = d / divisor;
+  }
+  for (; k < width; k++) {
+    let a = 0;
+    for (let i = start + k, w = w0; i < end; i += width, w += step) a += data[i]! * w;
+    out[k] = a / divisor;
+  }
   return out;
 }
 
-/** Sums of columns `k .. k + 3` (fewer at the right edge) of the rows from `at` to `end`, into `out`. */
-function sumColumns(data: Float32Array, at: number, step: number, end: number, out: Float32Array, k: number): void {
-  let a = 0;
-  let b = 0;
-  let c = 0;
-  let d = 0;
-  if (k + 4 <= out.length) {
-    for (let i = at; i < end; i += step) {
-      a += data[i]!;
-      b += data[i + 1]!;
-      c += data[i + 2]!;
-      d += data[i + 3]!;
-    }
-    out[k] = a;
-    out[k + 1] = b;
-    out[k + 2] = c;
-    out[k + 3] = d;
-    return;
-  }
-  for (let j = k; j < out.length; j++) {
-    a = 0;
-    for (let i = at + j - k; i < end; i += step) a += data[i]!;
-    out[j] = a;
-  }
-}
-
-/** Weighted sums (weights `w0, w0 + 1, ...` down the rows) of columns `k .. k + 3`, as {@link sumColumns}. */
-function weightedColumns(data: Float32Array, at: number, step: number, end: number, out: Float32Array, k: number, w0: number): void {
-  for (let j = k; j < Math.min(k + 4, out.length); j++) {
-    let sum = 0;
-    for (let i = at + j - k, w = w0; i < end; i += step, w++) sum += data[i]! * w;
-    out[j] = sum;
-  }
-}
-
-/** Maxima of columns `k .. k + 3`, as {@link sumColumns}. */
-function maxColumns(data: Float32Array, at: number, step: number, end: number, out: Float32Array, k: number): void {
-  for (let j = k; j < Math.min(k + 4, out.length); j++) {
+/** Maxima of `rows` rows of `width` values from `start`, column by column. */
+function columnMaxima(data: Float32Array, width: number, start: number, rows: number): Float32Array {
+  const out = new Float32Array(width);
+  const end = start + rows * width;
+  for (let k = 0; k < width; k++) {
     let max = Number.NEGATIVE_INFINITY;
-    for (let i = at + j - k; i < end; i += step) if (data[i]! > max) max = data[i]!;
-    out[j] = max;
+    for (let i = start + k; i < end; i += width) if (data[i]! > max) max = data[i]!;
+    out[k] = max;
   }
+  return out;
 }
 
 /** Keeps the first `dimensions` values (Matryoshka) and L2-normalizes when asked. Returns a new array. */
