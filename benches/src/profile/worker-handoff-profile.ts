@@ -60,12 +60,12 @@ async function main(): Promise<void> {
   const engine = await onnxEngine('workers', { source: ONNX, instances: { count: 2, mode: 'worker' } }, 1);
   const threads = await Promise.all([0, 1].map(() => OrtThread.start({ onnxPath: ONNX, threads: 1 })));
   try {
-    await engine.load('workers-2-in-flight', { backends: ['onnx'], source: ONNX, instances: { count: 2, mode: 'worker' }, maxConcurrent: 2 });
+    await engine.load('workers-1-in-flight', { backends: ['onnx'], source: ONNX, instances: { count: 2, mode: 'worker' }, maxConcurrent: 1 });
     const wire = Object.entries(feeds.ort).map(([name, t]) => ({ name, data: t.data as BigInt64Array }));
     let turn = 0;
     const setups: Record<string, () => Promise<unknown>> = {
-      engine: () => engine.infer('workers', feeds.core),
-      'engine, 2 in flight per worker': () => engine.infer('workers-2-in-flight', feeds.core),
+      'engine (defaults: 2 in flight per worker)': () => engine.infer('workers', feeds.core),
+      'engine, 1 in flight per worker': () => engine.infer('workers-1-in-flight', feeds.core),
       'hand-written pool': () => threads[turn++ % 2]!.run(wire, 1, SEQ),
     };
     for (const request of Object.values(setups)) await window(request, 500);

@@ -71,8 +71,8 @@ describe('workerHandoff', () => {
     expect(r.tables[0]!.rows.map((row) => row[1])).toEqual([
       'limit: 2 raw sessions in 2 worker threads, back to back',
       '1 raw session in 1 worker thread, back to back',
-      "Inferox instances { count: 2, mode: 'worker' } (defaults: 1 run in flight per worker)",
-      'Inferox 2 workers, maxConcurrent 2 (2 runs in flight per worker)',
+      "Inferox instances { count: 2, mode: 'worker' } (defaults: 2 runs in flight per worker)",
+      'Inferox 2 workers, maxConcurrent 1 (1 run in flight per worker, the default before issue 19)',
       'hand-written pool: 2 threads, postMessage per run, no limit in flight',
       'shared-memory pool: 2 threads, SharedArrayBuffer + Atomics per run, 1 run per thread, the rest queued on the main thread',
       "shared-memory pool, 2 slots per thread (the next run's feeds wait in shared memory)",
@@ -96,7 +96,7 @@ describe('workerHandoff', () => {
       /Without messages: a shared-memory pool \(SharedArrayBuffer \+ Atomics\) reached [\d.]+× \([\d.]+× per CPU-second\), [\d.]+× with 2 slots per thread; it adds -?[\d.,]+ µs per call at one client \(echo round trip: [\d.,]+ µs\)\. A maintained pool, piscina 5, reached [\d.]+× \([\d.]+× per CPU-second\)$/,
     );
     const raw = r.raw as { tiny: { rps: Record<string, number[]>; single: Record<string, number[]>; echoes: Record<string, Record<string, number>> } };
-    expect(Object.keys(raw.tiny.rps)).toEqual(['limit', 'oneThread', 'engine', 'engine2', 'pool', 'sab', 'sab2', 'piscina']);
+    expect(Object.keys(raw.tiny.rps)).toEqual(['limit', 'oneThread', 'engine', 'engine1', 'pool', 'sab', 'sab2', 'piscina']);
     expect(Object.keys(raw.tiny.single)).toEqual(['raw', 'inline', 'pool', 'sab', 'workers']);
     expect(Object.keys(raw.tiny.echoes)).toEqual(['cloned', 'transferred', 'shared']);
     for (const key of ['sab', 'sab2']) expect(raw.tiny.rps[key]![0]).toBeGreaterThan(0);

@@ -33,7 +33,7 @@ export interface WorkerHandoffSizes {
 /** The sizes of a full run or a quick pass. */
 export function workerHandoffSizes(quick: boolean): WorkerHandoffSizes {
   return quick
-    ? { models: ['tiny', 'small'], seq: 128, clients: 8, windowMs: 300, rounds: 2, echoes: 100, single: 30 }
+    ? { models: ['tiny', 'small'], seq: 128, clients: 8, windowMs: 300, rounds: 3, echoes: 100, single: 30 }
     : { models: ['tiny', 'small'], seq: 128, clients: 8, windowMs: 2000, rounds: 3, echoes: 1000, single: 300 };
 }
 
@@ -73,7 +73,7 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
           session = await rawSession(model.onnxPath, ctx.threads);
           engine = await onnxEngine('inline', { source: model.onnxPath }, ctx.threads);
           await engine.load('workers', { backends: ['onnx'], source: model.onnxPath, instances: { count: 2, mode: 'worker' } });
-          await engine.load('workers-2-in-flight', { backends: ['onnx'], source: model.onnxPath, instances: { count: 2, mode: 'worker' }, maxConcurrent: 2 });
+          await engine.load('workers-1-in-flight', { backends: ['onnx'], source: model.onnxPath, instances: { count: 2, mode: 'worker' }, maxConcurrent: 1 });
           threads.push(...(await Promise.all([0, 1].map(() => OrtThread.start({ onnxPath: model.onnxPath, threads: ctx.threads })))));
           const [a, b] = threads as [OrtThread, OrtThread];
           sabPools.push(
@@ -144,7 +144,7 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
               return { ...w, mainBusy: Number.NaN };
             },
             engine: () => measured(() => e.infer('workers', feeds.core), s),
-            engine2: () => measured(() => e.infer('workers-2-in-flight', feeds.core), s),
+            engine1: () => measured(() => e.infer('workers-1-in-flight', feeds.core), s),
             pool: () => measured(pool, s),
             sab: () => measured(() => sab.run(wire), s),
             sab2: () => measured(() => sab2.run(wire), s),
@@ -179,8 +179,8 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
           throughputRows.push(
             label('limit', 'limit: 2 raw sessions in 2 worker threads, back to back'),
             label('oneThread', '1 raw session in 1 worker thread, back to back'),
-            label('engine', `Inferox instances { count: 2, mode: 'worker' } (defaults: 1 run in flight per worker)`),
-            label('engine2', 'Inferox 2 workers, maxConcurrent 2 (2 runs in flight per worker)'),
+            label('engine', `Inferox instances { count: 2, mode: 'worker' } (defaults: 2 runs in flight per worker)`),
+            label('engine1', 'Inferox 2 workers, maxConcurrent 1 (1 run in flight per worker, the default before issue 19)'),
             label('pool', 'hand-written pool: 2 threads, postMessage per run, no limit in flight'),
             label('sab', 'shared-memory pool: 2 threads, SharedArrayBuffer + Atomics per run, 1 run per thread, the rest queued on the main thread'),
             label('sab2', "shared-memory pool, 2 slots per thread (the next run's feeds wait in shared memory)"),

@@ -30,4 +30,25 @@ describe('Engine with worker-mode instances', () => {
       await engine.close();
     }
   });
+
+  it.each([
+    { spec: {}, running: 2, queued: 1, why: 'two runs in flight by default' },
+    { spec: { maxConcurrent: 1 }, running: 1, queued: 2, why: 'the model’s maxConcurrent over the default' },
+    { spec: { batching: { maxBatchSize: 4, maxQueueDelayMs: 0 } }, running: 1, queued: 2, why: 'one by default when the model batches' },
+  ])('keeps $running run(s) in flight on one worker: $why', async ({ spec, running, queued }) => {
+    const engine = createEngine({ backends: [await workerBackend()] });
+    try {
+      await engine.load('w', { source: 'test-model', instances: { count: 1, mode: 'worker' }, ...spec });
+      const feeds = { x: Tensor.from('float32', [1, 2], [1, 2]) };
+      const results = [1, 2, 3].map(() => engine.infer('w', feeds));
+      // No answer can come back from the worker before the event loop turns: the state after the microtasks is the
+      // scheduler's dispatch.
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+      expect(engine.info('w').replicas[0]).toMatchObject({ running, queued });
+      // The test model's `thread` output has no batch dimension, so a batch of these fails: only the dispatch counts here.
+      await Promise.allSettled(results);
+    } finally {
+      await engine.close();
+    }
+  });
 });

@@ -62,7 +62,7 @@ export interface ModelSpec<TOptions extends LoadModelOptions = LoadModelOptions>
   readonly batching?: BatchingSpec;
   /** Per-replica queue bound; a request that finds it full gets `QUEUE_FULL`. */
   readonly maxQueueSize?: number;
-  /** Per-replica concurrency. */
+  /** Runs in flight per instance. @defaultValue the engine's `maxConcurrent`, else 1; 2 per worker instance when the model does not batch */
   readonly maxConcurrent?: number;
 }
 

@@ -8,10 +8,24 @@ import { type ReplicaParts, type ReplicaTarget, loadInline, loadWorkers } from '
 import { retireReplica } from './retire';
 import { type VersionEntry, label } from './version-entry';
 
+/**
+ * Runs in flight per worker instance when nothing sets `maxConcurrent` and the model does not batch: the next run
+ * waits in the worker's port, so the worker starts it the moment the one before ends instead of idling for a round
+ * trip through the main thread (issue 19: 0.42 → 0.52× the two-core limit on the tiny BERT, 0.89 → 0.92× on the small
+ * one). With batching it stays one, so batches form from everything queued while a worker is busy.
+ */
+export const WORKER_RUNS_IN_FLIGHT = 2;
+
 /** The scheduling of a replica of `model` on `backend`: the spec's settings over the engine's defaults. */
-function scheduling(state: EngineState, model: string, backend: string, spec: ModelSpec | undefined): Pick<ReplicaInit, 'batching' | 'maxQueueSize' | 'maxConcurrent' | 'pool' | 'onBatch'> {
+function scheduling(
+  state: EngineState,
+  model: string,
+  backend: string,
+  spec: ModelSpec | undefined,
+  mode: ReplicaParts['mode'],
+): Pick<ReplicaInit, 'batching' | 'maxQueueSize' | 'maxConcurrent' | 'pool' | 'onBatch'> {
   const maxQueueSize = spec?.maxQueueSize ?? state.config.maxQueueSize;
-  const maxConcurrent = spec?.maxConcurrent ?? state.config.maxConcurrent;
+  const maxConcurrent = spec?.maxConcurrent ?? state.config.maxConcurrent ?? (mode === 'worker' && !spec?.batching ? WORKER_RUNS_IN_FLIGHT : undefined);
   const batches = state.counters.batchRecorder(model, backend);
   return {
     ...(spec?.batching ? { batching: spec.batching } : {}),
@@ -29,7 +43,7 @@ function scheduling(state: EngineState, model: string, backend: string, spec: Mo
 export function buildReplica(state: EngineState, entry: VersionEntry, backend: string, parts: ReplicaParts): Replica {
   let replica: Replica;
   try {
-    replica = new Replica({ ...parts, model: entry.name, version: entry.version, backend, logger: state.logger, ...scheduling(state, entry.name, backend, entry.spec) });
+    replica = new Replica({ ...parts, model: entry.name, version: entry.version, backend, logger: state.logger, ...scheduling(state, entry.name, backend, entry.spec, parts.mode) });
   } catch (error) {
     state.background.track(parts.release()).catch((e: unknown) => state.logger.warn('replica dispose failed', { error: String(e) }));
     throw error;
