@@ -1,4 +1,4 @@
-import { type Backend, ErrorCode, InferoxError, type LoadModelOptionsOf, type ModelHandle, type SignalOptions, type TensorMap, abortError, noopLogger, toInferoxError } from '@inferox/core';
+import { type Backend, ErrorCode, InferoxError, type LoadModelOptionsOf, type ModelHandle, type SignalOptions, type TensorMap, abortError, noopLogger } from '@inferox/core';
 import type { Registry } from 'prom-client';
 import type { CloseOptions, Engine, EngineOptions, RegisterOptions, UnloadOptions } from './engine-contract';
 import { parseEngineConfig } from './engine-config';
@@ -12,7 +12,7 @@ import { BackendRegistry } from './internal/backend-registry';
 import { checkDuration, checkInferOptions, checkOptionsObject, kindOf, shown } from './internal/check-options';
 import { closeEngine } from './internal/close-engine';
 import { createEngineSession } from './internal/create-engine-session';
-import { type Served, dispatch } from './internal/dispatch';
+import { UNKNOWN_MODEL, dispatch, requestFailed } from './internal/dispatch';
 import { EngineState } from './internal/engine-state';
 import { streamResults } from './internal/infer-stream';
 import { awaitLazyLoad } from './internal/lazy-loader';
@@ -25,9 +25,6 @@ import { type VersionEntry, label } from './internal/version-entry';
 import { createAdmissionPool } from './scheduler/admission-pool';
 
 export type { CloseOptions, Engine, EngineOptions, RegisterOptions, UnloadOptions } from './engine-contract';
-
-/** The `model` label of requests whose name does not resolve to a loaded model. */
-const UNKNOWN_MODEL = '(unknown)';
 
 const LOAD_KEYS: ReadonlySet<string> = new Set(['signal']);
 const REGISTER_KEYS: ReadonlySet<string> = new Set(['signal', 'version']);
@@ -101,27 +98,23 @@ class EngineImpl implements Engine {
     return modelInfoOf(this.#state.table, this.#state.table.resolve(name, version));
   }
 
-  async infer(name: string, feeds: TensorMap, options?: InferOptions): Promise<InferResult> {
-    const served: Served = { backend: 'none' };
-    // Metrics are labelled with the model's name (no version), and with one fixed label for names that do not
-    // resolve, so callers cannot grow the series without bound.
+  /** Not async itself: dispatch counts the failures it answers, so a request waits in one async frame, not two. */
+  infer(name: string, feeds: TensorMap, options?: InferOptions): Promise<InferResult> {
     let model = UNKNOWN_MODEL;
     try {
       const parsed = parseModelName(name);
       model = parsed.name;
-      return await this.#infer(name, parsed, feeds, checkInferOptions(options), served);
+      return this.#infer(name, parsed, feeds, checkInferOptions(options));
     } catch (error) {
-      const e = toInferoxError(error, ErrorCode.INTERNAL, `request to ${typeof name === 'string' ? name.slice(0, 200) : String(name)}`);
-      this.#state.counters.requests.add({ model: e.code === ErrorCode.MODEL_NOT_FOUND ? UNKNOWN_MODEL : model, backend: served.backend, outcome: e.code });
-      throw e;
+      return Promise.reject(requestFailed(this.#state, error, name, model, 'none'));
     }
   }
 
   /**
-   * The request's checks, then dispatch. Not async itself: a request to a ready model goes straight to dispatch (one
-   * async layer less per call); only one whose model is still loading waits in {@link EngineImpl.#inferOnceLoaded}.
+   * The request's checks, then dispatch. A request to a ready model goes straight to dispatch; only one whose model is
+   * still loading waits in {@link EngineImpl.#inferOnceLoaded}.
    */
-  #infer(nameText: string, { name, version }: { name: string; version?: number }, feeds: TensorMap, options: InferOptions, served: Served): Promise<InferResult> {
+  #infer(nameText: string, { name, version }: { name: string; version?: number }, feeds: TensorMap, options: InferOptions): Promise<InferResult> {
     const started = performance.now();
     const state = this.#state;
     if (state.phase !== 'open') throw new InferoxError(ErrorCode.SHUT_DOWN, `request to ${JSON.stringify(nameText)}: the engine is closed`);
@@ -130,24 +123,28 @@ class EngineImpl implements Engine {
     }
     if (options.signal?.aborted) throw abortError(options.signal, `request to ${nameText}`);
     const entry = state.table.resolve(name, version);
-    if (entry.state !== 'ready') return this.#inferOnceLoaded(name, version, entry, feeds, options, served, started);
+    if (entry.state !== 'ready') return this.#inferOnceLoaded(nameText, name, version, entry, feeds, options, started);
     state.table.touch(entry);
-    return dispatch(state, entry, feeds, options, served, started);
+    return dispatch(state, nameText, entry, feeds, options, started);
   }
 
   /** Waits for `first` (and whatever replaces it meanwhile) to load, then dispatches. */
-  async #inferOnceLoaded(name: string, version: number | undefined, first: VersionEntry, feeds: TensorMap, options: InferOptions, served: Served, started: number): Promise<InferResult> {
+  async #inferOnceLoaded(nameText: string, name: string, version: number | undefined, first: VersionEntry, feeds: TensorMap, options: InferOptions, started: number): Promise<InferResult> {
     const state = this.#state;
     let entry = first;
-    for (let attempt = 0; entry.state !== 'ready'; attempt++) {
-      if (attempt > 8) throw new InferoxError(ErrorCode.INTERNAL, `${label(entry)} kept changing while it loaded`);
-      const timeoutMs = options.timeoutMs ?? state.config.defaultTimeoutMs;
-      await awaitLazyLoad(state, entry, options.signal, timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started), options.deadline, timeoutMs);
-      if (state.stopped) throw new InferoxError(ErrorCode.SHUT_DOWN, `request to ${label(entry)}: the engine is closed`);
-      entry = state.table.resolve(name, version);
+    try {
+      for (let attempt = 0; entry.state !== 'ready'; attempt++) {
+        if (attempt > 8) throw new InferoxError(ErrorCode.INTERNAL, `${label(entry)} kept changing while it loaded`);
+        const timeoutMs = options.timeoutMs ?? state.config.defaultTimeoutMs;
+        await awaitLazyLoad(state, entry, options.signal, timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started), options.deadline, timeoutMs);
+        if (state.stopped) throw new InferoxError(ErrorCode.SHUT_DOWN, `request to ${label(entry)}: the engine is closed`);
+        entry = state.table.resolve(name, version);
+      }
+    } catch (error) {
+      throw requestFailed(state, error, nameText, name, 'none');
     }
     state.table.touch(entry);
-    return dispatch(state, entry, feeds, options, served, started);
+    return dispatch(state, nameText, entry, feeds, options, started);
   }
 
   async inferBatch(name: string, feedsList: readonly TensorMap[], options?: InferOptions): Promise<PromiseSettledResult<InferResult>[]> {

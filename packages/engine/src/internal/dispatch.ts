@@ -6,9 +6,18 @@ import type { Replica, ReplicaResult } from './replica';
 import { byPriority, route } from './routing';
 import { type VersionEntry, label } from './version-entry';
 
-/** Where a request ended up, for the failure metric (`none` until it reaches a replica). */
-export interface Served {
-  backend: string;
+/** The `model` label of requests whose name does not resolve to a loaded model. */
+export const UNKNOWN_MODEL = '(unknown)';
+
+/**
+ * A request's failure as the caller gets it (an {@link InferoxError}; anything else becomes `INTERNAL`), counted in the
+ * requests metric under the model's name and the backend it last reached (`none` before a replica). Names that do not
+ * resolve share one label, so callers cannot grow the series without bound.
+ */
+export function requestFailed(state: EngineState, error: unknown, nameText: unknown, model: string, backend: string): InferoxError {
+  const e = toInferoxError(error, ErrorCode.INTERNAL, `request to ${typeof nameText === 'string' ? nameText.slice(0, 200) : String(nameText)}`);
+  state.counters.requests.add({ model: e.code === ErrorCode.MODEL_NOT_FOUND ? UNKNOWN_MODEL : model, backend, outcome: e.code });
+  return e;
 }
 
 function shutDown(entry: VersionEntry): InferoxError {
@@ -51,9 +60,10 @@ function resultOf(state: EngineState, entry: VersionEntry, replica: Replica, r: 
  * @param started - `performance.now()` when the request arrived: its timeout covers every attempt.
  * @throws InferoxError the last replica's error; caller errors (`INVALID_INPUT`, `CANCELLED`, `TIMEOUT`, ...) at once.
  */
-export async function dispatch(state: EngineState, entry: VersionEntry, feeds: TensorMap, options: InferOptions, served: Served, started: number): Promise<InferResult> {
+export async function dispatch(state: EngineState, nameText: string, entry: VersionEntry, feeds: TensorMap, options: InferOptions, started: number): Promise<InferResult> {
   // Counted while the request is dispatched (eviction waits for it), here rather than in a caller's async layer.
   entry.inflight += 1;
+  let served = 'none';
   try {
     const { order, refused } = route(state, entry, options);
     const { signature } = order.find((r) => r.usable) ?? order[0]!;
@@ -85,21 +95,29 @@ export async function dispatch(state: EngineState, entry: VersionEntry, feeds: T
       const replica = order[i]!;
       // A replica retired meanwhile (swap or unload) takes no new work; its version's live ones may.
       if (replica.state !== 'live') continue;
-      (tried ??= new Set()).add(replica.backend);
       if (last) state.counters.fallbacks.add({ model: entry.name, from: lastBackend, to: replica.backend, reason: last.code });
       if (state.phase === 'stopped') throw shutDown(entry);
-      served.backend = replica.backend;
+      served = replica.backend;
       try {
         if (!replica.usable) {
           throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `backend ${JSON.stringify(replica.backend)} of ${label(entry)} is unavailable`, { details: { backend: replica.backend } });
         }
         const remaining = timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started);
         if (remaining !== undefined && remaining <= 0) throw new InferoxError(ErrorCode.TIMEOUT, `request to ${label(entry)} timed out after ${timeoutMs} ms`);
-        // Awaited here, not in a helper: one async layer less per request on the hot path.
-        const result = resultOf(state, entry, replica, await replica.submit(feeds, remaining === undefined ? options : { ...options, timeoutMs: remaining }, fresh && replica.signature === signature));
+        // Awaited here, not in a helper or in the replica: one async layer less per request on the hot path, and one
+        // suspended frame less per queued request for the garbage collector to copy (issue 19, bursts).
+        let scheduled: ReplicaResult;
+        replica.pending += 1;
+        try {
+          scheduled = await replica.schedule(feeds, remaining === undefined ? options : { ...options, timeoutMs: remaining }, fresh && replica.signature === signature);
+        } finally {
+          replica.pending -= 1;
+        }
+        const result = resultOf(state, entry, replica, scheduled);
         return fellBack ? { ...result, fellBack } : result;
       } catch (error) {
         fresh = false;
+        (tried ??= new Set()).add(replica.backend);
         const e = toInferoxError(error, ErrorCode.BACKEND_ERROR, `${replica.backend} run of ${label(entry)}`);
         if (!fallbackOn.includes(e.code) || options.signal?.aborted) throw e;
         state.logger.warn('replica failed; trying another', { model: label(entry), backend: replica.backend, code: e.code, error: e.message });
@@ -109,6 +127,8 @@ export async function dispatch(state: EngineState, entry: VersionEntry, feeds: T
       }
     }
     throw last ?? new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `${label(entry)} has no live replica`, { details: { model: entry.name } });
+  } catch (error) {
+    throw requestFailed(state, error, nameText, entry.name, served);
   } finally {
     entry.inflight -= 1;
   }

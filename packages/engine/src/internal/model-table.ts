@@ -4,6 +4,13 @@ import type { ModelState } from '../model-info';
 import type { Replica } from './replica';
 import type { VersionEntry } from './version-entry';
 
+/** The highest version number of a model (a loop: resolving runs on every request, and a spread allocates). */
+function newest(versions: ReadonlyMap<number, unknown>): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of versions.keys()) if (v > max) max = v;
+  return max;
+}
+
 /** The engine's models: name → version → entry, plus the LRU clock. */
 export class ModelTable {
   readonly #models = new Map<string, Map<number, VersionEntry>>();
@@ -33,7 +40,7 @@ export class ModelTable {
   resolve(name: string, version?: number): VersionEntry {
     const versions = this.#models.get(name);
     if (!versions || versions.size === 0) throw this.notFound(name);
-    const wanted = version ?? Math.max(...versions.keys());
+    const wanted = version ?? newest(versions);
     const entry = versions.get(wanted);
     if (!entry) throw this.notFound(`${name}@${wanted}`, versions);
     return entry;

@@ -2,7 +2,7 @@ import { ErrorCode, InferoxError, type Logger, type ModelSignature, type Tensor,
 import type { InferOptions } from '../infer-options';
 import type { BatchingSpec } from '../model-spec';
 import type { MemoryFigure, ReplicaInfo } from '../model-info';
-import type { AdmissionPool, BatchInfo, ExecutorContext, ScheduledResult } from '../scheduler';
+import type { AdmissionPool, BatchInfo, ExecutorContext } from '../scheduler';
 import { priorityRank } from '../scheduler/priority';
 import { SchedulerCore } from '../scheduler/internal/scheduler-core';
 
@@ -153,27 +153,34 @@ export class Replica {
   async submit(feeds: TensorMap, options: InferOptions, validated = false): Promise<ReplicaResult> {
     this.pending += 1;
     try {
-      if (validated) this.#validated = feeds;
-      let scheduled: Promise<ScheduledResult>;
-      try {
-        scheduled =
-          (options.deadline === undefined && options.timeoutMs === undefined && options.signal === undefined
-            ? this.scheduler.startIdle(feeds, priorityRank(options.priority ?? 'normal'), options.cost ?? 1)
-            : undefined) ??
-          this.scheduler.submit(feeds, {
-            ...(options.priority === undefined ? {} : { priority: options.priority }),
-            ...(options.cost === undefined ? {} : { cost: options.cost }),
-            ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
-            ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-            ...(options.signal === undefined ? {} : { signal: options.signal }),
-          });
-      } finally {
-        this.#validated = undefined;
-      }
-      // The scheduler's result is a ReplicaResult (plus its executor and alone reason, which nobody reads here).
-      return await scheduled;
+      return await this.schedule(feeds, options, validated);
     } finally {
       this.pending -= 1;
+    }
+  }
+
+  /**
+   * {@link Replica.submit} without its async frame: the caller counts the request in `pending` until the promise
+   * settles (dispatch does, in its own frame).
+   */
+  schedule(feeds: TensorMap, options: InferOptions, validated = false): Promise<ReplicaResult> {
+    if (validated) this.#validated = feeds;
+    try {
+      // The scheduler's result is a ReplicaResult (plus its executor and alone reason, which nobody reads here).
+      return (
+        (options.deadline === undefined && options.timeoutMs === undefined && options.signal === undefined
+          ? this.scheduler.startIdle(feeds, priorityRank(options.priority ?? 'normal'), options.cost ?? 1)
+          : undefined) ??
+        this.scheduler.submitChecked(feeds, {
+          rank: priorityRank(options.priority ?? 'normal'),
+          cost: options.cost ?? 1,
+          deadline: options.deadline,
+          timeoutMs: options.timeoutMs,
+          signal: options.signal,
+        })
+      );
+    } finally {
+      this.#validated = undefined;
     }
   }
 

@@ -55,7 +55,12 @@ function policyChoice(state: EngineState, entry: VersionEntry, ranked: Replica[]
  * version has no replica on it.
  */
 export function route(state: EngineState, entry: VersionEntry, options: InferOptions): Route {
-  const ranked = byPriority(state, entry.replicas);
+  const { replicas } = entry;
+  // The common case, one replica and no choice to make: no filtering, sorting or copying per request.
+  if (replicas.length === 1 && replicas[0]!.state === 'live' && options.backend === undefined && options.metadata === undefined && state.config.routing === 'priority') {
+    return { order: [replicas[0]!] };
+  }
+  const ranked = byPriority(state, replicas);
   if (ranked.length === 0) throw new InferoxError(ErrorCode.BACKEND_UNAVAILABLE, `${label(entry)} has no live replica`, { details: { model: entry.name } });
   const requested = options.backend ?? options.metadata?.backend;
   if (requested !== undefined && requested !== 'auto') return requestedReplica(state, entry, ranked, requested);

@@ -1,7 +1,7 @@
 import { ErrorCode, InferoxError, type TensorMap, abortError } from '@inferox/core';
 import type { SubmitOptions } from '../scheduler-contract';
 import type { BatchKeyCache } from './batch-key-cache';
-import { checkSubmit } from './check-submit';
+import { type CheckedSubmit, checkSubmit } from './check-submit';
 import { type Entry, formatInstant, newEntry } from './scheduler-entry';
 
 /** What a scheduler knows when a request arrives, to admit it or refuse it. */
@@ -24,24 +24,32 @@ export interface Admission {
  * (`OUT_OF_MEMORY`), or a full queue (`QUEUE_FULL`).
  */
 export function admitEntry(at: Admission, feeds: TensorMap, options: SubmitOptions, resolve: Entry['resolve'], reject: Entry['reject']): Entry {
-  const name = JSON.stringify(at.scheduler);
-  if (at.closing) throw new InferoxError(ErrorCode.SHUT_DOWN, `scheduler ${name} is closed; no request is accepted`);
-  const { rank, cost, deadline, timeoutMs, signal } = checkSubmit(at.scheduler, feeds, options);
-  if (signal?.aborted) throw abortError(signal, `request to ${name}`);
+  if (at.closing) throw new InferoxError(ErrorCode.SHUT_DOWN, `scheduler ${JSON.stringify(at.scheduler)} is closed; no request is accepted`);
+  return admitChecked(at, feeds, checkSubmit(at.scheduler, feeds, options), resolve, reject);
+}
+
+/** The scheduler's name as messages show it; quoted only for a refusal, since admission runs on every queued request. */
+const quoted = (at: Admission): string => JSON.stringify(at.scheduler);
+
+/** {@link admitEntry} for options already checked: the admission checks alone. */
+export function admitChecked(at: Admission, feeds: TensorMap, checked: CheckedSubmit, resolve: Entry['resolve'], reject: Entry['reject']): Entry {
+  if (at.closing) throw new InferoxError(ErrorCode.SHUT_DOWN, `scheduler ${quoted(at)} is closed; no request is accepted`);
+  const { rank, cost, deadline, timeoutMs, signal } = checked;
+  if (signal?.aborted) throw abortError(signal, `request to ${quoted(at)}`);
   const now = Date.now();
   if (deadline !== undefined && deadline <= now) {
-    throw new InferoxError(ErrorCode.DEADLINE_EXCEEDED, `request to ${name} arrived after its deadline (${formatInstant(deadline)})`, {
+    throw new InferoxError(ErrorCode.DEADLINE_EXCEEDED, `request to ${quoted(at)} arrived after its deadline (${formatInstant(deadline)})`, {
       details: { deadline, now },
     });
   }
   if (cost > at.capacity) {
-    throw new InferoxError(ErrorCode.OUT_OF_MEMORY, `request to ${name} costs ${cost}, more than the admission pool's whole capacity of ${at.capacity}`, {
+    throw new InferoxError(ErrorCode.OUT_OF_MEMORY, `request to ${quoted(at)} costs ${cost}, more than the admission pool's whole capacity of ${at.capacity}`, {
       details: { cost, capacity: at.capacity },
     });
   }
   const limit = at.maxQueueSize;
   if (at.queued >= limit) {
-    throw new InferoxError(ErrorCode.QUEUE_FULL, `queue of ${name} is full: ${limit} requests wait (maxQueueSize ${limit})`, {
+    throw new InferoxError(ErrorCode.QUEUE_FULL, `queue of ${quoted(at)} is full: ${limit} requests wait (maxQueueSize ${limit})`, {
       details: { maxQueueSize: limit },
     });
   }

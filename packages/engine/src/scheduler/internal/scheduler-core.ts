@@ -1,7 +1,8 @@
 import { ErrorCode, InferoxError, type Logger, type Tensor, type TensorMap, abortError, noopLogger, toInferoxError } from '@inferox/core';
 import type { AloneReason } from '../batching-options';
 import type { BatchInfo, CloseOptions, ScheduledResult, Scheduler, SchedulerOptions, SchedulerStats, SubmitOptions } from '../scheduler-contract';
-import { admitEntry } from './admit-entry';
+import { admitChecked, admitEntry } from './admit-entry';
+import type { CheckedSubmit } from './check-submit';
 import { BatchKeyCache } from './batch-key-cache';
 import { type ComposedBatch, composeBatch } from './compose-batch';
 import { firstFitting, planBatch } from './plan-batch';
@@ -81,11 +82,24 @@ export class SchedulerCore implements Scheduler, PoolClient {
   }
 
   submit(feeds: TensorMap, options: SubmitOptions = {}): Promise<ScheduledResult> {
+    return this.#submit(feeds, options, undefined);
+  }
+
+  /**
+   * {@link SchedulerCore.submit} for a caller that has already checked what `checkSubmit` checks (every feed a Tensor,
+   * the priority's `rank`, a finite `cost` ≥ 0, a numeric `deadline`, a `timeoutMs` > 0, an AbortSignal): the options
+   * are not checked or copied again. The engine's replicas submit this way.
+   */
+  submitChecked(feeds: TensorMap, checked: CheckedSubmit): Promise<ScheduledResult> {
+    return this.#submit(feeds, undefined, checked);
+  }
+
+  #submit(feeds: TensorMap, options: SubmitOptions | undefined, checked: CheckedSubmit | undefined): Promise<ScheduledResult> {
     this.#stats.submitted++;
     const { promise, resolve, reject } = deferred();
     let entry: Entry;
     try {
-      entry = this.#admit(feeds, options, resolve, reject);
+      entry = this.#admit(feeds, options, checked, resolve, reject);
     } catch (error) {
       const failure = toInferoxError(error, ErrorCode.INTERNAL);
       this.#stats.rejected++;
@@ -256,10 +270,10 @@ export class SchedulerCore implements Scheduler, PoolClient {
     this.#finish(execution, batch, outputs, undefined);
   }
 
-  #admit(feeds: TensorMap, options: SubmitOptions, resolve: Entry['resolve'], reject: Entry['reject']): Entry {
+  #admit(feeds: TensorMap, options: SubmitOptions | undefined, checked: CheckedSubmit | undefined, resolve: Entry['resolve'], reject: Entry['reject']): Entry {
     const { name: scheduler, maxQueueSize } = this.#options;
     const admission = { scheduler, closing: this.#closing, capacity: this.#arbiter.capacity, queued: this.#queue.size, maxQueueSize, keys: this.#keys, sequence: this.#arbiter };
-    return admitEntry(admission, feeds, options, resolve, reject);
+    return checked === undefined ? admitEntry(admission, feeds, options!, resolve, reject) : admitChecked(admission, feeds, checked, resolve, reject);
   }
 
   #invalid(message: string, details: Record<string, unknown>): InferoxError {
