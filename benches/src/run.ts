@@ -1,14 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { benchProfile } from './bench-profile';
 import { USAGE, parseBenchArgs } from './cli-args';
-import { createBenchContext } from './internal/create-bench-context';
+import { runScenarioChild } from './internal/run-scenario-child';
 import { type ScenarioResult, writeReport } from './report';
 import { runSummary } from './run-summary';
 import { selectScenarios } from './scenario-registry';
 
-// `npm run bench -- [--quick] [--only 1,3] ...`: runs the scenarios one after the other and writes the report.
+// `npm run bench -- [--quick] [--only 1,3] ...`: runs the scenarios one after the other, each in its own process,
+// and writes the report.
 const root = resolve(import.meta.dirname, '../..');
 let args;
 try {
@@ -23,17 +23,21 @@ if (args.help) {
 }
 const scenarios = selectScenarios(args.only);
 const workDir = await mkdtemp(join(tmpdir(), 'inferox-bench-'));
-const context = createBenchContext({ profile: benchProfile(args.quick), threads: args.threads, workDir });
 const results: ScenarioResult[] = [];
 const started = performance.now();
 const loadAverageAtStart = loadavg();
 const cpuAtStart = process.cpuUsage();
+let childCpuMs = 0;
 try {
   for (const scenario of scenarios) {
     const t0 = performance.now();
     console.error(`[${results.length + 1}/${scenarios.length}] ${scenario.title}`);
     try {
-      results.push(await scenario.run(context));
+      // Each scenario in a fresh process: what one leaves behind (heap, JIT state, runtimes' thread pools) made the
+      // next slower by up to 8% in the same run (issue 19's batching goal, after the tfjs and transformers.js ones).
+      const outcome = await runScenarioChild({ id: scenario.id, quick: args.quick, threads: args.threads, workDir });
+      childCpuMs += outcome.cpuMs;
+      results.push(outcome.result);
     } catch (error) {
       console.error(`  failed: ${(error as Error)?.stack ?? String(error)}`);
       results.push({ id: scenario.id, title: scenario.title, tables: [], notes: [`**The scenario failed:** ${(error as Error)?.message ?? String(error)}`], raw: { error: String(error) } });
@@ -44,6 +48,6 @@ try {
   await rm(workDir, { recursive: true, force: true });
 }
 const cpu = process.cpuUsage(cpuAtStart);
-results.push(runSummary({ quick: args.quick, wallMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000, loadAverage: loadavg(), cores: availableParallelism() }));
+results.push(runSummary({ quick: args.quick, wallMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000 + childCpuMs, loadAverage: loadavg(), cores: availableParallelism() }));
 const written = await writeReport(args.outDir, results, { quick: args.quick, loadAverageAtStart, ...(args.updateReadme ? { readme: join(root, 'README.md') } : {}) });
 console.error(`all done in ${((performance.now() - started) / 1000).toFixed(1)} s; wrote:\n${written.map((p) => `  ${p}`).join('\n')}`);

@@ -1,4 +1,5 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { exportOnnx } from '@inferox/onnx-backend';
 import { generateBertCheckpoint } from '../../../tools/src/generate-bert-checkpoint';
@@ -13,12 +14,18 @@ export function createBenchContext(options: { profile: BenchProfile; threads: nu
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const prepare = async (name: BertSizeName): Promise<PreparedModel> => {
     const dir = name === 'tiny' ? FIXTURE : join(options.workDir, name);
-    if (name !== 'tiny') await generateBertCheckpoint(dir, name);
-    const weightBytes = (await stat(join(dir, 'model.safetensors'))).size;
     const onnxPath = join(options.workDir, `${name}.onnx`);
-    await writeFile(onnxPath, await exportOnnx(dir));
+    // Each scenario runs in its own process over the same work folder: a model an earlier one prepared is reused. The
+    // ONNX file is renamed into place last, so its presence means the whole preparation finished.
+    const prepared = existsSync(onnxPath);
+    if (!prepared) {
+      if (name !== 'tiny') await generateBertCheckpoint(dir, name);
+      await writeFile(`${onnxPath}.partial`, await exportOnnx(dir));
+      await rename(`${onnxPath}.partial`, onnxPath);
+    }
+    const weightBytes = (await stat(join(dir, 'model.safetensors'))).size;
     const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { hidden_size: number };
-    log(`  prepared ${name}: ${(weightBytes / 2 ** 20).toFixed(1)} MiB of weights, hidden ${config.hidden_size}`);
+    if (!prepared) log(`  prepared ${name}: ${(weightBytes / 2 ** 20).toFixed(1)} MiB of weights, hidden ${config.hidden_size}`);
     return { name, dir, onnxPath, weightBytes, hidden: config.hidden_size };
   };
   return {
