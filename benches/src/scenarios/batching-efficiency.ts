@@ -6,7 +6,7 @@ import { bertFeeds } from '../internal/bert-feeds';
 import { closedLoopFor } from '../internal/closed-loop';
 import { type WindowRate, cpuWindow } from '../internal/cpu-window';
 import { minimalBatcher } from '../internal/minimal-batcher';
-import { rotate } from '../internal/rotate';
+import { roundOrder } from '../internal/round-order';
 import { onnxEngine, rawSession } from '../internal/sides';
 import type { Scenario } from '../scenario';
 import { fmt, quantile } from '../stats';
@@ -29,7 +29,7 @@ export interface BatchingEfficiencySizes {
 /** The sizes of a full run or a quick pass. */
 export function batchingEfficiencySizes(quick: boolean): BatchingEfficiencySizes {
   return quick
-    ? { models: ['tiny', 'small'], seqs: [16, 128], clients: 32, maxBatchSize: 16, maxQueueDelayMs: 2, windowMs: { tiny: 200, small: 700 }, rounds: 2, withoutBatching: false }
+    ? { models: ['tiny', 'small'], seqs: [16, 128], clients: 32, maxBatchSize: 16, maxQueueDelayMs: 2, windowMs: { tiny: 500, small: 700 }, rounds: 3, withoutBatching: false }
     : { models: ['tiny', 'small'], seqs: [16, 128], clients: 32, maxBatchSize: 16, maxQueueDelayMs: 2, windowMs: { tiny: 1000, small: 2500 }, rounds: 5, withoutBatching: true };
 }
 
@@ -123,7 +123,7 @@ export function batchingEfficiencyScenario(sizes?: BatchingEfficiencySizes): Sce
             const cpu: Record<string, number[]> = Object.fromEntries(keys.map((k) => [k, []]));
             ctx.log(`  ${name}, seq ${seq}: ${s.rounds} rounds of ${windowMs} ms windows, ${s.clients} clients`);
             for (let round = 0; round < s.rounds; round++) {
-              for (const k of rotate(keys, round)) {
+              for (const k of roundOrder(keys, round)) {
                 const r = await setups[k]!();
                 rps[k]!.push(r.rps);
                 cpu[k]!.push(r.perCpuSecond);

@@ -6,7 +6,7 @@ import { type Goal, checkGoal, ratio } from '../goal';
 import { bertFeeds } from '../internal/bert-feeds';
 import { closedLoopFor } from '../internal/closed-loop';
 import { type WindowRate, cpuWindow } from '../internal/cpu-window';
-import { rotate } from '../internal/rotate';
+import { roundOrder } from '../internal/round-order';
 import { sessionOptions } from '../internal/sides';
 import type { Scenario } from '../scenario';
 import { fmt, quantile } from '../stats';
@@ -102,7 +102,7 @@ export function defaultsScenario(sizes?: DefaultsSizes): Scenario {
           const single: Record<string, number[]> = Object.fromEntries(setups.map((x) => [x.id, []]));
           const warm = Math.max(2, Math.round(s.single / 10));
           for (let i = 0; i < warm + s.single; i++) {
-            for (const setup of rotate(setups, i)) {
+            for (const setup of roundOrder(setups, i)) {
               const t0 = performance.now();
               await infer(setup.id)();
               if (i >= warm) single[setup.id]!.push(performance.now() - t0);
@@ -112,7 +112,7 @@ export function defaultsScenario(sizes?: DefaultsSizes): Scenario {
           const rps: Record<string, number[]> = Object.fromEntries(setups.map((x) => [x.id, []]));
           const cpu: Record<string, number[]> = Object.fromEntries(setups.map((x) => [x.id, []]));
           for (let round = 0; round < s.rounds; round++) {
-            for (const setup of rotate(setups, round)) {
+            for (const setup of roundOrder(setups, round)) {
               const w: WindowRate = await cpuWindow(async () => {
                 const r = await closedLoopFor(infer(setup.id), { clients: s.clients, durationMs: windowMs });
                 if (r.failures > 0) throw new Error(`${setup.id}: ${r.failures} requests failed: ${String(r.firstError)}`);

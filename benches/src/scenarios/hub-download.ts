@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ratio } from '../goal';
-import { rotate } from '../internal/rotate';
+import { roundOrder } from '../internal/round-order';
 import { runChild } from '../internal/run-child';
 import type { Scenario } from '../scenario';
 import { fmt, interleave, quantile } from '../stats';
@@ -42,7 +42,7 @@ export const hubDownload: Scenario = {
     const keep = new Map<string, string>();
     try {
       for (let round = 0; round < p.rounds; round++) {
-        for (const d of rotate(DOWNLOADERS, round)) {
+        for (const d of roundOrder(DOWNLOADERS, round)) {
           const target = join(root, `${d.id}-${round}`, d.id === 'fetch' ? FILE : '');
           ctx.log(`  round ${round + 1}/${p.rounds}: ${d.label}, ${fmt(p.bytes / MIB)} MiB`);
           figures.get(d.id)!.push(await runChild<DownloadFigures>({ kind: 'download', downloader: d.id, endpoint: hub.url, repo: REPO, path: FILE, target }));

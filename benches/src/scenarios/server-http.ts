@@ -9,7 +9,7 @@ import { loadTextModel } from '@inferox/text';
 import Fastify from 'fastify';
 import { checkGoal, ratio } from '../goal';
 import { closedLoop } from '../internal/closed-loop';
-import { rotate } from '../internal/rotate';
+import { roundOrder } from '../internal/round-order';
 import { sessionOptions } from '../internal/sides';
 import { offlinePipeline } from '../internal/transformers-folder';
 import type { Scenario } from '../scenario';
@@ -207,7 +207,7 @@ export function serverHttpScenario(sizes?: ServerHttpSizes): Scenario {
         const rps = { inProcess: [] as number[], http: [] as number[], tjs: [] as number[], bare: [] as number[] };
         const cpuUs = { inProcess: [] as number[], http: [] as number[], tjs: [] as number[], bare: [] as number[] };
         for (let round = 0; round < p.rounds; round++) {
-          for (const side of rotate(['inProcess', 'http', 'tjs', 'bare'] as const, round)) {
+          for (const side of roundOrder(['inProcess', 'http', 'tjs', 'bare'] as const, round)) {
             const r = await loaders[side]();
             if (r.failures > 0) throw new Error(`${side}: ${r.failures} requests failed: ${String(r.firstError)}`);
             rps[side].push(r.rps);

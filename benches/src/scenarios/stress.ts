@@ -2,7 +2,7 @@ import type { Engine } from '@inferox/engine';
 import type * as ort from 'onnxruntime-node';
 import { checkGoal, ratio } from '../goal';
 import { bertFeeds } from '../internal/bert-feeds';
-import { rotate } from '../internal/rotate';
+import { roundOrder } from '../internal/round-order';
 import { startRssSampler } from '../internal/rss-sampler';
 import { type BurstOutcome, settleAll } from '../internal/settle-all';
 import { onnxEngine, rawSession } from '../internal/sides';
@@ -52,7 +52,7 @@ export const stress: Scenario = {
       for (const side of sides) await settleAll(200, side.request, DEADLINE_MS);
       const runs = new Map<string, Run[]>(sides.map((x) => [x.id, []]));
       for (let round = 0; round < p.rounds; round++) {
-        for (const side of rotate(sides, round)) {
+        for (const side of roundOrder(sides, round)) {
           (globalThis as { gc?: () => void }).gc?.();
           ctx.log(`  round ${round + 1}/${p.rounds}: ${side.label}, ${p.requests} requests at once`);
           const sampler = startRssSampler(10);

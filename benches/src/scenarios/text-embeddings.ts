@@ -5,7 +5,7 @@ import { type TextModel, loadTextModel } from '@inferox/text';
 import * as ort from 'onnxruntime-node';
 import { checkGoal, ratio } from '../goal';
 import { closedLoop } from '../internal/closed-loop';
-import { rotate } from '../internal/rotate';
+import { roundOrder } from '../internal/round-order';
 import { rawSession, sessionOptions } from '../internal/sides';
 import { textBenchFolder } from '../internal/text-bench-folder';
 import { textOfTokens } from '../internal/text-of-tokens';
@@ -141,11 +141,11 @@ export function textEmbeddingsScenario(sizes?: TextEmbeddingsSizes): Scenario {
         ctx.log(`  ${s.clients} callers × ${s.requestsPerClient} requests, short and 128-token texts, ${s.rounds} rounds each`);
         const rps = { shortTjs: [] as number[], shortText: [] as number[], shortLimit: [] as number[], shortSingle: [] as number[], longTjs: [] as number[], longText: [] as number[], longLimit: [] as number[] };
         for (let round = 0; round < s.rounds; round++) {
-          for (const side of rotate(['tjs', 'text', 'shortLimit', 'shortSingle'] as const, round)) {
+          for (const side of roundOrder(['tjs', 'text', 'shortLimit', 'shortSingle'] as const, round)) {
             if (side === 'tjs' || side === 'text') rps[side === 'tjs' ? 'shortTjs' : 'shortText'].push(await loop(sides[side](short), side));
             else rps[side].push(await limits[side]());
           }
-          for (const side of rotate(['tjs', 'text', 'limit'] as const, round)) {
+          for (const side of roundOrder(['tjs', 'text', 'limit'] as const, round)) {
             if (side === 'limit') rps.longLimit.push(await limits.longLimit());
             else rps[side === 'tjs' ? 'longTjs' : 'longText'].push(await loop(sides[side]([long]), side));
           }

@@ -4,7 +4,7 @@ import { ratio } from '../goal';
 import { bertFeeds } from '../internal/bert-feeds';
 import { closedLoop } from '../internal/closed-loop';
 import { onnxEngine, rawSession } from '../internal/sides';
-import { rotate } from '../internal/rotate';
+import { roundOrder } from '../internal/round-order';
 import type { Scenario } from '../scenario';
 import { fmt, quantile } from '../stats';
 import type { Series } from '../svg-chart';
@@ -54,7 +54,7 @@ export const throughput: Scenario = {
         const perRps = new Map<string, number[]>(setups.map((x) => [x.name, []]));
         const perLat = new Map<string, number[]>(setups.map((x) => [x.name, []]));
         for (let round = 0; round < p.rounds; round++) {
-          for (const setup of rotate(setups, round)) {
+          for (const setup of roundOrder(setups, round)) {
             const r = await closedLoop(setup.request, { clients, requestsPerClient });
             perRps.get(setup.name)!.push(r.rps);
             perLat.get(setup.name)!.push(...r.latencies);

@@ -5,7 +5,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { roundsWithin } from '../budget';
 import { ratio } from '../goal';
 import { closedLoop } from '../internal/closed-loop';
-import { rotate } from '../internal/rotate';
+import { roundOrder } from '../internal/round-order';
 import { meanPoolNormalized } from '../internal/mean-pool';
 import { onnxEngine, sessionOptions } from '../internal/sides';
 import { textOfTokens } from '../internal/text-of-tokens';
@@ -76,7 +76,7 @@ export const transformersJs: Scenario = {
       const rps = { a: [] as number[], b: [] as number[], c: [] as number[] };
       const loaders = { a: baseline, b: inferox, c: batched };
       for (let round = 0; round < p.throughputRounds; round++) {
-        for (const side of rotate(['a', 'b', 'c'] as const, round)) {
+        for (const side of roundOrder(['a', 'b', 'c'] as const, round)) {
           const r = await closedLoop(loaders[side], { clients: p.clients, requestsPerClient: p.requestsPerClient });
           if (r.failures > 0) throw new Error(`${side === 'a' ? 'transformers.js' : 'Inferox'}: ${r.failures} requests failed: ${String(r.firstError)}`);
           rps[side].push(r.rps);

@@ -7,7 +7,7 @@ import { bertFeeds } from '../internal/bert-feeds';
 import { closedLoopFor } from '../internal/closed-loop';
 import { type WindowRate, cpuWindow } from '../internal/cpu-window';
 import { type HandOff, OrtThread } from '../internal/ort-threads';
-import { rotate } from '../internal/rotate';
+import { roundOrder } from '../internal/round-order';
 import { PiscinaPool } from '../internal/piscina-pool';
 import { SabPool } from '../internal/sab-pool';
 import { onnxEngine, rawSession } from '../internal/sides';
@@ -118,7 +118,7 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
           const single: Record<keyof typeof singleSides, number[]> = { raw: [], inline: [], pool: [], sab: [], workers: [] };
           const warm = Math.max(2, Math.round(s.single / 10));
           for (let i = 0; i < warm + s.single; i++) {
-            for (const side of rotate(Object.keys(singleSides) as (keyof typeof singleSides)[], i)) {
+            for (const side of roundOrder(Object.keys(singleSides) as (keyof typeof singleSides)[], i)) {
               const t0 = performance.now();
               await singleSides[side]();
               if (i >= warm) single[side].push(performance.now() - t0);
@@ -158,7 +158,7 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
           const cpu = perKey();
           const busy = perKey();
           for (let round = 0; round < s.rounds; round++) {
-            for (const key of rotate(keys, round)) {
+            for (const key of roundOrder(keys, round)) {
               const r = await setups[key]();
               rps[key].push(r.rps);
               cpu[key].push(r.perCpuSecond);
