@@ -47,7 +47,7 @@ export function benchProfile(quick: boolean): BenchProfile {
         tfjs: { model: 'tiny', seq: 16, batchSizes: [1, 4, 8, 16, 32], rounds: 5, warmup: 1 },
         memory: { models: ['tiny', 'base-width'], cycles: 20 },
         hub: { bytes: 64 * 2 ** 20, rounds: 1, cachedLookups: 20 },
-        stress: { requests: 10_000, seq: 16, rounds: 1, maxBatchSize: 32 },
+        stress: { requests: 10_000, seq: 16, rounds: 3, maxBatchSize: 32 },
       }
     : {
         quick,
