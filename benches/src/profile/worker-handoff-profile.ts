@@ -7,19 +7,25 @@
  *
  *   cd benches && node --import tsx --conditions=@inferox/source \
  *     --require ../packages/engine/src/workers/ts-worker-loader.fixture.mjs \
- *     src/profile/worker-handoff-profile.ts [rounds=3] [windowMs=3000]
+ *     src/profile/worker-handoff-profile.ts [rounds=3] [windowMs=3000] [model=tiny|small]
  *
  * Add `--cpu-prof --cpu-prof-dir=/tmp/wh` before `--import` for V8 profiles of every thread, and read them with
  * `analyse-cpuprofile.ts`.
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type BertSizeName, benchProfile } from '../bench-profile';
 import { bertFeeds } from '../internal/bert-feeds';
+import { createBenchContext } from '../internal/create-bench-context';
 import { closedLoopFor } from '../internal/closed-loop';
 import { OrtThread } from '../internal/ort-threads';
 import { onnxEngine } from '../internal/sides';
 
-const ONNX = fileURLToPath(new URL('../../../fixtures/tiny-bert-hf/model.onnx', import.meta.url));
+const TINY = fileURLToPath(new URL('../../../fixtures/tiny-bert-hf/model.onnx', import.meta.url));
 const SEQ = 128;
 const CLIENTS = 8;
 /** Clock ticks per second of `/proc/<pid>/task/<tid>/stat` (USER_HZ, 100 on Linux). */
@@ -43,19 +49,36 @@ function threadTicks(): { main: number; others: number } {
   return { main, others };
 }
 
+/** Main-thread garbage collection so far, ms (PerformanceObserver 'gc' entries). */
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
+
 async function window(request: () => Promise<unknown>, windowMs: number): Promise<Record<string, number>> {
+  const gcBefore = gcMs;
   const before = threadTicks();
   const r = await closedLoopFor(request, { clients: CLIENTS, durationMs: windowMs });
   const after = threadTicks();
   if (r.failures > 0) throw new Error(`${r.failures} requests failed: ${String(r.firstError)}`);
   const n = r.latencies.length;
   const us = (ticks: number): number => Math.round((ticks * 1e6) / TICKS_PER_SECOND / n);
-  return { rps: Math.round(r.rps), mainCpuUsPerRequest: us(after.main - before.main), otherThreadsCpuUsPerRequest: us(after.others - before.others) };
+  // GC entries reach the observer after the fact: let the window's last ones in.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return {
+    rps: Math.round(r.rps),
+    mainCpuUsPerRequest: us(after.main - before.main),
+    mainGcUsPerRequest: Math.round(((gcMs - gcBefore) * 1000) / n),
+    otherThreadsCpuUsPerRequest: us(after.others - before.others),
+  };
 }
 
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 3);
   const windowMs = Number(process.argv[3] ?? 3000);
+  const size = (process.argv[4] ?? 'tiny') as BertSizeName;
+  const workDir = await mkdtemp(join(tmpdir(), 'inferox-handoff-'));
+  const ONNX = size === 'tiny' ? TINY : (await createBenchContext({ profile: benchProfile(true), threads: 1, workDir }).model(size)).onnxPath;
   const feeds = bertFeeds(1, SEQ);
   const engine = await onnxEngine('workers', { source: ONNX, instances: { count: 2, mode: 'worker' } }, 1);
   const threads = await Promise.all([0, 1].map(() => OrtThread.start({ onnxPath: ONNX, threads: 1 })));
@@ -75,6 +98,7 @@ async function main(): Promise<void> {
   } finally {
     await engine.close();
     await Promise.all(threads.map((t) => t.close()));
+    await rm(workDir, { recursive: true, force: true });
   }
 }
 

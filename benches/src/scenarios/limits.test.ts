@@ -66,7 +66,7 @@ describe('workerHandoff', () => {
   });
 
   it('reports the limit, every serving setup, the hand-off legs and a goal with its limit when run small', async () => {
-    const scenario = workerHandoffScenario({ models: ['tiny'], seq: 8, clients: 4, windowMs: 30, rounds: 1, echoes: 5, single: 3 });
+    const scenario = workerHandoffScenario({ models: ['tiny'], seq: 8, clients: 4, windowMs: { tiny: 30 }, rounds: 1, echoes: 5, single: 3 });
     const r = await scenario.run(ctx);
     expect(r.tables[0]!.rows.map((row) => row[1])).toEqual([
       'limit: 2 raw sessions in 2 worker threads, back to back',

@@ -20,8 +20,8 @@ export interface WorkerHandoffSizes {
   readonly seq: number;
   /** Closed-loop clients of the two-worker setups. */
   readonly clients: number;
-  /** Length of every measured window (closed loops and the limit's back-to-back loops), ms. */
-  readonly windowMs: number;
+  /** Length of every measured window (closed loops and the limit's back-to-back loops) per model, ms. */
+  readonly windowMs: Readonly<Partial<Record<BertSizeName, number>>>;
   /** Interleaved rounds: each round measures every setup once, in rotating order. */
   readonly rounds: number;
   /** Echo round trips per payload kind. */
@@ -33,8 +33,8 @@ export interface WorkerHandoffSizes {
 /** The sizes of a full run or a quick pass. */
 export function workerHandoffSizes(quick: boolean): WorkerHandoffSizes {
   return quick
-    ? { models: ['tiny', 'small'], seq: 128, clients: 8, windowMs: 300, rounds: 3, echoes: 100, single: 30 }
-    : { models: ['tiny', 'small'], seq: 128, clients: 8, windowMs: 2000, rounds: 3, echoes: 1000, single: 300 };
+    ? { models: ['tiny', 'small'], seq: 128, clients: 8, windowMs: { tiny: 300, small: 600 }, rounds: 3, echoes: 100, single: 30 }
+    : { models: ['tiny', 'small'], seq: 128, clients: 8, windowMs: { tiny: 2000, small: 2000 }, rounds: 3, echoes: 1000, single: 300 };
 }
 
 const med = (xs: readonly number[]): number => (xs.length ? quantile(xs, 0.5) : Number.NaN);
@@ -126,29 +126,30 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
           }
 
           // Throughput: the limit (both threads back to back), one thread alone, and the serving setups.
-          ctx.log(`  ${name}: ${s.rounds} rounds of ${s.windowMs} ms windows, ${s.clients} clients`);
+          const windowMs = s.windowMs[name] ?? 1000;
+          ctx.log(`  ${name}: ${s.rounds} rounds of ${windowMs} ms windows, ${s.clients} clients`);
           const setups = {
             limit: async () => {
               const startAt = Date.now() + 20;
               const w = await cpuWindow(async () => {
-                const r = await Promise.all([a.loop(1, s.seq, startAt, s.windowMs), b.loop(1, s.seq, startAt, s.windowMs)]);
+                const r = await Promise.all([a.loop(1, s.seq, startAt, windowMs), b.loop(1, s.seq, startAt, windowMs)]);
                 return { items: r[0].runs + r[1].runs, wallMs: Math.max(r[0].ms, r[1].ms) };
               });
               return { ...w, mainBusy: Number.NaN };
             },
             oneThread: async () => {
               const w = await cpuWindow(async () => {
-                const r = await a.loop(1, s.seq, Date.now() + 20, s.windowMs);
+                const r = await a.loop(1, s.seq, Date.now() + 20, windowMs);
                 return { items: r.runs, wallMs: r.ms };
               });
               return { ...w, mainBusy: Number.NaN };
             },
-            engine: () => measured(() => e.infer('workers', feeds.core), s),
-            engine1: () => measured(() => e.infer('workers-1-in-flight', feeds.core), s),
-            pool: () => measured(pool, s),
-            sab: () => measured(() => sab.run(wire), s),
-            sab2: () => measured(() => sab2.run(wire), s),
-            piscina: () => measured(() => pisc.run(wire, 1, s.seq), s),
+            engine: () => measured(() => e.infer('workers', feeds.core), s, windowMs),
+            engine1: () => measured(() => e.infer('workers-1-in-flight', feeds.core), s, windowMs),
+            pool: () => measured(pool, s, windowMs),
+            sab: () => measured(() => sab.run(wire), s, windowMs),
+            sab2: () => measured(() => sab2.run(wire), s, windowMs),
+            piscina: () => measured(() => pisc.run(wire, 1, s.seq), s, windowMs),
           };
           type Key = keyof typeof setups;
           const keys = Object.keys(setups) as Key[];
@@ -219,7 +220,7 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
         title: this.title,
         tables: [
           {
-            title: `requests/s, batch 1, sequence ${s.seq}, ${ctx.threads} intra-op thread(s) per session; median of ${s.rounds} interleaved ${s.windowMs} ms windows; × = ÷ the two-core limit`,
+            title: `requests/s, batch 1, sequence ${s.seq}, ${ctx.threads} intra-op thread(s) per session; median of ${s.rounds} interleaved windows of ${s.models.map((m) => `${s.windowMs[m] ?? 1000} ms (${m})`).join(', ')}; × = ÷ the two-core limit`,
             headers: ['model', 'setup', 'requests/s', '× limit', "per CPU-second ÷ limit's", 'main thread busy'],
             rows: throughputRows,
           },
@@ -242,11 +243,11 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
   };
 }
 
-/** A closed loop of `s.clients` for `s.windowMs`, with the main event loop's utilisation over it. */
-async function measured(request: () => Promise<unknown>, s: WorkerHandoffSizes): Promise<WindowRate & { mainBusy: number }> {
+/** A closed loop of `s.clients` for `windowMs`, with the main event loop's utilisation over it. */
+async function measured(request: () => Promise<unknown>, s: WorkerHandoffSizes, windowMs: number): Promise<WindowRate & { mainBusy: number }> {
   const before = performance.eventLoopUtilization();
   const w = await cpuWindow(async () => {
-    const r = await closedLoopFor(request, { clients: s.clients, durationMs: s.windowMs });
+    const r = await closedLoopFor(request, { clients: s.clients, durationMs: windowMs });
     if (r.failures > 0) throw new Error(`${r.failures} requests failed: ${String(r.firstError)}`);
     return { items: r.latencies.length, wallMs: r.wallMs };
   });
