@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,11 +16,13 @@ describe('runScenarioChild', () => {
     await rm(workDir, { recursive: true, force: true });
   });
 
-  it('runs a scenario in its own process and returns its result and CPU time', async () => {
+  it('runs a scenario in its own process and returns its result and CPU time through a file it then removes', async () => {
     const outcome = await runScenarioChild({ id: 'hub', quick: true, threads: 1, workDir }, EXEC_ARGV);
     expect(outcome.result).toMatchObject({ id: 'hub', title: '6. hub-cache downloads vs @huggingface/hub and plain fetch' });
     expect(outcome.result.tables.length).toBeGreaterThan(0);
     expect(outcome.cpuMs).toBeGreaterThan(0);
+    // The result came through a file in the work folder, removed once read.
+    expect((await readdir(workDir)).filter((f) => f.startsWith('result-'))).toEqual([]);
   });
 
   it('rejects naming the scenario and the end of its output when the process fails', async () => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { ScenarioResult } from '../report';
-import { parseChildResult } from './child-task';
 
 const MAIN = resolve(import.meta.dirname, '../scenario-main.ts');
 
@@ -12,6 +12,8 @@ export interface ScenarioTask {
   readonly threads: number;
   /** The run's scratch folder: models prepared by an earlier scenario's process are reused from it. */
   readonly workDir: string;
+  /** Where the child writes its {@link ScenarioOutcome} as JSON. */
+  readonly resultFile: string;
 }
 
 /** One scenario's result, and the CPU time its process used (all its threads). */
@@ -23,16 +25,15 @@ export interface ScenarioOutcome {
 /**
  * Runs one scenario in a fresh Node process started like this one (the same `execArgv`: loaders, `--expose-gc`,
  * conditions), so no scenario measures in a heap, JIT state or native thread pools that an earlier one left behind.
- * Its progress lines go to this process's stderr as they come.
+ * Its progress lines go to this process's stderr as they come; its result comes back through a file in `workDir`.
  *
- * @throws Error with the end of the child's stderr when it exits non-zero or prints no result.
+ * @throws Error with the child's error line when it exits non-zero, or when it leaves no readable result file.
  */
-export function runScenarioChild(task: ScenarioTask, execArgv: readonly string[] = process.execArgv): Promise<ScenarioOutcome> {
+export function runScenarioChild(task: Omit<ScenarioTask, 'resultFile'>, execArgv: readonly string[] = process.execArgv): Promise<ScenarioOutcome> {
+  const full: ScenarioTask = { ...task, resultFile: join(task.workDir, `result-${task.id}-${process.pid}-${Date.now()}.json`) };
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...execArgv, MAIN, JSON.stringify(task)], { stdio: ['ignore', 'pipe', 'pipe'], cwd: resolve(import.meta.dirname, '../..') });
-    let stdout = '';
+    const child = spawn(process.execPath, [...execArgv, MAIN, JSON.stringify(full)], { stdio: ['ignore', 'inherit', 'pipe'], cwd: resolve(import.meta.dirname, '../..') });
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr = (stderr + d).slice(-4000);
       process.stderr.write(d);
@@ -46,11 +47,10 @@ export function runScenarioChild(task: ScenarioTask, execArgv: readonly string[]
         reject(new Error(`scenario ${JSON.stringify(task.id)}: its process exited with ${code ?? signal}: ${why}`));
         return;
       }
-      try {
-        resolvePromise(parseChildResult(stdout) as ScenarioOutcome);
-      } catch (error) {
-        reject(error as Error);
-      }
+      readFile(full.resultFile, 'utf8')
+        .then((text) => JSON.parse(text) as ScenarioOutcome)
+        .finally(() => rm(full.resultFile, { force: true }))
+        .then(resolvePromise, (error: unknown) => reject(new Error(`scenario ${JSON.stringify(task.id)}: its process left no readable result: ${(error as Error).message}`)));
     });
   });
 }
