@@ -4,6 +4,7 @@ import type { BatchInfo, CloseOptions, ScheduledResult, Scheduler, SchedulerOpti
 import { admitChecked, admitEntry } from './admit-entry';
 import type { CheckedSubmit } from './check-submit';
 import { BatchKeyCache } from './batch-key-cache';
+import { BatchTimer } from './batch-timer';
 import { type ComposedBatch, composeBatch } from './compose-batch';
 import { firstFitting, planBatch } from './plan-batch';
 import { PoolArbiter, arbiterOf } from './pool-arbiter';
@@ -30,7 +31,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
   /** No queued request costs this much or less (-1: unknown); saves rescanning a queue where nothing fits. */
   #noFitUpTo = -1;
   #plan: Plan | undefined;
-  #batchTimer: { at: number; handle: Timer } | undefined;
+  readonly #batchTimer = new BatchTimer(() => this.#arbiter.dispatch());
   #closing = false;
   #closed: Promise<void> | undefined;
   #onIdle: (() => void) | undefined;
@@ -85,11 +86,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
     return this.#submit(feeds, options, undefined);
   }
 
-  /**
-   * {@link SchedulerCore.submit} for a caller that has already checked what `checkSubmit` checks (every feed a Tensor,
-   * the priority's `rank`, a finite `cost` ≥ 0, a numeric `deadline`, a `timeoutMs` > 0, an AbortSignal): the options
-   * are not checked or copied again. The engine's replicas submit this way.
-   */
+  /** `submit` for options the caller checked as `checkSubmit` does (the engine's replicas): no second check or copy. */
   submitChecked(feeds: TensorMap, checked: CheckedSubmit): Promise<ScheduledResult> {
     return this.#submit(feeds, undefined, checked);
   }
@@ -174,7 +171,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
   candidate(free: number): Candidate | undefined {
     this.#plan = undefined;
     if (this.#queue.size === 0) {
-      this.#clearBatchTimer();
+      this.#batchTimer.clear();
       return undefined;
     }
     const executor = this.#freeExecutor();
@@ -363,26 +360,11 @@ export class SchedulerCore implements Scheduler, PoolClient {
   #planBatch(batching: ResolvedBatching, leader: Entry, free: number, executor: number): Plan | undefined {
     const decision = planBatch(batching, this.#queue, leader, free, executor, this.#closing);
     if (decision.waitUntil !== undefined) {
-      this.#armBatchTimer(decision.waitUntil);
+      this.#batchTimer.arm(decision.waitUntil);
       return undefined;
     }
-    if (decision.scanned) this.#clearBatchTimer();
+    if (decision.scanned) this.#batchTimer.clear();
     return decision.plan;
-  }
-
-  #armBatchTimer(at: number): void {
-    if (this.#batchTimer?.at === at) return;
-    this.#clearBatchTimer();
-    const handle = setTimeout(() => {
-      this.#batchTimer = undefined;
-      this.#arbiter.dispatch();
-    }, Math.max(0, at - Date.now()));
-    this.#batchTimer = { at, handle };
-  }
-
-  #clearBatchTimer(): void {
-    if (this.#batchTimer) clearTimeout(this.#batchTimer.handle);
-    this.#batchTimer = undefined;
   }
 
   #rejectQueued(error: InferoxError): void {
@@ -403,7 +385,7 @@ export class SchedulerCore implements Scheduler, PoolClient {
     if (!this.#closing || this.#onIdle === undefined || this.#queue.size > 0 || this.#executions.size > 0) return;
     if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
     this.#drainTimer = undefined;
-    this.#clearBatchTimer();
+    this.#batchTimer.clear();
     if (this.#closeSignal) this.#closeSignal.signal.removeEventListener('abort', this.#closeSignal.listener);
     this.#closeSignal = undefined;
     this.#arbiter.detach(this);
