@@ -104,16 +104,9 @@ export async function dispatch(state: EngineState, nameText: string, entry: Vers
         }
         const remaining = timeoutMs === undefined ? undefined : timeoutMs - (performance.now() - started);
         if (remaining !== undefined && remaining <= 0) throw new InferoxError(ErrorCode.TIMEOUT, `request to ${label(entry)} timed out after ${timeoutMs} ms`);
-        // Awaited here, not in a helper or in the replica: one async layer less per request on the hot path, and one
-        // suspended frame less per queued request for the garbage collector to copy (issue 19, bursts).
-        let scheduled: ReplicaResult;
-        replica.pending += 1;
-        try {
-          scheduled = await replica.schedule(feeds, remaining === undefined ? options : { ...options, timeoutMs: remaining }, fresh && replica.signature === signature);
-        } finally {
-          replica.pending -= 1;
-        }
-        const result = resultOf(state, entry, replica, scheduled);
+        // Awaited here, not in a helper: one async layer less per request on the hot path, and one suspended frame less
+        // per queued request for the garbage collector to copy (issue 19, bursts).
+        const result = resultOf(state, entry, replica, await replica.submit(feeds, remaining === undefined ? options : { ...options, timeoutMs: remaining }, fresh && replica.signature === signature));
         return fellBack ? { ...result, fellBack } : result;
       } catch (error) {
         fresh = false;

@@ -150,24 +150,12 @@ export class Replica {
    *
    * @param options - checked by the engine (priority, cost): what the scheduler would check again.
    */
-  async submit(feeds: TensorMap, options: InferOptions, validated = false): Promise<ReplicaResult> {
-    this.pending += 1;
-    try {
-      return await this.schedule(feeds, options, validated);
-    } finally {
-      this.pending -= 1;
-    }
-  }
-
-  /**
-   * {@link Replica.submit} without its async frame: the caller counts the request in `pending` until the promise
-   * settles (dispatch does, in its own frame).
-   */
-  schedule(feeds: TensorMap, options: InferOptions, validated = false): Promise<ReplicaResult> {
+  submit(feeds: TensorMap, options: InferOptions, validated = false): Promise<ReplicaResult> {
     if (validated) this.#validated = feeds;
+    let scheduled: Promise<ReplicaResult>;
     try {
       // The scheduler's result is a ReplicaResult (plus its executor and alone reason, which nobody reads here).
-      return (
+      scheduled =
         (options.deadline === undefined && options.timeoutMs === undefined && options.signal === undefined
           ? this.scheduler.startIdle(feeds, priorityRank(options.priority ?? 'normal'), options.cost ?? 1)
           : undefined) ??
@@ -177,12 +165,20 @@ export class Replica {
           deadline: options.deadline,
           timeoutMs: options.timeoutMs,
           signal: options.signal,
-        })
-      );
+        });
     } finally {
       this.#validated = undefined;
     }
+    // Counted until it settles, by a reaction registered before the caller's own: not an async frame, which every
+    // waiting request of a burst would keep alive (issue 19).
+    this.pending += 1;
+    scheduled.then(this.#settled, this.#settled);
+    return scheduled;
   }
+
+  readonly #settled = (): void => {
+    this.pending -= 1;
+  };
 
   /**
    * Stops taking requests, lets queued and running ones finish (within `timeoutMs` when given, or until
