@@ -5,6 +5,7 @@ import type { MemoryFigure, ReplicaInfo } from '../model-info';
 import type { AdmissionPool, BatchInfo, ExecutorContext } from '../scheduler';
 import { priorityRank } from '../scheduler/priority';
 import { SchedulerCore } from '../scheduler/internal/scheduler-core';
+import type { ResultSink } from '../scheduler/internal/scheduler-entry';
 
 /**
  * Runs a model once; what a replica's instances expose. `context` is the scheduler's: `ownsFeeds` says the feeds
@@ -70,8 +71,6 @@ export class Replica {
   readonly instanceCount: number;
   readonly scheduler: SchedulerCore;
   state: 'live' | 'retiring' | 'disposed' = 'live';
-  /** Requests submitted and not yet settled. */
-  pending = 0;
   readonly #init: ReplicaInit;
   #active = 0;
   /** The feeds the engine validated against `signature` in the current synchronous turn (see {@link Replica.submit}). */
@@ -113,9 +112,9 @@ export class Replica {
     return this.state === 'live' && !this.#init.lost();
   }
 
-  /** Idle: nothing queued, running or submitted. */
+  /** Idle: nothing queued or running (a run's requests count until it returns, even those answered before). */
   get idle(): boolean {
-    return this.pending === 0 && this.#active === 0;
+    return this.scheduler.queued === 0 && this.scheduler.running === 0 && this.#active === 0;
   }
 
   async #run(run: Run, feeds: TensorMap, context: ExecutorContext): Promise<Record<string, Tensor>> {
@@ -144,41 +143,24 @@ export class Replica {
 
   /**
    * Queues a request on this replica's scheduler, or starts it at once when the replica is idle and the request has no
-   * deadline, timeout or signal (see `SchedulerCore.startIdle`). `validated`: the caller has just validated `feeds`
-   * against this replica's `signature`; a run that starts within this call (synchronously, so nothing changed
-   * meanwhile) of these very feeds skips the handle's second check. A run started later checks them again.
+   * deadline, timeout or signal (see `SchedulerCore.startIdle`); the answer goes to `sink` (a refusal within this call).
+   * `validated`: the caller has just validated `feeds` against this replica's `signature`; a run that starts within
+   * this call (synchronously, so nothing changed meanwhile) of these very feeds skips the handle's second check. A run
+   * started later checks them again.
    *
    * @param options - checked by the engine (priority, cost): what the scheduler would check again.
    */
-  submit(feeds: TensorMap, options: InferOptions, validated = false): Promise<ReplicaResult> {
+  submitTo(feeds: TensorMap, options: InferOptions, validated: boolean, sink: ResultSink): void {
     if (validated) this.#validated = feeds;
-    let scheduled: Promise<ReplicaResult>;
     try {
-      // The scheduler's result is a ReplicaResult (plus its executor and alone reason, which nobody reads here).
-      scheduled =
-        (options.deadline === undefined && options.timeoutMs === undefined && options.signal === undefined
-          ? this.scheduler.startIdle(feeds, priorityRank(options.priority ?? 'normal'), options.cost ?? 1)
-          : undefined) ??
-        this.scheduler.submitChecked(feeds, {
-          rank: priorityRank(options.priority ?? 'normal'),
-          cost: options.cost ?? 1,
-          deadline: options.deadline,
-          timeoutMs: options.timeoutMs,
-          signal: options.signal,
-        });
+      const rank = priorityRank(options.priority ?? 'normal');
+      const cost = options.cost ?? 1;
+      if (options.deadline === undefined && options.timeoutMs === undefined && options.signal === undefined && this.scheduler.startIdle(feeds, rank, cost, sink)) return;
+      this.scheduler.submitTo(feeds, { rank, cost, deadline: options.deadline, timeoutMs: options.timeoutMs, signal: options.signal }, sink);
     } finally {
       this.#validated = undefined;
     }
-    // Counted until it settles, by a reaction registered before the caller's own: not an async frame, which every
-    // waiting request of a burst would keep alive (issue 19).
-    this.pending += 1;
-    scheduled.then(this.#settled, this.#settled);
-    return scheduled;
   }
-
-  readonly #settled = (): void => {
-    this.pending -= 1;
-  };
 
   /**
    * Stops taking requests, lets queued and running ones finish (within `timeoutMs` when given, or until

@@ -2,7 +2,7 @@ import { ErrorCode, InferoxError, type TensorMap, abortError } from '@inferox/co
 import type { SubmitOptions } from '../scheduler-contract';
 import type { BatchKeyCache } from './batch-key-cache';
 import { type CheckedSubmit, checkSubmit } from './check-submit';
-import { type Entry, formatInstant, newEntry } from './scheduler-entry';
+import { type Entry, type ResultSink, formatInstant, newEntry } from './scheduler-entry';
 
 /** What a scheduler knows when a request arrives, to admit it or refuse it. */
 export interface Admission {
@@ -23,16 +23,16 @@ export interface Admission {
  * (`INVALID_INPUT`), already aborted, past its deadline (`DEADLINE_EXCEEDED`), costlier than the whole pool
  * (`OUT_OF_MEMORY`), or a full queue (`QUEUE_FULL`).
  */
-export function admitEntry(at: Admission, feeds: TensorMap, options: SubmitOptions, resolve: Entry['resolve'], reject: Entry['reject']): Entry {
+export function admitEntry(at: Admission, feeds: TensorMap, options: SubmitOptions, sink: ResultSink): Entry {
   if (at.closing) throw new InferoxError(ErrorCode.SHUT_DOWN, `scheduler ${JSON.stringify(at.scheduler)} is closed; no request is accepted`);
-  return admitChecked(at, feeds, checkSubmit(at.scheduler, feeds, options), resolve, reject);
+  return admitChecked(at, feeds, checkSubmit(at.scheduler, feeds, options), sink);
 }
 
 /** The scheduler's name as messages show it; quoted only for a refusal, since admission runs on every queued request. */
 const quoted = (at: Admission): string => JSON.stringify(at.scheduler);
 
 /** {@link admitEntry} for options already checked: the admission checks alone. */
-export function admitChecked(at: Admission, feeds: TensorMap, checked: CheckedSubmit, resolve: Entry['resolve'], reject: Entry['reject']): Entry {
+export function admitChecked(at: Admission, feeds: TensorMap, checked: CheckedSubmit, sink: ResultSink): Entry {
   if (at.closing) throw new InferoxError(ErrorCode.SHUT_DOWN, `scheduler ${quoted(at)} is closed; no request is accepted`);
   const { rank, cost, deadline, timeoutMs, signal } = checked;
   if (signal?.aborted) throw abortError(signal, `request to ${quoted(at)}`);
@@ -54,5 +54,5 @@ export function admitChecked(at: Admission, feeds: TensorMap, checked: CheckedSu
     });
   }
   const key = at.keys?.of(feeds);
-  return newEntry({ seq: at.sequence.nextSeq(), rank, feeds, cost, key, now, deadline, timeoutMs, resolve, reject, signal });
+  return newEntry({ seq: at.sequence.nextSeq(), rank, feeds, cost, key, now, deadline, timeoutMs, sink, signal });
 }

@@ -7,6 +7,7 @@ import { flushMicrotasks } from '../controllable-executor.fixture';
 import { PRIORITIES } from '../priority';
 import type { ScheduledResult } from '../scheduler-contract';
 import { SchedulerCore } from './scheduler-core';
+import { deferred } from './scheduler-entry';
 
 type Command =
   | { kind: 'submit'; rank: number; cost: number; timeoutMs: number | null; signal: boolean }
@@ -22,6 +23,13 @@ interface Config {
   readonly maxQueueSize: number;
   /** A pool of this capacity with this scheduler as its only client, or none (the scheduler's own, unlimited). */
   readonly capacity: number | null;
+}
+
+
+/** `scheduler.startIdle` answering through a promise: the promise when it started the request, else undefined. */
+function startIdle(scheduler: SchedulerCore, feeds: TensorMap, rank: number, cost: number): Promise<ScheduledResult> | undefined {
+  const answer = deferred();
+  return scheduler.startIdle(feeds, rank, cost, answer) ? answer.promise : undefined;
 }
 
 /** One scheduler driven by the commands; `idle` routes option-less requests through startIdle first, as a replica does. */
@@ -69,7 +77,7 @@ class World {
           ...(command.signal ? { signal: controller.signal } : {}),
         };
         this.outcomes.push('pending');
-        const direct = this.#idle && command.timeoutMs === null && !command.signal ? this.scheduler.startIdle(feeds, command.rank, command.cost) : undefined;
+        const direct = this.#idle && command.timeoutMs === null && !command.signal ? startIdle(this.scheduler, feeds, command.rank, command.cost) : undefined;
         if (direct) this.direct++;
         (direct ?? this.scheduler.submit(feeds, options)).then(
           (result: ScheduledResult) => {
@@ -186,27 +194,27 @@ describe('SchedulerCore.startIdle', () => {
     const feeds = (): TensorMap => ({ x: Tensor.from('float32', [1], [1]) });
 
     const busy = new SchedulerCore({ name: 'busy', executors: [executor] });
-    expect(busy.startIdle(feeds(), 2, 1)).toBeInstanceOf(Promise);
-    expect(busy.startIdle(feeds(), 2, 1)).toBeUndefined();
+    expect(startIdle(busy, feeds(), 2, 1)).toBeInstanceOf(Promise);
+    expect(startIdle(busy, feeds(), 2, 1)).toBeUndefined();
     const queued = busy.submit(feeds());
     held.shift()!();
     await flushMicrotasks();
     // The queued request started when the first run returned; the slot is taken again.
     expect(busy.running).toBe(1);
-    expect(busy.startIdle(feeds(), 0, 1)).toBeUndefined();
+    expect(startIdle(busy, feeds(), 0, 1)).toBeUndefined();
     held.shift()!();
     await queued;
 
     const batching = new SchedulerCore({ name: 'batching', executors: [executor], batching: { maxBatchSize: 2, maxQueueDelayMs: 0 } });
-    expect(batching.startIdle(feeds(), 2, 1)).toBeUndefined();
+    expect(startIdle(batching, feeds(), 2, 1)).toBeUndefined();
 
     const pool = createAdmissionPool({ capacity: 2 });
     const a = new SchedulerCore({ name: 'a', executors: [executor], pool });
-    expect(a.startIdle(feeds(), 2, 3)).toBeUndefined();
+    expect(startIdle(a, feeds(), 2, 3)).toBeUndefined();
     const b = new SchedulerCore({ name: 'b', executors: [executor], pool });
-    expect(a.startIdle(feeds(), 2, 1)).toBeUndefined();
+    expect(startIdle(a, feeds(), 2, 1)).toBeUndefined();
     await b.close();
-    expect(a.startIdle(feeds(), 2, 1)).toBeInstanceOf(Promise);
+    expect(startIdle(a, feeds(), 2, 1)).toBeInstanceOf(Promise);
 
     // Re-entrant: an executor that starts another request while its pool's pass is under way.
     let inner: Promise<ScheduledResult> | undefined | 'not called';
@@ -216,7 +224,7 @@ describe('SchedulerCore.startIdle', () => {
       maxConcurrent: 2,
       executors: [
         () => {
-          if (inner === 'not called') inner = reentrant.startIdle(feeds(), 2, 1);
+          if (inner === 'not called') inner = startIdle(reentrant, feeds(), 2, 1);
           return Promise.resolve({});
         },
       ],
@@ -226,7 +234,7 @@ describe('SchedulerCore.startIdle', () => {
 
     const closing = new SchedulerCore({ name: 'closing', executors: [executor] });
     const closed = closing.close();
-    expect(closing.startIdle(feeds(), 2, 1)).toBeUndefined();
+    expect(startIdle(closing, feeds(), 2, 1)).toBeUndefined();
     await closed;
     for (const release of held.splice(0)) release();
     await Promise.all([a.close(), batching.close(), busy.close(), reentrant.close()]);

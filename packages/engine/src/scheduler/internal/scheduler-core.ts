@@ -11,7 +11,7 @@ import { PoolArbiter, arbiterOf } from './pool-arbiter';
 import type { Candidate, PoolClient } from './pool-client';
 import { RequestQueue } from './request-queue';
 import { RunContext } from './run-context';
-import { type Entry, type Execution, MAX_TIMER_MS, type Plan, type Timer, deferred, disposeOutputs, expiryError, newEntry, resultOf, splitRun } from './scheduler-entry';
+import { type Entry, type Execution, MAX_TIMER_MS, type Plan, type ResultSink, type Timer, deferred, disposeOutputs, expiryError, newEntry, resultOf, splitRun } from './scheduler-entry';
 import { type ResolvedBatching, type ResolvedOptions, resolveOptions } from './resolve-options';
 
 
@@ -83,26 +83,31 @@ export class SchedulerCore implements Scheduler, PoolClient {
   }
 
   submit(feeds: TensorMap, options: SubmitOptions = {}): Promise<ScheduledResult> {
-    return this.#submit(feeds, options, undefined);
+    const answer = deferred();
+    this.#submit(feeds, options, undefined, answer);
+    return answer.promise;
   }
 
-  /** `submit` for options the caller checked as `checkSubmit` does (the engine's replicas): no second check or copy. */
-  submitChecked(feeds: TensorMap, checked: CheckedSubmit): Promise<ScheduledResult> {
-    return this.#submit(feeds, undefined, checked);
+  /**
+   * `submit` for options the caller checked as `checkSubmit` does (the engine's replicas), answered to `sink` rather
+   * than a promise of the scheduler's: no second check or copy, and no promise per waiting request. A refusal reaches
+   * `sink.reject` within this call.
+   */
+  submitTo(feeds: TensorMap, checked: CheckedSubmit, sink: ResultSink): void {
+    this.#submit(feeds, undefined, checked, sink);
   }
 
-  #submit(feeds: TensorMap, options: SubmitOptions | undefined, checked: CheckedSubmit | undefined): Promise<ScheduledResult> {
+  #submit(feeds: TensorMap, options: SubmitOptions | undefined, checked: CheckedSubmit | undefined, sink: ResultSink): void {
     this.#stats.submitted++;
-    const { promise, resolve, reject } = deferred();
     let entry: Entry;
     try {
-      entry = this.#admit(feeds, options, checked, resolve, reject);
+      entry = this.#admit(feeds, options, checked, sink);
     } catch (error) {
       const failure = toInferoxError(error, ErrorCode.INTERNAL);
       this.#stats.rejected++;
       this.#countFailure(failure);
-      reject(failure);
-      return promise;
+      sink.reject(failure);
+      return;
     }
     entry.node = this.#queue.add(entry);
     if (entry.cost <= this.#noFitUpTo) this.#noFitUpTo = -1;
@@ -123,7 +128,6 @@ export class SchedulerCore implements Scheduler, PoolClient {
         this.#settle(entry, undefined, toInferoxError(error, ErrorCode.INTERNAL, `dispatch of ${JSON.stringify(this.#options.name)}`));
       }
     }
-    return promise;
   }
 
   /** Logs through the caller's logger; a logger that throws must not break scheduling (requests would never settle). */
@@ -201,21 +205,20 @@ export class SchedulerCore implements Scheduler, PoolClient {
    * instead of it: the scheduler is open and does not batch, nothing is queued, an executor has a free slot, and it is
    * its pool's only client with `cost` free and no dispatch under way. Then submit would have started it within the
    * call, and the bookkeeping is the same (counts, sequence number, reservation, onBatch, result, close and abandon);
-   * otherwise this does nothing and returns undefined, and the caller submits the request.
+   * then it answers to `sink` and returns true; otherwise it does nothing and returns false, and the caller submits.
    *
    * For a caller that has already checked what `checkSubmit` checks (every feed a Tensor, the priority's `rank`, a
    * finite `cost` ≥ 0) and has no deadline, timeout or signal for the request.
    */
-  startIdle(feeds: TensorMap, rank: number, cost: number): Promise<ScheduledResult> | undefined {
-    if (this.#closing || this.#batching || this.#queue.size > 0 || !this.#arbiter.idleFor(this, cost)) return undefined;
+  startIdle(feeds: TensorMap, rank: number, cost: number, sink: ResultSink): boolean {
+    if (this.#closing || this.#batching || this.#queue.size > 0 || !this.#arbiter.idleFor(this, cost)) return false;
     const executor = this.#freeExecutor();
-    if (executor < 0) return undefined;
+    if (executor < 0) return false;
     this.#stats.submitted++;
     if (cost <= this.#noFitUpTo) this.#noFitUpTo = -1;
-    const { promise, resolve, reject } = deferred();
-    const entry = newEntry({ seq: this.#arbiter.nextSeq(), rank, feeds, cost, key: undefined, now: Date.now(), deadline: undefined, timeoutMs: undefined, resolve, reject, signal: undefined });
+    const entry = newEntry({ seq: this.#arbiter.nextSeq(), rank, feeds, cost, key: undefined, now: Date.now(), deadline: undefined, timeoutMs: undefined, sink, signal: undefined });
     this.#launch({ members: [entry], cost, executor, alone: 'batching-off' });
-    return promise;
+    return true;
   }
 
   /** Runs `plan`'s members on its executor: reserves its cost, counts it and hands the run to the executor. */
@@ -267,10 +270,10 @@ export class SchedulerCore implements Scheduler, PoolClient {
     this.#finish(execution, batch, outputs, undefined);
   }
 
-  #admit(feeds: TensorMap, options: SubmitOptions | undefined, checked: CheckedSubmit | undefined, resolve: Entry['resolve'], reject: Entry['reject']): Entry {
+  #admit(feeds: TensorMap, options: SubmitOptions | undefined, checked: CheckedSubmit | undefined, sink: ResultSink): Entry {
     const { name: scheduler, maxQueueSize } = this.#options;
     const admission = { scheduler, closing: this.#closing, capacity: this.#arbiter.capacity, queued: this.#queue.size, maxQueueSize, keys: this.#keys, sequence: this.#arbiter };
-    return checked === undefined ? admitEntry(admission, feeds, options!, resolve, reject) : admitChecked(admission, feeds, checked, resolve, reject);
+    return checked === undefined ? admitEntry(admission, feeds, options!, sink) : admitChecked(admission, feeds, checked, sink);
   }
 
   #invalid(message: string, details: Record<string, unknown>): InferoxError {
@@ -310,10 +313,10 @@ export class SchedulerCore implements Scheduler, PoolClient {
     entry.onAbort = undefined;
     if (result) {
       this.#stats.completed++;
-      entry.resolve(result);
+      entry.sink.resolve(result);
     } else {
       this.#countFailure(error!);
-      entry.reject(error);
+      entry.sink.reject(error);
     }
   }
 

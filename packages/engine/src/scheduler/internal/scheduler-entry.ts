@@ -25,8 +25,18 @@ export function disposeOutputs(tensors: readonly unknown[], members: readonly En
   }
 }
 
-/** A request's promise with its settle functions, made without a closure per call site. */
-export function deferred(): { promise: Promise<ScheduledResult>; resolve: (result: ScheduledResult) => void; reject: (error: unknown) => void } {
+/**
+ * Where a request's answer goes: its result or its error, once. The engine hands its own request object, so a waiting
+ * request holds no promise of the scheduler's; {@link deferred} is the sink of a caller that wants a promise. Neither
+ * method may throw: they are called from the scheduler's bookkeeping.
+ */
+export interface ResultSink {
+  resolve(result: ScheduledResult): void;
+  reject(error: unknown): void;
+}
+
+/** A request's promise with its settle functions (a {@link ResultSink}), made without a closure per call site. */
+export function deferred(): ResultSink & { promise: Promise<ScheduledResult> } {
   let resolve!: (result: ScheduledResult) => void;
   let reject!: (error: unknown) => void;
   const promise = new Promise<ScheduledResult>((res, rej) => {
@@ -54,8 +64,7 @@ export interface Entry {
   /** When the deadline or timeout strikes, and as which code. */
   readonly expiresAt: number;
   readonly expiryCode: ErrorCode;
-  readonly resolve: (result: ScheduledResult) => void;
-  readonly reject: (error: unknown) => void;
+  readonly sink: ResultSink;
   readonly signal: AbortSignal | undefined;
   state: 'queued' | 'running' | 'settled';
   node: QueueNode<Entry> | undefined;
@@ -131,8 +140,7 @@ export function newEntry(init: {
   readonly now: number;
   readonly deadline: number | undefined;
   readonly timeoutMs: number | undefined;
-  readonly resolve: Entry['resolve'];
-  readonly reject: Entry['reject'];
+  readonly sink: ResultSink;
   readonly signal: AbortSignal | undefined;
 }): Entry {
   const timeoutAt = init.timeoutMs === undefined ? Number.POSITIVE_INFINITY : init.now + init.timeoutMs;
@@ -146,8 +154,7 @@ export function newEntry(init: {
     key: init.key,
     expiresAt: Math.min(timeoutAt, deadlineAt),
     expiryCode: deadlineAt <= timeoutAt ? ErrorCode.DEADLINE_EXCEEDED : ErrorCode.TIMEOUT,
-    resolve: init.resolve,
-    reject: init.reject,
+    sink: init.sink,
     signal: init.signal,
     state: 'queued',
     node: undefined,
