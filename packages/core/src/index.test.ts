@@ -73,6 +73,8 @@ describe('@inferox/core', () => {
         'throwIfAborted',
         'toInferoxError',
         'validateFeeds',
+        'MAX_RUNS_IN_FLIGHT',
+        'checkRunsInFlight',
       ].sort(),
     );
     expect(Object.keys(testing).sort()).toEqual(['BERT_FORWARD_ACTIVATIONS', 'bertForward', 'bertReferenceFeeds', 'conformanceChecks', 'describeBackendConformance', 'expectBertReference', 'expectInferoxError', 'maxAbsDiff', 'rejectionOf', 'thrownBy']);

@@ -42,6 +42,7 @@ export type { Backend, BackendFactorySpec, BackendInfo, InitAttempt, LoadModelOp
 export { LOAD_MODEL_OPTION_NAMES, checkLoadModelOptions } from './check-load-model-options';
 export type { OwnLoadModelOptionNames } from './check-load-model-options';
 export { validateFeeds } from './validate-feeds';
+export { MAX_RUNS_IN_FLIGHT, checkRunsInFlight } from './runs-in-flight';
 export {
   SAFETENSORS_DTYPES,
   SAFETENSORS_MAX_HEADER_BYTES,

@@ -55,7 +55,7 @@ function recordingRunner(options: { failRelease?: boolean; checkAfterWait?: bool
   };
 }
 
-const handleOf = (runner: ModelRunner, extra: { logger?: Logger; onDispose?: (h: ManagedModelHandle) => void } = {}) =>
+const handleOf = (runner: ModelRunner, extra: { logger?: Logger; onDispose?: (h: ManagedModelHandle) => void; runsInFlight?: number } = {}) =>
   new ManagedModelHandle({ name: 'toy', backend: 'test', device: { kind: 'cpu' }, signature, memoryBytes: 8, runner, ...extra });
 
 describe('ManagedModelHandle', () => {
@@ -66,6 +66,14 @@ describe('ManagedModelHandle', () => {
     const out = await handle.run(feeds());
     expect(Array.from(out.doubled!.data as Float32Array)).toEqual([2, 4, 6]);
     expect(calls[0]!.outputs).toEqual(['doubled', 'count']);
+  });
+
+  it('says how many runs it takes at once: 1 unless its backend says more, and refuses a count that is not 1 to 64', () => {
+    const { runner } = recordingRunner();
+    expect([handleOf(runner).runsInFlight, handleOf(runner, { runsInFlight: 2 }).runsInFlight, handleOf(runner, { runsInFlight: 64 }).runsInFlight]).toEqual([1, 2, 64]);
+    for (const bad of [0, 1.5, 65, Number.NaN, '2' as unknown as number]) {
+      expect(() => handleOf(runner, { runsInFlight: bad })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining(`model "toy" (test) must be an integer from 1 to 64, got ${typeof bad === 'string' ? '"2"' : String(bad)}`) }));
+    }
   });
 
   it('computes and returns an output once when its name is requested twice', async () => {

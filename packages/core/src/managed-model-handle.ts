@@ -8,6 +8,7 @@ import type { ModelHandle, ModelSignature, RunOptions } from './model-handle';
 import type { ModelRunner, RunContext } from './model-runner';
 import { cutText, quoteValue } from './quote-value';
 import type { Tensor, TensorMap } from './tensor';
+import { checkRunsInFlight } from './runs-in-flight';
 import { validateFeeds } from './validate-feeds';
 
 /**
@@ -64,6 +65,8 @@ export interface ManagedModelHandleInit {
   readonly metadata?: Readonly<Record<string, string>>;
   readonly memoryBytes: number;
   readonly runner: ModelRunner;
+  /** See {@link ModelHandle.runsInFlight}. @defaultValue 1 */
+  readonly runsInFlight?: number;
   /** Where a failed release is reported (dispose itself still resolves). @defaultValue `noopLogger` */
   readonly logger?: Logger;
   /** Called once, when `dispose()` is first called (a backend forgets the handle there). */
@@ -92,6 +95,7 @@ export class ManagedModelHandle implements ModelHandle {
   readonly signature: ModelSignature;
   readonly metadata: Readonly<Record<string, string>>;
   readonly memoryBytes: number;
+  readonly runsInFlight: number;
   readonly #runner: ModelRunner;
   readonly #logger: Logger;
   readonly #onDispose: ((handle: ManagedModelHandle) => void) | undefined;
@@ -106,6 +110,7 @@ export class ManagedModelHandle implements ModelHandle {
     this.signature = init.signature;
     this.metadata = Object.freeze({ ...init.metadata });
     this.memoryBytes = init.memoryBytes;
+    this.runsInFlight = checkRunsInFlight(init.runsInFlight ?? 1, `model ${quoteValue(init.name)} (${init.backend})`);
     this.#runner = init.runner;
     this.#logger = init.logger ?? noopLogger;
     this.#onDispose = init.onDispose;

@@ -76,6 +76,13 @@ export interface ModelHandle extends AsyncDisposable {
   readonly memoryBytes: number;
   /** Whether `dispose()` was called. */
   readonly disposed: boolean;
+  /**
+   * How many runs a caller that queues requests (the engine) may hand this handle at once, an integer from 1 to 64.
+   * More than one where a run handed over early costs nothing and saves time: onnxruntime-node runs each call in an
+   * event-loop turn of its own, so two calls in flight run in one turn instead of two. A run handed over cannot be
+   * overtaken by a later, more urgent request. @defaultValue 1
+   */
+  readonly runsInFlight?: number;
 
   /**
    * Runs the model. Feeds are validated against `signature` first, limits and value ranges included (bad feeds

@@ -36,6 +36,8 @@ export interface ControlledLoadOptions extends LoadModelOptions {
   readonly factor?: number;
   /** Memory the handle reports. @defaultValue the backend's `memoryBytes` */
   readonly memoryBytes?: number;
+  /** The handle's `runsInFlight`, unchecked (a backend's bug is what tests give it). @defaultValue absent */
+  readonly runsInFlight?: unknown;
 }
 
 /** One run as the backend saw it. */
@@ -139,7 +141,7 @@ export class ControlledBackend implements Backend<ControlledLoadOptions> {
   }
 
   async loadModel(source: ModelSource, given?: ControlledLoadOptions): Promise<ModelHandle> {
-    const options = checkLoadModelOptions(given, this.name, { fail: true, factor: true, memoryBytes: true });
+    const options = checkLoadModelOptions(given, this.name, { fail: true, factor: true, memoryBytes: true, runsInFlight: true });
     await this.#initOnce();
     if (this.#loadGate) {
       this.loadsHeld += 1;
@@ -176,6 +178,7 @@ export class ControlledBackend implements Backend<ControlledLoadOptions> {
       signature: { inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 2] }], outputs: [{ name: 'y', dtype: 'float32', shape: ['batch', 2] }] },
       metadata: { model, factor: String(factor) },
       memoryBytes,
+      ...(options.runsInFlight === undefined ? {} : { runsInFlight: options.runsInFlight as number }),
       get disposed() {
         return disposed;
       },

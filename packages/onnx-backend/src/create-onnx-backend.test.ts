@@ -57,6 +57,16 @@ describe('createOnnxBackend', () => {
       ]);
     });
 
+    it('takes two runs at once (runsInFlight 2) and answers each with its own outputs', async () => {
+      await using handle = await backend.loadModel(BERT_DIR);
+      expect(handle.runsInFlight).toBe(2);
+      const short = bertFeeds();
+      const [a, b] = await Promise.all([handle.run(short), handle.run(short)]);
+      expectBertReference(a, reference);
+      expectBertReference(b, reference);
+      expect(a.last_hidden_state).not.toBe(b.last_hidden_state);
+    });
+
     it('gives the same outputs when the checkpoint is sharded with model.safetensors.index.json', async () => {
       const dir = join(tmp.dir, 'sharded');
       await mkdir(dir);

@@ -16,16 +16,21 @@ import { type VersionEntry, label } from './version-entry';
  */
 export const WORKER_RUNS_IN_FLIGHT = 2;
 
-/** The scheduling of a replica of `model` on `backend`: the spec's settings over the engine's defaults. */
+/**
+ * The scheduling of a replica of `model` on `backend`: the spec's settings over the engine's defaults. Runs in flight
+ * per instance, when nothing sets `maxConcurrent` and the model does not batch: {@link WORKER_RUNS_IN_FLIGHT} for a
+ * worker, what the handle asks for inline (`ModelHandle.runsInFlight`: 2 for onnx), else 1.
+ */
 function scheduling(
   state: EngineState,
   model: string,
   backend: string,
   spec: ModelSpec | undefined,
-  mode: ReplicaParts['mode'],
+  parts: Pick<ReplicaParts, 'mode' | 'runsInFlight'>,
 ): Pick<ReplicaInit, 'batching' | 'maxQueueSize' | 'maxConcurrent' | 'pool' | 'onBatch'> {
   const maxQueueSize = spec?.maxQueueSize ?? state.config.maxQueueSize;
-  const maxConcurrent = spec?.maxConcurrent ?? state.config.maxConcurrent ?? (mode === 'worker' && !spec?.batching ? WORKER_RUNS_IN_FLIGHT : undefined);
+  const runsInFlight = spec?.batching ? undefined : parts.mode === 'worker' ? WORKER_RUNS_IN_FLIGHT : parts.runsInFlight;
+  const maxConcurrent = spec?.maxConcurrent ?? state.config.maxConcurrent ?? runsInFlight;
   const batches = state.counters.batchRecorder(model, backend);
   return {
     ...(spec?.batching ? { batching: spec.batching } : {}),
@@ -43,7 +48,7 @@ function scheduling(
 export function buildReplica(state: EngineState, entry: VersionEntry, backend: string, parts: ReplicaParts): Replica {
   let replica: Replica;
   try {
-    replica = new Replica({ ...parts, model: entry.name, version: entry.version, backend, logger: state.logger, ...scheduling(state, entry.name, backend, entry.spec, parts.mode) });
+    replica = new Replica({ ...parts, model: entry.name, version: entry.version, backend, logger: state.logger, ...scheduling(state, entry.name, backend, entry.spec, parts) });
   } catch (error) {
     state.background.track(parts.release()).catch((e: unknown) => state.logger.warn('replica dispose failed', { error: String(e) }));
     throw error;

@@ -2,6 +2,7 @@ import {
   type Backend,
   ErrorCode,
   InferoxError,
+  checkRunsInFlight,
   type LoadModelOptions,
   type Logger,
   type ModelSource,
@@ -20,8 +21,11 @@ export interface ReplicaTarget {
   readonly options: LoadModelOptions;
 }
 
-/** What a loaded replica is built from, before the engine adds its name, version and scheduling. */
-export type ReplicaParts = Omit<ReplicaInit, 'model' | 'version' | 'backend' | 'logger'>;
+/**
+ * What a loaded replica is built from, before the engine adds its name, version and scheduling; `runsInFlight`: what
+ * an inline handle asks for (`ModelHandle.runsInFlight`), the default of its `maxConcurrent` when it does not batch.
+ */
+export type ReplicaParts = Omit<ReplicaInit, 'model' | 'version' | 'backend' | 'logger'> & { readonly runsInFlight?: number };
 
 /** What the memory figure of a replica rests on when its backend reports none. */
 export const ESTIMATE_BASIS = `weights size × ${WEIGHTS_OVERHEAD}`;
@@ -29,6 +33,14 @@ export const ESTIMATE_BASIS = `weights size × ${WEIGHTS_OVERHEAD}`;
 /** Loads the model once on the main thread; `count` executors share the handle. */
 export async function loadInline(backend: Backend, target: ReplicaTarget, count: number, estimate: number, signal: AbortSignal): Promise<ReplicaParts> {
   const handle = await backend.loadModel(target.source, target.options, { signal });
+  let runsInFlight: number | undefined;
+  try {
+    // Any backend's handle, not only core's managed one: a bad count is the backend's fault, named here.
+    runsInFlight = handle.runsInFlight === undefined ? undefined : checkRunsInFlight(handle.runsInFlight, `the handle backend ${JSON.stringify(backend.name)} loaded`);
+  } catch (error) {
+    await handle.dispose().catch(() => undefined);
+    throw new InferoxError(ErrorCode.BACKEND_ERROR, (error as Error).message, { cause: error, details: { backend: backend.name, field: 'runsInFlight' } });
+  }
   const run = inlineRun(handle);
   const reported = handle.memoryBytes > 0;
   return {
@@ -38,6 +50,7 @@ export async function loadInline(backend: Backend, target: ReplicaTarget, count:
     memoryBytes: reported ? handle.memoryBytes : estimate,
     ...(reported ? {} : { memoryBasis: ESTIMATE_BASIS }),
     mode: 'inline',
+    ...(runsInFlight === undefined ? {} : { runsInFlight }),
     runs: Array.from({ length: count }, () => run),
     lost: () => handle.disposed,
     release: () => handle.dispose(),
