@@ -23,7 +23,7 @@ export interface EngineConfig {
   readonly defaultTimeoutMs?: number;
   /** Default per-replica queue bound for models that give none. @defaultValue the scheduler's */
   readonly maxQueueSize?: number;
-  /** Default per-replica concurrency for models that give none. @defaultValue one per instance; without batching two per worker instance, and inline the handle's `runsInFlight` (onnx: 2) */
+  /** Default per-replica concurrency for models that give none. @defaultValue one per instance; without batching two per worker instance, and inline the handle's `runsInFlight` (onnx: 4 under 16 MiB) */
   readonly maxConcurrent?: number;
   /** A worker instance whose run takes longer is replaced and its requests fail. @defaultValue 60000 */
   readonly workerRunTimeoutMs?: number;

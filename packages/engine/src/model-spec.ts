@@ -62,7 +62,7 @@ export interface ModelSpec<TOptions extends LoadModelOptions = LoadModelOptions>
   readonly batching?: BatchingSpec;
   /** Per-replica queue bound; a request that finds it full gets `QUEUE_FULL`. */
   readonly maxQueueSize?: number;
-  /** Runs in flight per instance. @defaultValue the engine's `maxConcurrent`, else 1 when the model batches; without batching 2 per worker instance, and inline the handle's `runsInFlight` (onnx: 2), else 1 */
+  /** Runs in flight per instance. @defaultValue the engine's `maxConcurrent`, else 1 when the model batches; without batching 2 per worker instance, and inline the handle's `runsInFlight` (onnx: 4 under 16 MiB), else 1 */
   readonly maxConcurrent?: number;
 }
 

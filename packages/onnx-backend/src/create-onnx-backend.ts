@@ -30,7 +30,7 @@ import { createOnnxModelHandle, withDeclaredLimits } from './internal/onnx-model
 import { isOrtDType } from './internal/ort-tensor';
 import { probeProvider } from './internal/probe-provider';
 import { type OnnxSource, onnxSource } from './internal/onnx-source';
-import { defaultIntraOpThreads } from './internal/default-threads';
+import { defaultIntraOpThreads } from './internal/size-defaults';
 import { checkSessionOptions } from './internal/session-options';
 import type { OnnxSessionOptions } from './onnx-session-options';
 

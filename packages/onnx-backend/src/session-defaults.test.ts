@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Tensor } from '@inferox/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createOnnxBackend } from './create-onnx-backend';
-import { ONE_THREAD_BELOW_BYTES } from './internal/default-threads';
+import { ONE_THREAD_BELOW_BYTES } from './internal/size-defaults';
 import { loadOrt } from './internal/load-ort';
 import { OnnxGraphBuilder } from './onnx-graph-builder';
 import { BERT_DIR } from './internal/test-fixtures.fixture';

@@ -19,7 +19,7 @@ export const WORKER_RUNS_IN_FLIGHT = 2;
 /**
  * The scheduling of a replica of `model` on `backend`: the spec's settings over the engine's defaults. Runs in flight
  * per instance, when nothing sets `maxConcurrent` and the model does not batch: {@link WORKER_RUNS_IN_FLIGHT} for a
- * worker, what the handle asks for inline (`ModelHandle.runsInFlight`: 2 for onnx), else 1.
+ * worker, what the handle asks for inline (`ModelHandle.runsInFlight`: 4 for an onnx model under 16 MiB), else 1.
  */
 function scheduling(
   state: EngineState,

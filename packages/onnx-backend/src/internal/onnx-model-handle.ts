@@ -14,6 +14,7 @@ import {
 import type * as Ort from 'onnxruntime-node';
 import type { OrtModule } from './load-ort';
 import { fromOrtTensor, toOrtTensor } from './ort-tensor';
+import { defaultRunsInFlight } from './size-defaults';
 
 /** What an onnx handle is made of. */
 export interface OnnxModelHandleInit {
@@ -23,6 +24,7 @@ export interface OnnxModelHandleInit {
   readonly device: Device;
   readonly signature: ModelSignature;
   readonly metadata: Readonly<Record<string, string>>;
+  /** The model's bytes (weights): what its runs in flight default to (see {@link defaultRunsInFlight}). */
   readonly memoryBytes: number;
   readonly logger: Logger;
   /** Called once, when the handle is disposed. */
@@ -59,15 +61,6 @@ function onnxRunner(ort: OrtModule, session: Ort.InferenceSession, name: string,
   };
 }
 
-/**
- * Runs an onnx handle takes at once (`ModelHandle.runsInFlight`). onnxruntime-node runs each `session.run` in a
- * `setImmediate` of its own, on the main thread: with one run at a time every run costs a turn of the event loop (an
- * `epoll_pwait` call each: 21,108 for 20,000 runs one at a time, 6,450 four at a time), and on the tiny BERT a run
- * took 96–106 µs one at a time against 87–97 µs two at a time (`benches/results/engine-overhead-profile.md`). Two runs
- * in flight run back to back in one turn; a more urgent request can wait behind the second.
- */
-export const ONNX_RUNS_IN_FLIGHT = 2;
-
 /** A model loaded into an onnxruntime session, as core's managed handle over the onnx runner. */
 export function createOnnxModelHandle(init: OnnxModelHandleInit): ManagedModelHandle {
   return new ManagedModelHandle({
@@ -78,7 +71,7 @@ export function createOnnxModelHandle(init: OnnxModelHandleInit): ManagedModelHa
     metadata: init.metadata,
     memoryBytes: init.memoryBytes,
     runner: onnxRunner(init.ort, init.session, init.name, init.signature),
-    runsInFlight: ONNX_RUNS_IN_FLIGHT,
+    runsInFlight: defaultRunsInFlight(init.memoryBytes),
     logger: init.logger,
     onDispose: init.onDispose,
   });

@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { ONE_THREAD_BELOW_BYTES, defaultIntraOpThreads, defaultRunsInFlight } from './size-defaults';
+
+describe('defaultIntraOpThreads', () => {
+  it("gives a model under 16 MiB one thread and leaves larger ones onnxruntime's default", () => {
+    expect([0, ONE_THREAD_BELOW_BYTES - 1, ONE_THREAD_BELOW_BYTES, 400 * 2 ** 20].map((bytes) => defaultIntraOpThreads(bytes))).toEqual([1, 1, undefined, undefined]);
+  });
+});
+
+describe('defaultRunsInFlight', () => {
+  it('gives a model under 16 MiB four runs in flight and larger ones one', () => {
+    expect([0, ONE_THREAD_BELOW_BYTES - 1, ONE_THREAD_BELOW_BYTES, 400 * 2 ** 20].map((bytes) => defaultRunsInFlight(bytes))).toEqual([4, 4, 1, 1]);
+  });
+});
