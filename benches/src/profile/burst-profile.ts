@@ -5,7 +5,10 @@
  * scavenges of the young generation), per side,
  * sides alternating for `rounds` rounds. Run with `--cpu-prof` for a profile of the engine side.
  *
- *   cd benches && node --expose-gc --import tsx --conditions=@inferox/source src/profile/burst-profile.ts [requests=10000] [rounds=3] [sides=raw,engine] (also: queue)
+ *   cd benches && node --expose-gc --import tsx src/profile/burst-profile.ts [requests=10000] [rounds=3] [sides=raw,engine] (also: queue)
+ *
+ * Environment: `MC=n` loads the engine's model with `maxConcurrent: n` (runs in flight on its one inline instance);
+ * `ROUNDS=1` also prints each round's wall µs per request (the first round of a process runs slower).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,7 +37,7 @@ async function main(): Promise<void> {
   const { onnxPath: onnx } = await createBenchContext({ profile: benchProfile(true), threads: 1, workDir }).model('tiny');
   const feeds = bertFeeds(1, 16);
   const session = await rawSession(onnx, 1);
-  const engine = await onnxEngine('bert', { source: onnx, maxQueueSize: requests }, 1);
+  const engine = await onnxEngine('bert', { source: onnx, maxQueueSize: requests, ...(process.env.MC ? { maxConcurrent: Number(process.env.MC) } : {}) }, 1);
   try {
     // `queue`: the least a queue in front of one session can do, runs one at a time chained on promises (no priorities,
     // deadlines, validation or metrics): what serving the burst one run at a time costs over Promise.all.
@@ -67,6 +70,7 @@ async function main(): Promise<void> {
       }
     }
     const med = (xs: number[]): number => Math.round(quantile(xs, 0.5) * 10) / 10;
+    if (process.env.ROUNDS) console.log(JSON.stringify(Object.fromEntries(Object.entries(rows).map(([s, r]) => [s, r.wallUs.map(Math.round)]))));
     console.log(JSON.stringify(Object.entries(rows).map(([side, r]) => ({ side, cpuUsPerRequest: med(r.cpuUs), gcUsPerRequest: med(r.gcUs), minorGcUsPerRequest: med(r.minorGcUs), wallUsPerRequest: med(r.wallUs), p99Ms: med(r.p99Ms) }))));
   } finally {
     await engine.close();
