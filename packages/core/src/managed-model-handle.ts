@@ -100,7 +100,9 @@ export class ManagedModelHandle implements ModelHandle {
   readonly #logger: Logger;
   readonly #onDispose: ((handle: ManagedModelHandle) => void) | undefined;
   readonly #outputNames: readonly string[];
-  readonly #running = new Set<Promise<unknown>>();
+  /** Runs under way: `dispose` waits for them, woken by `#whenIdle` when the count comes back to 0. */
+  #inFlight = 0;
+  #whenIdle: (() => void) | undefined;
   #disposing: Promise<void> | undefined;
 
   constructor(init: ManagedModelHandleInit) {
@@ -160,13 +162,16 @@ export class ManagedModelHandle implements ModelHandle {
 
   #start(feeds: TensorMap, names: readonly string[], context: RunContext): Promise<Record<string, Tensor>> {
     const running = this.#runner.run(feeds, names, context);
-    this.#running.add(running);
-    const forget = (): void => {
-      this.#running.delete(running);
-    };
-    running.then(forget, forget);
+    this.#inFlight += 1;
+    // One handler for every run rather than a closure per run: this is on every request's path.
+    running.then(this.#ended, this.#ended);
     return running;
   }
+
+  readonly #ended = (): void => {
+    this.#inFlight -= 1;
+    if (this.#inFlight === 0) this.#whenIdle?.();
+  };
 
   /** Waits for the runs in flight, then releases the runner. Idempotent: every call returns the same promise. */
   dispose(): Promise<void> {
@@ -180,7 +185,8 @@ export class ManagedModelHandle implements ModelHandle {
 
   async #release(): Promise<void> {
     this.#onDispose?.(this);
-    await Promise.allSettled([...this.#running]);
+    // No run starts once disposing, so the count only falls from here.
+    if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#whenIdle = resolve));
     try {
       await this.#runner.release();
     } catch (error) {

@@ -20,9 +20,11 @@ const VIEW_CTORS: Readonly<Partial<Record<DType, ViewCtor>>> = {
   float64: Float64Array,
 };
 
+const ORT_DTYPES: ReadonlySet<string> = new Set(DTYPES.filter((d) => d !== 'bfloat16'));
+
 /** Core dtypes onnxruntime-node tensors hold (everything but bfloat16). */
 export function isOrtDType(type: string): type is DType {
-  return type !== 'bfloat16' && (DTYPES as readonly string[]).includes(type);
+  return ORT_DTYPES.has(type);
 }
 
 /**
