@@ -6,27 +6,13 @@
  *
  *   cd benches && node --expose-gc --import tsx src/profile/engine-path.ts [requests=10000] [rounds=7]
  */
-import { ManagedModelHandle, type ModelRunner, Tensor, type TensorMap } from '@inferox/core';
 import { createEngine } from '@inferox/engine';
 import { settleAll } from '../internal/settle-all';
+import { stubBert, stubBertFeeds } from './stub-bert';
 import { quantile } from '../stats';
 
-const SEQ = 16;
-const runner: ModelRunner = {
-  run: async () => ({ last_hidden_state: Tensor.from('float32', new Float32Array(SEQ * 64), [1, SEQ, 64]) }),
-  release: async () => undefined,
-};
-const input = (name: string) => ({ name, dtype: 'int64' as const, shape: ['batch', 'sequence'] });
-const handle = new ManagedModelHandle({
-  name: 'stub',
-  backend: 'stub',
-  device: { kind: 'cpu' },
-  signature: { inputs: [input('input_ids'), input('attention_mask'), input('token_type_ids')], outputs: [{ name: 'last_hidden_state', dtype: 'float32', shape: ['batch', 'sequence', 64] }] },
-  memoryBytes: 0,
-  runner,
-});
-const ids = (): Tensor => Tensor.from('int64', BigInt64Array.from({ length: SEQ }, (_, i) => BigInt(i + 1)), [1, SEQ]);
-const feeds: TensorMap = { input_ids: ids(), attention_mask: ids(), token_type_ids: ids() };
+const { runner, handle } = stubBert();
+const feeds = stubBertFeeds();
 
 const [requestsText = '10000', roundsText = '7'] = process.argv.slice(2);
 const requests = Number(requestsText);
