@@ -182,7 +182,7 @@ export function defaultsScenario(sizes?: DefaultsSizes): Scenario {
         ],
         goals,
         notes: [
-          `Defaults today: one intra-op thread for a model under 16 MiB of weights, else onnxruntime's own count (a thread per physical core, spinning while it waits); no dynamic batching; one inline instance (one run at a time). This machine reports ${availableParallelism()} logical CPUs.`,
+          `Defaults today: one intra-op thread for a model under 16 MiB of weights, else onnxruntime's own count (a thread per physical core, spinning while it waits); no dynamic batching; one inline instance, with four runs in flight for a model under 16 MiB (they share a turn of the event loop) and one above. This machine reports ${availableParallelism()} logical CPUs.`,
           'Every setup is its own engine with its own session on the same ONNX file; setups run in a balanced order (each leads in turn and follows every other equally often). "Requests per CPU-second" divides by this process\'s CPU time over the windows: a setup that spins threads or uses two cores shows it there.',
         ],
         raw,

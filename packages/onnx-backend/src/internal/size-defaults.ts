@@ -27,7 +27,7 @@ export function defaultIntraOpThreads(modelBytes: number): number | undefined {
  * time costs a turn of the event loop per run (an `epoll_pwait` call each: 21,108 for 20,000 runs one at a time, 6,450
  * four at a time); runs in flight run back to back in one turn. On the tiny BERT (8 MiB, sequence 16, about 90 µs a
  * run) 20,000 runs took 96–106 µs each one at a time, 87–97 two at a time and 82–90 four at a time; in a burst of
- * 10,000 engine requests, p99 ÷ raw `Promise.all` went from 1.37 to 1.24 (two) and 1.13–1.15 (four). The turn costs
+ * 10,000 engine requests, p99 ÷ raw `Promise.all` went from 1.36–1.39 to 1.23–1.26 (two) and 1.13–1.18 (four). The turn costs
  * the same whatever the model, so a model whose runs take milliseconds gains nothing, while a run handed over cannot
  * be overtaken by a more urgent request: larger models keep one, so priorities hold run by run.
  */
