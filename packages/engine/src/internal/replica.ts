@@ -73,7 +73,7 @@ export class Replica {
   state: 'live' | 'retiring' | 'disposed' = 'live';
   readonly #init: ReplicaInit;
   #active = 0;
-  /** The feeds the engine validated against `signature` in the current synchronous turn (see {@link Replica.submit}). */
+  /** The feeds the engine validated against `signature` in the current synchronous turn (see {@link Replica.submitTo}). */
   #validated: TensorMap | undefined;
   #idle: (() => void)[] = [];
   #retired?: Promise<void>;
