@@ -75,6 +75,8 @@ describe('@inferox/core', () => {
         'validateFeeds',
         'MAX_RUNS_IN_FLIGHT',
         'checkRunsInFlight',
+        'batchDimOf',
+        'checkBatchable',
       ].sort(),
     );
     expect(Object.keys(testing).sort()).toEqual(['BERT_FORWARD_ACTIVATIONS', 'bertForward', 'bertReferenceFeeds', 'conformanceChecks', 'describeBackendConformance', 'expectBertReference', 'expectInferoxError', 'maxAbsDiff', 'rejectionOf', 'thrownBy']);

@@ -43,6 +43,7 @@ export { LOAD_MODEL_OPTION_NAMES, checkLoadModelOptions } from './check-load-mod
 export type { OwnLoadModelOptionNames } from './check-load-model-options';
 export { validateFeeds } from './validate-feeds';
 export { MAX_RUNS_IN_FLIGHT, checkRunsInFlight } from './runs-in-flight';
+export { batchDimOf, checkBatchable } from './batch-dim';
 export {
   SAFETENSORS_DTYPES,
   SAFETENSORS_MAX_HEADER_BYTES,

@@ -55,7 +55,7 @@ function recordingRunner(options: { failRelease?: boolean; checkAfterWait?: bool
   };
 }
 
-const handleOf = (runner: ModelRunner, extra: { logger?: Logger; onDispose?: (h: ManagedModelHandle) => void; runsInFlight?: number } = {}) =>
+const handleOf = (runner: ModelRunner, extra: { logger?: Logger; onDispose?: (h: ManagedModelHandle) => void; runsInFlight?: number; batchable?: boolean; signature?: ModelSignature } = {}) =>
   new ManagedModelHandle({ name: 'toy', backend: 'test', device: { kind: 'cpu' }, signature, memoryBytes: 8, runner, ...extra });
 
 describe('ManagedModelHandle', () => {
@@ -74,6 +74,14 @@ describe('ManagedModelHandle', () => {
     for (const bad of [0, 1.5, 65, Number.NaN, '2' as unknown as number]) {
       expect(() => handleOf(runner, { runsInFlight: bad })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining(`model "toy" (test) must be an integer from 1 to 64, got ${typeof bad === 'string' ? '"2"' : String(bad)}`) }));
     }
+  });
+
+  it('says whether it batches: false unless its backend says so, and refuses true for a signature without a batch dim', () => {
+    const { runner } = recordingRunner();
+    const batched: ModelSignature = { inputs: signature.inputs, outputs: [signature.outputs[0]!] };
+    expect([handleOf(runner).batchable, handleOf(runner, { signature: batched, batchable: true }).batchable]).toEqual([false, true]);
+    // `count` is a scalar: no batch dim to stack requests on.
+    expect(() => handleOf(runner, { batchable: true })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('batchable of model "toy" (test) is true') }));
   });
 
   it('computes and returns an output once when its name is requested twice', async () => {

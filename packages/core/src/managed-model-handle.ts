@@ -1,4 +1,5 @@
 import { abortError } from './abort';
+import { checkBatchable } from './batch-dim';
 import type { Device } from './device';
 import { ErrorCode } from './error-codes';
 import { InferoxError } from './inferox-error';
@@ -67,6 +68,8 @@ export interface ManagedModelHandleInit {
   readonly runner: ModelRunner;
   /** See {@link ModelHandle.runsInFlight}. @defaultValue 1 */
   readonly runsInFlight?: number;
+  /** See {@link ModelHandle.batchable}: only for a signature with a batch dimension (`batchDimOf`). @defaultValue false */
+  readonly batchable?: boolean;
   /** Where a failed release is reported (dispose itself still resolves). @defaultValue `noopLogger` */
   readonly logger?: Logger;
   /** Called once, when `dispose()` is first called (a backend forgets the handle there). */
@@ -96,6 +99,7 @@ export class ManagedModelHandle implements ModelHandle {
   readonly metadata: Readonly<Record<string, string>>;
   readonly memoryBytes: number;
   readonly runsInFlight: number;
+  readonly batchable: boolean;
   readonly #runner: ModelRunner;
   readonly #logger: Logger;
   readonly #onDispose: ((handle: ManagedModelHandle) => void) | undefined;
@@ -113,6 +117,7 @@ export class ManagedModelHandle implements ModelHandle {
     this.metadata = Object.freeze({ ...init.metadata });
     this.memoryBytes = init.memoryBytes;
     this.runsInFlight = checkRunsInFlight(init.runsInFlight ?? 1, `model ${quoteValue(init.name)} (${init.backend})`);
+    this.batchable = checkBatchable(init.batchable, init.signature, `model ${quoteValue(init.name)} (${init.backend})`);
     this.#runner = init.runner;
     this.#logger = init.logger ?? noopLogger;
     this.#onDispose = init.onDispose;

@@ -83,6 +83,11 @@ export interface ModelHandle extends AsyncDisposable {
    * overtaken by a later, more urgent request. @defaultValue 1
    */
   readonly runsInFlight?: number;
+  /**
+   * Whether requests to this model can be stacked on dim 0 and run as one (a batch dimension: see `batchDimOf`), and
+   * gain from it. A caller that queues requests (the engine) then batches them by default. @defaultValue false
+   */
+  readonly batchable?: boolean;
 
   /**
    * Runs the model. Feeds are validated against `signature` first, limits and value ranges included (bad feeds
