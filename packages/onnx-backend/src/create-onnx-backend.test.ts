@@ -59,7 +59,7 @@ describe('createOnnxBackend', () => {
 
     it('takes four runs at once (runsInFlight 4: an 8 MiB model) and answers each with its own outputs', async () => {
       await using handle = await backend.loadModel(BERT_DIR);
-      expect(handle.runsInFlight).toBe(4);
+      expect([handle.runsInFlight, handle.batchable]).toEqual([4, true]);
       const results = await Promise.all([1, 2, 3, 4].map(() => handle.run(bertFeeds())));
       for (const result of results) expectBertReference(result, reference);
       expect(new Set(results.map((r) => r.last_hidden_state)).size).toBe(4);
@@ -298,6 +298,8 @@ describe('createOnnxBackend', () => {
       await writeFile(join(dir, 'net.onnx'), model);
       await writeFile(join(dir, 'weights.bin'), data);
       await using handle = await backend.loadModel(join(dir, 'net.onnx'));
+      // dim 0 is fixed (4): no batch dimension, so the engine does not batch it by default.
+      expect(handle.batchable).toBe(false);
       expect(handle.name).toBe('net');
       const out = await handle.run({ x: Tensor.from('float32', [1, 1, 1, 1], [4]) });
       expect(Array.from(out.y!.data as Float32Array)).toEqual([1, 65, 129, 193]);

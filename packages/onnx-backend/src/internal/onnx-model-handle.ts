@@ -9,6 +9,7 @@ import {
   type Tensor,
   type TensorMap,
   type TensorSpec,
+  batchDimOf,
   cutText,
 } from '@inferox/core';
 import type * as Ort from 'onnxruntime-node';
@@ -72,6 +73,8 @@ export function createOnnxModelHandle(init: OnnxModelHandleInit): ManagedModelHa
     memoryBytes: init.memoryBytes,
     runner: onnxRunner(init.ort, init.session, init.name, init.signature),
     runsInFlight: defaultRunsInFlight(init.memoryBytes),
+    // A batch dimension is all onnxruntime needs to run stacked requests as one: the engine then batches by default.
+    batchable: batchDimOf(init.signature) !== undefined,
     logger: init.logger,
     onDispose: init.onDispose,
   });
