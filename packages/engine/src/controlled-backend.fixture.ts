@@ -38,6 +38,8 @@ export interface ControlledLoadOptions extends LoadModelOptions {
   readonly memoryBytes?: number;
   /** The handle's `runsInFlight`, unchecked (a backend's bug is what tests give it). @defaultValue absent */
   readonly runsInFlight?: unknown;
+  /** The handle's `batchable`, unchecked. @defaultValue absent */
+  readonly batchable?: unknown;
 }
 
 /** One run as the backend saw it. */
@@ -141,7 +143,7 @@ export class ControlledBackend implements Backend<ControlledLoadOptions> {
   }
 
   async loadModel(source: ModelSource, given?: ControlledLoadOptions): Promise<ModelHandle> {
-    const options = checkLoadModelOptions(given, this.name, { fail: true, factor: true, memoryBytes: true, runsInFlight: true });
+    const options = checkLoadModelOptions(given, this.name, { fail: true, factor: true, memoryBytes: true, runsInFlight: true, batchable: true });
     await this.#initOnce();
     if (this.#loadGate) {
       this.loadsHeld += 1;
@@ -179,6 +181,7 @@ export class ControlledBackend implements Backend<ControlledLoadOptions> {
       metadata: { model, factor: String(factor) },
       memoryBytes,
       ...(options.runsInFlight === undefined ? {} : { runsInFlight: options.runsInFlight as number }),
+      ...(options.batchable === undefined ? {} : { batchable: options.batchable as boolean }),
       get disposed() {
         return disposed;
       },

@@ -101,7 +101,8 @@ describe('Engine with the real onnx backend', () => {
   it('moves scheduler-built batches to worker instances and leaves callers’ own feeds intact', async () => {
     const engine = createEngine({ backends: [createOnnxBackend()] });
     try {
-      await engine.load('inline', { source: mlp });
+      // The inline replica does not batch, so the batches the stats count are the worker's.
+      await engine.load('inline', { source: mlp, batching: false });
       await engine.load('threads', { source: mlp, instances: { count: 1, mode: 'worker' }, batching: { maxBatchSize: 8, maxQueueDelayMs: 20 } });
       const feeds = Array.from({ length: 8 }, (_, i) => mlpFeeds(i, 1));
       const [inline, threads] = await Promise.all([engine.inferBatch('inline', feeds), engine.inferBatch('threads', feeds)]);

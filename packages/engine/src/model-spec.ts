@@ -34,8 +34,12 @@ export interface InstancesSpec {
   readonly mode: 'inline' | 'worker';
 }
 
-/** Dynamic batching of queued requests: the scheduler's {@link BatchingOptions}. */
-export type BatchingSpec = BatchingOptions;
+/**
+ * Dynamic batching of queued requests: the scheduler's {@link BatchingOptions}, or `false` for none. When the spec says
+ * nothing, a model whose handle is `batchable` (onnx: every input and output has the same symbolic dim 0) batches
+ * up to 16 requests with no wait, and any other model does not batch.
+ */
+export type BatchingSpec = BatchingOptions | false;
 
 /**
  * What `engine.load` loads: the source, the backends to place replicas on, and how to serve them.
@@ -83,12 +87,15 @@ const schema = z.strictObject({
   lazy: z.boolean().optional(),
   instances: z.strictObject({ count: count.max(64).default(1), mode: z.enum(['inline', 'worker']).default('inline') }).optional(),
   batching: z
-    .strictObject({
-      maxBatchSize: count,
-      maxQueueDelayMs: z.number().finite().nonnegative(),
-      preferredBatchSizes: z.array(count).optional(),
-      padding: z.strictObject({ inputs: z.array(z.string().min(1)).min(1), value: z.number().finite().optional(), outputs: z.array(z.string().min(1)).optional() }).optional(),
-    })
+    .union([
+      z.literal(false),
+      z.strictObject({
+        maxBatchSize: count,
+        maxQueueDelayMs: z.number().finite().nonnegative(),
+        preferredBatchSizes: z.array(count).optional(),
+        padding: z.strictObject({ inputs: z.array(z.string().min(1)).min(1), value: z.number().finite().optional(), outputs: z.array(z.string().min(1)).optional() }).optional(),
+      }),
+    ])
     .optional(),
   maxQueueSize: count.optional(),
   maxConcurrent: count.optional(),

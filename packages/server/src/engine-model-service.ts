@@ -59,7 +59,7 @@ export async function engineModelService(options: EngineModelServiceOptions): Pr
 
   const load = async (config: ServedModelConfig, signal?: AbortSignal): Promise<void> => {
     const spec = {
-      ...(config.batching ? { batching: config.batching } : {}),
+      ...(config.batching === undefined ? {} : { batching: config.batching }),
       ...(config.instances ? { instances: config.instances } : {}),
       ...(config.maxQueueSize ? { maxQueueSize: config.maxQueueSize } : {}),
     };
@@ -73,7 +73,7 @@ export async function engineModelService(options: EngineModelServiceOptions): Pr
           name: config.name,
           ...(config.backends ? { backends: config.backends } : {}),
           ...(config.task === 'embedding' || config.task === 'classification' ? { task: config.task } : {}),
-          ...(config.batching ? { batching: config.batching } : {}),
+          ...(config.batching === undefined ? {} : { batching: config.batching }),
           ...(config.instances ? { instances: config.instances } : {}),
           ...(config.maxBatchTokens ? { maxBatchTokens: config.maxBatchTokens } : {}),
           ...(signal ? { signal } : {}),

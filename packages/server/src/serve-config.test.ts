@@ -21,6 +21,10 @@ describe('parseServeConfig', () => {
     ]);
   });
 
+  it('takes batching: false, which turns off the engine\'s default batching of a model with a batch dimension', () => {
+    expect(parseServeConfig({ models: [{ name: 'a', source: '/m', batching: false }] }).models).toEqual([{ name: 'a', source: '/m', batching: false }]);
+  });
+
   it.each([
     [{ port: 70000 }, 'config.port:'],
     [{ models: [{ name: 'a', source: 'x', task: 'summarise' }] }, 'config.models[0].task:'],

@@ -28,7 +28,8 @@ const modelSchema = z.strictObject({
   source: z.string().min(1),
   backends: z.array(backend).min(1).optional(),
   task: z.enum(['auto', 'embedding', 'classification', 'tensor']).optional(),
-  batching: z.strictObject({ maxBatchSize: positive, maxQueueDelayMs: z.number().finite().nonnegative(), preferredBatchSizes: z.array(positive).optional() }).optional(),
+  // false: no batching, where the engine would otherwise batch a model with a batch dimension by default.
+  batching: z.union([z.literal(false), z.strictObject({ maxBatchSize: positive, maxQueueDelayMs: z.number().finite().nonnegative(), preferredBatchSizes: z.array(positive).optional() })]).optional(),
   instances: z.strictObject({ count: positive.max(64).default(1), mode: z.enum(['inline', 'worker']).default('inline') }).optional(),
   maxQueueSize: positive.optional(),
   maxBatchTokens: positive.optional(),

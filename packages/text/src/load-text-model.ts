@@ -100,7 +100,7 @@ export async function loadTextModel<TLoadOptions extends LoadModelOptions = Load
       // The spread of a generic Pick is not seen as that Pick again; adding `name` (a shared option) keeps it one.
       options: { ...options.loadOptions, name } as SharedLoadModelOptions<TLoadOptions>,
       ...(options.instances ? { instances: options.instances } : {}),
-      ...(options.batching ? { batching: options.batching } : {}),
+      ...(options.batching === undefined ? {} : { batching: options.batching }),
     };
     const loaded = await engine.load(name, spec, signal ? { signal } : {});
     const st = files.sentenceTransformers;

@@ -29,4 +29,15 @@ describe('parseWith', () => {
     const inner = thrownBy(() => parseWith(schema, { count: 1, list: [{ name: 'a', nmae: 'b' }] }, 'spec'));
     expect([inner.message, (inner.details as { field: string }).field]).toEqual(['unknown option spec.list[0].nmae', 'spec.list[0].nmae']);
   });
+
+  it('names the field inside the branch of a union the value was meant for, and the union itself when no branch fits', () => {
+    const union = z.strictObject({ batching: z.union([z.literal(false), z.strictObject({ maxBatchSize: z.number().int().positive() })]).optional() });
+    const inner = thrownBy(() => parseWith(union, { batching: { maxBatchSize: 0 } }, 'spec'));
+    expect([inner.message.split(':')[0], (inner.details as { field: string }).field]).toEqual(['spec.batching.maxBatchSize', 'spec.batching.maxBatchSize']);
+    const unknown = thrownBy(() => parseWith(union, { batching: { maxBatchSize: 2, maxBatchSise: 2 } }, 'spec'));
+    expect(unknown.message).toBe('unknown option spec.batching.maxBatchSise');
+    const neither = thrownBy(() => parseWith(union, { batching: true }, 'spec'));
+    expect((neither.details as { field: string }).field).toBe('spec.batching');
+    expect(parseWith(union, { batching: false }, 'spec')).toEqual({ batching: false });
+  });
 });

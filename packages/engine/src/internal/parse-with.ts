@@ -2,13 +2,29 @@ import { ErrorCode, InferoxError } from '@inferox/core';
 import type { z } from 'zod';
 
 /**
+ * The issue that says what is wrong: for a value no branch of a union took, the first issue of the branch that got
+ * furthest into it (`spec.batching.maxQueueDelayMs` rather than `spec.batching: Invalid input` when `batching` is an
+ * object or `false`), its path under the union's: the deepest path, and at equal depth a value of the branch's type.
+ */
+function nearestIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union') return issue;
+  const reach = (i: z.core.$ZodIssue): number => 2 * i.path.length + (i.code === 'invalid_type' || i.code === 'invalid_value' ? 0 : 1);
+  let best: z.core.$ZodIssue | undefined;
+  for (const branch of issue.errors) {
+    const first = branch[0];
+    if (first !== undefined && reach(first) > (best === undefined ? 0 : reach(best))) best = first;
+  }
+  return best === undefined ? issue : nearestIssue({ ...best, path: [...issue.path, ...best.path] });
+}
+
+/**
  * Parses `value` with `schema`; a failure becomes `INVALID_INPUT` whose message names the first bad field as a
  * dotted path under `what` (`config.maxMemoryBytes`, `spec.instances.count`).
  */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
+  const issue = nearestIssue(result.error.issues[0]!);
   const path = [what, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))].join('.').replace(/\.\[/g, '[');
   const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
   const field = keys.length > 0 ? `${path}.${keys[0]}` : path;

@@ -2,6 +2,8 @@ import {
   type Backend,
   ErrorCode,
   InferoxError,
+  batchDimOf,
+  checkBatchable,
   checkRunsInFlight,
   type LoadModelOptions,
   type Logger,
@@ -23,9 +25,10 @@ export interface ReplicaTarget {
 
 /**
  * What a loaded replica is built from, before the engine adds its name, version and scheduling; `runsInFlight`: what
- * an inline handle asks for (`ModelHandle.runsInFlight`), the default of its `maxConcurrent` when it does not batch.
+ * an inline handle asks for (`ModelHandle.runsInFlight`), the default of its `maxConcurrent` when it does not batch;
+ * `batchable`: the handle's (every worker's) `ModelHandle.batchable`, whether it batches when its spec says nothing.
  */
-export type ReplicaParts = Omit<ReplicaInit, 'model' | 'version' | 'backend' | 'logger'> & { readonly runsInFlight?: number };
+export type ReplicaParts = Omit<ReplicaInit, 'model' | 'version' | 'backend' | 'logger'> & { readonly runsInFlight?: number; readonly batchable?: boolean };
 
 /** What the memory figure of a replica rests on when its backend reports none. */
 export const ESTIMATE_BASIS = `weights size × ${WEIGHTS_OVERHEAD}`;
@@ -34,12 +37,16 @@ export const ESTIMATE_BASIS = `weights size × ${WEIGHTS_OVERHEAD}`;
 export async function loadInline(backend: Backend, target: ReplicaTarget, count: number, estimate: number, signal: AbortSignal): Promise<ReplicaParts> {
   const handle = await backend.loadModel(target.source, target.options, { signal });
   let runsInFlight: number | undefined;
+  let batchable: boolean;
   try {
-    // Any backend's handle, not only core's managed one: a bad count is the backend's fault, named here.
-    runsInFlight = handle.runsInFlight === undefined ? undefined : checkRunsInFlight(handle.runsInFlight, `the handle backend ${JSON.stringify(backend.name)} loaded`);
+    // Any backend's handle, not only core's managed one: a bad hint is the backend's fault, named here.
+    const what = `the handle backend ${JSON.stringify(backend.name)} loaded`;
+    runsInFlight = handle.runsInFlight === undefined ? undefined : checkRunsInFlight(handle.runsInFlight, what);
+    batchable = checkBatchable(handle.batchable, handle.signature, what);
   } catch (error) {
     await handle.dispose().catch(() => undefined);
-    throw new InferoxError(ErrorCode.BACKEND_ERROR, (error as Error).message, { cause: error, details: { backend: backend.name, field: 'runsInFlight' } });
+    const field = (error as InferoxError).details?.field ?? 'runsInFlight';
+    throw new InferoxError(ErrorCode.BACKEND_ERROR, (error as Error).message, { cause: error, details: { backend: backend.name, field } });
   }
   const run = inlineRun(handle);
   const reported = handle.memoryBytes > 0;
@@ -51,6 +58,7 @@ export async function loadInline(backend: Backend, target: ReplicaTarget, count:
     ...(reported ? {} : { memoryBasis: ESTIMATE_BASIS }),
     mode: 'inline',
     ...(runsInFlight === undefined ? {} : { runsInFlight }),
+    batchable,
     runs: Array.from({ length: count }, () => run),
     lost: () => handle.disposed,
     release: () => handle.dispose(),
@@ -95,6 +103,8 @@ export async function loadWorkers(
     memoryBytes: workers.reduce((n, w) => n + (w.memoryBytes > 0 ? w.memoryBytes : estimate), 0),
     ...(estimated ? { memoryBasis: ESTIMATE_BASIS } : {}),
     mode: 'worker',
+    // A worker's handle is any backend's too: the flag counts only with a batch dim in the signature it reported.
+    batchable: workers.every((w) => w.batchable) && batchDimOf(first.signature) !== undefined,
     // Feeds the scheduler built for a batch cross to the worker by transfer; a caller's own feeds are copied. The run
     // context is a stop source read only if the run lasts: a short run costs no AbortController.
     runs: workers.map((w): Run => (feeds, context, validated) => w.run(feeds, { stop: context, transferFeeds: context.ownsFeeds, validated })),

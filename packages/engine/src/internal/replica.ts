@@ -1,6 +1,6 @@
 import { ErrorCode, InferoxError, type Logger, type ModelSignature, type Tensor, type TensorMap, toInferoxError } from '@inferox/core';
 import type { InferOptions } from '../infer-options';
-import type { BatchingSpec } from '../model-spec';
+import type { BatchingOptions } from '../scheduler';
 import type { MemoryFigure, ReplicaInfo } from '../model-info';
 import type { AdmissionPool, BatchInfo, ExecutorContext } from '../scheduler';
 import { priorityRank } from '../scheduler/priority';
@@ -40,7 +40,7 @@ export interface ReplicaInit {
   readonly lost: () => boolean;
   /** Frees the handle or workers; called once, after the last run returned (inline) or at once (workers). */
   readonly release: () => Promise<void>;
-  readonly batching?: BatchingSpec;
+  readonly batching?: BatchingOptions;
   readonly maxQueueSize?: number;
   readonly maxConcurrent?: number;
   readonly pool?: AdmissionPool;

@@ -76,6 +76,8 @@ export interface WorkerInstance extends AsyncDisposable {
   readonly metadata: Readonly<Record<string, string>>;
   readonly memoryBytes: number;
   readonly device: Device;
+  /** Whether the model's handle in the worker is `batchable` (see `ModelHandle.batchable`). */
+  readonly batchable: boolean;
   /** How many times the worker was replaced (after a crash, an exit or a hang). */
   readonly restarts: number;
   /** Whether `dispose()` was called. */
@@ -128,6 +130,9 @@ class WorkerModelInstance implements WorkerInstance {
   }
   get device(): Device {
     return this.#info.device;
+  }
+  get batchable(): boolean {
+    return this.#info.batchable;
   }
   get restarts(): number {
     return this.#restarts;

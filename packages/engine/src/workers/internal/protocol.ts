@@ -16,6 +16,8 @@ export interface LoadedModelInfo {
   readonly metadata: Readonly<Record<string, string>>;
   readonly memoryBytes: number;
   readonly device: Device;
+  /** The handle's `batchable` (false when it says nothing). */
+  readonly batchable: boolean;
 }
 
 /** A run for the worker. */

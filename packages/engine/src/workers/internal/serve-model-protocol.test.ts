@@ -53,6 +53,8 @@ describe('serveModel protocol', () => {
         metadata: { thread: String(threadId) },
         memoryBytes: 1234,
         device: { kind: 'cpu' },
+        // A handle that says nothing does not batch.
+        batchable: false,
       },
     });
     s.send({ type: 'close' });

@@ -130,7 +130,7 @@ export async function serveModel(port: PortLike, spec: WorkerLoadSpec): Promise<
   port.on('message', onMessage);
   post({
     type: 'ready',
-    model: { signature: handle.signature, metadata: { ...handle.metadata }, memoryBytes: handle.memoryBytes, device: { ...handle.device } },
+    model: { signature: handle.signature, metadata: { ...handle.metadata }, memoryBytes: handle.memoryBytes, device: { ...handle.device }, batchable: handle.batchable === true },
   });
   return done;
 }
