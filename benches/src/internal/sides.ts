@@ -12,11 +12,15 @@ export function rawSession(onnxPath: string, threads: number): Promise<ort.Infer
   return ort.InferenceSession.create(onnxPath, { ...sessionOptions(threads), executionProviders: ['cpu'] });
 }
 
-/** An engine with one onnx backend (same session options) and `model` loaded as `name`. */
+/**
+ * An engine with one onnx backend (same session options) and `model` loaded as `name`, batching only when `spec`
+ * says so: a side measures the scheduling it names against raw runs, not the engine's default batching (scenario 13
+ * measures the defaults).
+ */
 export async function onnxEngine(name: string, spec: ModelSpec, threads: number): Promise<Engine> {
   const engine = createEngine({ backends: [createOnnxBackend({ executionProviders: ['cpu'], sessionOptions: sessionOptions(threads) })] });
   try {
-    await engine.load(name, { backends: ['onnx'], ...spec });
+    await engine.load(name, { backends: ['onnx'], batching: false, ...spec });
   } catch (error) {
     await engine.close();
     throw error;

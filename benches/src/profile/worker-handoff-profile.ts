@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const engine = await onnxEngine('workers', { source: ONNX, instances: { count: 2, mode: 'worker' } }, 1);
   const threads = await Promise.all([0, 1].map(() => OrtThread.start({ onnxPath: ONNX, threads: 1 })));
   try {
-    await engine.load('workers-1-in-flight', { backends: ['onnx'], source: ONNX, instances: { count: 2, mode: 'worker' }, maxConcurrent: 1 });
+    await engine.load('workers-1-in-flight', { backends: ['onnx'], source: ONNX, instances: { count: 2, mode: 'worker' }, maxConcurrent: 1, batching: false });
     const wire = Object.entries(feeds.ort).map(([name, t]) => ({ name, data: t.data as BigInt64Array }));
     let turn = 0;
     const setups: Record<string, () => Promise<unknown>> = {

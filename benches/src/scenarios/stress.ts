@@ -39,7 +39,7 @@ export const stress: Scenario = {
       const maxQueueSize = p.requests;
       engine = await onnxEngine('inline', { source: model.onnxPath, maxQueueSize }, ctx.threads);
       await engine.load('batched', { backends: ['onnx'], source: model.onnxPath, maxQueueSize, batching: { maxBatchSize: p.maxBatchSize, maxQueueDelayMs: 2 } });
-      await engine.load('bounded', { backends: ['onnx'], source: model.onnxPath });
+      await engine.load('bounded', { backends: ['onnx'], source: model.onnxPath, batching: false });
       const s = session;
       const e = engine;
       const feeds = bertFeeds(1, p.seq);

@@ -33,7 +33,7 @@ export const throughput: Scenario = {
       session = await rawSession(model.onnxPath, ctx.threads);
       engine = await onnxEngine('inline', { source: model.onnxPath }, ctx.threads);
       await engine.load('batched', { backends: ['onnx'], source: model.onnxPath, batching });
-      await engine.load('workers', { backends: ['onnx'], source: model.onnxPath, instances: workers });
+      await engine.load('workers', { backends: ['onnx'], source: model.onnxPath, instances: workers, batching: false });
       await engine.load('both', { backends: ['onnx'], source: model.onnxPath, instances: workers, batching });
       const s = session;
       const e = engine;

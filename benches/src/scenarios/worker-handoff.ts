@@ -72,8 +72,8 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
         try {
           session = await rawSession(model.onnxPath, ctx.threads);
           engine = await onnxEngine('inline', { source: model.onnxPath }, ctx.threads);
-          await engine.load('workers', { backends: ['onnx'], source: model.onnxPath, instances: { count: 2, mode: 'worker' } });
-          await engine.load('workers-1-in-flight', { backends: ['onnx'], source: model.onnxPath, instances: { count: 2, mode: 'worker' }, maxConcurrent: 1 });
+          await engine.load('workers', { backends: ['onnx'], source: model.onnxPath, instances: { count: 2, mode: 'worker' }, batching: false });
+          await engine.load('workers-1-in-flight', { backends: ['onnx'], source: model.onnxPath, instances: { count: 2, mode: 'worker' }, maxConcurrent: 1, batching: false });
           threads.push(...(await Promise.all([0, 1].map(() => OrtThread.start({ onnxPath: model.onnxPath, threads: ctx.threads })))));
           const [a, b] = threads as [OrtThread, OrtThread];
           sabPools.push(
