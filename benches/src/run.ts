@@ -5,7 +5,7 @@ import { USAGE, parseBenchArgs } from './cli-args';
 import { runScenarioChild } from './internal/run-scenario-child';
 import { type ScenarioResult, writeReport } from './report';
 import { runSummary } from './run-summary';
-import { selectScenarios } from './scenario-registry';
+import { SCENARIOS, selectScenarios } from './scenario-registry';
 
 // `npm run bench -- [--quick] [--only 1,3] ...`: runs the scenarios one after the other, each in its own process,
 // and writes the report.
@@ -21,7 +21,7 @@ if (args.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const scenarios = selectScenarios(args.only);
+const scenarios = selectScenarios(args.only, SCENARIOS);
 const workDir = await mkdtemp(join(tmpdir(), 'inferox-bench-'));
 const results: ScenarioResult[] = [];
 const started = performance.now();

@@ -11,6 +11,13 @@ describe('SCENARIOS', () => {
     expect(SCENARIOS.map((s) => s.id)).toEqual(['overhead', 'throughput', 'transformers', 'tfjs', 'memory', 'hub', 'stress', 'server', 'queue', 'text', 'batching', 'workers', 'defaults']);
     for (const s of SCENARIOS) expect(s.title.startsWith(`${s.number}. `)).toBe(true);
   });
+
+  it('loads, for each entry, the scenario with the entry\'s id, number and title', async () => {
+    for (const entry of SCENARIOS) {
+      const scenario = await entry.load();
+      expect([scenario.id, scenario.number, scenario.title]).toEqual([entry.id, entry.number, entry.title]);
+    }
+  }, 60_000);
 });
 
 describe('selectScenarios', () => {
