@@ -71,6 +71,8 @@ describe('inferox worker', () => {
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    // The line reaches this process through a pipe, which can deliver it after a job's answer came through Redis.
+    const announced = new Promise<void>((resolve) => child.stdout.on('data', () => out.includes('\n') && resolve()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     const client = createQueueClient({ connection: redis.url, queue: 'cli2' });
@@ -79,6 +81,7 @@ describe('inferox worker', () => {
       const { embeddings, tokens } = await Promise.race([client.embed('tiny-bert-st', ['a worker process', 'two texts']), died]);
       expect(embeddings.map((e) => e.length)).toEqual([64, 64]);
       expect(tokens).toBeGreaterThan(4);
+      await Promise.race([announced, died]);
       expect(out).toBe('inferox worker child serving tiny-bert-st from queue cli2\n');
       const stats = await client.stats();
       expect(stats.workers.map((w) => [w.id, w.models.map((m) => m.name)])).toEqual([['child', ['tiny-bert-st']]]);
