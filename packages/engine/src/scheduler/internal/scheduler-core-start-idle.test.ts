@@ -10,7 +10,7 @@ import { SchedulerCore } from './scheduler-core';
 import { deferred } from './scheduler-entry';
 
 type Command =
-  | { kind: 'submit'; rank: number; cost: number; timeoutMs: number | null; signal: boolean }
+  | { kind: 'submit'; rank: number; cost: number; timeoutMs: number | null; signal: boolean; scalar: boolean }
   | { kind: 'cancel'; pick: number }
   | { kind: 'complete'; pick: number }
   | { kind: 'fail'; pick: number }
@@ -23,6 +23,8 @@ interface Config {
   readonly maxQueueSize: number;
   /** A pool of this capacity with this scheduler as its only client, or none (the scheduler's own, unlimited). */
   readonly capacity: number | null;
+  /** Batching, or none. */
+  readonly batching: { readonly maxBatchSize: number; readonly maxQueueDelayMs: number } | null;
 }
 
 
@@ -48,10 +50,12 @@ class World {
   constructor(config: Config, idle: boolean) {
     this.#idle = idle;
     const executors = Array.from({ length: config.executors }, (_, e): Executor => (feeds: TensorMap, { signal }) => {
-      const id = Number(feeds['id']!.data[0]);
-      this.calls.push(`${id}@${e}`);
+      // A batch's ids, one per row (a scalar request runs alone: one id).
+      const ids = Array.from(feeds['id']!.data as Int32Array);
+      const id = ids[0]!;
+      this.calls.push(`${ids.join('+')}@${e}`);
       return new Promise<Record<string, Tensor>>((resolve, reject) => {
-        this.open.push({ id, signal, resolve: () => resolve({ out: Tensor.from('float32', [id], [1]) }), reject: () => reject(new Error(`run of ${id} failed`)) });
+        this.open.push({ id, signal, resolve: () => resolve({ out: Tensor.from('float32', ids, [ids.length]) }), reject: () => reject(new Error(`run of ${ids.join('+')} failed`)) });
       });
     });
     this.scheduler = new SchedulerCore({
@@ -60,6 +64,7 @@ class World {
       maxConcurrent: config.maxConcurrent,
       maxQueueSize: config.maxQueueSize,
       ...(config.capacity === null ? {} : { pool: createAdmissionPool({ capacity: config.capacity }) }),
+      ...(config.batching === null ? {} : { batching: config.batching }),
     });
   }
 
@@ -69,7 +74,8 @@ class World {
         const id = this.outcomes.length;
         const controller = new AbortController();
         this.controllers.push(controller);
-        const feeds = { id: Tensor.from('int32', [id], [1]) };
+        // A scalar cannot join a batch: a batching scheduler runs it alone (`shape-mismatch`).
+        const feeds = { id: Tensor.from('int32', [id], command.scalar ? [] : [1]) };
         const options = {
           priority: PRIORITIES[command.rank]!,
           cost: command.cost,
@@ -131,6 +137,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       cost: fc.oneof(fc.nat(3), fc.constantFrom(0.1, 0.7, 1.3)),
       timeoutMs: fc.option(fc.integer({ min: 1, max: 30 }), { freq: 2 }),
       signal: fc.constantFrom(false, false, true),
+      scalar: fc.constantFrom(false, false, false, true),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
@@ -145,6 +152,7 @@ const configArb: fc.Arbitrary<Config> = fc.record({
   maxConcurrent: fc.integer({ min: 1, max: 2 }),
   maxQueueSize: fc.integer({ min: 1, max: 3 }),
   capacity: fc.option(fc.constantFrom(1, 2, 2.5), { freq: 2 }),
+  batching: fc.option(fc.record({ maxBatchSize: fc.integer({ min: 1, max: 3 }), maxQueueDelayMs: fc.constantFrom(0, 0, 5) }), { freq: 2 }),
 });
 
 describe('SchedulerCore.startIdle', () => {
@@ -188,6 +196,15 @@ describe('SchedulerCore.startIdle', () => {
     expect(directTotal).toBeGreaterThan(30);
   });
 
+  it('starts a request alone on a batching scheduler that does not wait, saying why as submit would', async () => {
+    const executor: Executor = (feeds) => Promise.resolve({ y: feeds['x']! });
+    const noWait = new SchedulerCore({ name: 'no-wait', executors: [executor], batching: { maxBatchSize: 4, maxQueueDelayMs: 0 } });
+    const row = await startIdle(noWait, { x: Tensor.from('float32', [1], [1]) }, 2, 1);
+    const scalar = await startIdle(noWait, { x: Tensor.from('float32', [1], []) }, 2, 1);
+    expect([row?.alone, scalar?.alone, noWait.stats().alone]).toEqual(['queue-empty', 'shape-mismatch', { 'queue-empty': 1, 'shape-mismatch': 1 }]);
+    await noWait.close();
+  });
+
   it('declines, leaving the request to submit, when a queued request, a busy executor, batching, a shared pool, a full pool, a pass under way or a close stands in the way', async () => {
     const held: (() => void)[] = [];
     const executor: Executor = () => new Promise((resolve) => held.push(() => resolve({})));
@@ -205,7 +222,8 @@ describe('SchedulerCore.startIdle', () => {
     held.shift()!();
     await queued;
 
-    const batching = new SchedulerCore({ name: 'batching', executors: [executor], batching: { maxBatchSize: 2, maxQueueDelayMs: 0 } });
+    // A batching scheduler that waits for batches to fill would have queued it.
+    const batching = new SchedulerCore({ name: 'batching', executors: [executor], batching: { maxBatchSize: 2, maxQueueDelayMs: 5 } });
     expect(startIdle(batching, feeds(), 2, 1)).toBeUndefined();
 
     const pool = createAdmissionPool({ capacity: 2 });

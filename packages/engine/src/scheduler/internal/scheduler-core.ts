@@ -202,22 +202,27 @@ export class SchedulerCore implements Scheduler, PoolClient {
 
   /**
    * Starts a request at once, without the queue and the pool's pass, when nothing could be served before it or
-   * instead of it: the scheduler is open and does not batch, nothing is queued, an executor has a free slot, and it is
-   * its pool's only client with `cost` free and no dispatch under way. Then submit would have started it within the
-   * call, and the bookkeeping is the same (counts, sequence number, reservation, onBatch, result, close and abandon);
-   * then it answers to `sink` and returns true; otherwise it does nothing and returns false, and the caller submits.
+   * instead of it: the scheduler is open and does not wait for batches to fill (no batching, `maxBatchSize` 1, or
+   * `maxQueueDelayMs` 0), nothing is queued, an executor has a free slot, and it is its pool's only client with `cost`
+   * free and no dispatch under way. Then submit would have started it alone within the call (`queue-empty`, or
+   * `shape-mismatch` for feeds that cannot batch), and the bookkeeping is the same (counts, sequence number,
+   * reservation, onBatch, result, close and abandon); then it answers to `sink` and returns true; otherwise it does
+   * nothing and returns false, and the caller submits.
    *
    * For a caller that has already checked what `checkSubmit` checks (every feed a Tensor, the priority's `rank`, a
    * finite `cost` ≥ 0) and has no deadline, timeout or signal for the request.
    */
   startIdle(feeds: TensorMap, rank: number, cost: number, sink: ResultSink): boolean {
-    if (this.#closing || this.#batching || this.#queue.size > 0 || !this.#arbiter.idleFor(this, cost)) return false;
+    const batching = this.#batching;
+    const batches = batching !== undefined && batching.maxBatchSize > 1;
+    if (this.#closing || (batches && batching.maxQueueDelayMs > 0) || this.#queue.size > 0 || !this.#arbiter.idleFor(this, cost)) return false;
     const executor = this.#freeExecutor();
     if (executor < 0) return false;
     this.#stats.submitted++;
     if (cost <= this.#noFitUpTo) this.#noFitUpTo = -1;
-    const entry = newEntry({ seq: this.#arbiter.nextSeq(), rank, feeds, cost, key: undefined, now: Date.now(), deadline: undefined, timeoutMs: undefined, sink, signal: undefined });
-    this.#launch({ members: [entry], cost, executor, alone: 'batching-off' });
+    const key = batches ? this.#keys!.of(feeds) : undefined;
+    const entry = newEntry({ seq: this.#arbiter.nextSeq(), rank, feeds, cost, key, now: Date.now(), deadline: undefined, timeoutMs: undefined, sink, signal: undefined });
+    this.#launch({ members: [entry], cost, executor, alone: !batches ? 'batching-off' : key === undefined ? 'shape-mismatch' : 'queue-empty' });
     return true;
   }
 
