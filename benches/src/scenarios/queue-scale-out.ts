@@ -64,7 +64,8 @@ export function queueScaleOutSizes(quick: boolean): QueueScaleOutSizes {
   return {
     counts: [1, 2, 4, 8],
     rounds: quick ? 3 : 8,
-    windowMs: 1000,
+    // Quick: 35 device-bound runs per worker per window (20 ms each), the full run's 50.
+    windowMs: quick ? 700 : 1000,
     warmupPerClient: 5,
     latencyRounds: quick ? 300 : 1000,
     latencyWarmup: 50,
