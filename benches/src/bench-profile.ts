@@ -41,7 +41,7 @@ export function benchProfile(quick: boolean): BenchProfile {
   return quick
     ? {
         quick,
-        overhead: { models: ['tiny', 'base-width'], seq: 128, goalSeq: 16, rounds: 300, warmup: 10, budgetMs: 6_000 },
+        overhead: { models: ['tiny', 'base-width'], seq: 128, goalSeq: 16, rounds: 300, warmup: 10, budgetMs: 4_000 },
         throughput: { model: 'tiny', seq: 128, concurrency: [1, 2, 4, 8, 16, 32, 64], rounds: 2, requestsPerClient: 2, minRequests: 24, maxBatchSize: 16, maxQueueDelayMs: 2 },
         transformers: { model: 'small', tokens: 64, rounds: 60, warmup: 10, clients: 16, requestsPerClient: 4, throughputRounds: 2 },
         tfjs: { model: 'tiny', seq: 16, batchSizes: [1, 4, 8, 16, 32], rounds: 5, warmup: 1 },

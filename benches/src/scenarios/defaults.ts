@@ -131,7 +131,7 @@ export function defaultsScenario(sizes?: DefaultsSizes): Scenario {
           }
           // Warm-up at full load: a setup that batches grows onnxruntime's arena for batches of up to 16 in its first
           // window, which cost the setup measured first 15% of a quick pass's median (the defaults, every time).
-          for (const setup of setups) await closedLoopFor(infer(setup.id), { clients: s.clients, durationMs: Math.min(200, windowMs) });
+          for (const setup of setups) await closedLoopFor(infer(setup.id), { clients: s.clients, durationMs: Math.min(150, windowMs) });
           ctx.log(`  ${name}: ${s.rounds} rounds of ${windowMs} ms windows, ${s.clients} clients, ${setups.length} setups`);
           const rps: Record<string, number[]> = Object.fromEntries(setups.map((x) => [x.id, []]));
           const cpu: Record<string, number[]> = Object.fromEntries(setups.map((x) => [x.id, []]));

@@ -63,10 +63,12 @@ describe('workerHandoff', () => {
   it('measures tiny and small at sequence 128 in both the full run and the quick pass', () => {
     expect(workerHandoff).toMatchObject({ id: 'workers', number: 12 });
     for (const quick of [true, false]) expect(workerHandoffSizes(quick)).toMatchObject({ models: ['tiny', 'small'], seq: 128 });
+    // The comparison-only setups cost a quick pass 8 s of its 3 minutes.
+    expect([workerHandoffSizes(true).variants, workerHandoffSizes(false).variants]).toEqual([false, true]);
   });
 
   it('reports the limit, every serving setup, the hand-off legs and a goal with its limit when run small', async () => {
-    const scenario = workerHandoffScenario({ models: ['tiny'], seq: 8, clients: 4, windowMs: { tiny: 30 }, rounds: 1, echoes: 5, single: 3 });
+    const scenario = workerHandoffScenario({ models: ['tiny'], seq: 8, clients: 4, windowMs: { tiny: 30 }, rounds: 1, echoes: 5, single: 3, variants: true });
     const r = await scenario.run(ctx);
     expect(r.tables[0]!.rows.map((row) => row[1])).toEqual([
       'limit: 2 raw sessions in 2 worker threads, back to back',

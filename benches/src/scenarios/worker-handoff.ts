@@ -28,16 +28,24 @@ export interface WorkerHandoffSizes {
   readonly echoes: number;
   /** One-client calls per side (interleaved), after a tenth as many warm-up calls. */
   readonly single: number;
+  /**
+   * Also measure the setups that only compare (full runs): two workers with one run in flight each (the default before
+   * issue 19) and the shared-memory pool with two slots per thread.
+   */
+  readonly variants: boolean;
 }
 
 /** The sizes of a full run or a quick pass. */
 export function workerHandoffSizes(quick: boolean): WorkerHandoffSizes {
   return quick
-    ? { models: ['tiny', 'small'], seq: 128, clients: 8, windowMs: { tiny: 300, small: 600 }, rounds: 3, echoes: 100, single: 30 }
-    : { models: ['tiny', 'small'], seq: 128, clients: 8, windowMs: { tiny: 2000, small: 2000 }, rounds: 3, echoes: 1000, single: 300 };
+    ? { models: ['tiny', 'small'], seq: 128, clients: 8, windowMs: { tiny: 300, small: 600 }, rounds: 3, echoes: 100, single: 30, variants: false }
+    : { models: ['tiny', 'small'], seq: 128, clients: 8, windowMs: { tiny: 2000, small: 2000 }, rounds: 3, echoes: 1000, single: 300, variants: true };
 }
 
 const med = (xs: readonly number[]): number => (xs.length ? quantile(xs, 0.5) : Number.NaN);
+
+/** Longest warm-up window of a serving setup, ms: a full window each took 24 s of a full run, 5 of a quick pass. */
+const WARM_UP_MS = 200;
 
 /**
  * Scenario 12 (issue 19): two engine worker instances against the two-core limit (two raw onnxruntime sessions in
@@ -73,13 +81,13 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
           session = await rawSession(model.onnxPath, ctx.threads);
           engine = await onnxEngine('inline', { source: model.onnxPath }, ctx.threads);
           await engine.load('workers', { backends: ['onnx'], source: model.onnxPath, instances: { count: 2, mode: 'worker' }, batching: false });
-          await engine.load('workers-1-in-flight', { backends: ['onnx'], source: model.onnxPath, instances: { count: 2, mode: 'worker' }, maxConcurrent: 1, batching: false });
+          if (s.variants) await engine.load('workers-1-in-flight', { backends: ['onnx'], source: model.onnxPath, instances: { count: 2, mode: 'worker' }, maxConcurrent: 1, batching: false });
           threads.push(...(await Promise.all([0, 1].map(() => OrtThread.start({ onnxPath: model.onnxPath, threads: ctx.threads })))));
           const [a, b] = threads as [OrtThread, OrtThread];
           sabPools.push(
-            ...(await Promise.all([1, 2].map((depth) => SabPool.start({ onnxPath: model.onnxPath, threads: ctx.threads, seq: s.seq, depth })))),
+            ...(await Promise.all((s.variants ? [1, 2] : [1]).map((depth) => SabPool.start({ onnxPath: model.onnxPath, threads: ctx.threads, seq: s.seq, depth })))),
           );
-          const [sab, sab2] = sabPools as [SabPool, SabPool];
+          const [sab, sab2] = sabPools as [SabPool, SabPool | undefined];
           piscina = await PiscinaPool.start({ onnxPath: model.onnxPath, threads: ctx.threads, size: 2, seq: s.seq });
           const pisc = piscina;
           const e = engine;
@@ -129,38 +137,40 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
           const windowMs = s.windowMs[name] ?? 1000;
           ctx.log(`  ${name}: ${s.rounds} rounds of ${windowMs} ms windows, ${s.clients} clients`);
           const setups = {
-            limit: async () => {
+            limit: async (ms: number) => {
               const startAt = Date.now() + 20;
               const w = await cpuWindow(async () => {
-                const r = await Promise.all([a.loop(1, s.seq, startAt, windowMs), b.loop(1, s.seq, startAt, windowMs)]);
+                const r = await Promise.all([a.loop(1, s.seq, startAt, ms), b.loop(1, s.seq, startAt, ms)]);
                 return { items: r[0].runs + r[1].runs, wallMs: Math.max(r[0].ms, r[1].ms) };
               });
               return { ...w, mainBusy: Number.NaN };
             },
-            oneThread: async () => {
+            oneThread: async (ms: number) => {
               const w = await cpuWindow(async () => {
-                const r = await a.loop(1, s.seq, Date.now() + 20, windowMs);
+                const r = await a.loop(1, s.seq, Date.now() + 20, ms);
                 return { items: r.runs, wallMs: r.ms };
               });
               return { ...w, mainBusy: Number.NaN };
             },
-            engine: () => measured(() => e.infer('workers', feeds.core), s, windowMs),
-            engine1: () => measured(() => e.infer('workers-1-in-flight', feeds.core), s, windowMs),
-            pool: () => measured(pool, s, windowMs),
-            sab: () => measured(() => sab.run(wire), s, windowMs),
-            sab2: () => measured(() => sab2.run(wire), s, windowMs),
-            piscina: () => measured(() => pisc.run(wire, 1, s.seq), s, windowMs),
-          };
+            engine: (ms: number) => measured(() => e.infer('workers', feeds.core), s, ms),
+            ...(s.variants ? { engine1: (ms: number) => measured(() => e.infer('workers-1-in-flight', feeds.core), s, ms) } : {}),
+            pool: (ms: number) => measured(pool, s, ms),
+            sab: (ms: number) => measured(() => sab.run(wire), s, ms),
+            ...(sab2 ? { sab2: (ms: number) => measured(() => sab2.run(wire), s, ms) } : {}),
+            piscina: (ms: number) => measured(() => pisc.run(wire, 1, s.seq), s, ms),
+          } as Record<'limit' | 'oneThread' | 'engine' | 'engine1' | 'pool' | 'sab' | 'sab2' | 'piscina', (ms: number) => Promise<WindowRate & { mainBusy: number }>>;
           type Key = keyof typeof setups;
           const keys = Object.keys(setups) as Key[];
-          for (const key of keys) if (key !== 'limit' && key !== 'oneThread') await setups[key]();
+          const measuredKey = (key: Key): boolean => keys.includes(key);
+          // Warm-up of the serving setups (JIT, onnxruntime's arena, the pools' buffers): a short window each.
+          for (const key of keys) if (key !== 'limit' && key !== 'oneThread') await setups[key](Math.min(windowMs, WARM_UP_MS));
           const perKey = (): Record<Key, number[]> => Object.fromEntries(keys.map((key) => [key, []])) as unknown as Record<Key, number[]>;
           const rps = perKey();
           const cpu = perKey();
           const busy = perKey();
           for (let round = 0; round < s.rounds; round++) {
             for (const key of roundOrder(keys, round)) {
-              const r = await setups[key]();
+              const r = await setups[key](windowMs);
               rps[key].push(r.rps);
               cpu[key].push(r.perCpuSecond);
               busy[key].push(r.mainBusy);
@@ -181,10 +191,10 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
             label('limit', 'limit: 2 raw sessions in 2 worker threads, back to back'),
             label('oneThread', '1 raw session in 1 worker thread, back to back'),
             label('engine', `Inferox instances { count: 2, mode: 'worker' } (defaults: 2 runs in flight per worker)`),
-            label('engine1', 'Inferox 2 workers, maxConcurrent 1 (1 run in flight per worker, the default before issue 19)'),
+            ...(measuredKey('engine1') ? [label('engine1', 'Inferox 2 workers, maxConcurrent 1 (1 run in flight per worker, the default before issue 19)')] : []),
             label('pool', 'hand-written pool: 2 threads, postMessage per run, no limit in flight'),
             label('sab', 'shared-memory pool: 2 threads, SharedArrayBuffer + Atomics per run, 1 run per thread, the rest queued on the main thread'),
-            label('sab2', "shared-memory pool, 2 slots per thread (the next run's feeds wait in shared memory)"),
+            ...(measuredKey('sab2') ? [label('sab2', "shared-memory pool, 2 slots per thread (the next run's feeds wait in shared memory)")] : []),
             label('piscina', 'piscina 5 (maintained worker pool): 2 threads, 1 task per thread, the rest queued by piscina'),
           );
           const p50 = (side: keyof typeof single): number => med(single[side]);
@@ -205,7 +215,7 @@ export function workerHandoffScenario(sizes?: WorkerHandoffSizes): Scenario {
               of('engine'),
               { atLeast: 0.85 },
               '×',
-              `two raw sessions in two worker threads back to back: ${fmt(limit)} requests/s (one thread: ${fmt(med(rps.oneThread))}, so the machine gave ${fmt(ratio(limit, med(rps.oneThread)))}× one core); per CPU-second the engine reaches ${fmt(perCpu('engine'))}× the limit's; its main thread was busy ${fmt(mainBusy * 100)}% of the time, CPU the limit's two threads do not share. Floor of any hand-off by message: the hand-written pool (one message each way per run, no limit in flight) reached ${fmt(of('pool'))}× (${fmt(perCpu('pool'))}× per CPU-second); the engine's hand-off adds ${us(p50('workers') - p50('inline'))} µs per call at one client (pool: ${us(p50('pool') - p50('raw'))} µs; echo round trip with outputs transferred: ${us(leg(echoes.transferred, 'roundTrip'))} µs). Without messages: a shared-memory pool (SharedArrayBuffer + Atomics) reached ${fmt(of('sab'))}× (${fmt(perCpu('sab'))}× per CPU-second), ${fmt(of('sab2'))}× with 2 slots per thread; it adds ${us(p50('sab') - p50('raw'))} µs per call at one client (echo round trip: ${us(leg(echoes.shared, 'roundTrip'))} µs). A maintained pool, piscina 5, reached ${fmt(of('piscina'))}× (${fmt(perCpu('piscina'))}× per CPU-second)`,
+              `two raw sessions in two worker threads back to back: ${fmt(limit)} requests/s (one thread: ${fmt(med(rps.oneThread))}, so the machine gave ${fmt(ratio(limit, med(rps.oneThread)))}× one core); per CPU-second the engine reaches ${fmt(perCpu('engine'))}× the limit's; its main thread was busy ${fmt(mainBusy * 100)}% of the time, CPU the limit's two threads do not share. Floor of any hand-off by message: the hand-written pool (one message each way per run, no limit in flight) reached ${fmt(of('pool'))}× (${fmt(perCpu('pool'))}× per CPU-second); the engine's hand-off adds ${us(p50('workers') - p50('inline'))} µs per call at one client (pool: ${us(p50('pool') - p50('raw'))} µs; echo round trip with outputs transferred: ${us(leg(echoes.transferred, 'roundTrip'))} µs). Without messages: a shared-memory pool (SharedArrayBuffer + Atomics) reached ${fmt(of('sab'))}× (${fmt(perCpu('sab'))}× per CPU-second)${measuredKey('sab2') ? `, ${fmt(of('sab2'))}× with 2 slots per thread` : ''}; it adds ${us(p50('sab') - p50('raw'))} µs per call at one client (echo round trip: ${us(leg(echoes.shared, 'roundTrip'))} µs). A maintained pool, piscina 5, reached ${fmt(of('piscina'))}× (${fmt(perCpu('piscina'))}× per CPU-second)`,
             ),
           );
           raw[name] = { rps, perCpuSecond: cpu, busy, single, echoes: { cloned: summaryOf(echoes.cloned), transferred: summaryOf(echoes.transferred), shared: summaryOf(echoes.shared) } };
