@@ -201,16 +201,12 @@ export class SchedulerCore implements Scheduler, PoolClient {
   }
 
   /**
-   * Starts a request at once, without the queue and the pool's pass, when nothing could be served before it or
-   * instead of it: the scheduler is open and does not wait for batches to fill (no batching, `maxBatchSize` 1, or
-   * `maxQueueDelayMs` 0), nothing is queued, an executor has a free slot, and it is its pool's only client with `cost`
-   * free and no dispatch under way. Then submit would have started it alone within the call (`queue-empty`, or
-   * `shape-mismatch` for feeds that cannot batch), and the bookkeeping is the same (counts, sequence number,
-   * reservation, onBatch, result, close and abandon); then it answers to `sink` and returns true; otherwise it does
-   * nothing and returns false, and the caller submits.
-   *
-   * For a caller that has already checked what `checkSubmit` checks (every feed a Tensor, the priority's `rank`, a
-   * finite `cost` ≥ 0) and has no deadline, timeout or signal for the request.
+   * Starts a request at once, bypassing the queue and the pool's pass, when nothing could be served before or instead
+   * of it: the scheduler is open and waits for no batch (no batching, `maxBatchSize` 1 or `maxQueueDelayMs` 0), nothing
+   * is queued, an executor has a free slot, and it is its pool's only client with `cost` free and no pass under way.
+   * Submit would then have started it alone within the call (`queue-empty`, or `shape-mismatch` for feeds that cannot
+   * batch) with the same bookkeeping; it answers to `sink` and returns true, else does nothing and returns false. For
+   * a caller that has checked what `checkSubmit` checks and has no deadline, timeout or signal for the request.
    */
   startIdle(feeds: TensorMap, rank: number, cost: number, sink: ResultSink): boolean {
     const batching = this.#batching;
