@@ -11,12 +11,6 @@ export interface InferoxTestOptions {
   readonly excludeFromCoverage?: readonly string[];
   /** Files coverage measures. @defaultValue `['src/**\/*.ts']` */
   readonly coverageInclude?: readonly string[];
-  /**
-   * Type-level tests: `src/**\/*.test-d.ts` (vitest `expectTypeOf`, `@ts-expect-error`) are checked by `tsc` against
-   * the project's own `tsconfig.json` as part of `vitest run`; a type error in one fails the run, and so does one in a
-   * source file they import. Costs one `tsc` pass over those files and what they import. @defaultValue false
-   */
-  readonly typecheck?: boolean;
 }
 
 /** The vitest config every project uses; each project's `vitest.config.ts` states its own thresholds. */
@@ -27,7 +21,6 @@ export function defineInferoxTestConfig(options: InferoxTestOptions) {
     test: {
       include: ['src/**/*.test.ts'],
       testTimeout: 30_000,
-      typecheck: { enabled: options.typecheck ?? false, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
       coverage: {
         provider: 'v8',
         include: [...(options.coverageInclude ?? ['src/**/*.ts'])],

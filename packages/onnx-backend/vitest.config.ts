@@ -2,5 +2,4 @@ import { defineInferoxTestConfig } from '../../vitest.shared.ts';
 
 export default defineInferoxTestConfig({
   thresholds: { lines: 95, branches: 90 },
-  typecheck: true,
 });

@@ -2,5 +2,4 @@ import { defineInferoxTestConfig } from '../../vitest.shared.ts';
 
 export default defineInferoxTestConfig({
   thresholds: { lines: 90, branches: 85 },
-  typecheck: true,
 });
