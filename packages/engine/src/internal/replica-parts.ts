@@ -2,9 +2,6 @@ import {
   type Backend,
   ErrorCode,
   InferoxError,
-  batchDimOf,
-  checkBatchable,
-  checkRunsInFlight,
   type LoadModelOptions,
   type Logger,
   type ModelSource,
@@ -13,6 +10,7 @@ import {
 } from '@inferox/core';
 import { type WorkerInstance, createWorkerInstance } from '../workers/create-worker-instance';
 import { WEIGHTS_OVERHEAD } from './estimate-memory';
+import { type HandleHints, handleHints } from './handle-hints';
 import { inlineRun } from './inline-run';
 import type { ReplicaInit, Run } from './replica';
 
@@ -36,18 +34,14 @@ export const ESTIMATE_BASIS = `weights size × ${WEIGHTS_OVERHEAD}`;
 /** Loads the model once on the main thread; `count` executors share the handle. */
 export async function loadInline(backend: Backend, target: ReplicaTarget, count: number, estimate: number, signal: AbortSignal): Promise<ReplicaParts> {
   const handle = await backend.loadModel(target.source, target.options, { signal });
-  let runsInFlight: number | undefined;
-  let batchable: boolean;
+  let hints: HandleHints;
   try {
-    // Any backend's handle, not only core's managed one: a bad hint is the backend's fault, named here.
-    const what = `the handle backend ${JSON.stringify(backend.name)} loaded`;
-    runsInFlight = handle.runsInFlight === undefined ? undefined : checkRunsInFlight(handle.runsInFlight, what);
-    batchable = checkBatchable(handle.batchable, handle.signature, what);
+    hints = handleHints(handle, backend.name);
   } catch (error) {
     await handle.dispose().catch(() => undefined);
-    const field = (error as InferoxError).details?.field ?? 'runsInFlight';
-    throw new InferoxError(ErrorCode.BACKEND_ERROR, (error as Error).message, { cause: error, details: { backend: backend.name, field } });
+    throw error;
   }
+  const { runsInFlight, batchable } = hints;
   const run = inlineRun(handle);
   const reported = handle.memoryBytes > 0;
   return {
@@ -103,8 +97,8 @@ export async function loadWorkers(
     memoryBytes: workers.reduce((n, w) => n + (w.memoryBytes > 0 ? w.memoryBytes : estimate), 0),
     ...(estimated ? { memoryBasis: ESTIMATE_BASIS } : {}),
     mode: 'worker',
-    // A worker's handle is any backend's too: the flag counts only with a batch dim in the signature it reported.
-    batchable: workers.every((w) => w.batchable) && batchDimOf(first.signature) !== undefined,
+    // Each worker checked its handle's hints before answering ready.
+    batchable: workers.every((w) => w.batchable),
     // Feeds the scheduler built for a batch cross to the worker by transfer; a caller's own feeds are copied. The run
     // context is a stop source read only if the run lasts: a short run costs no AbortController.
     runs: workers.map((w): Run => (feeds, context, validated) => w.run(feeds, { stop: context, transferFeeds: context.ownsFeeds, validated })),

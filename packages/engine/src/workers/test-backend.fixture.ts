@@ -21,6 +21,8 @@ export interface TestBackendOptions {
   readonly exitOnLoad?: number;
   /** Make `loadModel` wait while this file exists (looked at every 10 ms), so a test holds a load under way. */
   readonly holdLoadWhileExists?: string;
+  /** The `batchable` the model's handle says, unchecked (a backend's bug is what tests give it). @defaultValue absent */
+  readonly handleBatchable?: unknown;
 }
 
 function createModel(source: ModelSource, loadOptions: LoadModelOptions = {}): ModelHandle {
@@ -101,7 +103,8 @@ export async function createTestBackend(options: TestBackendOptions = {}): Promi
           details: { file: options.failLoadIfExists },
         });
       }
-      return createModel(source, loadOptions);
+      const handle = createModel(source, loadOptions);
+      return options.handleBatchable === undefined ? handle : Object.assign(handle, { batchable: options.handleBatchable as boolean });
     },
     dispose: async () => undefined,
     [Symbol.asyncDispose]: async () => undefined,

@@ -61,6 +61,17 @@ describe('serveModel protocol', () => {
     await s.served;
   });
 
+  it.each([
+    ['yes', 'must be a boolean, got "yes"'],
+    [true, 'is true, but its signature has no batch dimension'],
+  ])('answers load-error with BACKEND_ERROR naming batchable when the handle says batchable: %j', async (bad, why) => {
+    const s = serve({ ...testSpec, backend: { ...testSpec.backend, options: { handleBatchable: bad } } });
+    expect(await s.next()).toMatchObject({
+      type: 'load-error',
+      error: { code: 'BACKEND_ERROR', message: expect.stringContaining(`batchable of the handle backend "test" loaded ${why}`), details: { field: 'batchable' } },
+    });
+  });
+
   it('answers load-error with the module and factory in its details, and the factory named in its message', async () => {
     const missing = serve({ ...testSpec, backend: { ...testSpec.backend, module: '/nonexistent/module.mjs' } });
     expect(await missing.next()).toMatchObject({ type: 'load-error', error: { code: 'BACKEND_UNAVAILABLE', details: { module: '/nonexistent/module.mjs' } } });

@@ -1,6 +1,7 @@
 import { MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { type Backend, ErrorCode, InferoxError, type ModelHandle, type Tensor, toInferoxError } from '@inferox/core';
 import { inlineRun } from '../../internal/inline-run';
+import { handleHints } from '../../internal/handle-hints';
 import { RunContext } from '../../scheduler/internal/run-context';
 import { describeSource } from './describe-source';
 import { encodeError } from './error-wire';
@@ -48,11 +49,15 @@ async function loadBackend(spec: WorkerLoadSpec): Promise<Backend> {
 export async function serveModel(port: PortLike, spec: WorkerLoadSpec): Promise<void> {
   const post = (message: FromWorker, transfer: readonly ArrayBuffer[] = []): void => postWithTransfer(port, message, transfer);
   let backend: Backend | undefined;
-  let handle: ModelHandle;
+  let handle: ModelHandle | undefined;
+  let batchable: boolean;
   try {
     backend = await loadBackend(spec);
     handle = await backend.loadModel(spec.source, spec.options);
+    // Checked here, where the handle is, as an inline replica checks its own: a bad hint fails the load.
+    batchable = handleHints(handle, backend.name).batchable;
   } catch (error) {
+    await handle?.dispose().catch(() => undefined);
     await backend?.dispose().catch(() => undefined);
     post({ type: 'load-error', error: encodeError(error, ErrorCode.BACKEND_ERROR) });
     return;
@@ -130,7 +135,7 @@ export async function serveModel(port: PortLike, spec: WorkerLoadSpec): Promise<
   port.on('message', onMessage);
   post({
     type: 'ready',
-    model: { signature: handle.signature, metadata: { ...handle.metadata }, memoryBytes: handle.memoryBytes, device: { ...handle.device }, batchable: handle.batchable === true },
+    model: { signature: handle.signature, metadata: { ...handle.metadata }, memoryBytes: handle.memoryBytes, device: { ...handle.device }, batchable },
   });
   return done;
 }
