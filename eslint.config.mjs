@@ -1,6 +1,13 @@
 // Flat config shared by every project; each project's `lint` target runs `eslint src`.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+// A project's lint reads other @inferox packages' built .d.ts through its tsconfig.check.json, as its typecheck does
+// (both depend on `^build`), instead of compiling their sources again. Run from elsewhere, each file's tsconfig.json.
+const checkProject = resolve(process.cwd(), 'tsconfig.check.json');
+const typeInfo = existsSync(checkProject) ? { project: checkProject } : { projectService: true };
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/coverage/**', '**/node_modules/**', 'benches/results/**'] },
@@ -8,7 +15,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { ...typeInfo, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
