@@ -1,14 +1,21 @@
 import { lstat, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as FsPromises from 'node:fs/promises';
-import { linkSnapshotFile } from './cache-layout';
 
 // A file system without symlinks (FAT, some Windows setups): every symlink call fails.
 vi.mock('node:fs/promises', async (importOriginal) => {
   const original = await importOriginal<typeof FsPromises>();
   return { ...original, symlink: vi.fn(async () => Promise.reject(Object.assign(new Error('operation not permitted'), { code: 'EPERM' }))) };
+});
+// Test files share a worker's modules (vitest `isolate: false`): drop the cache-layout a file before may have loaded
+// with the real fs, so this one is built on the mock, and drop the mocked one afterwards for the files after.
+vi.resetModules();
+const { linkSnapshotFile } = await import('./cache-layout');
+afterAll(() => {
+  vi.doUnmock('node:fs/promises');
+  vi.resetModules();
 });
 
 describe('linkSnapshotFile', () => {
