@@ -69,7 +69,7 @@ export function defaultsSetups(withWorkers: boolean): readonly Setup[] {
   return [
     { id: 'defaults', label: 'defaults: createOnnxBackend(), engine.load(name, { source })', session: undefined, spec: {} },
     { id: 'ort-default', label: "intraOpNumThreads 0, no batching (onnxruntime's own default at every model size, the default before issue 19)", session: sessionOptions(0), spec: { batching: false } },
-    { id: 'threads-1', label: 'intraOpNumThreads 1, no batching (four runs in flight under 16 MiB)', session: sessionOptions(1), spec: { batching: false } },
+    { id: 'threads-1', label: 'intraOpNumThreads 1, no batching (16 runs in flight under 16 MiB)', session: sessionOptions(1), spec: { batching: false } },
     { id: 'batching-0', label: 'intraOpNumThreads 1, batching ≤16, maxQueueDelayMs 0 (batch what is queued)', session: sessionOptions(1), spec: { batching: { maxBatchSize: 16, maxQueueDelayMs: 0 } } },
     { id: 'batching-2', label: 'intraOpNumThreads 1, batching ≤16, maxQueueDelayMs 2', session: sessionOptions(1), spec: { batching: { maxBatchSize: 16, maxQueueDelayMs: 2 } } },
     ...(withWorkers
@@ -186,7 +186,7 @@ export function defaultsScenario(sizes?: DefaultsSizes): Scenario {
         ],
         goals,
         notes: [
-          `Defaults today: one intra-op thread for a model under 16 MiB of weights, else onnxruntime's own count (a thread per physical core, spinning while it waits); dynamic batching of up to 16 requests with no wait for a model with a batch dimension (both BERTs: dim 0 of every input and output is "batch"), one run in flight, so a lone request never waits and what queued while a run computed goes as one batch; one inline instance. Without a batch dimension: four runs in flight for a model under 16 MiB (they share a turn of the event loop), one above. This machine reports ${availableParallelism()} logical CPUs.`,
+          `Defaults today: one intra-op thread for a model under 16 MiB of weights, else onnxruntime's own count (a thread per physical core, spinning while it waits); dynamic batching of up to 16 requests with no wait for a model with a batch dimension (both BERTs: dim 0 of every input and output is "batch"), one run in flight, so a lone request never waits and what queued while a run computed goes as one batch; one inline instance. Without a batch dimension: 16 runs in flight for a model under 16 MiB (they share a turn of the event loop), one above. This machine reports ${availableParallelism()} logical CPUs.`,
           'Every setup is its own engine with its own session on the same ONNX file; setups run in a balanced order (each leads in turn and follows every other equally often). "Requests per CPU-second" divides by this process\'s CPU time over the windows: a setup that spins threads or uses two cores shows it there.',
         ],
         raw,

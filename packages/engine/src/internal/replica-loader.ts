@@ -29,7 +29,7 @@ export const DEFAULT_BATCHING: BatchingOptions = Object.freeze({ maxBatchSize: 1
  * The scheduling of a replica of `model` on `backend`: the spec's settings over the engine's defaults. Batching: the
  * spec's; none for `false`; {@link DEFAULT_BATCHING} when it says nothing and the handle is `batchable`. Runs in
  * flight per instance, when nothing sets `maxConcurrent` and the model does not batch: {@link WORKER_RUNS_IN_FLIGHT}
- * for a worker, what the handle asks for inline (`ModelHandle.runsInFlight`: 4 for an onnx model under 16 MiB), else 1.
+ * for a worker, what the handle asks for inline (`ModelHandle.runsInFlight`: 16 for an onnx model under 16 MiB), else 1.
  */
 function scheduling(
   state: EngineState,

@@ -8,7 +8,7 @@ describe('defaultIntraOpThreads', () => {
 });
 
 describe('defaultRunsInFlight', () => {
-  it('gives a model under 16 MiB four runs in flight and larger ones one', () => {
-    expect([0, ONE_THREAD_BELOW_BYTES - 1, ONE_THREAD_BELOW_BYTES, 400 * 2 ** 20].map((bytes) => defaultRunsInFlight(bytes))).toEqual([4, 4, 1, 1]);
+  it('gives a model under 16 MiB 16 runs in flight and larger ones one', () => {
+    expect([0, ONE_THREAD_BELOW_BYTES - 1, ONE_THREAD_BELOW_BYTES, 400 * 2 ** 20].map((bytes) => defaultRunsInFlight(bytes))).toEqual([16, 16, 1, 1]);
   });
 });

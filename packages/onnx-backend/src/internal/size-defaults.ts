@@ -1,8 +1,8 @@
-/** Models below this many bytes of weights are small: one intra-op thread and four runs in flight by default. */
+/** Models below this many bytes of weights are small: one intra-op thread and 16 runs in flight by default. */
 export const ONE_THREAD_BELOW_BYTES = 16 * 2 ** 20;
 
 /** Runs a small model's handle takes at once. */
-export const SMALL_MODEL_RUNS_IN_FLIGHT = 4;
+export const SMALL_MODEL_RUNS_IN_FLIGHT = 16;
 
 /**
  * The intra-op thread count a session gets when its options give none: one thread for a model under 16 MiB, else
@@ -21,15 +21,19 @@ export function defaultIntraOpThreads(modelBytes: number): number | undefined {
 
 /**
  * Runs an onnx handle takes at once (`ModelHandle.runsInFlight`, what the engine keeps in flight on an inline instance
- * that does not batch): four for a model under 16 MiB, one above.
+ * that does not batch): 16 for a model under 16 MiB, one above.
  *
  * onnxruntime-node runs each `session.run` in a `setImmediate` of its own, computing on the main thread. One run at a
  * time costs a turn of the event loop per run (an `epoll_pwait` call each: 21,108 for 20,000 runs one at a time, 6,450
  * four at a time); runs in flight run back to back in one turn. On the tiny BERT (8 MiB, sequence 16, about 90 µs a
  * run) 20,000 runs took 96–106 µs each one at a time, 87–97 two at a time and 82–90 four at a time; in a burst of
- * 10,000 engine requests, p99 ÷ raw `Promise.all` went from 1.36–1.39 to 1.23–1.26 (two) and 1.13–1.18 (four). The turn costs
- * the same whatever the model, so a model whose runs take milliseconds gains nothing, while a run handed over cannot
- * be overtaken by a more urgent request: larger models keep one, so priorities hold run by run.
+ * 10,000 engine requests, p99 ÷ raw `Promise.all` went from 1.36–1.39 to 1.23–1.26 (two) and 1.13–1.18 (four).
+ * `benches/src/profile/burst-in-flight.ts` puts the in-flight counts in one process, each round's p99 divided by raw's
+ * from the same round: medians of 4 and 16 in flight 1.11 and 1.02, then 1.19 and 1.06 (10 rounds each); 1.20, 1.17,
+ * 1.14 and 1.18 for 4, 8, 16 and 32 (12 rounds). The price: a run handed over cannot be overtaken by a more urgent
+ * request, which waits behind at most 16 runs of a small model (about 1.4 ms at sequence 16 and 8 ms at sequence 128
+ * on the tiny BERT). The turn costs the same whatever the model, so a model whose runs take milliseconds gains
+ * nothing: larger models keep one, so priorities hold run by run.
  */
 export function defaultRunsInFlight(modelBytes: number): number {
   return modelBytes < ONE_THREAD_BELOW_BYTES ? SMALL_MODEL_RUNS_IN_FLIGHT : 1;
