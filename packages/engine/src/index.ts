@@ -18,6 +18,8 @@ export type { FallbackReport, InferResult, StreamItem } from './infer-result';
 export type { MemoryFigure, ModelInfo, ModelState, ReplicaInfo } from './model-info';
 export type { BackendStatus, EngineStats } from './engine-stats';
 export type { ReplicaView, RoutingPolicy, RoutingRequest } from './routing-policy';
+export { firstBadField } from './internal/parse-with';
+export type { BadField } from './internal/parse-with';
 export { createSessionKey } from './session-key';
 export type { SessionKey } from './session-key';
 export type { EngineSession } from './engine-session';

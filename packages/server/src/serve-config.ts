@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { ErrorCode, InferoxError } from '@inferox/core';
 import { parse as parseYaml } from 'yaml';
+import { firstBadField } from '@inferox/engine';
 import { z } from 'zod';
 import type { ServedModelConfig } from './served-model-config';
 import type { ServerLimits } from './server-options';
@@ -69,11 +70,8 @@ const schema = z.strictObject({
 export function parseServeConfig(value: unknown, source = 'config', baseDir = process.cwd()): ServeConfig {
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const path = [source, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))].join('.').replace(/\.\[/g, '[');
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-    const message = keys.length > 0 ? `unknown key ${path}.${keys[0]}` : `${path}: ${issue.message}`;
-    throw new InferoxError(ErrorCode.INVALID_INPUT, message, { details: { field: keys.length ? `${path}.${keys[0]}` : path } });
+    const { field, unknownKey, problem } = firstBadField(result.error, source);
+    throw new InferoxError(ErrorCode.INVALID_INPUT, unknownKey === undefined ? `${field}: ${problem}` : `unknown key ${field}`, { details: { field } });
   }
   const config = result.data;
   const seen = new Set<string>();

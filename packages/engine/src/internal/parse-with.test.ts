@@ -1,7 +1,7 @@
 import { thrownBy } from '@inferox/core/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseWith } from './parse-with';
+import { firstBadField, parseWith } from './parse-with';
 
 const schema = z.strictObject({ count: z.number().int().positive(), list: z.array(z.strictObject({ name: z.string() })).optional() });
 
@@ -39,5 +39,14 @@ describe('parseWith', () => {
     const neither = thrownBy(() => parseWith(union, { batching: true }, 'spec'));
     expect((neither.details as { field: string }).field).toBe('spec.batching');
     expect(parseWith(union, { batching: false }, 'spec')).toEqual({ batching: false });
+  });
+});
+
+describe('firstBadField', () => {
+  it('names the field, the unknown key apart, and the problem, inside the union branch that was meant', () => {
+    const union = z.strictObject({ batching: z.union([z.literal(false), z.strictObject({ maxBatchSize: z.number() })]) });
+    const fail = (value: unknown) => firstBadField(union.safeParse(value).error!, 'config');
+    expect(fail({ batching: { maxBatchSize: 'x' } })).toEqual({ field: 'config.batching.maxBatchSize', problem: expect.stringContaining('expected number') });
+    expect(fail({ batching: { maxBatchSize: 1, wait: 2 } })).toEqual({ field: 'config.batching.wait', unknownKey: 'wait', problem: expect.any(String) });
   });
 });

@@ -17,6 +17,27 @@ function nearestIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   return best === undefined ? issue : nearestIssue({ ...best, path: [...issue.path, ...best.path] });
 }
 
+/** A failed parse's first bad field, as {@link firstBadField} names it. */
+export interface BadField {
+  /** Dotted path under the root's name (`spec.batching.maxQueueDelayMs`, `config.models[1].task`). */
+  readonly field: string;
+  /** The key the schema does not take, when that is what is wrong (`field` then ends with it). */
+  readonly unknownKey?: string;
+  /** zod's message for the field (`Too small: expected number to be >=0`). */
+  readonly problem: string;
+}
+
+/**
+ * Names the first bad field of a failed zod parse under `what`, looking into unions for the branch that was meant:
+ * how the engine's and the server's config errors name a field.
+ */
+export function firstBadField(error: { readonly issues: readonly z.core.$ZodIssue[] }, what: string): BadField {
+  const issue = nearestIssue(error.issues[0]!);
+  const path = [what, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))].join('.').replace(/\.\[/g, '[');
+  const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+  return unknownKey === undefined ? { field: path, problem: issue.message } : { field: `${path}.${unknownKey}`, unknownKey, problem: issue.message };
+}
+
 /**
  * Parses `value` with `schema`; a failure becomes `INVALID_INPUT` whose message names the first bad field as a
  * dotted path under `what` (`config.maxMemoryBytes`, `spec.instances.count`).
@@ -24,10 +45,7 @@ function nearestIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = nearestIssue(result.error.issues[0]!);
-  const path = [what, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))].join('.').replace(/\.\[/g, '[');
-  const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-  const field = keys.length > 0 ? `${path}.${keys[0]}` : path;
-  const message = keys.length > 0 ? `unknown option ${field}` : `${field}: ${issue.message}`;
+  const { field, unknownKey, problem } = firstBadField(result.error, what);
+  const message = unknownKey === undefined ? `${field}: ${problem}` : `unknown option ${field}`;
   throw new InferoxError(ErrorCode.INVALID_INPUT, message, { details: { field, issues: result.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) } });
 }
