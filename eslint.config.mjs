@@ -4,8 +4,9 @@ import { resolve } from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// A project's lint reads other @inferox packages' built .d.ts through its tsconfig.check.json, as its typecheck does
-// (both depend on `^build`), instead of compiling their sources again. Run from elsewhere, each file's tsconfig.json.
+// A project's lint (nx runs `eslint src` in the project's folder) reads other @inferox packages' built .d.ts through
+// its tsconfig.check.json, as its typecheck does (both depend on `^build`), instead of compiling their sources again;
+// so in a project's folder, lint that project's files only. From the root, each file's tsconfig.json is used.
 const checkProject = resolve(process.cwd(), 'tsconfig.check.json');
 const typeInfo = existsSync(checkProject) ? { project: checkProject } : { projectService: true };
 
