@@ -5,10 +5,10 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type BertReference, expectBertReference } from '@inferox/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { inferoxArgs } from './cli-child.fixture';
 
 const run = promisify(execFile);
 const fixture = resolve(import.meta.dirname, '../../../fixtures/tiny-bert-hf');
-const bin = resolve(import.meta.dirname, 'bin.ts');
 const reference = JSON.parse(readFileSync(join(fixture, 'reference.json'), 'utf8')) as BertReference;
 const tmp = mkdtempSync(join(tmpdir(), 'inferox-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -26,7 +26,7 @@ const request = {
 /** Runs the real CLI as a child process from sources. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', bin, ...args], { cwd: import.meta.dirname, timeout: 170_000 });
+    const { stdout, stderr } = await run(process.execPath, inferoxArgs(...args), { cwd: import.meta.dirname, timeout: 170_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

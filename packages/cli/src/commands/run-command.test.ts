@@ -7,10 +7,10 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../cli-io';
 import { runCli } from '../program';
+import { inferoxArgs } from '../cli-child.fixture';
 
 const exec = promisify(execFile);
 const fixture = resolve(import.meta.dirname, '../../../../fixtures/tiny-bert-hf');
-const bin = resolve(import.meta.dirname, '../bin.ts');
 const tmp = mkdtempSync(join(tmpdir(), 'inferox-cli-run-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -28,7 +28,7 @@ function writeRequest(name: string, body: unknown): string {
 /** Runs the real CLI as a child process from sources. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', bin, ...args], {
+    const { stdout, stderr } = await exec(process.execPath, inferoxArgs(...args), {
       cwd: import.meta.dirname,
       timeout: 170_000,
       maxBuffer: 64 * 1024 * 1024,
@@ -112,7 +112,7 @@ describe('runCommand', { timeout: 180_000 }, () => {
   });
 
   it('stops reading stdin past --max-request-size, naming maxRequestBytes', { timeout: 180_000 }, async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', bin, 'run', fixture, '--max-request-size', '1KB', '--inputs', '-'], {
+    const child = spawn(process.execPath, inferoxArgs('run', fixture, '--max-request-size', '1KB', '--inputs', '-'), {
       cwd: import.meta.dirname,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

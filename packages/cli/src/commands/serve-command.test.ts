@@ -6,16 +6,16 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serveConfigOf } from './serve-command';
+import { inferoxArgs } from '../cli-child.fixture';
 
 const run = promisify(execFile);
 const fixtures = resolve(import.meta.dirname, '../../../../fixtures');
-const bin = resolve(import.meta.dirname, '../bin.ts');
 const tmp = mkdtempSync(join(tmpdir(), 'inferox-serve-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Starts `inferox serve` as a child process and resolves once it prints its URL. */
 async function serve(...args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; url: string; exit: Promise<number | null>; stderr: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', bin, 'serve', '--port', '0', ...args], {
+  const child = spawn(process.execPath, inferoxArgs('serve', '--port', '0', ...args), {
     cwd: import.meta.dirname,
     env: { ...process.env, INFEROX_API_KEYS: args.includes('--api-key') ? 'env-key-1234567' : '' },
   });
@@ -145,7 +145,7 @@ describe('inferox serve', () => {
   });
 
   it('exits 1 naming the model when a model cannot be loaded', async () => {
-    const result = await run(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', bin, 'serve', `broken=${tmp}`, '--port', '0'], { cwd: import.meta.dirname }).catch((e: { code: number; stderr: string }) => e);
+    const result = await run(process.execPath, inferoxArgs('serve', `broken=${tmp}`, '--port', '0'), { cwd: import.meta.dirname }).catch((e: { code: number; stderr: string }) => e);
     expect((result as { code: number }).code).toBe(1);
     expect((result as { stderr: string }).stderr).toContain('model "broken"');
   });

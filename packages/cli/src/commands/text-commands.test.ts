@@ -3,18 +3,18 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { maxAbsDiff } from '@inferox/core/testing';
 import { describe, expect, it } from 'vitest';
+import { inferoxArgs } from '../cli-child.fixture';
 
 const fixtures = resolve(import.meta.dirname, '../../../../fixtures');
 const st = join(fixtures, 'tiny-bert-st');
 const cls = join(fixtures, 'tiny-bert-cls');
-const bin = resolve(import.meta.dirname, '../bin.ts');
 const stReference = (JSON.parse(readFileSync(join(st, 'reference.json'), 'utf8')) as { items: { text: string; prompt_name: string | null; embedding: number[] }[] }).items;
 const clsReference = (JSON.parse(readFileSync(join(cls, 'reference.json'), 'utf8')) as { items: { text: string; text_pair: string | null; label: string; scores: number[] }[] }).items;
 
 /** Runs the real CLI from sources, with `stdin` written to it. */
 function cli(args: readonly string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', bin, ...args], { cwd: import.meta.dirname, timeout: 170_000 });
+    const child = spawn(process.execPath, inferoxArgs(...args), { cwd: import.meta.dirname, timeout: 170_000 });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../cli-io';
 import { runCli } from '../program';
 import { workerCommand } from './worker-command';
+import { inferoxArgs } from '../cli-child.fixture';
 
 const FIXTURES = resolve(import.meta.dirname, '../../../../fixtures');
-const bin = resolve(import.meta.dirname, '../bin.ts');
 
 function memoryIO(): CliIO & { out: string[]; err: string[] } {
   const out: string[] = [];
@@ -64,7 +64,7 @@ describe('inferox worker', () => {
   });
 
   it('runs as a real child process, answers jobs, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', bin, 'worker', '--redis', redis.url, '--model', `${FIXTURES}/tiny-bert-st`, '--queue', 'cli2', '--id', 'child'], {
+    const child = spawn(process.execPath, inferoxArgs('worker', '--redis', redis.url, '--model', `${FIXTURES}/tiny-bert-st`, '--queue', 'cli2', '--id', 'child'), {
       cwd: import.meta.dirname,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

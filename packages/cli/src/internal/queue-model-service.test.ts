@@ -10,9 +10,9 @@ import { type InferoxServer, createServer } from '@inferox/server';
 import { type TextModel, loadTextModel } from '@inferox/text';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueModelService } from './queue-model-service';
+import { inferoxArgs } from '../cli-child.fixture';
 
 const FIXTURES = resolve(import.meta.dirname, '../../../../fixtures');
-const bin = resolve(import.meta.dirname, '../bin.ts');
 
 describe('queueModelService behind the HTTP server', () => {
   let redis: RedisServer;
@@ -85,7 +85,7 @@ describe('queueModelService behind the HTTP server', () => {
   });
 
   it('runs inferox serve --queue as a real child process that answers from the workers', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', bin, 'serve', '--queue', redis.url, '--queue-name', 'front', '--port', '0'], { cwd: import.meta.dirname, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, inferoxArgs('serve', '--queue', redis.url, '--queue-name', 'front', '--port', '0'), { cwd: import.meta.dirname, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
