@@ -12,6 +12,9 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs(['--quick'], defaults)).toMatchObject({ quick: true, updateReadme: false });
     expect(parseBenchArgs(['--quick', '--readme'], defaults)).toMatchObject({ quick: true, updateReadme: true });
     expect(parseBenchArgs(['--no-readme'], defaults)).toMatchObject({ quick: false, updateReadme: false });
+    // A run of some scenarios would leave the README with only theirs.
+    expect(parseBenchArgs(['--only', '9'], defaults)).toMatchObject({ quick: false, updateReadme: false });
+    expect(parseBenchArgs(['--only', '9', '--readme'], defaults)).toMatchObject({ updateReadme: true });
   });
 
   it('reads values both as --flag value and --flag=value when given options', () => {

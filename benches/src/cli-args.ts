@@ -6,7 +6,10 @@ export interface BenchArgs {
   readonly only?: readonly string[];
   /** Where results go. */
   readonly outDir: string;
-  /** Whether to rewrite the root README's bench section (default: on full runs only, since quick numbers are rough). */
+  /**
+   * Whether to rewrite the root README's bench section (default: on full runs of every scenario only: quick numbers are
+   * rough, and a run of some scenarios would leave the README with only theirs).
+   */
   readonly updateReadme: boolean;
   /** `onnxruntime` intra-op threads of every session (Inferox and baselines alike). */
   readonly threads: number;
@@ -20,8 +23,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --only <ids>       comma-separated scenario ids or numbers (e.g. --only 1,overhead)
   --out <dir>        where results are written (default: benches/results)
   --threads <n>      onnxruntime intra-op threads per session, for every side (default: 1)
-  --readme           rewrite the root README's bench section (default on full runs)
-  --no-readme        leave the README alone (default on --quick)
+  --readme           rewrite the root README's bench section (default on full runs of every scenario)
+  --no-readme        leave the README alone (default on --quick and --only)
   --help             this text`;
 
 /**
@@ -82,5 +85,5 @@ export function parseBenchArgs(argv: readonly string[], defaults: { outDir: stri
         throw new Error(`unknown argument ${JSON.stringify(arg)}`);
     }
   }
-  return { quick, help, outDir, threads, updateReadme: readme ?? !quick, ...(only ? { only } : {}) };
+  return { quick, help, outDir, threads, updateReadme: readme ?? (!quick && !only), ...(only ? { only } : {}) };
 }
