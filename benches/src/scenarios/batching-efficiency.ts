@@ -29,7 +29,7 @@ export interface BatchingEfficiencySizes {
 /** The sizes of a full run or a quick pass. */
 export function batchingEfficiencySizes(quick: boolean): BatchingEfficiencySizes {
   return quick
-    ? { models: ['tiny', 'small'], seqs: [16, 128], clients: 32, maxBatchSize: 16, maxQueueDelayMs: 2, windowMs: { tiny: 400, small: 700 }, rounds: 3, withoutBatching: false }
+    ? { models: ['tiny', 'small'], seqs: [16, 128], clients: 32, maxBatchSize: 16, maxQueueDelayMs: 2, windowMs: { tiny: 400, small: 500 }, rounds: 3, withoutBatching: false }
     : { models: ['tiny', 'small'], seqs: [16, 128], clients: 32, maxBatchSize: 16, maxQueueDelayMs: 2, windowMs: { tiny: 1000, small: 2500 }, rounds: 5, withoutBatching: true };
 }
 

@@ -63,7 +63,7 @@ export interface QueueScaleOutSizes {
 export function queueScaleOutSizes(quick: boolean): QueueScaleOutSizes {
   return {
     counts: [1, 2, 4, 8],
-    rounds: quick ? 3 : 8,
+    rounds: quick ? 2 : 8,
     // Quick: 35 device-bound runs per worker per window (20 ms each), the full run's 50.
     windowMs: quick ? 700 : 1000,
     warmupPerClient: 5,

@@ -38,7 +38,7 @@ export interface WorkerHandoffSizes {
 /** The sizes of a full run or a quick pass. */
 export function workerHandoffSizes(quick: boolean): WorkerHandoffSizes {
   return quick
-    ? { models: ['tiny', 'small'], seq: 128, clients: 8, windowMs: { tiny: 300, small: 600 }, rounds: 3, echoes: 100, single: 30, variants: false }
+    ? { models: ['tiny', 'small'], seq: 128, clients: 8, windowMs: { tiny: 300, small: 450 }, rounds: 3, echoes: 100, single: 30, variants: false }
     : { models: ['tiny', 'small'], seq: 128, clients: 8, windowMs: { tiny: 2000, small: 2000 }, rounds: 3, echoes: 1000, single: 300, variants: true };
 }
 
