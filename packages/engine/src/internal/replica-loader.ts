@@ -21,7 +21,8 @@ export const WORKER_RUNS_IN_FLIGHT = 2;
  * The batching of a model whose spec says nothing and whose handle is `batchable` (onnx: a batch dimension): up to 16
  * requests, no wait, so one client is never delayed and whatever queued while the instance was busy runs as one
  * (issue 19, benches scenario 13, sequence 128, 32 clients: 1.13× the requests/s of four runs in flight without
- * batching on the tiny BERT, 1.04× on the small one, at 1.01× and 1.0× their one-client p50).
+ * batching on the tiny BERT, 1.04× on the small one, at 1.01× and 1.0× their one-client p50; 1.10× and 1.02× those
+ * of 16 runs in flight, the onnx default since, at 1.01× their p50).
  */
 export const DEFAULT_BATCHING: BatchingOptions = Object.freeze({ maxBatchSize: 16, maxQueueDelayMs: 0 });
 
