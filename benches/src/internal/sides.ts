@@ -2,9 +2,12 @@ import { createEngine, type Engine, type ModelSpec } from '@inferox/engine';
 import { createOnnxBackend } from '@inferox/onnx-backend';
 import * as ort from 'onnxruntime-node';
 
-/** The session options every onnxruntime session of a run uses, Inferox's and the baselines'. */
-export function sessionOptions(threads: number): { intraOpNumThreads: number; interOpNumThreads: number } {
-  return { intraOpNumThreads: threads, interOpNumThreads: 1 };
+/**
+ * The session options every onnxruntime session of a run uses, Inferox's and the baselines'. Spinning is
+ * onnxruntime's own default, stated so that the engine's sessions (whose default is not to spin) run as raw ones do.
+ */
+export function sessionOptions(threads: number): { intraOpNumThreads: number; interOpNumThreads: number; extra: { session: { intra_op: { allow_spinning: '1' } } } } {
+  return { intraOpNumThreads: threads, interOpNumThreads: 1, extra: { session: { intra_op: { allow_spinning: '1' } } } };
 }
 
 /** A raw onnxruntime-node session on `onnxPath` with the run's session options (the baseline users write by hand). */

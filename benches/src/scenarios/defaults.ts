@@ -89,7 +89,7 @@ const med = (xs: readonly number[]): number => (xs.length ? quantile(xs, 0.5) : 
 
 /**
  * Scenario 13 (issue 19): what a model loaded with no options gets (one intra-op thread under 16 MiB of weights and
- * onnxruntime's own thread count above; batching ≤ 16 with no wait, the model having a batch dimension; one inline
+ * a thread per logical CPU above, threads that do not spin; batching ≤ 16 with no wait, the model having a batch dimension; one inline
  * instance) against tuned settings, at one client (p50) and at 32 clients (requests/s): the headline numbers for the
  * defaults beside the tuned ones.
  */
@@ -186,7 +186,7 @@ export function defaultsScenario(sizes?: DefaultsSizes): Scenario {
         ],
         goals,
         notes: [
-          `Defaults today: one intra-op thread for a model under 16 MiB of weights, else onnxruntime's own count (a thread per physical core, spinning while it waits); dynamic batching of up to 16 requests with no wait for a model with a batch dimension (both BERTs: dim 0 of every input and output is "batch"), one run in flight, so a lone request never waits and what queued while a run computed goes as one batch; one inline instance. Without a batch dimension: 16 runs in flight for a model under 16 MiB (they share a turn of the event loop), one above. This machine reports ${availableParallelism()} logical CPUs.`,
+          `Defaults today: one intra-op thread for a model under 16 MiB of weights, else a thread per logical CPU (onnxruntime's own count, a thread per physical core by cpuinfo, gives one on this machine), none spinning; dynamic batching of up to 16 requests with no wait for a model with a batch dimension (both BERTs: dim 0 of every input and output is "batch"), one run in flight, so a lone request never waits and what queued while a run computed goes as one batch; one inline instance. Without a batch dimension: 16 runs in flight for a model under 16 MiB (they share a turn of the event loop), one above. This machine reports ${availableParallelism()} logical CPUs.`,
           'Every setup is its own engine with its own session on the same ONNX file; setups run in a balanced order (each leads in turn and follows every other equally often). "Requests per CPU-second" divides by this process\'s CPU time over the windows: a setup that spins threads or uses two cores shows it there.',
         ],
         raw,

@@ -30,7 +30,7 @@ import { createOnnxModelHandle, withDeclaredLimits } from './internal/onnx-model
 import { isOrtDType } from './internal/ort-tensor';
 import { probeProvider } from './internal/probe-provider';
 import { type OnnxSource, onnxSource } from './internal/onnx-source';
-import { defaultIntraOpThreads } from './internal/size-defaults';
+import { DEFAULT_SESSION_CONFIG, defaultIntraOpThreads } from './internal/size-defaults';
 import { checkSessionOptions } from './internal/session-options';
 import type { OnnxSessionOptions } from './onnx-session-options';
 
@@ -43,10 +43,12 @@ const ENTRY_URL = new URL(import.meta.url.endsWith('.ts') ? './index.ts' : './in
  */
 const QUIET_NATIVE_LOG = { logSeverityLevel: 4 } as const;
 
-/** What a session gets unless its options say otherwise: quiet native logs, and one thread for a small model. */
+/**
+ * What a session gets unless its options say otherwise, key by key: quiet native logs, intra-op threads by model
+ * size, threads that do not spin.
+ */
 function sessionDefaults(modelBytes: number): OnnxSessionOptions {
-  const threads = defaultIntraOpThreads(modelBytes);
-  return threads === undefined ? QUIET_NATIVE_LOG : { ...QUIET_NATIVE_LOG, intraOpNumThreads: threads };
+  return { ...QUIET_NATIVE_LOG, intraOpNumThreads: defaultIntraOpThreads(modelBytes), extra: DEFAULT_SESSION_CONFIG };
 }
 
 /** Options of {@link createOnnxBackend}. Everything but `logger` is structured-cloneable (it travels to workers). */

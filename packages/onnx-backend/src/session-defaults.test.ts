@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Tensor } from '@inferox/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -8,6 +9,7 @@ import { OnnxGraphBuilder } from './onnx-graph-builder';
 import { BERT_DIR } from './internal/test-fixtures.fixture';
 
 const MODEL = join(BERT_DIR, 'model.onnx');
+const NO_SPINNING = { session: { intra_op: { allow_spinning: '0' } } };
 
 /** The session options the model's real InferenceSession.create call got (the spy records and calls through). */
 async function sessionOptionsOf(load: (backend: ReturnType<typeof createOnnxBackend>) => Promise<unknown>, backendOptions = {}, target: unknown = MODEL): Promise<Record<string, unknown>> {
@@ -32,11 +34,11 @@ describe('onnx session defaults', () => {
     vi.restoreAllMocks();
   });
 
-  it('gives a small model (the 8 MiB tiny BERT) loaded with no options one intra-op thread and quiet native logs', async () => {
-    expect(await sessionOptionsOf((b) => b.loadModel(MODEL))).toEqual({ logSeverityLevel: 4, intraOpNumThreads: 1, executionProviders: ['cpu'] });
+  it('gives a small model (the 8 MiB tiny BERT) loaded with no options one intra-op thread, no spinning and quiet native logs', async () => {
+    expect(await sessionOptionsOf((b) => b.loadModel(MODEL))).toEqual({ logSeverityLevel: 4, intraOpNumThreads: 1, extra: NO_SPINNING, executionProviders: ['cpu'] });
   });
 
-  it("leaves a model of 16 MiB or more onnxruntime's own thread count", async () => {
+  it('gives a model of 16 MiB or more a thread per logical CPU', async () => {
     // y = x + sum(w): a 16 MiB initializer makes a model just at the bound.
     const g = new OnnxGraphBuilder();
     const x = g.addInput('x', 'float32', [1]);
@@ -45,11 +47,17 @@ describe('onnx session defaults', () => {
     const bytes = g.toBytes();
     expect(bytes.length).toBeGreaterThanOrEqual(ONE_THREAD_BELOW_BYTES);
     const options = await sessionOptionsOf((b) => b.loadModel({ bytes, name: 'big' }), {}, bytes);
-    expect(options).toEqual({ logSeverityLevel: 4, executionProviders: ['cpu'] });
+    expect(options).toEqual({ logSeverityLevel: 4, intraOpNumThreads: availableParallelism(), extra: NO_SPINNING, executionProviders: ['cpu'] });
   });
 
   it('lets the backend-wide and the load options override the default thread count, 0 asking for onnxruntime’s own', async () => {
     expect(await sessionOptionsOf((b) => b.loadModel(MODEL), { sessionOptions: { intraOpNumThreads: 3 } })).toMatchObject({ intraOpNumThreads: 3 });
     expect(await sessionOptionsOf((b) => b.loadModel(MODEL, { sessionOptions: { intraOpNumThreads: 0 } }))).toMatchObject({ intraOpNumThreads: 0 });
+  });
+
+  it('lets a given `extra` replace the default session config entries as a whole', async () => {
+    const spinning = { session: { intra_op: { allow_spinning: '1' } } };
+    expect(await sessionOptionsOf((b) => b.loadModel(MODEL, { sessionOptions: { extra: spinning } }))).toMatchObject({ extra: spinning });
+    expect(await sessionOptionsOf((b) => b.loadModel(MODEL), { sessionOptions: { extra: {} } })).toMatchObject({ extra: {} });
   });
 });

@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 /** Models below this many bytes of weights are small: one intra-op thread and 16 runs in flight by default. */
 export const ONE_THREAD_BELOW_BYTES = 16 * 2 ** 20;
 
@@ -5,18 +7,23 @@ export const ONE_THREAD_BELOW_BYTES = 16 * 2 ** 20;
 export const SMALL_MODEL_RUNS_IN_FLIGHT = 16;
 
 /**
- * The intra-op thread count a session gets when its options give none: one thread for a model under 16 MiB, else
- * `undefined` (onnxruntime's own default, a thread per physical core).
+ * The intra-op thread count a session gets when its options give none: one thread for a model under 16 MiB, else one
+ * per logical CPU this process may run on (`os.availableParallelism()`, which follows the CPU affinity mask).
  *
  * `session.run` is called from Node's main thread, which also runs the event loop, the engine and the caller's code.
  * A small model's operators are too short for a second thread to pay for waking it, and its spinning competes with
  * that main thread; a larger one gains from the threads. Measured on 2 idle cores (benches scenario 13, sequence 128,
  * `npm run bench -- --quick`): the tiny BERT (8 MiB) served 1.18× the 32-client requests/s with one thread at the same
  * one-client p50; the small BERT (43 MiB) had a 1.55× higher p50 and 0.73× the requests/s with one thread.
- * `intraOpNumThreads: 0` asks for onnxruntime's default for any model.
+ *
+ * Not onnxruntime's own default (`intraOpNumThreads: 0`): it counts physical cores through cpuinfo, and on this
+ * machine (2 vCPUs of an AMD EPYC virtual machine, `lscpu`: 2 cores, 1 thread each) it starts one thread. Raw
+ * `session.run` of the small BERT, batch 16, sequence 128: 93–98 ms a run at 1.0 CPU with 0, 55–64 ms at 2.0 CPUs
+ * with 2. `intraOpNumThreads: 0` still asks for onnxruntime's default for any model. Worker instances each get the
+ * count: give them `intraOpNumThreads` so that instances × threads does not exceed the cores.
  */
-export function defaultIntraOpThreads(modelBytes: number): number | undefined {
-  return modelBytes < ONE_THREAD_BELOW_BYTES ? 1 : undefined;
+export function defaultIntraOpThreads(modelBytes: number, cpus: number = availableParallelism()): number {
+  return modelBytes < ONE_THREAD_BELOW_BYTES ? 1 : cpus;
 }
 
 /**
@@ -38,3 +45,17 @@ export function defaultIntraOpThreads(modelBytes: number): number | undefined {
 export function defaultRunsInFlight(modelBytes: number): number {
   return modelBytes < ONE_THREAD_BELOW_BYTES ? SMALL_MODEL_RUNS_IN_FLIGHT : 1;
 }
+
+/**
+ * Session config entries every session gets unless its options give `extra`: intra-op threads that do not spin
+ * (onnxruntime's `session.intra_op.allow_spinning` `'0'`; its own default, `'1'`, spins a thread for a while after
+ * each parallel section).
+ *
+ * A spinning thread holds a core that another session or the main thread then lacks. The small BERT with 2 threads
+ * (`benches/src/profile/defaults-threads.ts`, one client, sequence 128), three engines in one process: one call
+ * each in turn, the spinning sessions' p50 was 9.0 ms against 6.5 ms for one thread, and 5.8 ms without spinning;
+ * 20 calls each in turn, 5.0 ms spinning and 5.7 ms not. Under 32 clients both served the same requests/s (246 and
+ * 244) at 1.99 and 1.88 CPUs. Costing a lone model 12% at one client, it keeps a second model, a second session or
+ * the caller's own work from doubling the p50.
+ */
+export const DEFAULT_SESSION_CONFIG = { session: { intra_op: { allow_spinning: '0' } } } as const;
