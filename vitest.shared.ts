@@ -17,6 +17,8 @@ export interface InferoxTestOptions {
    *   `npm test` on 2 cores: 8 min 4 s, then 6 min 30 s)
    */
   readonly isolate?: boolean;
+  /** Vitest global setup files (say why at the call site). */
+  readonly globalSetup?: readonly string[];
 }
 
 /** The vitest config every project uses; each project's `vitest.config.ts` states its own thresholds. */
@@ -28,6 +30,7 @@ export function defineInferoxTestConfig(options: InferoxTestOptions) {
       include: ['src/**/*.test.ts'],
       testTimeout: 30_000,
       isolate: options.isolate ?? false,
+      globalSetup: [...(options.globalSetup ?? [])],
       coverage: {
         provider: 'v8',
         include: [...(options.coverageInclude ?? ['src/**/*.ts'])],

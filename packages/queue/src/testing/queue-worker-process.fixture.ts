@@ -1,7 +1,8 @@
 /* v8 ignore file -- @preserve test support: runs in a child process, where coverage is not collected */
 /**
  * A queue worker process for tests and benches, run as
- * `node --import tsx --conditions=@inferox/source queue-worker-process.fixture.ts '<json options>'`.
+ * `node --import tsx --conditions=@inferox/source queue-worker-process.fixture.ts '<json options>'`, or from its
+ * bundle (`bundle-queue-worker.fixture.ts`) as `node <bundle> '<json options>'`.
  * It serves model `standin` on the device-bound stand-in backend (and, with `text`, text model folders on onnx),
  * prints `ready <id>` once taking jobs and `start <x0>` as each run starts. Runs whose first value is
  * {@link POISON} SIGKILL the process; runs at or above {@link HOLD} wait until the file `<gate>` exists.
@@ -39,7 +40,8 @@ const worker = await createQueueWorker({
   maxStalledCount: options.maxStalledCount ?? 1,
   heartbeatMs: options.heartbeatMs ?? 200,
 });
-stdout.write(`ready ${worker.id}\n`);
+// The handler goes in before `ready`: until a process has a SIGTERM listener, the signal's default kills it, and a
+// parent that stops the worker as soon as it is ready would otherwise race that.
 process.once('SIGTERM', () => {
   void worker.close().then(async () => {
     for (const m of textModels) await m.dispose();
@@ -47,3 +49,4 @@ process.once('SIGTERM', () => {
     stdout.write('closed\n');
   });
 });
+stdout.write(`ready ${worker.id}\n`);

@@ -5,6 +5,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
+/** The environment variable naming a bundle of the child (`bundle-queue-worker.fixture.ts`). */
+export const QUEUE_WORKER_BUNDLE_ENV = 'INFEROX_QUEUE_WORKER_BUNDLE';
+
 /** A run whose first value is this kills its worker process (SIGKILL). */
 export const POISON = -1;
 /** Runs whose first value is at least this wait for the gate file. */
@@ -50,9 +53,19 @@ export interface QueueWorkerProcess {
  */
 const SCRIPT = import.meta.url.endsWith('.ts') ? resolve(import.meta.dirname, 'queue-worker-process.fixture.ts') : resolve(import.meta.dirname, '../src/testing/queue-worker-process.fixture.ts');
 
+/**
+ * How node starts the child: from the bundle {@link QUEUE_WORKER_BUNDLE_ENV} names (`bundle-queue-worker.fixture.ts`:
+ * the queue's tests and the scale-out bench make one), else the script through tsx, which compiles every source
+ * file in each child and costs about twice the CPU.
+ */
+function childArgs(options: QueueWorkerProcessOptions): string[] {
+  const bundle = process.env[QUEUE_WORKER_BUNDLE_ENV];
+  return [...(bundle ? [bundle] : ['--import', 'tsx', '--conditions=@inferox/source', SCRIPT]), JSON.stringify(options)];
+}
+
 /** Starts a worker child and resolves once it prints `ready`. */
 export async function spawnQueueWorker(options: QueueWorkerProcessOptions): Promise<QueueWorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@inferox/source', SCRIPT, JSON.stringify(options)], {
+  const child = spawn(process.execPath, childArgs(options), {
     cwd: import.meta.dirname,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
