@@ -2,7 +2,8 @@
  * Issue 19, defaults: intra-op threads of a model of 16 MiB or more (the small BERT, 43 MiB). Scenario 13's load at
  * sequence 128 (one client, one call per setup in turn, then 32 closed-loop clients; the engine batches ≤ 16 by
  * default), with thread count and spinning the only differences between the inline setups, beside raw `session.run`
- * of a [16, 128] batch by thread count. Prints medians of interleaved windows: one-client p50, 32-client requests/s,
+ * of a [16, 128] batch by thread count, and two worker instances with one thread each and with the default (each
+ * instance's share of the cores, the engine's `cpuThreads`). Prints medians of interleaved windows: one-client p50, 32-client requests/s,
  * and CPUs in use (CPU time ÷ wall time: 1.0 means one thread did the work).
  *
  *   cd benches && node --import tsx src/profile/defaults-threads.ts [windowMs=2000] [rounds=3]
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     [`threads ${cores}, spinning`]: { session: { intraOpNumThreads: cores, extra: { session: { intra_op: { allow_spinning: '1' } } } } },
     [`threads ${cores}, no spinning`]: { session: { intraOpNumThreads: cores, extra: { session: { intra_op: { allow_spinning: '0' } } } } },
     '2 workers, threads 1': { session: { intraOpNumThreads: 1 }, spec: { instances: { count: 2, mode: 'worker' }, maxConcurrent: 2 } },
+    '2 workers, default threads': { spec: { instances: { count: 2, mode: 'worker' }, maxConcurrent: 2 } },
   };
   const one = bertFeeds(1, 128);
   const engines = new Map<string, Engine>();

@@ -25,6 +25,13 @@ export interface LoadModelOptions {
   readonly name?: string;
   /** A device to place the model on; the backend refuses one it cannot use with `DEVICE_ERROR`. */
   readonly device?: string;
+  /**
+   * How many CPU threads this copy of the model may compute with, an integer from 1 up. A backend sizes the thread
+   * pools it would choose itself within it; thread counts its own options give win. The engine gives each of a
+   * model's worker instances its share of the cores (`availableParallelism() / count`, at least 1) unless the spec's
+   * `options` say otherwise, so that instances × threads does not exceed the cores. Unset: the backend's own choice.
+   */
+  readonly cpuThreads?: number;
 }
 
 /** Why a candidate (runtime, execution provider) was not used. */

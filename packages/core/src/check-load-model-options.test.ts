@@ -21,13 +21,13 @@ describe('checkLoadModelOptions', () => {
   it('rejects an unknown key with INVALID_INPUT naming it, the backend and every known option', () => {
     const error = thrown(() => checkLoadModelOptions({ threds: 2 } as ThreadOptions, 'test', OWN));
     expect(error.code).toBe('INVALID_INPUT');
-    expect(error.message).toBe("unknown option options.threds of the test backend's loadModel; known: name, device, threads, tag");
-    expect(error.details).toEqual({ option: 'options.threds', known: ['name', 'device', 'threads', 'tag'] });
+    expect(error.message).toBe("unknown option options.threds of the test backend's loadModel; known: name, device, cpuThreads, threads, tag");
+    expect(error.details).toEqual({ option: 'options.threds', known: ['name', 'device', 'cpuThreads', 'threads', 'tag'] });
   });
 
   it('rejects a key known to another backend but not to this one', () => {
     const error = thrown(() => checkLoadModelOptions({ threads: 2 } as LoadModelOptions, 'plain', {}));
-    expect(error.message).toBe("unknown option options.threads of the plain backend's loadModel; known: name, device");
+    expect(error.message).toBe("unknown option options.threads of the plain backend's loadModel; known: name, device, cpuThreads");
   });
 
   it('rejects an unknown key even when its value is undefined, since the caller meant to set something', () => {
@@ -59,8 +59,25 @@ describe('checkLoadModelOptions', () => {
     expect(error.details).toEqual({ option: 'options.name' });
   });
 
-  it('lists the common options as name and device, frozen', () => {
-    expect(LOAD_MODEL_OPTION_NAMES).toEqual(['name', 'device']);
+  it.each([
+    [0, '0'],
+    [1.5, '1.5'],
+    ['2', '"2"'],
+    [Number.NaN, 'NaN'],
+  ])('rejects cpuThreads %j with INVALID_INPUT naming options.cpuThreads and the value', (cpuThreads, shown) => {
+    const error = thrown(() => checkLoadModelOptions({ cpuThreads } as unknown as LoadModelOptions, 'test', {}));
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toBe(`options.cpuThreads must be an integer from 1 up, got ${shown}`);
+    expect(error.details).toEqual({ option: 'options.cpuThreads' });
+  });
+
+  it('accepts cpuThreads from 1 up', () => {
+    expect(checkLoadModelOptions({ cpuThreads: 1 }, 'test', {})).toEqual({ cpuThreads: 1 });
+    expect(checkLoadModelOptions({ cpuThreads: 64 }, 'test', {})).toEqual({ cpuThreads: 64 });
+  });
+
+  it('lists the common options as name, device and cpuThreads, frozen', () => {
+    expect(LOAD_MODEL_OPTION_NAMES).toEqual(['name', 'device', 'cpuThreads']);
     expect(Object.isFrozen(LOAD_MODEL_OPTION_NAMES)).toBe(true);
   });
 });

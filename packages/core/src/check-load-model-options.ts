@@ -4,7 +4,7 @@ import { InferoxError } from './inferox-error';
 import { cutText, quoteValue } from './quote-value';
 
 /** The options every backend accepts (those of {@link LoadModelOptions}). */
-export const LOAD_MODEL_OPTION_NAMES = Object.freeze(['name', 'device'] as const);
+export const LOAD_MODEL_OPTION_NAMES = Object.freeze(['name', 'device', 'cpuThreads'] as const);
 
 /**
  * A backend's own `loadModel` option names, one key each with `true`: the type demands every option `T` declares
@@ -27,7 +27,7 @@ export type OwnLoadModelOptionNames<T extends LoadModelOptions> = { readonly [K 
  * @example
  * ```ts
  * const options = checkLoadModelOptions<OnnxLoadModelOptions>(given, 'onnx', { sessionOptions: true, executionProviders: true });
- * // given { sesionOptions: {} } → INVALID_INPUT 'unknown option options.sesionOptions of the onnx backend's loadModel; known: name, device, sessionOptions, executionProviders'
+ * // given { sesionOptions: {} } → INVALID_INPUT 'unknown option options.sesionOptions of the onnx backend's loadModel; known: name, device, cpuThreads, sessionOptions, executionProviders'
  * ```
  */
 export function checkLoadModelOptions<T extends LoadModelOptions>(options: T | undefined, backend: string, own: OwnLoadModelOptionNames<T>): T {
@@ -47,6 +47,10 @@ export function checkLoadModelOptions<T extends LoadModelOptions>(options: T | u
   const name: unknown = options.name;
   if (name !== undefined && (typeof name !== 'string' || name === '')) {
     throw new InferoxError(ErrorCode.INVALID_INPUT, `options.name must be a non-empty string, got ${quoteValue(name)}`, { details: { option: 'options.name' } });
+  }
+  const cpuThreads: unknown = options.cpuThreads;
+  if (cpuThreads !== undefined && (!Number.isInteger(cpuThreads) || (cpuThreads as number) < 1)) {
+    throw new InferoxError(ErrorCode.INVALID_INPUT, `options.cpuThreads must be an integer from 1 up, got ${quoteValue(cpuThreads)}`, { details: { option: 'options.cpuThreads' } });
   }
   return options;
 }

@@ -27,7 +27,7 @@ describe('Engine load options', () => {
   it('rejects the load with INVALID_INPUT naming an unknown option and listing the backend’s known ones, and serves nothing', async () => {
     engine = createEngine({ backends: [new ControlledBackend()] });
     const error = await expectInferoxError(engine.load('m', { source: 'm', options: { facter: 2 } as never }), 'INVALID_INPUT');
-    expect(error.message).toContain("unknown option options.facter of the ctl backend's loadModel; known: name, device, fail, factor, memoryBytes");
+    expect(error.message).toContain("unknown option options.facter of the ctl backend's loadModel; known: name, device, cpuThreads, fail, factor, memoryBytes");
     expect(engine.list()).toEqual([]);
   });
 
@@ -42,7 +42,7 @@ describe('Engine load options on onnx and tfjs', () => {
   it('loads onnx session options given to the onnx replica only, and refuses them model-wide, where tfjs gets them too', async () => {
     await using engine = createEngine({ backends: [createOnnxBackend(), createTfjsBackend({ runtime: 'wasm' })] });
     const error = await expectInferoxError(engine.load('wide', { source: BERT_DIR, backends: ['onnx', 'tfjs'], options: { sessionOptions: { intraOpNumThreads: 1 } } as never }), 'INVALID_INPUT');
-    expect(error.message).toContain("unknown option options.sessionOptions of the tfjs backend's loadModel; known: name, device");
+    expect(error.message).toContain("unknown option options.sessionOptions of the tfjs backend's loadModel; known: name, device, cpuThreads");
     await engine.load('bert', { source: BERT_DIR, replicas: [{ backend: 'onnx', options: { sessionOptions: { intraOpNumThreads: 1 } } }, { backend: 'tfjs' }] });
     const onnx = await engine.infer('bert', bertFeeds(), { backend: 'onnx' });
     const tfjs = await engine.infer('bert', bertFeeds(), { backend: 'tfjs' });

@@ -1,8 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Backend, Tensor } from '@inferox/core';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from './engine';
+import { workerCpuThreads } from './internal/replica-parts';
 import { createTestBackend } from './workers/test-backend.fixture';
 
 const FIXTURE = pathToFileURL(resolve(import.meta.dirname, 'workers/test-backend.fixture.ts')).href;
@@ -26,6 +28,24 @@ describe('Engine with worker-mode instances', () => {
       expect(Number(result.outputs.thread!.data[0])).toBeGreaterThan(0);
       await engine.unload('w');
       expect([engine.list(), engine.stats().memory.heldBytes]).toEqual([[], 0]);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('gives each worker instance its share of the cores as the load options\' cpuThreads, unless the spec\'s options give one', async () => {
+    const engine = createEngine({ backends: [await workerBackend()] });
+    try {
+      await engine.load('two', { source: 'test-model', instances: { count: 2, mode: 'worker' } });
+      await engine.load('one', { source: 'test-model', instances: { count: 1, mode: 'worker' } });
+      await engine.load('given', { source: 'test-model', instances: { count: 2, mode: 'worker' }, options: { cpuThreads: 3 } });
+      await engine.load('inline', { source: 'test-model' });
+      expect(['two', 'one', 'given', 'inline'].map((name) => engine.info(name).metadata.cpuThreads)).toEqual([
+        String(workerCpuThreads(2)),
+        String(availableParallelism()),
+        '3',
+        undefined,
+      ]);
     } finally {
       await engine.close();
     }

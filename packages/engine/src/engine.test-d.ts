@@ -64,7 +64,7 @@ describe('Engine types', () => {
   it('takes only the options every backend accepts model-wide, and each backend’s own per replica, when backends differ', () => {
     const both = createEngine({ backends: [createOnnxBackend(), createTfjsBackend({ runtime: 'wasm' })] });
     expectTypeOf(both).toEqualTypeOf<Engine<OnnxLoadModelOptions | LoadModelOptions>>();
-    expectTypeOf<SharedLoadModelOptions<OnnxLoadModelOptions | LoadModelOptions>>().toEqualTypeOf<{ readonly name?: string; readonly device?: string }>();
+    expectTypeOf<SharedLoadModelOptions<OnnxLoadModelOptions | LoadModelOptions>>().toEqualTypeOf<{ readonly name?: string; readonly device?: string; readonly cpuThreads?: number }>();
     void both.load('bert', { source: 'bert', options: { name: 'bert', device: 'cpu' } });
     void both.load('bert', { source: 'bert', replicas: [{ backend: 'onnx', options: { sessionOptions: { intraOpNumThreads: 1 } } }, { backend: 'tfjs' }] });
     // @ts-expect-error tfjs would refuse sessionOptions, so they may not go to every replica

@@ -243,8 +243,8 @@ describe('createOnnxBackend', () => {
     ])('rejects loadModel with INVALID_INPUT naming the unknown option %j and listing the known ones', async (options, option) => {
       const error = await rejectionOf(backend.loadModel({ bytes: identityModel() }, options as never));
       expect(error.code).toBe('INVALID_INPUT');
-      expect(error.message).toBe(`unknown option ${option} of the onnx backend's loadModel; known: name, device, sessionOptions, executionProviders`);
-      expect(error.details).toEqual({ option, known: ['name', 'device', 'sessionOptions', 'executionProviders'] });
+      expect(error.message).toBe(`unknown option ${option} of the onnx backend's loadModel; known: name, device, cpuThreads, sessionOptions, executionProviders`);
+      expect(error.details).toEqual({ option, known: ['name', 'device', 'cpuThreads', 'sessionOptions', 'executionProviders'] });
     });
 
     it('passes session options through to onnxruntime, with undefined keys stripped, when loading', async () => {

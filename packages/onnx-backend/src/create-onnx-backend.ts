@@ -45,10 +45,10 @@ const QUIET_NATIVE_LOG = { logSeverityLevel: 4 } as const;
 
 /**
  * What a session gets unless its options say otherwise, key by key: quiet native logs, intra-op threads by model
- * size, threads that do not spin.
+ * size (within the load's `cpuThreads`), threads that do not spin.
  */
-function sessionDefaults(modelBytes: number): OnnxSessionOptions {
-  return { ...QUIET_NATIVE_LOG, intraOpNumThreads: defaultIntraOpThreads(modelBytes), extra: DEFAULT_SESSION_CONFIG };
+function sessionDefaults(modelBytes: number, cpuThreads: number | undefined): OnnxSessionOptions {
+  return { ...QUIET_NATIVE_LOG, intraOpNumThreads: defaultIntraOpThreads(modelBytes, cpuThreads), extra: DEFAULT_SESSION_CONFIG };
 }
 
 /** Options of {@link createOnnxBackend}. Everything but `logger` is structured-cloneable (it travels to workers). */
@@ -188,7 +188,7 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
     return initialised;
   };
 
-  const open = async (ort: OrtModule, resolved: OnnxSource, ep: Ort.InferenceSession.ExecutionProviderConfig, session: OnnxSessionOptions, signal?: AbortSignal) => {
+  const open = async (ort: OrtModule, resolved: OnnxSource, ep: Ort.InferenceSession.ExecutionProviderConfig, session: OnnxSessionOptions, cpuThreads: number | undefined, signal?: AbortSignal) => {
     let target: string | Uint8Array;
     let label: string;
     let memoryBytes: number;
@@ -217,8 +217,8 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
     let created: Ort.InferenceSession;
     try {
       created = await (typeof target === 'string'
-        ? ort.InferenceSession.create(target, { ...sessionDefaults(memoryBytes), ...session, executionProviders: [ep] })
-        : ort.InferenceSession.create(target, { ...sessionDefaults(memoryBytes), ...session, executionProviders: [ep] }));
+        ? ort.InferenceSession.create(target, { ...sessionDefaults(memoryBytes, cpuThreads), ...session, executionProviders: [ep] })
+        : ort.InferenceSession.create(target, { ...sessionDefaults(memoryBytes, cpuThreads), ...session, executionProviders: [ep] }));
     } catch (error) {
       throw ortLoadError(error, label);
     }
@@ -276,7 +276,7 @@ export function createOnnxBackend(options: OnnxBackendOptions = {}): OnnxBackend
       const ep: Ort.InferenceSession.ExecutionProviderConfig = device?.index !== undefined && provider !== 'cpu' ? { name: provider, deviceId: device.index } as Ort.InferenceSession.ExecutionProviderConfig : provider;
       const resolved = await onnxSource(source, signal);
       throwIfAborted(signal, `onnx loadModel of ${resolved.name}`);
-      const opened = await open(ort, resolved, ep, session, signal);
+      const opened = await open(ort, resolved, ep, session, loadOptions.cpuThreads, signal);
       const release = async (): Promise<void> => {
         await opened.session.release();
       };

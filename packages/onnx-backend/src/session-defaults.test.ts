@@ -29,6 +29,17 @@ async function sessionOptionsOf(load: (backend: ReturnType<typeof createOnnxBack
   return calls[0]![1] as Record<string, unknown>;
 }
 
+/** y = x + sum(w): a 16 MiB initializer makes a model just at the one-thread bound. */
+function modelAtTheBound(): Uint8Array {
+  const g = new OnnxGraphBuilder();
+  const x = g.addInput('x', 'float32', [1]);
+  const w = g.addInitializer('w', Tensor.zeros('float32', [ONE_THREAD_BELOW_BYTES / 4]));
+  g.addOutput(g.op('Add', [x, g.op('ReduceSum', [w], { keepdims: 1 })], {}, 'y'), 'float32', [1]);
+  const bytes = g.toBytes();
+  expect(bytes.length).toBeGreaterThanOrEqual(ONE_THREAD_BELOW_BYTES);
+  return bytes;
+}
+
 describe('onnx session defaults', () => {
   afterEach(() => {
     vi.restoreAllMocks();
@@ -39,15 +50,17 @@ describe('onnx session defaults', () => {
   });
 
   it('gives a model of 16 MiB or more a thread per logical CPU', async () => {
-    // y = x + sum(w): a 16 MiB initializer makes a model just at the bound.
-    const g = new OnnxGraphBuilder();
-    const x = g.addInput('x', 'float32', [1]);
-    const w = g.addInitializer('w', Tensor.zeros('float32', [ONE_THREAD_BELOW_BYTES / 4]));
-    g.addOutput(g.op('Add', [x, g.op('ReduceSum', [w], { keepdims: 1 })], {}, 'y'), 'float32', [1]);
-    const bytes = g.toBytes();
-    expect(bytes.length).toBeGreaterThanOrEqual(ONE_THREAD_BELOW_BYTES);
+    const bytes = modelAtTheBound();
     const options = await sessionOptionsOf((b) => b.loadModel({ bytes, name: 'big' }), {}, bytes);
     expect(options).toEqual({ logSeverityLevel: 4, intraOpNumThreads: availableParallelism(), extra: NO_SPINNING, executionProviders: ['cpu'] });
+  });
+
+  it("sizes a large model's default within the load's cpuThreads (the engine's share for a worker instance), the session options winning", async () => {
+    const bytes = modelAtTheBound();
+    expect(await sessionOptionsOf((b) => b.loadModel({ bytes, name: 'big' }, { cpuThreads: 3 }), {}, bytes)).toMatchObject({ intraOpNumThreads: 3 });
+    const given = { cpuThreads: 3, sessionOptions: { intraOpNumThreads: 2 } };
+    expect(await sessionOptionsOf((b) => b.loadModel({ bytes, name: 'big' }, given), {}, bytes)).toMatchObject({ intraOpNumThreads: 2 });
+    expect(await sessionOptionsOf((b) => b.loadModel(MODEL, { cpuThreads: 3 }))).toMatchObject({ intraOpNumThreads: 1 });
   });
 
   it('lets the backend-wide and the load options override the default thread count, 0 asking for onnxruntime’s own', async () => {

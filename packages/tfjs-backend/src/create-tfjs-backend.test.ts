@@ -200,8 +200,8 @@ describe('createTfjsBackend', () => {
       // the options were checked first.
       const fresh = make({ runtime: 'node' });
       const error = await expectInferoxError(fresh.loadModel(mlpDir, { runtime: 'cpu' } as never), 'INVALID_INPUT');
-      expect(error.message).toBe("unknown option options.runtime of the tfjs backend's loadModel; known: name, device");
-      expect(error.details).toEqual({ option: 'options.runtime', known: ['name', 'device'] });
+      expect(error.message).toBe("unknown option options.runtime of the tfjs backend's loadModel; known: name, device, cpuThreads");
+      expect(error.details).toEqual({ option: 'options.runtime', known: ['name', 'device', 'cpuThreads'] });
       await expectInferoxError(fresh.loadModel(mlpDir, { sessionOptions: {} } as never), 'INVALID_INPUT', 'options.sessionOptions');
     });
 

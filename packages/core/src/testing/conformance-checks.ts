@@ -125,6 +125,7 @@ export const conformanceChecks = {
   /**
    * `loadModel` honours the common `name` option, and refuses an option it does not know (a typo of `name`) with
    * `INVALID_INPUT` naming it and listing the known ones, before loading anything: a mistyped option is never ignored.
+   * It takes `cpuThreads` from 1 up and refuses 0 naming it.
    */
   async checksLoadOptions({ backend, options }: ConformanceContext): Promise<void> {
     const named = await backend.loadModel(options.source, { ...options.loadOptions, name: 'conformance-named' });
@@ -136,7 +137,11 @@ export const conformanceChecks = {
     const typo = { ...options.loadOptions, nmae: 'conformance-typo' } as LoadModelOptions;
     const error = await expectInferoxError(backend.loadModel(options.source, typo), 'INVALID_INPUT', 'nmae');
     expect(error.details?.known, 'the error lists the known options').toEqual(expect.arrayContaining([...LOAD_MODEL_OPTION_NAMES]));
-    expect(error.message, 'the message lists the known options').toContain('known: name, device');
+    expect(error.message, 'the message lists the known options').toContain('known: name, device, cpuThreads');
+    // The engine gives every worker instance `cpuThreads`: a backend that refused it could not run in a worker.
+    const bounded = await backend.loadModel(options.source, { ...options.loadOptions, cpuThreads: 1 });
+    await bounded.dispose();
+    await expectInferoxError(backend.loadModel(options.source, { ...options.loadOptions, cpuThreads: 0 }), 'INVALID_INPUT', 'options.cpuThreads');
   },
 
   /** `dispose()` is idempotent and marks the handle; `run` afterwards is `DISPOSED`. */

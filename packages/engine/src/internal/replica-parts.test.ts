@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { type Backend, ErrorCode, Tensor, abortError, noopLogger } from '@inferox/core';
 import { describe, expect, it } from 'vitest';
 import { createTestBackend } from '../workers/test-backend.fixture';
-import { ESTIMATE_BASIS, type ReplicaTarget, loadInline, loadWorkers } from './replica-parts';
+import { ESTIMATE_BASIS, type ReplicaTarget, loadInline, loadWorkers, workerCpuThreads } from './replica-parts';
 
 const here = (file: string): string => pathToFileURL(resolve(import.meta.dirname, file)).href;
 const TARGET: ReplicaTarget = { backend: 'test', source: 'test-model', options: {} };
@@ -14,6 +14,12 @@ const SETTINGS = { runTimeoutMs: 10_000, logger: noopLogger };
 async function workerBackend(module: string, factory: string, options: Record<string, string> = {}): Promise<Backend> {
   return { ...(await createTestBackend()), factorySpec: { module, factory, options, interruptible: true } };
 }
+
+describe('workerCpuThreads', () => {
+  it('gives each instance its share of the cores, at least one', () => {
+    expect([[1, 2], [2, 2], [3, 2], [2, 8], [3, 8], [1, 1]].map(([count, cores]) => workerCpuThreads(count!, cores))).toEqual([2, 1, 1, 4, 2, 1]);
+  });
+});
 
 describe('loadWorkers', () => {
   it('refuses a backend without a factorySpec with INVALID_INPUT naming spec.instances.mode and the backend', async () => {

@@ -5,7 +5,8 @@
  * `echo` (default), `exit` (process.exit(7): the worker thread ends), `uncaught` (an uncaught exception), `hang`
  * (a synchronous endless loop), `throw` (an InferoxError INVALID_INPUT), `throw-plain` (a plain Error),
  * `wait-abort` (settles only when its signal aborts), `busy` (blocks its thread for the int32 feed `busyMs`
- * milliseconds, then echoes). Its metadata names the worker thread (`thread`) and the load options' name, when given (`loadName`).
+ * milliseconds, then echoes). Its metadata names the worker thread (`thread`) and the load options' name and CPU threads, when given
+ * (`loadName`, `cpuThreads`).
  */
 import { existsSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
@@ -32,7 +33,11 @@ function createModel(source: ModelSource, loadOptions: LoadModelOptions = {}): M
     backend: 'test',
     device: { kind: 'cpu' },
     signature: { inputs: [{ name: 'x', dtype: 'float32', shape: null }], outputs: [{ name: 'x', dtype: 'float32', shape: null }] },
-    metadata: { thread: String(threadId), ...(loadOptions.name === undefined ? {} : { loadName: loadOptions.name }) },
+    metadata: {
+      thread: String(threadId),
+      ...(loadOptions.name === undefined ? {} : { loadName: loadOptions.name }),
+      ...(loadOptions.cpuThreads === undefined ? {} : { cpuThreads: String(loadOptions.cpuThreads) }),
+    },
     memoryBytes: 1234,
     get disposed() {
       return disposed;

@@ -8,7 +8,7 @@ describe('defaultIntraOpThreads', () => {
   });
 
   it('counts the logical CPUs this process may run on when not told', () => {
-    expect(defaultIntraOpThreads(ONE_THREAD_BELOW_BYTES)).toBe(availableParallelism());
+    expect(defaultIntraOpThreads(ONE_THREAD_BELOW_BYTES, undefined)).toBe(availableParallelism());
   });
 });
 

@@ -7,8 +7,9 @@ export const ONE_THREAD_BELOW_BYTES = 16 * 2 ** 20;
 export const SMALL_MODEL_RUNS_IN_FLIGHT = 16;
 
 /**
- * The intra-op thread count a session gets when its options give none: one thread for a model under 16 MiB, else one
- * per logical CPU this process may run on (`os.availableParallelism()`, which follows the CPU affinity mask).
+ * The intra-op thread count a session gets when its options give none: one thread for a model under 16 MiB, else
+ * `cpus`: the load's `cpuThreads` (the engine gives each worker instance its share of the cores), or one per logical
+ * CPU this process may run on (`os.availableParallelism()`, which follows the CPU affinity mask).
  *
  * `session.run` is called from Node's main thread, which also runs the event loop, the engine and the caller's code.
  * A small model's operators are too short for a second thread to pay for waking it, and its spinning competes with
@@ -20,10 +21,11 @@ export const SMALL_MODEL_RUNS_IN_FLIGHT = 16;
  * machine (2 vCPUs of an AMD EPYC virtual machine, `lscpu`: 2 cores, 1 thread each) it starts one thread. Raw
  * `session.run` of the small BERT, batch 16, sequence 128: 93–98 ms a run at 1.0 CPU with 0, 55–64 ms at 2.0 CPUs
  * with 2. `intraOpNumThreads: 0` still asks for onnxruntime's default for any model. Worker instances each get the
- * count: give them `intraOpNumThreads` so that instances × threads does not exceed the cores.
+ * count the engine gives them (its share of the cores); two worker instances of the small BERT served 0.82× the
+ * requests/s with two threads each as with one.
  */
-export function defaultIntraOpThreads(modelBytes: number, cpus: number = availableParallelism()): number {
-  return modelBytes < ONE_THREAD_BELOW_BYTES ? 1 : cpus;
+export function defaultIntraOpThreads(modelBytes: number, cpus: number | undefined): number {
+  return modelBytes < ONE_THREAD_BELOW_BYTES ? 1 : (cpus ?? availableParallelism());
 }
 
 /**

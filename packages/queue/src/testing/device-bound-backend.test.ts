@@ -10,7 +10,7 @@ describe('createDeviceBoundBackend', () => {
     expect(handle.name).toBe('gpu-model');
     await handle.dispose();
     const error = await expectInferoxError(backend.loadModel('stand-in', { runMs: 5 } as LoadModelOptions), 'INVALID_INPUT');
-    expect(error.message).toBe("unknown option options.runMs of the device-bound backend's loadModel; known: name, device");
+    expect(error.message).toBe("unknown option options.runMs of the device-bound backend's loadModel; known: name, device, cpuThreads");
     await backend.dispose();
   });
 });
