@@ -3,8 +3,8 @@
  * sequence 128 (one client, one call per setup in turn, then 32 closed-loop clients; the engine batches ≤ 16 by
  * default), with thread count and spinning the only differences between the inline setups, beside raw `session.run`
  * of a [16, 128] batch by thread count, and two worker instances with one thread each and with the default (each
- * instance's share of the cores, the engine's `cpuThreads`). Prints medians of interleaved windows: one-client p50, 32-client requests/s,
- * and CPUs in use (CPU time ÷ wall time: 1.0 means one thread did the work).
+ * instance's share of the cores, the engine's `cpuThreads`). Prints medians of interleaved windows: one-client p50,
+ * 32-client requests/s, and CPUs in use (CPU time ÷ wall time: 1.0 means one thread did the work).
  *
  *   cd benches && node --import tsx src/profile/defaults-threads.ts [windowMs=2000] [rounds=3]
  *
