@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { USAGE, parseBenchArgs } from './cli-args';
+import { modelCacheDir } from './internal/model-cache';
 import { runScenarioChild } from './internal/run-scenario-child';
 import { type ScenarioResult, writeReport } from './report';
 import { runSummary } from './run-summary';
@@ -23,6 +24,12 @@ if (args.help) {
 }
 const scenarios = selectScenarios(args.only, SCENARIOS);
 const workDir = await mkdtemp(join(tmpdir(), 'inferox-bench-'));
+// Generated models outlive the run, keyed by the code that makes them (the generator and the builds it and the
+// exporter use).
+const modelDir = await modelCacheDir(join(root, 'node_modules/.cache/inferox-bench'), [
+  join(root, 'tools/src/generate-bert-checkpoint.ts'),
+  ...['core', 'hf-checkpoint', 'onnx-backend'].map((name) => join(root, 'packages', name, 'dist/index.js')),
+]);
 const results: ScenarioResult[] = [];
 const started = performance.now();
 const loadAverageAtStart = loadavg();
@@ -35,7 +42,7 @@ try {
     try {
       // Each scenario in a fresh process: what one leaves behind (heap, JIT state, runtimes' thread pools) made the
       // next slower by up to 8% in the same run (issue 19's batching goal, after the tfjs and transformers.js ones).
-      const outcome = await runScenarioChild({ id: scenario.id, quick: args.quick, threads: args.threads, workDir });
+      const outcome = await runScenarioChild({ id: scenario.id, quick: args.quick, threads: args.threads, workDir, modelDir });
       childCpuMs += outcome.cpuMs;
       results.push(outcome.result);
     } catch (error) {

@@ -10,7 +10,7 @@ import { SCENARIOS, selectScenarios } from './scenario-registry';
 const task = JSON.parse(process.argv[2] ?? 'null') as ScenarioTask;
 const [entry] = selectScenarios([task.id], SCENARIOS);
 const scenario = await entry!.load();
-const context = createBenchContext({ profile: benchProfile(task.quick), threads: task.threads, workDir: task.workDir });
+const context = createBenchContext({ profile: benchProfile(task.quick), threads: task.threads, workDir: task.workDir, ...(task.modelDir ? { modelDir: task.modelDir } : {}) });
 const result = await scenario.run(context);
 const cpu = process.cpuUsage();
 writeFileSync(task.resultFile, JSON.stringify({ result, cpuMs: (cpu.user + cpu.system) / 1000 }));

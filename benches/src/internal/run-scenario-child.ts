@@ -10,8 +10,10 @@ export interface ScenarioTask {
   readonly id: string;
   readonly quick: boolean;
   readonly threads: number;
-  /** The run's scratch folder: models prepared by an earlier scenario's process are reused from it. */
+  /** The run's scratch folder. */
   readonly workDir: string;
+  /** Where the generated models are kept, and reused from by later processes (default `workDir`). */
+  readonly modelDir?: string;
   /** Where the child writes its {@link ScenarioOutcome} as JSON. */
   readonly resultFile: string;
 }
