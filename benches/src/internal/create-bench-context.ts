@@ -20,7 +20,8 @@ export function createBenchContext(options: { profile: BenchProfile; threads: nu
     const dir = name === 'tiny' ? FIXTURE : join(modelDir, name);
     const onnxPath = join(modelDir, `${name}.onnx`);
     // Each scenario runs in its own process over the same model folder: a model an earlier one (or an earlier run)
-    // prepared is reused. The ONNX file is renamed into place last, so its presence means the whole preparation finished.
+    // prepared is reused. The ONNX file is renamed into place last, so its presence means the whole preparation
+    // finished.
     const prepared = existsSync(onnxPath);
     if (!prepared) {
       await mkdir(modelDir, { recursive: true });

@@ -86,7 +86,8 @@ export async function loadWorkers(
     });
   }
   // Each instance computes within its share of the cores, unless the spec's options say otherwise: two instances of
-  // the small BERT, each on the onnx backend's default of a thread per core, served 0.82× the requests/s of one thread each.
+  // the small BERT, each on the onnx backend's default of a thread per core, served 0.82× the requests/s of one
+  // thread each.
   const options = { cpuThreads: workerCpuThreads(count), ...target.options };
   const workers: WorkerInstance[] = [];
   try {
