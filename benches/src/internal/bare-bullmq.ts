@@ -35,9 +35,20 @@ export async function startBareBullmq(url: string, queue: string): Promise<BareB
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const ready = new Promise<void>((r) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && r()));
   await Promise.race([ready, exited.then(() => Promise.reject(new Error(`the bare BullMQ worker exited before it was ready: ${err.slice(-2000)}`)))]);
+  const stopChild = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
   const jobs = new Queue(queue, { connection: bareConnection(url) });
   const events = new QueueEvents(queue, { connection: bareConnection(url) });
-  await Promise.all([jobs.waitUntilReady(), events.waitUntilReady()]);
+  try {
+    await Promise.all([jobs.waitUntilReady(), events.waitUntilReady()]);
+  } catch (error) {
+    // The worker process is already running: a failed connection here must not leave it behind.
+    await Promise.allSettled([jobs.close(), events.close()]);
+    await stopChild();
+    throw error;
+  }
   return {
     async roundTrip(data) {
       const job = await jobs.add('bare', data, { priority: 3, attempts: 1, removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } });
@@ -45,8 +56,7 @@ export async function startBareBullmq(url: string, queue: string): Promise<BareB
     },
     async close() {
       await Promise.all([jobs.close(), events.close()]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
+      await stopChild();
     },
   };
 }

@@ -3,8 +3,7 @@ import { Tensor } from '@inferox/core';
 import { createEngine } from '@inferox/engine';
 import { type QueueClient, createQueueClient } from '@inferox/queue';
 import { type QueueWorkerProcess, createDeviceBoundBackend, spawnQueueWorker, startRedisServer } from '@inferox/queue/testing';
-import { bundleQueueWorker } from '../../../packages/queue/src/testing/bundle-queue-worker.fixture';
-import { QUEUE_WORKER_BUNDLE_ENV } from '../../../packages/queue/src/testing/queue-worker-process';
+import { useQueueWorkerBundle } from '../../../packages/queue/src/testing/bundle-queue-worker.fixture';
 import { checkGoal, ratio } from '../goal';
 import { type BareBullmq, startBareBullmq } from '../internal/bare-bullmq';
 import { closedLoop } from '../internal/closed-loop';
@@ -97,10 +96,9 @@ export function queueScaleOutScenario(sizes?: QueueScaleOutSizes): Scenario {
     async run(context) {
       const p = sizes ?? queueScaleOutSizes(context.profile.quick);
       // The 18 worker processes (up to 8 at once) start from one bundle with plain node: through tsx each took twice the CPU.
-      const bundle = await bundleQueueWorker();
-      process.env[QUEUE_WORKER_BUNDLE_ENV] = bundle.path;
+      const dropBundle = await useQueueWorkerBundle();
       const redis = await startRedisServer().catch(async (error: unknown) => {
-        await bundle.remove();
+        await dropBundle();
         throw error;
       });
       const workers: QueueWorkerProcess[] = [];
@@ -232,8 +230,7 @@ export function queueScaleOutScenario(sizes?: QueueScaleOutSizes): Scenario {
         await Promise.all(workers.map((w) => w.stop()));
         await bare?.close();
         await redis.stop();
-        delete process.env[QUEUE_WORKER_BUNDLE_ENV];
-        await bundle.remove();
+        await dropBundle();
       }
     },
   };

@@ -17,7 +17,7 @@ import { build } from 'esbuild';
 import { QUEUE_WORKER_BUNDLE_ENV } from './queue-worker-process';
 
 /** Writes the bundle (a file of its own per process) and returns its path and how to remove it. */
-export async function bundleQueueWorker(): Promise<{ readonly path: string; remove(): Promise<void> }> {
+async function bundleQueueWorker(): Promise<{ readonly path: string; remove(): Promise<void> }> {
   const path = resolve(import.meta.dirname, '../../node_modules/.cache/inferox-queue-worker', `queue-worker-${process.pid}.mjs`);
   await build({
     entryPoints: [resolve(import.meta.dirname, 'queue-worker-process.fixture.ts')],
@@ -42,11 +42,17 @@ export async function bundleQueueWorker(): Promise<{ readonly path: string; remo
 }
 
 /**
- * Vitest global setup: bundles the child once for the run and hands its path to the test processes through
- * {@link QUEUE_WORKER_BUNDLE_ENV}; removes it afterwards.
+ * Bundles the child and names the bundle in {@link QUEUE_WORKER_BUNDLE_ENV}, so every `spawnQueueWorker` of this
+ * process (and of processes it starts later) uses it; the returned function removes the bundle and the variable.
  */
-export default async function setup(): Promise<() => Promise<void>> {
+export async function useQueueWorkerBundle(): Promise<() => Promise<void>> {
   const bundle = await bundleQueueWorker();
   process.env[QUEUE_WORKER_BUNDLE_ENV] = bundle.path;
-  return () => bundle.remove();
+  return async () => {
+    delete process.env[QUEUE_WORKER_BUNDLE_ENV];
+    await bundle.remove();
+  };
 }
+
+/** Vitest global setup: one bundle for the run's test processes, removed afterwards. */
+export default useQueueWorkerBundle;
